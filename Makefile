@@ -1,0 +1,32 @@
+# qbsim — the two set-up commands of a fresh machine are `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test lint bench coverage clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole stack end to end on the embedded default (SQLite, in-process).
+run: install
+	$(BIN)/qbsim run
+
+lint: install
+	$(BIN)/ruff check .
+
+## Install and pass the tests (what CI runs).
+test: install lint
+	$(BIN)/python -m pytest tests
+
+bench: install
+	$(BIN)/python -m pytest benchmarks --benchmark-only
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
