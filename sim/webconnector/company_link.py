@@ -1,0 +1,174 @@
+"""How the Web Connector reaches QuickBooks: one small interface, in-process or over the fake's HTTP face.
+
+Real QBWC talks to QuickBooks through QBXMLRP2 (COM): ``OpenConnection2`` + ``BeginSession(path, mode)``,
+``ProcessRequest(ticket, qbXML)``, ``EndSession``. :class:`CompanyLink` is that surface. Every HRESULT
+QuickBooks raises arrives as :class:`~sim.webconnector.errors.CompanyError` whichever way the company
+is reached.
+
+* :class:`InProcessCompany` wraps a ``sim.quickbooks_fake.CompanyFile`` (or anything honouring its
+  contract: ``begin_session``, ``end_session``, ``process_request``, ``qbw_path``).
+* :class:`HttpCompany` speaks the fake's HTTP face (``POST /qbxml``, ``/_sim/session/*``,
+  ``GET /_sim/state``) with httpx; pass an ``httpx.Client`` (e.g. starlette's ``TestClient`` over the
+  fake's ASGI app) to stay in-process without sockets.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import httpx
+
+from sim.webconnector.errors import CompanyError
+
+#: QuickBooks' text for the one HRESULT the emulator itself decides (STATUS-CODES.md, 0x8004040A).
+FILE_MISMATCH_HRESULT = "0x8004040A"
+FILE_MISMATCH_MESSAGE = (
+    "QuickBooks company data file is already open and it is different from the one requested."
+)
+
+
+@runtime_checkable
+class CompanyLink(Protocol):
+    """QBXMLRP2 as the Web Connector uses it."""
+
+    @property
+    def qbw_path(self) -> str: ...
+
+    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str: ...
+
+    def end_session(self, ticket: str) -> None: ...
+
+    def process_request(self, qbxml: str, ticket: str | None = None) -> str: ...
+
+
+def _as_company_error(exc: Exception) -> CompanyError | None:
+    """The fake's ``QBXMLError`` (anything carrying string ``hresult`` and ``message``) → CompanyError.
+
+    Matched by shape, not by class, so this package does not depend on where the fake defines it.
+    """
+    hresult = getattr(exc, "hresult", None)
+    message = getattr(exc, "message", None)
+    if isinstance(hresult, str) and isinstance(message, str):
+        return CompanyError(hresult, message)
+    return None
+
+
+class InProcessCompany:
+    """A company file object in this process."""
+
+    def __init__(self, company: Any) -> None:
+        self._company = company
+
+    @property
+    def qbw_path(self) -> str:
+        return str(self._company.qbw_path)
+
+    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
+        try:
+            return str(self._company.begin_session(app_name, mode))
+        except Exception as exc:
+            converted = _as_company_error(exc)
+            if converted is None:
+                raise
+            raise converted from exc
+
+    def end_session(self, ticket: str) -> None:
+        try:
+            self._company.end_session(ticket)
+        except Exception as exc:
+            converted = _as_company_error(exc)
+            if converted is None:
+                raise
+            raise converted from exc
+
+    def process_request(self, qbxml: str, ticket: str | None = None) -> str:
+        try:
+            return str(self._company.process_request(qbxml, ticket))
+        except Exception as exc:
+            converted = _as_company_error(exc)
+            if converted is None:
+                raise
+            raise converted from exc
+
+
+class CompanyHttpError(RuntimeError):
+    """The fake's HTTP face answered something that is neither a response nor a QBXMLError."""
+
+
+class HttpCompany:
+    """The fake company file's HTTP face (another process, or an ASGI app through a TestClient)."""
+
+    def __init__(self, base_url: str, *, client: httpx.Client | None = None, timeout: float = 60.0) -> None:
+        self._base = base_url.rstrip("/")
+        self._client = client if client is not None else httpx.Client(timeout=timeout)
+        self._qbw_path: str | None = None
+
+    def _url(self, path: str) -> str:
+        return f"{self._base}{path}"
+
+    @staticmethod
+    def _raise_for(response: httpx.Response) -> None:
+        if response.status_code == 422:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and body.get("error") == "QBXMLError":
+                raise CompanyError(str(body.get("hresult", "")), str(body.get("message", "")))
+        if response.status_code >= 400:
+            raise CompanyHttpError(
+                f"HTTP {response.status_code} from {response.request.url}: {response.text[:500]}"
+            )
+
+    @property
+    def qbw_path(self) -> str:
+        if self._qbw_path is None:
+            response = self._client.get(self._url("/_sim/state"))
+            self._raise_for(response)
+            self._qbw_path = _find_qbw_path(response.json())
+        return self._qbw_path
+
+    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
+        response = self._client.post(
+            self._url("/_sim/session/begin"), json={"app_name": app_name, "mode": mode}
+        )
+        self._raise_for(response)
+        return str(response.json()["ticket"])
+
+    def end_session(self, ticket: str) -> None:
+        response = self._client.post(self._url("/_sim/session/end"), json={"ticket": ticket})
+        self._raise_for(response)
+
+    def process_request(self, qbxml: str, ticket: str | None = None) -> str:
+        params = {"ticket": ticket} if ticket else None
+        response = self._client.post(
+            self._url("/qbxml"),
+            content=qbxml.encode("utf-8"),
+            params=params,
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+        )
+        self._raise_for(response)
+        return response.content.decode("utf-8")
+
+
+def _find_qbw_path(state: Any) -> str:
+    """The company file path in the fake's ``/_sim/state`` view (top level or under ``company``)."""
+    if isinstance(state, dict):
+        for holder in (state, state.get("company")):
+            if isinstance(holder, dict):
+                for key in ("qbw_path", "path", "company_file"):
+                    value = holder.get(key)
+                    if isinstance(value, str) and value:
+                        return value
+    raise CompanyHttpError("GET /_sim/state carries no company file path (qbw_path)")
+
+
+def company_link(company: Any) -> CompanyLink:
+    """A CompanyLink for a company file object, a base URL of its HTTP face, or a ready link."""
+    if isinstance(company, str):
+        return HttpCompany(company)
+    if isinstance(company, (InProcessCompany, HttpCompany)):
+        return company
+    if all(hasattr(company, name) for name in ("begin_session", "end_session", "process_request")):
+        return InProcessCompany(company)
+    raise TypeError(f"cannot reach QuickBooks through {type(company).__name__}")
