@@ -1,0 +1,30 @@
+"""The connector's ASGI app: the QBWC SOAP service at /qbwc (WSDL at /qbwc?wsdl).
+
+``connector.app:app`` is the embedded default (SQLite in memory, settings from the environment);
+``create_app(settings)`` builds one for tests or another database URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+
+from connector.config import Settings
+from connector.qbwc.routes import build_router
+from connector.qbwc.service import QbwcService
+from connector.sync.base import SyncHandler
+
+
+def create_app(
+    settings: Settings | None = None, handlers: Mapping[str, SyncHandler] | None = None
+) -> FastAPI:
+    """A FastAPI app with its own :class:`QbwcService` (available as ``app.state.qbwc``)."""
+    service = QbwcService(settings or Settings(), handlers)
+    app = FastAPI(title="qbsim connector", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.qbwc = service
+    app.include_router(build_router(service))
+    return app
+
+
+app = create_app(Settings.from_env())

@@ -1,0 +1,53 @@
+"""Connector settings (embedded default: SQLite in memory, everything in-process)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from connector.qbwc.hcp import SUPPORTED_YEARS
+from connector.qbwc.versions import SUPPORTED_QBWC_VERSIONS
+from connector.store.passwords import DEFAULT_ITERATIONS
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_ticket() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the connector's QBWC service needs; clocks and ticket ids are injectable."""
+
+    database_url: str = "sqlite://"
+    # The URL the service is reachable at (for the WSDL's soap:address); None = taken from the request.
+    public_url: str | None = None
+    server_version: str = "qbsim-connector 0.1.0"
+    ticket_ttl: timedelta = timedelta(minutes=30)
+    # authenticate()[2] "postpone update by N seconds" and [3] "minimum run interval" (seconds).
+    postpone_seconds: int | None = None
+    min_run_every_seconds: int | None = None
+    # How many times connectionError answers "retry" (the company file again) before "done".
+    connection_retries: int = 1
+    batch_size: int = 20
+    max_attempts: int = 5
+    max_envelope_bytes: int = 16 * 1024 * 1024
+    password_iterations: int = DEFAULT_ITERATIONS
+    supported_qbwc_versions: tuple[str, ...] = SUPPORTED_QBWC_VERSIONS
+    supported_years: tuple[int, ...] = SUPPORTED_YEARS
+    clock: Callable[[], datetime] = field(default=_utc_now)
+    ticket_factory: Callable[[], str] = field(default=_new_ticket)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read ``QBSIM_CONNECTOR_DB_URL`` and ``QBSIM_CONNECTOR_PUBLIC_URL`` from the environment."""
+        return cls(
+            database_url=os.environ.get("QBSIM_CONNECTOR_DB_URL", "sqlite://"),
+            public_url=os.environ.get("QBSIM_CONNECTOR_PUBLIC_URL") or None,
+        )

@@ -1,0 +1,127 @@
+"""Tables of the connector's durable store (SQLAlchemy 2 declarative, portable column types).
+
+Companies and users (one company file per user), Web Connector sessions, the work queue with its
+dependency edges, and the ID map between Procore ids and QuickBooks ListID/TxnID/EditSequence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the offset; this restores it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; times must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the connector store."""
+
+
+class Company(Base):
+    """A QuickBooks company file the connector syncs with (one per Procore company, seed 001)."""
+
+    __tablename__ = "companies"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # Full path handed to QBWC in authenticate()[1]; "" means "the file currently open in QuickBooks".
+    company_file: Mapped[str] = mapped_column(Text, default="")
+
+
+class User(Base):
+    """A Web Connector login: the UserName of the .qwc file and the password typed into QBWC."""
+
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(200), primary_key=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"))
+    password_salt: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(128))
+    kdf: Mapped[str] = mapped_column(String(40))
+    kdf_iterations: Mapped[int] = mapped_column(Integer)
+
+
+class QbwcSession(Base):
+    """One Web Connector update session, identified by the ticket authenticate() returned."""
+
+    __tablename__ = "qbwc_sessions"
+    ticket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(200))
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    # open → (refused | closed | expired); only "open" sessions hold the company file.
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    finished_items: Mapped[int] = mapped_column(Integer, default=0)
+    requests_sent: Mapped[int] = mapped_column(Integer, default=0)
+    host_info: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    connection_errors: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkItem(Base):
+    """One unit of sync work: becomes one (or a few) qbXML requests in a batch, requestID = id."""
+
+    __tablename__ = "work_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    kind: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    procore_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # pending → sent → done | failed.  An item found in `sent` by a later session gets probe=1.
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    probe: Mapped[int] = mapped_column(Integer, default=0)
+    solo: Mapped[int] = mapped_column(Integer, default=0)
+    sent_as_probe: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    finished_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    iterator_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    iterator_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    iterator_remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_status_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    last_status_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WorkDependency(Base):
+    """Edge: ``item_id`` may be sent only once ``depends_on_id`` is done (vendor before its PO)."""
+
+    __tablename__ = "work_dependencies"
+    item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
+
+
+class IdMapEntry(Base):
+    """Procore id ↔ QuickBooks ListID/TxnID (+ EditSequence) for one object type in one company."""
+
+    __tablename__ = "id_map"
+    __table_args__ = (UniqueConstraint("company_key", "object_type", "procore_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    object_type: Mapped[str] = mapped_column(String(80))
+    procore_id: Mapped[str] = mapped_column(String(80))
+    qb_id: Mapped[str] = mapped_column(String(80), index=True)
+    edit_sequence: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    name: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

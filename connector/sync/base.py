@@ -1,0 +1,153 @@
+"""The interface every sync module implements: one handler per work kind.
+
+A work item (a row of the durable queue, ``connector.store``) becomes one or more qbXML requests
+inside the batch the session driver (``connector.qbwc.driver``) returns from sendRequestXML. Its
+requestID is the work item id, so the matching ``...Rs`` elements of the response come back to the
+handler that built the request. The handler turns them into an :class:`Outcome`: the item is done
+(id map updated, follow-up work enqueued), failed (QuickBooks' status code and message kept), or to
+be sent again.
+
+Crash recovery ("query before add"): an item found in ``sent`` by a later session (the Web
+Connector died between sendRequestXML and receiveResponseXML, so nobody knows whether QuickBooks
+applied it) is first sent as its *probe*: a query for the object the request would have created
+(by Name / RefNumber). ``handle_probe_response`` then says done (found: record its ids, no re-add)
+or resend (not found: the original request goes out again). A handler whose request is idempotent
+(a query) returns ``None`` from ``build_probe`` and the request itself is re-sent.
+
+Iterators are handled by the driver: a query request built with ``iterator="Start"`` whose
+response carries ``iteratorRemainingCount > 0`` keeps its item pending with ``iterator_id`` set;
+on the next sendRequestXML the driver re-sends the handler's request with
+``iterator="Continue" iteratorID=...`` (QuickBooks ignores the other filters on Continue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from lxml import etree
+
+RequestElement = str | etree._Element
+RequestBody = RequestElement | Sequence[RequestElement]
+
+
+@dataclass(frozen=True)
+class WorkItemView:
+    """What a handler sees of a queued work item."""
+
+    id: int
+    company_key: str
+    kind: str
+    payload: Mapping[str, Any]
+    procore_id: str | None
+    attempts: int
+    iterator_id: str | None = None
+    is_probe: bool = False
+
+
+@dataclass(frozen=True)
+class QbResponse:
+    """One ``...Rs`` element of a QBXMLMsgsRs, with the fields every handler needs pre-read.
+
+    ``element`` is the raw lxml element, so a handler built on the qbXML codec can parse the full
+    Ret records itself; nothing of the response is lost.
+    """
+
+    request_id: str
+    name: str
+    status_code: int
+    status_severity: str
+    status_message: str
+    list_id: str | None = None
+    txn_id: str | None = None
+    edit_sequence: str | None = None
+    ret_count: int = 0
+    iterator_id: str | None = None
+    iterator_remaining_count: int | None = None
+    element: etree._Element | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_error(self) -> bool:
+        """QuickBooks marks failures statusSeverity="Error" (warnings and 1 "not found" are Info/Warn)."""
+        return self.status_severity == "Error"
+
+
+@dataclass(frozen=True)
+class NewWork:
+    """A follow-up work item a handler asks to enqueue (e.g. a PO after its vendor)."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    procore_id: str | None = None
+    depends_on: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class IdMapUpdate:
+    """Procore id ↔ QuickBooks id (+EditSequence) learned from a response."""
+
+    object_type: str
+    procore_id: str
+    qb_id: str
+    edit_sequence: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What becomes of a work item after its response (or probe response) was read."""
+
+    state: Literal["done", "failed", "resend"]
+    status_code: str | None = None
+    message: str | None = None
+    result: Mapping[str, Any] | None = None
+    followups: tuple[NewWork, ...] = ()
+    id_map: tuple[IdMapUpdate, ...] = ()
+
+    @classmethod
+    def done(cls, response: QbResponse | None = None, **kw: Any) -> Outcome:
+        """Done; status taken from ``response`` when given."""
+        if response is not None:
+            kw.setdefault("status_code", str(response.status_code))
+            kw.setdefault("message", response.status_message)
+        return cls(state="done", **kw)
+
+    @classmethod
+    def failed(cls, response: QbResponse | None = None, **kw: Any) -> Outcome:
+        """Failed for good; QuickBooks' status code and message are kept on the item."""
+        if response is not None:
+            kw.setdefault("status_code", str(response.status_code))
+            kw.setdefault("message", response.status_message)
+        return cls(state="failed", **kw)
+
+    @classmethod
+    def resend(cls, **kw: Any) -> Outcome:
+        """Send the item's normal request again (e.g. the probe found nothing)."""
+        return cls(state="resend", **kw)
+
+
+@runtime_checkable
+class SyncHandler(Protocol):
+    """One per work kind (``kind`` matches ``WorkItem.kind``)."""
+
+    kind: str
+
+    def build_request(self, item: WorkItemView) -> RequestBody:
+        """The qbXML request element(s) for this item (no requestID needed: the driver sets it)."""
+        ...
+
+    def build_probe(self, item: WorkItemView) -> RequestBody | None:
+        """A query that finds what ``build_request`` would have created, or None if idempotent."""
+        ...
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        """Read the responses to ``build_request`` (one per request element, in order)."""
+        ...
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        """Read the responses to ``build_probe``: done if the object exists, resend otherwise."""
+        ...
+
+
+HandlerRegistry = Mapping[str, SyncHandler]

@@ -1,0 +1,479 @@
+"""Fixtures for the QBWC service tests: a fixed clock, test-only sync handlers, a scripted
+QuickBooks responder, and helpers that speak SOAP the two ways clients do (zeep-style prefixed
+envelopes and byte-for-byte real-QBWC envelopes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from connector.app import create_app
+from connector.config import Settings
+from connector.qbwc.service import QbwcService
+from connector.sync.base import IdMapUpdate, NewWork, Outcome, QbResponse, WorkItemView
+
+TNS = "http://developer.intuit.com/"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+QBWC_VERSION = "34.0.1001.27"
+
+
+class FixedClock:
+    """An injectable clock moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+class Tickets:
+    """Deterministic GUID-shaped tickets."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"00000000-0000-4000-8000-{self.n:012d}"
+
+
+# -- test-only sync handlers (raw qbXML by hand; the real ones come from connector/sync) ---------
+def _vendor_query(name: str) -> str:
+    return f"<VendorQueryRq><FullName>{escape(name)}</FullName></VendorQueryRq>"
+
+
+class VendorAddHandler:
+    """Adds a vendor; probe = VendorQuery by name; 3100 on a re-add counts as failed."""
+
+    kind = "vendor_add"
+
+    def build_request(self, item: WorkItemView) -> str:
+        return (
+            f"<VendorAddRq><VendorAdd><Name>{escape(item.payload['name'])}</Name></VendorAdd></VendorAddRq>"
+        )
+
+    def build_probe(self, item: WorkItemView) -> str:
+        return _vendor_query(item.payload["name"])
+
+    def _mapped(self, item: WorkItemView, rs: QbResponse) -> Outcome:
+        update = IdMapUpdate(
+            "vendor", item.procore_id or "", rs.list_id or "", rs.edit_sequence, item.payload["name"]
+        )
+        return Outcome.done(rs, result={"ListID": rs.list_id}, id_map=(update,))
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        return Outcome.failed(rs) if rs.is_error else self._mapped(item, rs)
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        if rs.status_code == 0 and rs.ret_count:
+            return self._mapped(item, rs)
+        return Outcome.resend()
+
+
+class PurchaseOrderAddHandler:
+    """Adds a PO naming its vendor; probe = PurchaseOrderQuery by RefNumber."""
+
+    kind = "po_add"
+
+    def build_request(self, item: WorkItemView) -> str:
+        p = item.payload
+        return (
+            f"<PurchaseOrderAddRq><PurchaseOrderAdd><VendorRef><FullName>{escape(p['vendor'])}</FullName>"
+            f"</VendorRef><RefNumber>{escape(p['ref'])}</RefNumber></PurchaseOrderAdd></PurchaseOrderAddRq>"
+        )
+
+    def build_probe(self, item: WorkItemView) -> str:
+        return f"<PurchaseOrderQueryRq><RefNumber>{escape(item.payload['ref'])}</RefNumber></PurchaseOrderQueryRq>"  # noqa: E501
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        return Outcome.failed(rs) if rs.is_error else Outcome.done(rs, result={"TxnID": rs.txn_id})
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        return Outcome.done(rs, result={"TxnID": rs.txn_id}) if rs.ret_count else Outcome.resend()
+
+
+class ItemServiceImportHandler:
+    """Imports Service items page by page (iterator); enqueues nothing, records names seen."""
+
+    kind = "item_service_import"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.requests: list[str] = []
+
+    def build_request(self, item: WorkItemView) -> str:
+        req = f'<ItemServiceQueryRq iterator="Start"><MaxReturned>{item.payload["page"]}</MaxReturned></ItemServiceQueryRq>'  # noqa: E501
+        self.requests.append(req)
+        return req
+
+    def build_probe(self, item: WorkItemView) -> None:
+        return None  # a query is idempotent: re-send it
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        assert rs.element is not None
+        self.seen.extend(rs.element.xpath("ItemServiceRet/Name/text()"))
+        return Outcome.failed(rs) if rs.is_error else Outcome.done(rs)
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        return self.handle_response(item, responses)
+
+
+class VendorThenPoHandler(VendorAddHandler):
+    """A vendor add whose success enqueues the PO that names it (follow-up work)."""
+
+    kind = "vendor_then_po"
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        out = super().handle_response(item, responses)
+        if out.state != "done":
+            return out
+        po = NewWork("po_add", {"vendor": item.payload["name"], "ref": item.payload["po_ref"]})
+        return Outcome.done(responses[0], result=out.result, id_map=out.id_map, followups=(po,))
+
+
+# -- a scripted QuickBooks: just enough request processing for these tests -------------------------
+@dataclass
+class ScriptedQuickBooks:
+    """Answers the test handlers' requests like QuickBooks would (statuses from STATUS-CODES.md)."""
+
+    vendors: dict[str, str] = field(default_factory=dict)
+    pos: dict[str, str] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    adds: list[str] = field(default_factory=list)
+    iterators: dict[str, list[str]] = field(default_factory=dict)
+    _n: int = 0
+
+    def _id(self) -> str:
+        self._n += 1
+        return f"{self._n:X}0000-1700000000"
+
+    def process(self, qbxml: str) -> str:
+        root = etree.fromstring(qbxml.split("?>", 2)[-1].encode())
+        out = [self._one(rq) for rq in root.find("QBXMLMsgsRq")]
+        return (
+            '<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n'
+            + "\n".join(out)
+            + "\n</QBXMLMsgsRs>\n</QBXML>\n"
+        )
+
+    @staticmethod
+    def _rs(tag: str, rid: str, code: int, sev: str, msg: str, body: str = "", extra: str = "") -> str:
+        return (
+            f'<{tag} requestID="{rid}" statusCode="{code}" statusSeverity="{sev}" '
+            f'statusMessage="{escape(msg, {chr(34): "&quot;"})}"{extra}>{body}</{tag}>'
+        )
+
+    def _one(self, rq: etree._Element) -> str:
+        rid, tag = rq.get("requestID", ""), rq.tag
+        if tag == "VendorAddRq":
+            name = rq.findtext("VendorAdd/Name")
+            if name in self.vendors:
+                return self._rs(
+                    "VendorAddRs",
+                    rid,
+                    3100,
+                    "Error",
+                    f'The name "{name}" of the list element is already in use.',
+                )
+            self.vendors[name] = self._id()
+            self.adds.append(f"vendor:{name}")
+            return self._rs("VendorAddRs", rid, 0, "Info", "Status OK", self._vendor_ret(name))
+        if tag == "VendorQueryRq":
+            name = rq.findtext("FullName")
+            if name not in self.vendors:
+                return self._rs(
+                    "VendorQueryRs",
+                    rid,
+                    1,
+                    "Info",
+                    "A query request did not find a matching object in QuickBooks",
+                )
+            return self._rs("VendorQueryRs", rid, 0, "Info", "Status OK", self._vendor_ret(name))
+        if tag == "PurchaseOrderAddRq":
+            vendor, ref = (
+                rq.findtext("PurchaseOrderAdd/VendorRef/FullName"),
+                rq.findtext("PurchaseOrderAdd/RefNumber"),
+            )
+            if vendor not in self.vendors:
+                return self._rs(
+                    "PurchaseOrderAddRs",
+                    rid,
+                    3140,
+                    "Error",
+                    f'There is an invalid reference to QuickBooks Vendor "{vendor}" in the PurchaseOrder.'
+                    "  QuickBooks error message: Invalid argument.  "
+                    "The specified record does not exist in the list.",
+                )
+            self.pos[ref] = self._id()
+            self.adds.append(f"po:{ref}")
+            return self._rs("PurchaseOrderAddRs", rid, 0, "Info", "Status OK", self._po_ret(ref))
+        if tag == "PurchaseOrderQueryRq":
+            ref = rq.findtext("RefNumber")
+            if ref not in self.pos:
+                return self._rs(
+                    "PurchaseOrderQueryRs",
+                    rid,
+                    1,
+                    "Info",
+                    "A query request did not find a matching object in QuickBooks",
+                )
+            return self._rs("PurchaseOrderQueryRs", rid, 0, "Info", "Status OK", self._po_ret(ref))
+        if tag == "ItemServiceQueryRq":
+            return self._items(rq, rid)
+        raise AssertionError(f"scripted QuickBooks does not know {tag}")
+
+    def _vendor_ret(self, name: str) -> str:
+        return (
+            f"<VendorRet><ListID>{self.vendors[name]}</ListID><EditSequence>1700000000</EditSequence>"
+            f"<Name>{escape(name)}</Name></VendorRet>"
+        )
+
+    def _po_ret(self, ref: str) -> str:
+        return f"<PurchaseOrderRet><TxnID>{self.pos[ref]}</TxnID><RefNumber>{escape(ref)}</RefNumber></PurchaseOrderRet>"  # noqa: E501
+
+    def _items(self, rq: etree._Element, rid: str) -> str:
+        if rq.get("iterator") == "Continue":
+            iterator_id = rq.get("iteratorID", "")
+            if iterator_id not in self.iterators:
+                return self._rs(
+                    "ItemServiceQueryRs",
+                    rid,
+                    3120,
+                    "Error",
+                    f'Object "{iterator_id}" specified in the request cannot be found.  '
+                    "QuickBooks error message: Invalid argument.  "
+                    "The specified record does not exist in the list.",
+                )
+            rest = self.iterators[iterator_id]
+        else:
+            iterator_id = "{" + f"{len(self.iterators) + 1:08d}-0000-0000-0000-000000000000" + "}"
+            rest = list(self.items)
+        page_size = int(rq.findtext("MaxReturned") or 100)
+        page, rest = rest[:page_size], rest[page_size:]
+        self.iterators[iterator_id] = rest
+        body = "".join(
+            f"<ItemServiceRet><ListID>I{n}</ListID><Name>{escape(n)}</Name></ItemServiceRet>" for n in page
+        )
+        extra = f' iteratorRemainingCount="{len(rest)}" iteratorID="{iterator_id}"'
+        return self._rs("ItemServiceQueryRs", rid, 0, "Info", "Status OK", body, extra)
+
+
+# -- HCP response ---------------------------------------------------------------------------------
+def hcp_response(
+    product: str = "QuickBooks Premier Contractor Edition 2024",
+    major: str = "34",
+    country: str = "US",
+    versions: Sequence[str] = ("12.0", "13.0", "14.0", "15.0", "16.0"),
+) -> str:
+    """strHCPResponse as QuickBooks returns it for Host/Company/PreferencesQuery (requestIDs 0..2)."""
+    supported = "\n".join(f"<SupportedQBXMLVersion>{v}</SupportedQBXMLVersion>" for v in versions)
+    return (
+        '<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n'
+        '<HostQueryRs requestID="0" statusCode="0" statusSeverity="Info" statusMessage="Status OK">\n<HostRet>\n'  # noqa: E501
+        f"<ProductName>{product}</ProductName>\n<MajorVersion>{major}</MajorVersion>\n"
+        f"<MinorVersion>0</MinorVersion>\n<Country>{country}</Country>\n{supported}\n"
+        "<IsAutomaticLogin>false</IsAutomaticLogin>\n<QBFileMode>SingleUser</QBFileMode>\n</HostRet>\n</HostQueryRs>\n"
+        '<CompanyQueryRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK">\n'
+        "<CompanyRet>\n<IsSampleCompany>false</IsSampleCompany>\n<CompanyName>Acme Builders</CompanyName>\n"
+        "</CompanyRet>\n</CompanyQueryRs>\n"
+        '<PreferencesQueryRs requestID="2" statusCode="0" statusSeverity="Info" statusMessage="Status OK">\n'
+        "<PreferencesRet>\n<AccountingPreferences>\n<IsUsingClassTracking>true</IsUsingClassTracking>\n"
+        "</AccountingPreferences>\n</PreferencesRet>\n</PreferencesQueryRs>\n</QBXMLMsgsRs>\n</QBXML>\n"
+    )
+
+
+# -- SOAP by hand ------------------------------------------------------------------------------------
+def envelope(
+    op: str, params: Sequence[tuple[str, str | int | None]], style: str = "qbwc", version: str = "1.1"
+) -> bytes:
+    """A request envelope: ``qbwc`` = what the real Web Connector sends; ``zeep`` = prefixed ns0."""
+    env_ns = SOAP12 if version == "1.2" else SOAP11
+    if style == "qbwc":
+        inner = "".join(
+            f"<{k} />" if v is None or v == "" else f"<{k}>{escape(str(v))}</{k}>" for k, v in params
+        )
+        body = f'<{op} xmlns="{TNS}">{inner}</{op}>'
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{env_ns}" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+            f"<soap:Body>{body}</soap:Body></soap:Envelope>"
+        ).encode()
+    inner = "".join(f"<ns0:{k}>{escape(str(v))}</ns0:{k}>" for k, v in params if v is not None)
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?>\n<soap-env:Envelope xmlns:soap-env=\"{env_ns}\">"
+        f'<soap-env:Body><ns0:{op} xmlns:ns0="{TNS}">{inner}</ns0:{op}></soap-env:Body></soap-env:Envelope>'
+    ).encode()
+
+
+@dataclass
+class SoapResult:
+    """A decoded SOAP answer."""
+
+    status: int
+    content_type: str
+    root: etree._Element
+
+    def result(self, op: str) -> etree._Element:
+        found = self.root.find(f".//{{{TNS}}}{op}Result")
+        assert found is not None, etree.tostring(self.root)
+        return found
+
+    def text(self, op: str) -> str:
+        return self.result(op).text or ""
+
+    def strings(self, op: str) -> list[str]:
+        return [s.text or "" for s in self.result(op).findall(f"{{{TNS}}}string")]
+
+
+class Wsc:
+    """Calls the service over HTTP (in process) the way a Web Connector does."""
+
+    def __init__(self, client: TestClient, style: str = "qbwc", version: str = "1.1") -> None:
+        self.client, self.style, self.version = client, style, version
+
+    def call(self, op: str, *params: tuple[str, str | int | None]) -> SoapResult:
+        if self.version == "1.2":
+            headers = {"Content-Type": f'application/soap+xml; charset=utf-8; action="{TNS}{op}"'}
+        else:
+            headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{TNS}{op}"'}
+        resp = self.client.post(
+            "/qbwc", content=envelope(op, params, self.style, self.version), headers=headers
+        )
+        return SoapResult(resp.status_code, resp.headers["content-type"], etree.fromstring(resp.content))
+
+    def authenticate(self, user: str = "acme", password: str = "s3cret") -> list[str]:
+        return self.call("authenticate", ("strUserName", user), ("strPassword", password)).strings(
+            "authenticate"
+        )
+
+    def send(self, ticket: str, hcp: str = "") -> str:
+        return self.call(
+            "sendRequestXML",
+            ("ticket", ticket),
+            ("strHCPResponse", hcp),
+            ("strCompanyFileName", r"C:\Company\acme.qbw"),
+            ("qbXMLCountry", "US"),
+            ("qbXMLMajorVers", 13),
+            ("qbXMLMinorVers", 0),
+        ).text("sendRequestXML")
+
+    def receive(self, ticket: str, response: str = "", hresult: str = "", message: str = "") -> int:
+        return int(
+            self.call(
+                "receiveResponseXML",
+                ("ticket", ticket),
+                ("response", response),
+                ("hresult", hresult),
+                ("message", message),
+            ).text("receiveResponseXML")
+        )
+
+    def last_error(self, ticket: str) -> str:
+        return self.call("getLastError", ("ticket", ticket)).text("getLastError")
+
+    def close(self, ticket: str) -> str:
+        return self.call("closeConnection", ("ticket", ticket)).text("closeConnection")
+
+    def connection_error(self, ticket: str, hresult: str, message: str) -> str:
+        return self.call(
+            "connectionError", ("ticket", ticket), ("hresult", hresult), ("message", message)
+        ).text("connectionError")
+
+    def run_update(self, qb: ScriptedQuickBooks, hcp: str | None = None) -> list[int]:
+        """One whole update session, as QBWC drives it; returns the percentages received."""
+        ticket, status = self.authenticate()[:2]
+        assert status not in ("nvu", "none", "busy"), status
+        percents: list[int] = []
+        request = self.send(ticket, hcp if hcp is not None else hcp_response())
+        while request:
+            percent = self.receive(ticket, qb.process(request))
+            percents.append(percent)
+            if percent < 0 or percent == 100:
+                break
+            request = self.send(ticket)
+        self.close(ticket)
+        return percents
+
+
+@dataclass
+class Harness:
+    """An app, its service, its clock and a Web Connector speaking to it."""
+
+    client: TestClient
+    service: QbwcService
+    clock: FixedClock
+    wsc: Wsc
+    qb: ScriptedQuickBooks
+    settings: Settings
+
+    def reopen(self) -> Harness:
+        """A new app on the same database URL (a connector restart)."""
+        app = create_app(self.settings, self.service.handlers)
+        client = TestClient(app)
+        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings)
+
+
+@pytest.fixture
+def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
+    clients: list[TestClient] = []
+
+    def make(**overrides: object) -> Harness:
+        clock = FixedClock()
+        values: dict[str, object] = {"clock": clock, "ticket_factory": Tickets(), "password_iterations": 1000}
+        values.update(overrides)
+        settings = Settings(**values)  # type: ignore[arg-type]
+        handlers = [
+            VendorAddHandler(),
+            PurchaseOrderAddHandler(),
+            ItemServiceImportHandler(),
+            VendorThenPoHandler(),
+        ]
+        app = create_app(settings, {h.kind: h for h in handlers})
+        service: QbwcService = app.state.qbwc
+        service.users.add_user("acme", "s3cret", "acme-co", r"C:\Company\acme.qbw")
+        client = TestClient(app)
+        clients.append(client)
+        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings)
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def harness(make_harness: Callable[..., Harness]) -> Harness:
+    return make_harness()
+
+
+@dataclass(frozen=True)
+class Kit:
+    """Helpers for test modules (conftest modules cannot be imported under --import-mode=importlib)."""
+
+    hcp_response: Callable[..., str] = hcp_response
+    envelope: Callable[..., bytes] = envelope
+    Wsc: type[Wsc] = Wsc
+    ScriptedQuickBooks: type[ScriptedQuickBooks] = ScriptedQuickBooks
+    FixedClock: type[FixedClock] = FixedClock
+    TNS: str = TNS
+    QBWC_VERSION: str = QBWC_VERSION
+
+
+@pytest.fixture
+def kit() -> Kit:
+    return Kit()
