@@ -1,0 +1,33 @@
+"""``qbsim quickbooks …``: serve a company file over HTTP (wired into ``qbsim`` by the lead)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="The fake QuickBooks Desktop company file.", no_args_is_help=True)
+
+
+@app.callback()
+def main() -> None:
+    """Fake QuickBooks Desktop: qbXML request processor over HTTP."""
+
+
+@app.command()
+def serve(
+    path: Path = typer.Argument(..., help="Company file (SQLite); created if missing."),  # noqa: B008
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8765, help="TCP port."),
+    country: str = typer.Option("US", help="US or CA (only when creating)."),
+    year: int = typer.Option(2024, help="QuickBooks release year (only when creating)."),
+    product: str = typer.Option("Premier Contractor", help="Edition (only when creating)."),
+    seed: int = typer.Option(0, help="Seed (only when creating)."),
+) -> None:
+    """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
+    import uvicorn
+
+    from .http import create_app_for_path
+
+    api = create_app_for_path(path, country=country, year=year, product=product, seed=seed)
+    uvicorn.run(api, host=host, port=port)

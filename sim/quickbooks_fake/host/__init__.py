@@ -1,0 +1,1 @@
+"""HostQuery, CompanyQuery, PreferencesQuery: what the running QuickBooks says about itself."""

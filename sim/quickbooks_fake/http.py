@@ -1,0 +1,121 @@
+"""HTTP face of a company file (FastAPI), for when QuickBooks lives in another process.
+
+* ``POST /qbxml`` (body: the qbXML request, text/xml; optional ``?ticket=``) → 200 text/xml response;
+  a :class:`QBXMLError` → 422 ``{"error": "QBXMLError", "hresult": …, "message": …}``.
+* ``POST /_sim/session/begin`` ``{"app_name", "mode"}`` → ``{"ticket"}`` (or 422 as above);
+  ``POST /_sim/session/end`` ``{"ticket"}``.
+* LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
+  ``GET /_sim/lists/{ListType}``, ``POST /_sim/ui/{action}`` (keyword arguments as JSON),
+  ``GET|POST|DELETE /_sim/faults``, ``POST /_sim/snapshot`` ``{"path"}``, ``POST /_sim/restore`` ``{"path"}``.
+
+Serve one file by path: ``create_app_for_path(path)`` (creates the file if missing) or the CLI
+``qbsim quickbooks serve PATH``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Body, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from .company import CompanyFile
+from .errors import QBXMLError, StatusError
+from .faults import FaultRule
+from .ui import ACTIONS
+
+
+def _error(exc: QBXMLError) -> JSONResponse:
+    return JSONResponse(status_code=422, content=exc.to_dict())
+
+
+def create_app(company: CompanyFile) -> FastAPI:
+    """A FastAPI app serving ``company``."""
+    app = FastAPI(title="qbsim fake QuickBooks Desktop", version="1")
+    app.state.company = company
+
+    @app.post("/qbxml")
+    async def qbxml(request: Request, ticket: str | None = None) -> Response:
+        body = await request.body()
+        try:
+            answer = company.process_request(body, ticket=ticket)
+        except QBXMLError as exc:
+            return _error(exc)
+        return Response(content=answer, media_type="text/xml")
+
+    @app.post("/_sim/session/begin", response_model=None)
+    def session_begin(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        try:
+            ticket = company.begin_session(str(payload["app_name"]), str(payload.get("mode", "DoNotCare")))
+        except QBXMLError as exc:
+            return _error(exc)
+        return {"ticket": ticket}
+
+    @app.post("/_sim/session/end", response_model=None)
+    def session_end(payload: dict[str, Any] = Body(...)) -> dict[str, bool] | JSONResponse:  # noqa: B008
+        try:
+            company.end_session(str(payload["ticket"]))
+        except QBXMLError as exc:
+            return _error(exc)
+        return {"ended": True}
+
+    @app.get("/_sim/state")
+    def state() -> dict[str, Any]:
+        return company.state()
+
+    @app.get("/_sim/lists/{list_type}")
+    def lists(list_type: str) -> list[dict[str, Any]]:
+        return company.list_records(list_type)
+
+    @app.post("/_sim/ui/{action}", response_model=None)
+    def ui(action: str, payload: dict[str, Any] | None = Body(default=None)) -> Any:  # noqa: B008
+        if action not in ACTIONS:
+            return JSONResponse(status_code=404, content={"error": "UnknownAction", "actions": list(ACTIONS)})
+        try:
+            return {"result": getattr(company.ui, action)(**(payload or {}))}
+        except StatusError as exc:
+            return JSONResponse(status_code=422, content={"error": type(exc).__name__, "statusCode": exc.code,
+                                                          "statusMessage": exc.message})
+        except (TypeError, ValueError) as exc:
+            return JSONResponse(status_code=400, content={"error": "BadRequest", "message": str(exc)})
+
+    @app.get("/_sim/faults")
+    def faults_list() -> list[dict[str, Any]]:
+        return [r.to_dict() for r in company.faults.rules()]
+
+    @app.post("/_sim/faults", response_model=None)
+    def faults_add(payload: dict[str, Any] = Body(...)) -> dict[str, Any] | JSONResponse:  # noqa: B008
+        try:
+            with company.lock:
+                rule = company.faults.add(FaultRule(**payload))
+        except (TypeError, ValueError) as exc:
+            return JSONResponse(status_code=400, content={"error": "BadRequest", "message": str(exc)})
+        return rule.to_dict()
+
+    @app.delete("/_sim/faults")
+    def faults_clear() -> dict[str, int]:
+        with company.lock:
+            company.faults.clear()
+        return {"rules": 0}
+
+    @app.post("/_sim/snapshot")
+    def snapshot(payload: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008
+        company.snapshot(str(payload["path"]))
+        return {"path": str(payload["path"])}
+
+    @app.post("/_sim/restore", response_model=None)
+    def restore(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        path = Path(str(payload["path"]))
+        if not path.exists():
+            return JSONResponse(status_code=404, content={"error": "NotFound", "path": str(path)})
+        company.restore(path)
+        return {"restored": str(path)}
+
+    return app
+
+
+def create_app_for_path(path: str | Path, **create_kwargs: Any) -> FastAPI:
+    """Serve the company file at ``path`` (created with ``create_kwargs`` if it does not exist)."""
+    company = CompanyFile.open(path) if Path(path).exists() else CompanyFile.create(path, **create_kwargs)
+    return create_app(company)

@@ -1,0 +1,165 @@
+"""QBXMLRP2 ProcessRequest: one qbXML request document in, one response document out.
+
+Imitates QuickBooks Desktop's request processor:
+
+1. size cap and hardened parse (not well-formed → 0x80040400); a ``<?qbxml version?>`` is required
+   (without one QuickBooks cannot pick a schema → 0x80040400);
+2. the version must be one this edition supports (HostRet SupportedQBXMLVersion) → else 0x80040423;
+3. the whole document is validated against the qbXML 13.0 XSD before anything runs (→ 0x80040400).
+   Documents declaring 14.0–16.0 may carry elements those versions added; the fake implements the
+   13.0 feature set, so such elements (the generated list ``_generated_qbxml_newer``) are removed
+   before validation and ignored, like fields an older implementation does not know. Any other
+   unknown element still fails validation, as it would in real QuickBooks;
+4. ``onError``: ``stopOnError`` answers up to and including the first request whose status is an
+   Error and nothing after; ``continueOnError`` answers all. ``rollbackOnError`` is refused with
+   0x80040400: Intuit's OSR says for QuickBooks Desktop "rollbackOnError is not valid and will produce
+   an error" (reproduced at is2qb.com "QBXML Message Information"); the exact error is not
+   documented, the parse HRESULT is the fake's choice;
+5. each request runs atomically (a failing Add/Mod changes nothing) and is answered with its ``…Rs``,
+   ``requestID`` echoed, statusCode/Severity/Message as QuickBooks writes them;
+6. an HRESULT raised mid-way (a fault rule) or an unexpected internal failure rolls back the whole
+   message set and raises: the caller never sees half a response.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from ._generated_qbxml_newer import NEWER_THAN_13
+from .edition import KNOWN_VERSIONS
+from .errors import QBXMLError, QBXMLParseError, StatusError, UnsupportedRequest, UnsupportedVersionError
+from .hardened import parse_request
+from .qbxml_io import document, element_to_doc, response_lines
+from .registry import Reply, RequestContext, get_handler
+from .schema import message_decl, validate
+
+if TYPE_CHECKING:
+    from .company import CompanyFile
+
+log = logging.getLogger(__name__)
+OK_MESSAGE = "Status OK"
+
+
+def _version_number(version: str) -> float:
+    try:
+        return float(version.removeprefix("CA"))
+    except ValueError:
+        return 0.0
+
+
+def _strip_newer(root: etree._Element) -> list[str]:
+    removed: list[str] = []
+    for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.tag in NEWER_THAN_13 and el.getparent() is not None:
+            removed.append(el.tag)
+            el.getparent().remove(el)
+    return removed
+
+
+def names_in(doc: Any) -> set[str]:
+    """Every Name/FullName value anywhere in a request (what fault rules match ``object_name`` on)."""
+    found: set[str] = set()
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key in ("Name", "FullName") and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= names_in(value)
+    elif isinstance(doc, list):
+        for item in doc:
+            found |= names_in(item)
+    return found
+
+
+def check_document(company: CompanyFile, qbxml: str | bytes) -> tuple[etree._Element, str]:
+    """Steps 1–3: parse, version, schema. Returns the QBXMLMsgsRq element and the version."""
+    tree, version = parse_request(qbxml, company.max_request_bytes)
+    if version is None:
+        raise QBXMLParseError("no <?qbxml version=...?> processing instruction")
+    if version not in KNOWN_VERSIONS or not company.edition.supports(version):
+        raise UnsupportedVersionError(version)
+    root = tree.getroot()
+    if root.tag != "QBXML":
+        raise QBXMLParseError(f"root element is {root.tag!r}, not QBXML")
+    if _version_number(version) > 13.0:
+        _strip_newer(root)
+    errors = validate(tree)
+    if errors:
+        raise QBXMLParseError("; ".join(errors[:3]))
+    msgs = root.find("QBXMLMsgsRq")
+    if msgs is None:
+        # SignonMsgsRq (QuickBooks Online Edition) and subscriptions are not simulated.
+        raise QBXMLParseError("no QBXMLMsgsRq (subscription/sign-on message sets are not simulated)")
+    if msgs.get("onError") == "rollbackOnError":
+        raise QBXMLParseError("onError=rollbackOnError is not valid for QuickBooks Desktop")
+    return msgs, version
+
+
+def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
+    """Run a request document against ``company`` (caller holds the company lock)."""
+    if ticket is not None:
+        company.require_session(ticket)
+    msgs, version = check_document(company, qbxml)
+    stop_on_error = msgs.get("onError") == "stopOnError"
+    lines: list[str] = []
+    try:
+        with company.store.transaction():
+            for el in msgs:
+                if not isinstance(el.tag, str):
+                    continue
+                status_is_error = _one_request(company, el, version, ticket, lines)
+                if status_is_error and stop_on_error:
+                    break
+    except QBXMLError:
+        company.faults.flush()
+        raise
+    except Exception as exc:  # a bug in a handler must never produce half a response
+        log.exception("internal failure while processing a message set")
+        company.faults.flush()
+        raise QBXMLError("0x80040402", detail=f"internal failure: {exc!r}") from exc
+    company.after_request()
+    return document(lines)
+
+
+def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
+                 lines: list[str]) -> bool:
+    """Answer one request into ``lines``; return True if its status is an Error."""
+    name = el.tag[:-2]
+    rs_name = f"{name}Rs"
+    body = element_to_doc(el)
+    attrs = {k: v for k, v in el.attrib.items()}
+    ctx = RequestContext(company=company, name=name, element=el, body=body, attrs=attrs,
+                         version=version, ticket=ticket)
+    outcome = company.faults.match("request", name, names_in(body))
+    if outcome is not None and outcome.error is not None:
+        raise outcome.error
+    if outcome is not None and outcome.delay_seconds:
+        company.advance_clock(outcome.delay_seconds)
+    reply = Reply()
+    status: StatusError | None = None
+    try:
+        if outcome is not None and outcome.status is not None:
+            raise outcome.status
+        handler = get_handler(name)
+        if handler is None:
+            raise UnsupportedRequest()
+        with company.store.transaction():
+            reply = handler(ctx)
+        status = reply.status
+    except StatusError as err:
+        status = err
+        reply = Reply(children=[(err.ret_name, err.ret)] if err.ret is not None and err.ret_name else [])
+    rs_attrs: dict[str, str] = {}
+    if "requestID" in attrs:
+        rs_attrs["requestID"] = attrs["requestID"]
+    if status is None:
+        rs_attrs.update(statusCode="0", statusSeverity="Info", statusMessage=OK_MESSAGE)
+    else:
+        rs_attrs.update(statusCode=str(status.code), statusSeverity=status.severity,
+                        statusMessage=status.message)
+    rs_attrs.update(reply.attrs)
+    lines.extend(response_lines(rs_name, rs_attrs, reply.children, message_decl(rs_name)))
+    return status is not None and status.severity == "Error"

@@ -1,0 +1,251 @@
+"""The company file's storage: one SQLite database, one generic table of objects.
+
+A QuickBooks company file is one file; so is this one (``:memory:`` until snapshotted). Every list
+element and transaction is one row of ``objects``: a few indexed columns every family shares (kind,
+ListID/TxnID, Name/FullName, parent, active, TimeModified, EditSequence, RefNumber, TxnDate) plus the
+record itself as a JSON document shaped like its qbXML Ret (element name → text / dict / list).
+New object families therefore need no schema change: they store their Ret-shaped document and the
+index columns are derived from it. Domain code talks to this module only through :class:`Store`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    name_space TEXT,
+    list_id TEXT UNIQUE,
+    txn_id TEXT UNIQUE,
+    name TEXT,
+    full_name TEXT,
+    full_name_key TEXT,
+    parent_id TEXT,
+    sublevel INTEGER,
+    ref_number TEXT,
+    txn_date TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    time_created TEXT,
+    time_modified_utc TEXT,
+    edit_sequence TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    time_deleted TEXT,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_objects_kind ON objects(kind, deleted);
+CREATE INDEX IF NOT EXISTS ix_objects_name ON objects(name_space, full_name_key, deleted);
+CREATE INDEX IF NOT EXISTS ix_objects_parent ON objects(parent_id);
+CREATE INDEX IF NOT EXISTS ix_objects_modified ON objects(time_modified_utc);
+CREATE INDEX IF NOT EXISTS ix_objects_ref ON objects(kind, ref_number);
+"""
+
+
+def name_key(full_name: str) -> str:
+    """QuickBooks compares names case-insensitively ("ACME" and "Acme" collide)."""
+    return full_name.casefold()
+
+
+def to_utc_text(value: str | None) -> str | None:
+    """An aware ISO datetime string → UTC ISO text, so string order is time order."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).astimezone(UTC).isoformat()
+
+
+@dataclass
+class Record:
+    """One stored object: its kind (``ItemService``, ``Customer``, ``Bill`` …) and Ret-shaped document."""
+
+    kind: str
+    doc: dict[str, Any]
+    seq: int = 0
+    name_space: str | None = None
+    deleted: bool = False
+    time_deleted: str | None = None
+
+    @property
+    def list_id(self) -> str | None:
+        return self.doc.get("ListID")
+
+    @property
+    def txn_id(self) -> str | None:
+        return self.doc.get("TxnID")
+
+    @property
+    def object_id(self) -> str:
+        return self.doc.get("ListID") or self.doc.get("TxnID") or ""
+
+    @property
+    def full_name(self) -> str | None:
+        return self.doc.get("FullName") or self.doc.get("Name")
+
+    @property
+    def edit_sequence(self) -> str | None:
+        return self.doc.get("EditSequence")
+
+    @property
+    def is_active(self) -> bool:
+        return self.doc.get("IsActive", "true") != "false"
+
+
+class Store:
+    """SQLite-backed store for one company file. Callers hold the company lock around every use."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else ":memory:"
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(_DDL)
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self._conn.close()
+
+    def backup_to(self, path: str | Path) -> None:
+        """Copy the whole database to ``path`` (SQLite online backup: a consistent, identical file)."""
+        target = sqlite3.connect(str(path))
+        try:
+            with self._lock:
+                self._conn.backup(target)
+        finally:
+            target.close()
+
+    def restore_from(self, path: str | Path) -> None:
+        """Replace this database's content with the file at ``path``."""
+        source = sqlite3.connect(str(path))
+        try:
+            with self._lock:
+                source.backup(self._conn)
+        finally:
+            source.close()
+
+    # -- transactions ------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing unit (nested = savepoint): one qbXML request never half-applies."""
+        with self._lock:
+            name = f"sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self._conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+
+    # -- meta ----------------------------------------------------------------------------------------
+    def meta_get(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def meta_set(self, key: str, value: Any) -> None:
+        self._conn.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, json.dumps(value, sort_keys=True)),
+        )
+
+    def meta_items(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM meta ORDER BY key")}
+
+    # -- objects ---------------------------------------------------------------------------------
+    @staticmethod
+    def _columns(rec: Record) -> dict[str, Any]:
+        doc = rec.doc
+        full = doc.get("FullName") or doc.get("Name")
+        parent = doc.get("ParentRef") or {}
+        return {
+            "kind": rec.kind,
+            "name_space": rec.name_space,
+            "list_id": doc.get("ListID"),
+            "txn_id": doc.get("TxnID"),
+            "name": doc.get("Name"),
+            "full_name": full,
+            "full_name_key": name_key(full) if full else None,
+            "parent_id": parent.get("ListID") if isinstance(parent, dict) else None,
+            "sublevel": int(doc["Sublevel"]) if "Sublevel" in doc else None,
+            "ref_number": doc.get("RefNumber"),
+            "txn_date": doc.get("TxnDate"),
+            "active": 0 if doc.get("IsActive") == "false" else 1,
+            "time_created": doc.get("TimeCreated"),
+            "time_modified_utc": to_utc_text(doc.get("TimeModified")),
+            "edit_sequence": doc.get("EditSequence"),
+            "deleted": 1 if rec.deleted else 0,
+            "time_deleted": rec.time_deleted,
+            "doc": json.dumps(doc),
+        }
+
+    def insert(self, rec: Record) -> Record:
+        cols = self._columns(rec)
+        names = ", ".join(cols)
+        marks = ", ".join("?" for _ in cols)
+        cur = self._conn.execute(f"INSERT INTO objects({names}) VALUES({marks})", tuple(cols.values()))
+        rec.seq = int(cur.lastrowid or 0)
+        return rec
+
+    def update(self, rec: Record) -> Record:
+        cols = self._columns(rec)
+        assignments = ", ".join(f"{k}=?" for k in cols)
+        self._conn.execute(f"UPDATE objects SET {assignments} WHERE seq=?", (*cols.values(), rec.seq))
+        return rec
+
+    def hard_delete(self, rec: Record) -> None:
+        self._conn.execute("DELETE FROM objects WHERE seq=?", (rec.seq,))
+
+    def select(
+        self,
+        where: str = "1=1",
+        params: Sequence[Any] = (),
+        *,
+        order: str = "seq",
+        include_deleted: bool = False,
+    ) -> list[Record]:
+        """Records matching a SQL condition over the index columns (domain helpers build these)."""
+        cond = where if include_deleted else f"({where}) AND deleted=0"
+        rows = self._conn.execute(
+            "SELECT seq, kind, name_space, deleted, time_deleted, doc FROM objects "
+            f"WHERE {cond} ORDER BY {order}",
+            tuple(params),
+        ).fetchall()
+        return [
+            Record(kind=r[1], name_space=r[2], deleted=bool(r[3]), time_deleted=r[4], doc=json.loads(r[5]),
+                   seq=r[0])
+            for r in rows
+        ]
+
+    def one(self, where: str, params: Sequence[Any] = (), *, include_deleted: bool = False) -> Record | None:
+        found = self.select(where, params, include_deleted=include_deleted)
+        return found[0] if found else None
+
+    def count(self, where: str = "1=1", params: Sequence[Any] = ()) -> int:
+        row = self._conn.execute(f"SELECT COUNT(*) FROM objects WHERE ({where}) AND deleted=0", tuple(params))
+        return int(row.fetchone()[0])
+
+    def dump(self) -> dict[str, Any]:
+        """Everything, deterministic order (for state views and snapshot equality checks)."""
+        return {
+            "meta": self.meta_items(),
+            "objects": [
+                {"kind": r.kind, "deleted": r.deleted, "doc": r.doc}
+                for r in self.select(include_deleted=True)
+            ],
+        }

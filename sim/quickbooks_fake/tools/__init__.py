@@ -1,0 +1,1 @@
+"""Developer scripts (generators); never imported at run time."""

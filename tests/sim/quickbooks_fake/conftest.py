@@ -1,0 +1,58 @@
+"""Fixtures: a fresh in-memory company, a runner that validates every response, an HTTP client."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from qbfake_helpers import check, request
+
+from sim.quickbooks_fake import CompanyFile
+from sim.quickbooks_fake.http import create_app
+
+Runner = Callable[..., etree._Element]
+
+
+@pytest.fixture
+def company() -> CompanyFile:
+    return CompanyFile.create()
+
+
+@pytest.fixture
+def run(company: CompanyFile) -> Runner:
+    """run(body, version=…, on_error=…, ticket=…) → validated response root."""
+
+    def _run(body: str, version: str = "13.0", on_error: str = "stopOnError", ticket: str | None = None,
+             target: CompanyFile | None = None) -> etree._Element:
+        text = (target or company).process_request(request(body, version, on_error), ticket=ticket)
+        return check(text)
+
+    return _run
+
+
+@pytest.fixture
+def client(company: CompanyFile) -> TestClient:
+    return TestClient(create_app(company))
+
+
+@pytest.fixture
+def http_run(client: TestClient) -> Runner:
+    """Same as ``run`` but through POST /qbxml."""
+
+    def _run(body: str, version: str = "13.0", on_error: str = "stopOnError",
+             ticket: str | None = None) -> etree._Element:
+        params = {"ticket": ticket} if ticket else None
+        resp = client.post("/qbxml", content=request(body, version, on_error).encode(),
+                           headers={"Content-Type": "text/xml"}, params=params)
+        assert resp.status_code == 200, resp.text
+        assert resp.headers["content-type"].startswith("text/xml")
+        return check(resp.text)
+
+    return _run

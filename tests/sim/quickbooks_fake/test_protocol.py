@@ -1,0 +1,193 @@
+"""Protocol core: parse/validate errors, versions, onError modes, requestID, formatting."""
+
+from __future__ import annotations
+
+import pytest
+from qbfake_helpers import request, rs, status
+
+from sim.quickbooks_fake import CompanyFile, QBXMLError
+from sim.quickbooks_fake.errors import RequestTooLargeError
+
+PARSE_MSG = "QuickBooks found an error when parsing the provided XML text stream."
+VERSION_MSG = "The version of qbXML that was requested is not supported or is unknown."
+SERVICE = ("<ItemServiceAddRq requestID=\"{rid}\"><ItemServiceAdd><Name>{name}</Name><SalesOrPurchase>"
+           "<AccountRef><FullName>Job Expenses</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd>"
+           "</ItemServiceAddRq>")
+
+
+def count(company: CompanyFile, kind: str) -> int:
+    return len(company.list_records(kind))
+
+
+def test_host_query_answers_with_header_and_status_ok(run) -> None:
+    root = run('<HostQueryRq requestID="7"/>')
+    el = rs(root)
+    assert el.tag == "HostQueryRs"
+    assert el.get("requestID") == "7"
+    assert status(el) == ("0", "Info", "Status OK")
+
+
+def test_response_formatting_is_quickbooks_style(company) -> None:
+    text = company.process_request(request('<HostQueryRq requestID="1"/>'))
+    assert text.startswith('<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n<HostQueryRs requestID="1"')
+    assert "\n<ProductName>" in text  # one element per line, no indentation
+
+
+def test_request_id_is_optional(run) -> None:
+    el = rs(run("<HostQueryRq/>"))
+    assert el.get("requestID") is None
+    assert status(el)[0] == "0"
+
+
+@pytest.mark.parametrize("text", [
+    "<QBXML><QBXMLMsgsRq onError='stopOnError'><HostQueryRq></QBXMLMsgsRq></QBXML>",
+    "not xml at all",
+    "",
+])
+def test_not_well_formed_raises_parse_hresult(company, text) -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.process_request('<?qbxml version="13.0"?>' + text)
+    assert info.value.hresult == "0x80040400"
+    assert info.value.message == PARSE_MSG
+
+
+def test_schema_invalid_raises_parse_hresult_and_changes_nothing(company) -> None:
+    before = count(company, "ItemService")
+    # valid first request, then an element in the wrong order: the whole document is refused
+    body = SERVICE.format(rid=1, name="Valid") + (
+        '<ItemServiceAddRq requestID="2"><ItemServiceAdd><SalesOrPurchase><AccountRef><FullName>'
+        "Job Expenses</FullName></AccountRef></SalesOrPurchase><Name>Wrong order</Name></ItemServiceAdd>"
+        "</ItemServiceAddRq>")
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request(body))
+    assert (info.value.hresult, info.value.message) == ("0x80040400", PARSE_MSG)
+    assert count(company, "ItemService") == before
+
+
+def test_unknown_request_element_is_a_parse_error(company) -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request("<FrobnicateRq/>"))
+    assert info.value.hresult == "0x80040400"
+
+
+def test_missing_qbxml_version_is_a_parse_error(company) -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(
+            "<QBXML><QBXMLMsgsRq onError='stopOnError'><HostQueryRq/></QBXMLMsgsRq></QBXML>")
+    assert info.value.hresult == "0x80040400"
+
+
+def test_name_longer_than_quickbooks_allows_is_refused(company) -> None:
+    """Item names are at most 31 characters (XSD maxLength); QuickBooks rejects the document."""
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request(SERVICE.format(rid=1, name="X" * 32)))
+    assert (info.value.hresult, info.value.message) == ("0x80040400", PARSE_MSG)
+    rs_ok = company.process_request(request(SERVICE.format(rid=1, name="X" * 31)))
+    assert 'statusCode="0"' in rs_ok
+
+
+@pytest.mark.parametrize("version", ["13.0", "14.0", "15.0", "16.0"])
+def test_versions_13_to_16_accepted_by_2024(run, version) -> None:
+    assert status(rs(run("<HostQueryRq/>", version=version)))[0] == "0"
+
+
+@pytest.mark.parametrize("version", ["17.0", "abc", "CA3.0"])
+def test_unknown_or_unsupported_version(company, version) -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request("<HostQueryRq/>", version=version))
+    assert (info.value.hresult, info.value.message) == ("0x80040423", VERSION_MSG)
+
+
+def test_old_year_does_not_support_new_versions() -> None:
+    old = CompanyFile.create(year=2019)
+    with pytest.raises(QBXMLError) as info:
+        old.process_request(request("<HostQueryRq/>", version="14.0"))
+    assert info.value.hresult == "0x80040423"
+    assert 'statusCode="0"' in old.process_request(request("<HostQueryRq/>", version="13.0"))
+
+
+def test_16_0_document_may_carry_elements_added_after_13(run, company) -> None:
+    """A 16.0 document with a 16.0-only element (ExpirationDateForSerialLotNumber) is accepted."""
+    run(SERVICE.format(rid=1, name="Lumber"))
+    body = ("<ItemServiceQueryRq><FullName>Lumber</FullName></ItemServiceQueryRq>")
+    # the 16.0 element inside a request the fake knows, placed where 16.0 puts it: ignored
+    body16 = body.replace("</FullName>", "</FullName><ExpirationDateForSerialLotNumber>2030-01-01"
+                          "</ExpirationDateForSerialLotNumber>")
+    assert status(rs(run(body16, version="16.0")))[0] == "0"
+    with pytest.raises(QBXMLError):
+        company.process_request(request(body16, version="13.0"))
+
+
+def test_stop_on_error_answers_up_to_the_failure(run, company) -> None:
+    body = SERVICE.format(rid=1, name="A") + SERVICE.format(rid=2, name="A") + SERVICE.format(rid=3, name="B")
+    root = run(body, on_error="stopOnError")
+    answers = root.find("QBXMLMsgsRs")
+    assert [a.get("requestID") for a in answers] == ["1", "2"]
+    assert status(answers[1])[0] == "3100"
+    assert [r["Name"] for r in company.list_records("ItemService")] == ["A"]
+
+
+def test_continue_on_error_answers_all(run, company) -> None:
+    body = SERVICE.format(rid=1, name="A") + SERVICE.format(rid=2, name="A") + SERVICE.format(rid=3, name="B")
+    root = run(body, on_error="continueOnError")
+    answers = root.find("QBXMLMsgsRs")
+    assert [status(a)[0] for a in answers] == ["0", "3100", "0"]
+    assert sorted(r["Name"] for r in company.list_records("ItemService")) == ["A", "B"]
+
+
+def test_stop_on_error_does_not_stop_on_info_status(run) -> None:
+    body = ('<VendorQueryRq requestID="1"><FullName>Nobody</FullName></VendorQueryRq>'
+            '<CustomerQueryRq requestID="2"><NameFilter><MatchCriterion>StartsWith</MatchCriterion>'
+            "<Name>zzz</Name></NameFilter></CustomerQueryRq>"
+            '<HostQueryRq requestID="3"/>')
+    answers = run(body).find("QBXMLMsgsRs")
+    assert [a.get("statusSeverity") for a in answers] == ["Warn", "Info", "Info"]
+
+
+def test_rollback_on_error_is_refused_like_quickbooks_desktop(company) -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request(SERVICE.format(rid=1, name="A"), on_error="rollbackOnError"))
+    assert (info.value.hresult, info.value.message) == ("0x80040400", PARSE_MSG)
+    assert count(company, "ItemService") == 0
+
+
+def test_unsupported_request_answers_1030(run) -> None:
+    el = rs(run('<ClassQueryRq requestID="9"/>'))
+    assert el.tag == "ClassQueryRs"
+    assert status(el) == ("1030", "Error", "This request is not supported by this implementation.")
+
+
+def test_empty_message_set(run) -> None:
+    assert len(run("").find("QBXMLMsgsRs")) == 0
+
+
+def test_hostile_xml_entities_and_dtd_refused(company) -> None:
+    bomb = ('<?xml version="1.0"?><?qbxml version="13.0"?><!DOCTYPE QBXML [<!ENTITY a "aaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;">]><QBXML><QBXMLMsgsRq onError="stopOnError"><VendorQueryRq>'
+            "<FullName>&b;</FullName></VendorQueryRq></QBXMLMsgsRq></QBXML>")
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(bomb)
+    assert info.value.hresult == "0x80040400"
+    external = bomb.replace('<!ENTITY a "aaaaaaaa">', '<!ENTITY a SYSTEM "file:///etc/passwd">')
+    with pytest.raises(QBXMLError):
+        company.process_request(external)
+
+
+def test_size_cap_has_a_named_error(company) -> None:
+    company.max_request_bytes = 2000
+    big = request("<HostQueryRq/>" * 200)
+    with pytest.raises(RequestTooLargeError) as info:
+        company.process_request(big)
+    assert info.value.hresult == "0x80040400"
+    assert info.value.message == PARSE_MSG
+    assert "size cap is 2000 bytes" in info.value.detail
+
+
+def test_http_face_qbxml_and_error_shape(client, http_run) -> None:
+    assert status(rs(http_run('<HostQueryRq requestID="1"/>')))[0] == "0"
+    resp = client.post("/qbxml", content=b"<garbage", headers={"Content-Type": "text/xml"})
+    assert resp.status_code == 422
+    assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040400", "message": PARSE_MSG}
+    resp = client.post("/qbxml", content=request("<HostQueryRq/>", version="99.0").encode())
+    assert resp.status_code == 422
+    assert resp.json()["hresult"] == "0x80040423"
