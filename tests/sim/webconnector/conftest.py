@@ -90,6 +90,7 @@ def _hcp_response(owner_ids: list[str]) -> str:
 class StubCompany:
     qbw_path: str = QBW_PATH
     session_faults: list[str] = field(default_factory=list)
+    request_faults: list[str] = field(default_factory=list)
     sessions: list[tuple[str, str]] = field(default_factory=list)
     open_tickets: set[str] = field(default_factory=set)
     ended: list[str] = field(default_factory=list)
@@ -111,6 +112,8 @@ class StubCompany:
     def process_request(self, qbxml: str, ticket: str | None = None) -> str:
         if ticket is not None and ticket not in self.open_tickets:
             raise StubQBXMLError("0x8004040D")
+        if self.request_faults:
+            raise StubQBXMLError(self.request_faults.pop(0))
         try:
             root = etree.fromstring(
                 qbxml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True)
