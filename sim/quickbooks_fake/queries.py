@@ -154,17 +154,22 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     return query_reply(ctx, records, ret_name)
 
 
-def render(records: list[Record], ret_name: Callable[[Record], str],
-           include: list[str]) -> list[tuple[str, Any]]:
+View = Callable[[Record], Doc]
+
+
+def render(records: list[Record], ret_name: Callable[[Record], str], include: list[str],
+           view: View | None = None) -> list[tuple[str, Any]]:
+    """(Ret name, document) pairs; ``view`` trims a record first (e.g. lines left out of a query)."""
     out: list[tuple[str, Any]] = []
     for rec in records:
-        doc = filter_ret(rec.doc, include) if include else rec.doc
+        doc = view(rec) if view is not None else rec.doc
+        doc = filter_ret(doc, include) if include else doc
         out.append((ret_name(rec), doc))
     return out
 
 
 def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
-                status: StatusError | None = None) -> Reply:
+                status: StatusError | None = None, view: View | None = None) -> Reply:
     """MaxReturned, iterators, IncludeRetElement and the no-match status for any query."""
     mode = ctx.attrs.get("iterator")
     max_text = ctx.body.get("MaxReturned")
@@ -187,7 +192,7 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
         remaining = len(state.seqs) - state.position
         if remaining == 0:
             registry.drop(iterator_id)
-        return _iter_reply(ctx, chunk, ret_name, include, iterator_id, remaining)
+        return _iter_reply(chunk, ret_name, include, iterator_id, remaining, view)
     if mode == "Stop":
         registry.drop(ctx.attrs.get("iteratorID", ""))
         return Reply(attrs={"iteratorRemainingCount": "0", "iteratorID": ctx.attrs.get("iteratorID", "")})
@@ -199,19 +204,155 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
         if remaining:
             registry.start(IteratorState(iterator_id, ctx.name, [r.seq for r in records], len(chunk), size,
                                          ctx.ticket, now))
-        return _iter_reply(ctx, chunk, ret_name, include, iterator_id, remaining)
+        return _iter_reply(chunk, ret_name, include, iterator_id, remaining, view)
     if max_returned is not None:
         records = records[:max_returned]
     if not records and status is None:
         raise NoMatch()
-    return Reply(children=render(records, ret_name, include), status=status)
+    return Reply(children=render(records, ret_name, include, view), status=status)
 
 
-def _iter_reply(ctx: RequestContext, chunk: list[Record], ret_name: Callable[[Record], str],
-                include: list[str], iterator_id: str, remaining: int) -> Reply:
+def _iter_reply(chunk: list[Record], ret_name: Callable[[Record], str], include: list[str],
+                iterator_id: str, remaining: int, view: View | None) -> Reply:
     attrs = {"retCount": str(len(chunk)), "iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
     if not chunk:
         no_match = NoMatch()
         return Reply(attrs=attrs, status=no_match)
-    return Reply(children=render(chunk, ret_name, include), attrs=attrs)
+    return Reply(children=render(chunk, ret_name, include, view), attrs=attrs)
 
+
+
+# -- transactions ------------------------------------------------------------------------------------
+def _ref_matches(value: Any, flt: Doc, company_records: Callable[[str], list[str]]) -> bool:
+    """EntityFilter/AccountFilter on one ``…Ref`` value ({ListID, FullName})."""
+    if not isinstance(value, dict):
+        return False
+    list_id = value.get("ListID", "")
+    full = str(value.get("FullName", "")).casefold()
+    if flt.get("ListID") is not None:
+        return list_id in {str(v) for v in as_list(flt["ListID"])}
+    if flt.get("FullName") is not None:
+        return full in {str(v).casefold() for v in as_list(flt["FullName"])}
+    if flt.get("ListIDWithChildren") is not None:
+        return list_id in company_records(str(flt["ListIDWithChildren"]))
+    if flt.get("FullNameWithChildren") is not None:
+        prefix = str(flt["FullNameWithChildren"]).casefold()
+        return full == prefix or full.startswith(prefix + ":")
+    return True
+
+
+def _descendant_ids(ctx: RequestContext) -> Callable[[str], list[str]]:
+    def ids(list_id: str) -> list[str]:
+        out = [list_id]
+        frontier = [list_id]
+        while frontier:
+            parent = frontier.pop()
+            for child in ctx.company.store.select("parent_id=?", (parent,)):
+                out.append(child.list_id or "")
+                frontier.append(child.list_id or "")
+        return out
+
+    return ids
+
+
+def _any_ref(doc: Doc, fields: tuple[str, ...], flt: Doc, ids: Callable[[str], list[str]]) -> bool:
+    """True if any of ``fields`` (on the header or on any line aggregate) matches the filter."""
+    for key, value in doc.items():
+        if key in fields and _ref_matches(value, flt, ids):
+            return True
+        for item in as_list(value):
+            if isinstance(item, dict) and key not in fields and _any_ref(item, fields, flt, ids):
+                return True
+    return False
+
+
+def txn_filter(ctx: RequestContext, *, entity_fields: tuple[str, ...],
+               account_fields: tuple[str, ...]) -> Callable[[Record], bool]:
+    """The TxnFilter group: modified/txn date ranges, entity/account, RefNumber filters.
+
+    ``DateMacro`` is not simulated (ignored). Dates compare as QuickBooks does: inclusive.
+    """
+    body = ctx.body
+    mod = body.get("ModifiedDateRangeFilter") or {}
+    low = high = None
+    if mod.get("FromModifiedDate"):
+        low = to_utc_text(parse_qb_datetime(mod["FromModifiedDate"]).isoformat())
+    if mod.get("ToModifiedDate"):
+        high = to_utc_text(parse_qb_datetime(mod["ToModifiedDate"], end_of_day=True).isoformat())
+    dates = body.get("TxnDateRangeFilter") or {}
+    from_date, to_date = dates.get("FromTxnDate"), dates.get("ToTxnDate")
+    entity = body.get("EntityFilter")
+    account = body.get("AccountFilter")
+    ref_flt = body.get("RefNumberFilter")
+    ref_range = body.get("RefNumberRangeFilter")
+    ids = _descendant_ids(ctx)
+
+    def keep(rec: Record) -> bool:
+        doc = rec.doc
+        modified = to_utc_text(doc.get("TimeModified"))
+        if low and (modified is None or modified < low):
+            return False
+        if high and (modified is None or modified > high):
+            return False
+        txn_date = doc.get("TxnDate", "")
+        if from_date and txn_date < from_date:
+            return False
+        if to_date and txn_date > to_date:
+            return False
+        if isinstance(entity, dict) and not _any_ref(doc, entity_fields, entity, ids):
+            return False
+        if isinstance(account, dict) and not _any_ref(doc, account_fields, account, ids):
+            return False
+        ref = str(doc.get("RefNumber", ""))
+        if isinstance(ref_flt, dict):
+            as_name = {"Name": ref_flt.get("RefNumber", ""), "MatchCriterion": ref_flt.get("MatchCriterion")}
+            if not _name_filter(ref, as_name):
+                return False
+        return not (isinstance(ref_range, dict) and not _range_filter(
+            ref, {"FromName": ref_range.get("FromRefNumber"), "ToName": ref_range.get("ToRefNumber")}))
+
+    return keep
+
+
+def txn_query(ctx: RequestContext, kinds: Iterable[str], *, entity_fields: tuple[str, ...] = ("EntityRef",),
+              account_fields: tuple[str, ...] = ("AccountRef",), line_fields: tuple[str, ...] = (),
+              extra: Callable[[Record], bool] | None = None) -> Reply:
+    """A whole transaction query: TxnID / RefNumber lists or the TxnFilter group, then the reply.
+
+    Line aggregates named in ``line_fields`` are left out unless ``IncludeLineItems`` is true, and
+    ``LinkedTxn`` unless ``IncludeLinkedTxns`` is true (QuickBooks' defaults). Transactions come back
+    in TxnDate order, then entry order.
+    """
+    kinds = tuple(kinds)
+    body = ctx.body
+    view = txn_view(body, line_fields)
+    ret_name: Callable[[Record], str] = lambda rec: f"{rec.kind}Ret"  # noqa: E731
+    if ctx.attrs.get("iterator") == "Continue":
+        return query_reply(ctx, [], ret_name, view=view)
+    txn_ids = [str(v) for v in as_list(body.get("TxnID"))]
+    refs = [str(v) for v in as_list(body.get("RefNumber"))]
+    refs_cs = [str(v) for v in as_list(body.get("RefNumberCaseSensitive"))]
+    status: StatusError | None = None
+    if txn_ids:
+        records, missing = by_ids(ctx, kinds, "txn_id", txn_ids)
+        status = PartialMatch(missing) if missing is not None else None
+    elif refs or refs_cs:
+        wanted = {v.casefold() for v in refs}
+        records = [r for r in select_kinds(ctx, kinds)
+                   if str(r.doc.get("RefNumber", "")).casefold() in wanted
+                   or str(r.doc.get("RefNumber", "")) in set(refs_cs)]
+    else:
+        keep = txn_filter(ctx, entity_fields=entity_fields, account_fields=account_fields)
+        records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
+        records.sort(key=lambda r: (str(r.doc.get("TxnDate", "")), r.seq))
+    return query_reply(ctx, records, ret_name, status=status, view=view)
+
+
+def txn_view(body: Doc, line_fields: tuple[str, ...]) -> View:
+    """Leave out line aggregates unless IncludeLineItems=true, LinkedTxn unless IncludeLinkedTxns=true."""
+    drop: set[str] = set()
+    if body.get("IncludeLineItems") != "true":
+        drop |= set(line_fields)
+    if body.get("IncludeLinkedTxns") != "true":
+        drop.add("LinkedTxn")
+    return lambda rec: {k: v for k, v in rec.doc.items() if k not in drop}
