@@ -129,6 +129,8 @@ class SessionDriver:
                 grouped.setdefault(item_id, []).append(rs)
         for record in self.in_flight(company_key, ticket):
             self._apply_one(record, ticket, grouped.get(record.id, []))
+        # Dependants of what just failed are finished too (failed unsent): progress must count them.
+        self._queue.fail_blocked(company_key, ticket)
 
     def _apply_one(self, record: WorkRecord, ticket: str, responses: Sequence[QbResponse]) -> None:
         if not responses:

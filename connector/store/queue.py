@@ -232,15 +232,13 @@ class WorkQueue:
             )
             deps = self._deps(db, [r.id for r in rows])
             dep_ids = {d for ds in deps.values() for d in ds}
-            dep_state = (
-                dict(
-                    db.execute(
-                        select(WorkItem.id, WorkItem.state).where(WorkItem.id.in_(list(dep_ids)))
-                    ).tuples()
-                )
-                if dep_ids
-                else {}
-            )
+            dep_state: dict[int, str] = {}
+            if dep_ids:
+                # (a Result has .keys(), so dict(result) would treat it as a mapping)
+                for dep_id, dep_state_value in db.execute(
+                    select(WorkItem.id, WorkItem.state).where(WorkItem.id.in_(list(dep_ids)))
+                ):
+                    dep_state[dep_id] = dep_state_value
             batch: list[WorkRecord] = []
             for row in rows:
                 if any(dep_state.get(d) != "done" for d in deps.get(row.id, [])):
