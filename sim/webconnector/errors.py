@@ -58,7 +58,9 @@ class QBWCError(Exception):
         self.code = code
         self.message = qbwc_message(code, app=app, detail=detail)
         self.detail = detail
-        super().__init__(f"{code}: {self.message}")
+        # QBWC puts the specifics in QWCLog.txt, not in the dialog; keep them in the exception text.
+        extra = f" ({detail})" if detail and detail not in self.message else ""
+        super().__init__(f"{code}: {self.message}{extra}")
 
 
 class QWCFileError(QBWCError):

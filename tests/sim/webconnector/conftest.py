@@ -319,3 +319,19 @@ def make_wc(script: ScriptedService, company: StubCompany) -> Iterator[Callable[
     yield make
     for wc in made:
         wc.close()
+
+
+@pytest.fixture
+def qwc() -> Callable[..., str]:
+    """Builds .qwc text (keyword overrides: app_url, support, scheduler, user)."""
+    return qwc_text
+
+
+@pytest.fixture
+def service_factory() -> Callable[[ScriptedService], FastAPI]:
+    return service_app
+
+
+@pytest.fixture
+def company_http_factory() -> Callable[[StubCompany], FastAPI]:
+    return company_http_app
