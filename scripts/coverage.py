@@ -81,7 +81,8 @@ def render(requests: list[str], handled: set[str]) -> str:
         lines.append(f"| {fam} | {yes} | {no} |")
     extra = sorted(handled - set(requests))
     if extra:
-        lines += ["", "Answered but not in the 13.0 schema (newer qbXML): " + ", ".join(f"`{n}`" for n in extra)]
+        newer = ", ".join(f"`{n}`" for n in extra)
+        lines += ["", f"Answered but not in the 13.0 schema (newer qbXML): {newer}"]
     return "\n".join(lines) + "\n"
 
 
