@@ -26,8 +26,8 @@ class UserStore:
     def __init__(self, sessions: sessionmaker[Session], iterations: int = DEFAULT_ITERATIONS) -> None:
         self._sessions = sessions
         self._iterations = iterations
-        # Used to spend the same KDF time on an unknown user name as on a wrong password.
-        self._dummy = hash_password("", iterations)
+        # Spends the same KDF time on an unknown user name as on a wrong password (made on first use).
+        self._dummy: PasswordHash | None = None
 
     def add_company(self, key: str, company_file: str = "") -> None:
         """Register a company file (idempotent; updates the path)."""
@@ -66,6 +66,8 @@ class UserStore:
                 .where(User.username == username)
             ).first()
         if row is None:
+            if self._dummy is None:
+                self._dummy = hash_password("", self._iterations)
             verify_password(password, self._dummy)
             return None
         user, company = row

@@ -1,0 +1,138 @@
+"""Edition policy from strHCPResponse and Web Connector version policy (seed 001 Requirements)."""
+
+from __future__ import annotations
+
+import pytest
+
+from connector.qbwc.hcp import SUPPORTED_TEXT, HostInfo, edition_refusal, parse_hcp_response, release_year
+from connector.qbwc.versions import client_version_answer
+
+SUPPORTED_PRODUCTS = [
+    ("QuickBooks Pro 2022", "32", "US"),
+    ("QuickBooks Premier Contractor Edition 2023", "33", "US"),
+    ("QuickBooks Enterprise Solutions: Contractor 24.0", "34", "US"),
+    ("QuickBooks Accountant Desktop 2024", "34", "US"),
+    ("QuickBooks Pro 2024 Canadian Edition", "34", "CA"),
+    ("QuickBooks Enterprise Solutions 23.0", "33", "CA"),
+]
+
+
+@pytest.mark.parametrize(("product", "major", "country"), SUPPORTED_PRODUCTS)
+def test_supported_editions_pass(kit, product: str, major: str, country: str) -> None:
+    host = parse_hcp_response(kit.hcp_response(product, major, country), 1 << 20)
+    assert edition_refusal(host, country) is None
+
+
+@pytest.mark.parametrize(
+    ("product", "major", "country", "expected"),
+    [
+        (
+            "QuickBooks Pro 2021",
+            "31",
+            "US",
+            "Unsupported QuickBooks version: QuickBooks Pro 2021 (US) is QuickBooks Desktop 2021 "
+            "(QuickBooks Desktop 2021 or older is not supported). ",
+        ),
+        (
+            "QuickBooks Desktop for Mac 2024",
+            "34",
+            "US",
+            "Unsupported QuickBooks edition: QuickBooks Desktop for Mac 2024 (US). ",
+        ),
+        ("QuickBooks Online Plus", "", "US", "Unsupported QuickBooks edition: QuickBooks Online Plus (US). "),
+        (
+            "QuickBooks Pro 2024",
+            "34",
+            "UK",
+            "Unsupported QuickBooks edition: QuickBooks Pro 2024 (UK) is not a US or Canadian edition. ",
+        ),
+        (
+            "QuickBooks Premier Manufacturing and Wholesale Edition 2024",
+            "34",
+            "US",
+            "Unsupported QuickBooks edition: QuickBooks Premier Manufacturing and Wholesale Edition 2024 (US); "  # noqa: E501
+            "only the Contractor Edition of Premier is supported. ",
+        ),
+        (
+            "QuickBooks Simple Start 2024",
+            "34",
+            "US",
+            "Unsupported QuickBooks edition: QuickBooks Simple Start 2024 (US). ",
+        ),
+    ],
+)
+def test_unsupported_editions_are_refused_with_a_clear_message(
+    kit, product, major, country, expected
+) -> None:
+    host = parse_hcp_response(kit.hcp_response(product, major, country), 1 << 20)
+    assert edition_refusal(host, country) == expected + SUPPORTED_TEXT
+
+
+def test_qbxml_13_must_be_supported(kit) -> None:
+    host = parse_hcp_response(kit.hcp_response("QuickBooks Pro 2024", "34", "US", ("1.0", "12.0")), 1 << 20)
+    assert edition_refusal(host, "US") == (
+        "Unsupported QuickBooks version: QuickBooks Pro 2024 (US) does not support qbXML 13.0 (supports 1.0, 12.0)."  # noqa: E501
+    )
+
+
+def test_hcp_fields_are_read(kit) -> None:
+    host = parse_hcp_response(kit.hcp_response(), 1 << 20)
+    assert host.product_name == "QuickBooks Premier Contractor Edition 2024"
+    assert (host.major_version, host.minor_version, host.country) == ("34", "0", "US")
+    assert host.supported_qbxml_versions == ("12.0", "13.0", "14.0", "15.0", "16.0")
+    assert (host.is_automatic_login, host.qb_file_mode, host.company_name) == (
+        False,
+        "SingleUser",
+        "Acme Builders",
+    )
+    assert host.preferences == {"IsUsingClassTracking": "true"}
+
+
+def test_release_year_fallbacks() -> None:
+    assert release_year(HostInfo(product_name="QuickBooks Pro 2014", major_version="24")) == 2014
+    assert release_year(HostInfo(product_name="QuickBooks Pro 2023")) == 2023
+    assert release_year(HostInfo(product_name="QuickBooks Enterprise Solutions 22.0")) == 2022
+    assert release_year(HostInfo(product_name="QuickBooks")) is None
+
+
+def test_broken_hcp_response_refuses_the_session(harness) -> None:
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    assert harness.wsc.send(ticket, "<QBXML><QBXMLMsgsRs/></QBXML>") == ""
+    assert harness.wsc.last_error(ticket) == (
+        "Could not read the QuickBooks host information (strHCPResponse): strHCPResponse has no HostQueryRs/HostRet"  # noqa: E501
+    )
+
+
+def test_host_info_is_kept_on_the_session(harness, kit) -> None:
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    harness.wsc.send(ticket, kit.hcp_response())
+    record = harness.service.sessions.get(ticket)
+    assert record is not None and record.host_info is not None
+    assert record.host_info["product_name"] == "QuickBooks Premier Contractor Edition 2024"
+
+
+@pytest.mark.parametrize("version", ["31.0.10015.29", "32.0.10011.30", "33.0.1006.28", "34.0.1001.27"])
+def test_listed_web_connector_versions_proceed(version: str) -> None:
+    assert client_version_answer(version) == ""
+
+
+def test_web_connector_version_answers() -> None:
+    listed = "31.0.10015.29, 32.0.10011.30, 33.0.1006.28, 34.0.1001.27"
+    assert client_version_answer("32.0.10011.1") == "O:32.0.10011.30"
+    assert client_version_answer("33.0.2000.1") == (
+        "W:Web Connector 33.0.2000.1 is newer than the build Procore supports for this release (33.0.1006.28); "  # noqa: E501
+        "it has not been tested with this connector."
+    )
+    assert client_version_answer("2.2.0.34") == (
+        f"E:Web Connector 2.2.0.34 is not supported by the Procore QuickBooks Desktop connector. Install one of: {listed}."  # noqa: E501
+    )
+    assert (
+        client_version_answer("thirty")
+        == f"E:Unrecognised Web Connector version 'thirty'. Supported versions: {listed}."
+    )
+    assert (
+        client_version_answer("")
+        == f"W:The Web Connector did not report its version. Supported versions: {listed}."
+    )
