@@ -1,0 +1,304 @@
+"""Lists: Add/Mod/Query/ListDel with QuickBooks' rules, status codes and exact messages."""
+
+from __future__ import annotations
+
+from qbfake_helpers import rs, status
+
+NOT_FOUND_TAIL = ("  QuickBooks error message: Invalid argument.  The specified record does not exist in "
+                  "the list.")
+
+
+def service(name: str, account: str = "Job Expenses", parent: str | None = None, rid: str = "1") -> str:
+    parent_xml = f"<ParentRef><FullName>{parent}</FullName></ParentRef>" if parent else ""
+    return (f'<ItemServiceAddRq requestID="{rid}"><ItemServiceAdd><Name>{name}</Name>{parent_xml}'
+            f"<SalesOrPurchase><Desc>{name}</Desc><Price>125.5</Price><AccountRef><FullName>{account}"
+            "</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd></ItemServiceAddRq>")
+
+
+def customer(name: str, parent: str | None = None, extra: str = "") -> str:
+    parent_xml = f"<ParentRef><FullName>{parent}</FullName></ParentRef>" if parent else ""
+    return f"<CustomerAddRq><CustomerAdd><Name>{name}</Name>{parent_xml}{extra}</CustomerAdd></CustomerAddRq>"
+
+
+def vendor(name: str) -> str:
+    return (f"<VendorAddRq><VendorAdd><Name>{name}</Name><CompanyName>{name} Inc</CompanyName>"
+            "<VendorAddress><Addr1>1 Quarry Rd</Addr1><City>Austin</City><State>TX</State>"
+            "<PostalCode>78701</PostalCode></VendorAddress><Phone>512-555-0101</Phone>"
+            "<Fax>512-555-0102</Fax></VendorAdd></VendorAddRq>")
+
+
+def ret(root, index: int = 0):
+    return rs(root, index)[0]
+
+
+def test_item_service_add_returns_ret_in_schema_order(run) -> None:
+    el = ret(run(service("01-100 Demolition")))
+    assert el.tag == "ItemServiceRet"
+    names = [c.tag for c in el]
+    assert names[:4] == ["ListID", "TimeCreated", "TimeModified", "EditSequence"]
+    assert el.findtext("ListID").startswith("8000")
+    assert el.findtext("EditSequence").isdigit()
+    assert el.findtext("SalesOrPurchase/Price") == "125.50"
+    assert el.findtext("SalesOrPurchase/AccountRef/FullName") == "Job Expenses"
+    assert el.findtext("Sublevel") == "0"
+
+
+def test_bad_account_reference_is_3140(run, company) -> None:
+    el = rs(run(service("X", account="No Such Account")))
+    assert status(el) == ("3140", "Error", "There is an invalid reference to QuickBooks Account "
+                          '"No Such Account" in the ItemService.' + NOT_FOUND_TAIL)
+    assert company.list_records("ItemService") == []
+
+
+def test_mod_changes_edit_sequence_and_only_sent_fields(run, company) -> None:
+    first = ret(run(service("Framing")))
+    list_id, seq = first.findtext("ListID"), first.findtext("EditSequence")
+    company.clock.advance(5)
+    mod = (f"<ItemServiceModRq><ItemServiceMod><ListID>{list_id}</ListID><EditSequence>{seq}</EditSequence>"
+           "<SalesOrPurchaseMod><Price>200</Price></SalesOrPurchaseMod></ItemServiceMod></ItemServiceModRq>")
+    el = ret(run(mod))
+    assert el.findtext("EditSequence") != seq
+    assert el.findtext("SalesOrPurchase/Price") == "200.00"
+    assert el.findtext("SalesOrPurchase/Desc") == "Framing"  # untouched
+    assert el.findtext("TimeModified") != el.findtext("TimeCreated")
+
+
+def test_two_mods_in_the_same_second_still_change_edit_sequence(run) -> None:
+    el = ret(run(vendor("Same Second")))
+    list_id, seqs = el.findtext("ListID"), [el.findtext("EditSequence")]
+    for phone in ("1", "2"):
+        mod = (f"<VendorModRq><VendorMod><ListID>{list_id}</ListID><EditSequence>{seqs[-1]}</EditSequence>"
+               f"<Phone>{phone}</Phone></VendorMod></VendorModRq>")
+        seqs.append(ret(run(mod)).findtext("EditSequence"))
+    assert len(set(seqs)) == 3
+
+
+def test_stale_edit_sequence_is_3200_with_current_record(run, company) -> None:
+    el = ret(run(vendor("Acme Concrete")))
+    list_id, seq = el.findtext("ListID"), el.findtext("EditSequence")
+    company.ui.edit("Vendor", "Acme Concrete", Phone="512-555-9999")  # the accountant edits it meanwhile
+    mod = (f"<VendorModRq><VendorMod><ListID>{list_id}</ListID><EditSequence>{seq}</EditSequence>"
+           "<Fax>1</Fax></VendorMod></VendorModRq>")
+    answer = rs(run(mod))
+    assert status(answer) == ("3200", "Error", f'The provided edit sequence "{seq}" is out-of-date. ')
+    current = answer.find("VendorRet")
+    assert current.findtext("Phone") == "512-555-9999"
+    assert current.findtext("EditSequence") != seq
+    assert current.findtext("Fax") == "512-555-0102"
+
+
+def test_stale_message_is_escaped_like_quickbooks(company, run) -> None:
+    el = ret(run(vendor("Esc")))
+    from qbfake_helpers import request
+
+    text = company.process_request(request(
+        f"<VendorModRq><VendorMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>1</EditSequence>"
+        "</VendorMod></VendorModRq>"))
+    assert 'statusMessage="The provided edit sequence &quot;1&quot; is out-of-date. "' in text
+
+
+def test_unknown_list_id_is_3120(run) -> None:
+    mod = ("<VendorModRq><VendorMod><ListID>8000001B-1405768916</ListID><EditSequence>1</EditSequence>"
+           "</VendorMod></VendorModRq>")
+    assert status(rs(run(mod))) == (
+        "3120", "Error", 'Object "8000001B-1405768916" specified in the request cannot be found.'
+        + NOT_FOUND_TAIL)
+
+
+def test_shared_name_space_customer_vendor_employee_othername(run) -> None:
+    msg = 'The name "Smith Drywall" of the list element is already in use.'
+    assert status(rs(run(vendor("Smith Drywall"))))[0] == "0"
+    assert status(rs(run(customer("Smith Drywall")))) == ("3100", "Error", msg)
+    assert status(rs(run(customer("smith drywall"))))[0] == "3100"  # case-insensitive
+    emp = "<EmployeeAddRq><EmployeeAdd><Name>Smith Drywall</Name></EmployeeAdd></EmployeeAddRq>"
+    assert status(rs(run(emp))) == ("3100", "Error", msg)
+    other = "<OtherNameAddRq><OtherNameAdd><Name>Smith Drywall</Name></OtherNameAdd></OtherNameAddRq>"
+    assert status(rs(run(other))) == ("3100", "Error", msg)
+    # items live in another name space
+    assert status(rs(run(service("Smith Drywall"))))[0] == "0"
+    assert status(rs(run(service("SMITH DRYWALL"))))[0] == "3100"
+
+
+def test_employee_named_from_first_and_last_name(run) -> None:
+    el = ret(run("<EmployeeAddRq><EmployeeAdd><FirstName>Ana</FirstName><LastName>Ruiz</LastName>"
+                 "</EmployeeAdd></EmployeeAddRq>"))
+    assert el.findtext("Name") == "Ana Ruiz"
+
+
+def test_jobs_and_sub_jobs(run) -> None:
+    run(customer("Riverside Holdings", extra="<BillAddress><Addr1>9 River Rd</Addr1><City>Reno</City>"
+                 "</BillAddress><ShipAddress><Addr1>Site 4</Addr1></ShipAddress>"))
+    job = ret(run(customer("Tower A", parent="Riverside Holdings")))
+    assert job.findtext("FullName") == "Riverside Holdings:Tower A"
+    assert job.findtext("Sublevel") == "1"
+    assert job.findtext("ParentRef/FullName") == "Riverside Holdings"
+    sub = ret(run(customer("Level 3", parent="Riverside Holdings:Tower A")))
+    assert sub.findtext("FullName") == "Riverside Holdings:Tower A:Level 3"
+    assert sub.findtext("Sublevel") == "2"
+    # same job name under another customer is fine; under the same parent it is not
+    run(customer("Harbor LLC"))
+    assert status(rs(run(customer("Tower A", parent="Harbor LLC"))))[0] == "0"
+    assert status(rs(run(customer("Tower A", parent="Riverside Holdings")))) == (
+        "3100", "Error", 'The name "Riverside Holdings:Tower A" of the list element is already in use.')
+    top = ret(run("<CustomerQueryRq><FullName>Riverside Holdings</FullName></CustomerQueryRq>"))
+    assert top.findtext("BillAddress/City") == "Reno"
+    assert top.findtext("ShipAddress/Addr1") == "Site 4"
+
+
+def test_bad_parent_is_3130(run) -> None:
+    assert status(rs(run(customer("Job", parent="NONEXISTENT-PARENT-CUSTOMER")))) == (
+        "3130", "Error", 'There is an invalid reference to a parent "NONEXISTENT-PARENT-CUSTOMER" in the '
+        "Customers list." + NOT_FOUND_TAIL)
+
+
+def test_rename_parent_rewrites_descendants(run, company) -> None:
+    run(customer("Old Name"))
+    run(customer("Job 1", parent="Old Name"))
+    run(customer("Sub", parent="Old Name:Job 1"))
+    company.ui.edit("Customer", "Old Name", Name="New Name")
+    names = sorted(r["FullName"] for r in company.list_records("Customer"))
+    assert names == ["New Name", "New Name:Job 1", "New Name:Job 1:Sub"]
+
+
+def test_customer_query_is_hierarchical_name_order(run) -> None:
+    for name, parent in [("B Corp", None), ("A Corp", None), ("Zeta", "A Corp"), ("Alpha", "A Corp")]:
+        run(customer(name, parent=parent))
+    answers = rs(run("<CustomerQueryRq/>"))
+    assert [c.findtext("FullName") for c in answers] == ["A Corp", "A Corp:Alpha", "A Corp:Zeta", "B Corp"]
+
+
+def test_inventory_item_needs_the_preference(run, company) -> None:
+    inv = ("<ItemInventoryAddRq><ItemInventoryAdd><Name>Rebar #4</Name><IncomeAccountRef><FullName>"
+           "Construction Income</FullName></IncomeAccountRef><COGSAccountRef><FullName>Cost of Goods Sold"
+           "</FullName></COGSAccountRef><AssetAccountRef><FullName>Inventory Asset</FullName>"
+           "</AssetAccountRef></ItemInventoryAdd></ItemInventoryAddRq>")
+    assert status(rs(run(inv))) == (
+        "3250", "Error", "This feature is not enabled or not available in this version of QuickBooks.")
+    company.ui.set_inventory_active(True)
+    el = ret(run(inv))
+    assert el.findtext("QuantityOnHand") == "0"
+    assert el.findtext("AssetAccountRef/FullName") == "Inventory Asset"
+
+
+def test_item_query_spans_item_types(run) -> None:
+    run(service("Labor"))
+    run("<ItemNonInventoryAddRq><ItemNonInventoryAdd><Name>Nails</Name><SalesOrPurchase><AccountRef>"
+        "<FullName>Job Expenses:Job Materials</FullName></AccountRef></SalesOrPurchase></ItemNonInventoryAdd>"
+        "</ItemNonInventoryAddRq>")
+    run("<ItemOtherChargeAddRq><ItemOtherChargeAdd><Name>Retention</Name><SalesOrPurchase><AccountRef>"
+        "<FullName>Retainage Payable</FullName></AccountRef></SalesOrPurchase></ItemOtherChargeAdd>"
+        "</ItemOtherChargeAddRq>")
+    answers = rs(run("<ItemQueryRq/>"))
+    assert [(c.tag, c.findtext("Name")) for c in answers] == [
+        ("ItemServiceRet", "Labor"), ("ItemNonInventoryRet", "Nails"), ("ItemOtherChargeRet", "Retention")]
+    only_services = rs(run("<ItemServiceQueryRq/>"))
+    assert [c.findtext("Name") for c in only_services] == ["Labor"]
+
+
+def test_sub_item_and_account_hierarchy(run) -> None:
+    run(service("Sitework"))
+    sub = ret(run(service("Grading", parent="Sitework")))
+    assert sub.findtext("FullName") == "Sitework:Grading"
+    acc = ret(run("<AccountQueryRq><FullName>Job Expenses:Subcontractors</FullName></AccountQueryRq>"))
+    assert acc.findtext("Sublevel") == "1"
+
+
+def test_account_add_and_type_filter(run) -> None:
+    el = ret(run("<AccountAddRq><AccountAdd><Name>Retention Receivable</Name><AccountType>OtherCurrentAsset"
+                 "</AccountType><OpenBalance>150</OpenBalance></AccountAdd></AccountAddRq>"))
+    assert el.findtext("Balance") == "150.00"
+    answers = rs(run("<AccountQueryRq><AccountType>AccountsPayable</AccountType></AccountQueryRq>"))
+    assert [c.findtext("Name") for c in answers] == ["Accounts Payable"]
+
+
+def test_active_status_filters(run, company) -> None:
+    run(vendor("Active Co"))
+    run(vendor("Sleepy Co"))
+    company.ui.inactivate("Vendor", "Sleepy Co")
+    names = lambda root: [c.findtext("Name") for c in rs(root)]  # noqa: E731
+    assert names(run("<VendorQueryRq/>")) == ["Active Co"]
+    inactive = run("<VendorQueryRq><ActiveStatus>InactiveOnly</ActiveStatus></VendorQueryRq>")
+    assert names(inactive) == ["Sleepy Co"]
+    assert names(run("<VendorQueryRq><ActiveStatus>All</ActiveStatus></VendorQueryRq>")) == [
+        "Active Co", "Sleepy Co"]
+    # by name, the active status does not matter
+    assert names(run("<VendorQueryRq><FullName>Sleepy Co</FullName></VendorQueryRq>")) == ["Sleepy Co"]
+
+
+def test_name_filters_and_max_returned(run) -> None:
+    for name in ("Alpha Paving", "Beta Electric", "Bravo Plumbing", "Charlie Steel"):
+        run(vendor(name))
+    names = lambda root: [c.findtext("Name") for c in rs(root)]  # noqa: E731
+    flt = "<NameFilter><MatchCriterion>{}</MatchCriterion><Name>{}</Name></NameFilter>"
+    assert names(run(f"<VendorQueryRq>{flt.format('StartsWith', 'b')}</VendorQueryRq>")) == [
+        "Beta Electric", "Bravo Plumbing"]
+    contains = run(f"<VendorQueryRq>{flt.format('Contains', 'steel')}</VendorQueryRq>")
+    assert names(contains) == ["Charlie Steel"]
+    assert names(run(f"<VendorQueryRq>{flt.format('EndsWith', 'ing')}</VendorQueryRq>")) == [
+        "Alpha Paving", "Bravo Plumbing"]
+    rng = "<NameRangeFilter><FromName>B</FromName><ToName>Bravo</ToName></NameRangeFilter>"
+    assert names(run(f"<VendorQueryRq>{rng}</VendorQueryRq>")) == ["Beta Electric", "Bravo Plumbing"]
+    assert names(run("<VendorQueryRq><MaxReturned>2</MaxReturned></VendorQueryRq>")) == [
+        "Alpha Paving", "Beta Electric"]
+
+
+def test_modified_date_filters(run, company) -> None:
+    run(vendor("Early"))
+    company.clock.advance(86400 * 3)  # 2024-01-18
+    run(vendor("Late"))
+    names = lambda root: [c.findtext("Name") for c in rs(root)]  # noqa: E731
+    assert names(run("<VendorQueryRq><FromModifiedDate>2024-01-17</FromModifiedDate></VendorQueryRq>")) == [
+        "Late"]
+    assert names(run("<VendorQueryRq><ToModifiedDate>2024-01-15</ToModifiedDate></VendorQueryRq>")) == [
+        "Early"]
+    assert names(run("<VendorQueryRq><FromModifiedDate>2024-01-15T09:00:00-05:00</FromModifiedDate>"
+                     "</VendorQueryRq>")) == ["Early", "Late"]
+
+
+def test_include_ret_element(run) -> None:
+    run(vendor("Slim"))
+    el = ret(run("<VendorQueryRq><IncludeRetElement>ListID</IncludeRetElement>"
+                 "<IncludeRetElement>Name</IncludeRetElement></VendorQueryRq>"))
+    assert [c.tag for c in el] == ["ListID", "Name"]
+
+
+def test_no_match_and_partial_match(run) -> None:
+    assert status(rs(run("<CustomerQueryRq><NameFilter><MatchCriterion>StartsWith</MatchCriterion><Name>zz"
+                         "</Name></NameFilter></CustomerQueryRq>"))) == (
+        "1", "Info", "A query request did not find a matching object in QuickBooks")
+    run(vendor("Present"))
+    answer = rs(run("<VendorQueryRq><FullName>Present</FullName><FullName>bleech</FullName></VendorQueryRq>"))
+    assert status(answer) == ("500", "Warn", "The query request has not been fully completed. There was a "
+                              'required element "bleech" that could not be found in QuickBooks.')
+    assert [c.findtext("Name") for c in answer] == ["Present"]
+
+
+def test_list_del(run, company) -> None:
+    el = ret(run(vendor("Gone Soon")))
+    list_id = el.findtext("ListID")
+    answer = rs(run(f"<ListDelRq><ListDelType>Vendor</ListDelType><ListID>{list_id}</ListID></ListDelRq>"))
+    assert status(answer)[0] == "0"
+    assert [c.tag for c in answer] == ["ListDelType", "ListID", "TimeDeleted", "FullName"]
+    assert answer.findtext("FullName") == "Gone Soon"
+    assert company.list_records("Vendor") == []
+    again = rs(run(f"<ListDelRq><ListDelType>Vendor</ListDelType><ListID>{list_id}</ListID></ListDelRq>"))
+    assert status(again)[0] == "3120"
+    # the name is free again
+    assert status(rs(run(vendor("Gone Soon"))))[0] == "0"
+
+
+def test_entity_query(run) -> None:
+    run(vendor("V1"))
+    run(customer("C1"))
+    answers = rs(run("<EntityQueryRq/>"))
+    assert [c.tag for c in answers] == ["CustomerRet", "VendorRet"]
+
+
+def test_lists_through_http(client, http_run) -> None:
+    el = rs(http_run(vendor("Over HTTP")))
+    assert status(el)[0] == "0"
+    listing = client.get("/_sim/lists/Vendor").json()
+    assert [v["Name"] for v in listing] == ["Over HTTP"]
+    assert listing[0]["VendorAddress"]["City"] == "Austin"
+    assert status(rs(http_run(customer("Over HTTP")))) == (
+        "3100", "Error", 'The name "Over HTTP" of the list element is already in use.')

@@ -1,0 +1,115 @@
+"""BeginSession/EndSession: tickets and the request processor's HRESULTs with exact messages."""
+
+from __future__ import annotations
+
+import pytest
+from qbfake_helpers import request, rs, status
+
+from sim.quickbooks_fake import CompanyFile, QBXMLError
+from sim.quickbooks_fake.errors import HRESULT_MESSAGES
+
+APP = "Procore QBD Connector"
+
+
+def refused(company: CompanyFile, hresult: str, mode: str = "DoNotCare") -> None:
+    with pytest.raises(QBXMLError) as info:
+        company.begin_session(APP, mode)
+    assert info.value.hresult == hresult
+    assert info.value.message == HRESULT_MESSAGES[hresult]
+
+
+def test_begin_process_end(company, run) -> None:
+    ticket = company.begin_session(APP)
+    assert ticket.startswith("{") and ticket.endswith("}")
+    assert status(rs(run("<HostQueryRq/>", ticket=ticket)))[0] == "0"
+    company.end_session(ticket)
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request("<HostQueryRq/>"), ticket=ticket)
+    assert (info.value.hresult, info.value.message) == ("0x8004040D", "The ticket parameter is invalid")
+    with pytest.raises(QBXMLError):
+        company.end_session(ticket)
+
+
+def test_without_ticket_process_request_just_works(company) -> None:
+    assert 'statusCode="0"' in company.process_request(request("<HostQueryRq/>"))
+
+
+def test_modal_dialog(company) -> None:
+    company.ui.open_modal_dialog("Preferences")
+    refused(company, "0x80040414")
+    assert HRESULT_MESSAGES["0x80040414"].startswith("A modal dialog box is showing in the QuickBooks user")
+    company.ui.close_modal_dialog()
+    assert company.begin_session(APP)
+
+
+def test_single_user_by_another_user(company) -> None:
+    company.ui.lock_by_other_user("Bookkeeper")
+    refused(company, "0x80040410")
+    company.ui.release_other_user()
+    assert company.begin_session(APP)
+
+
+def test_mode_mismatch(company) -> None:
+    refused(company, "0x80040410", mode="SingleUser")  # file is open multi-user
+    company.ui.open_single_user("Admin")
+    assert company.begin_session(APP, "SingleUser")
+    refused(company, "0x80040410", mode="MultiUser")
+    assert company.begin_session(APP, "DoNotCare")
+
+
+def test_quickbooks_not_running(company) -> None:
+    company.ui.quit_quickbooks()
+    refused(company, "0x8004041D")  # no automatic login for this application
+    company.ui.allow_auto_login(APP)
+    ticket = company.begin_session(APP)  # QuickBooks starts unattended
+    assert company.ui_state["running"] is True
+    from qbfake_helpers import check
+
+    host = rs(check(company.process_request(request("<HostQueryRq/>"), ticket=ticket)))
+    assert host[0].findtext("IsAutomaticLogin") == "true"
+
+
+def test_quickbooks_cannot_start(company) -> None:
+    company.ui.make_unstartable()
+    refused(company, "0x80040408")
+
+
+def test_other_company_open(company) -> None:
+    company.ui.open_other_company()
+    refused(company, "0x8004040A")
+    company.ui.reopen_this_company()
+    assert company.begin_session(APP)
+
+
+def test_application_access(company) -> None:
+    company.ui.set_grant_new_apps(False)
+    refused(company, "0x80040418")
+    company.ui.set_grant_new_apps(True)
+    company.begin_session(APP)
+    company.ui.set_app_access(APP, "revoked")
+    refused(company, "0x8004041A")
+    company.ui.set_app_access(APP, "denied")
+    refused(company, "0x80040420")
+
+
+def test_mac_has_no_request_processor() -> None:
+    mac = CompanyFile.create(product="Mac")
+    refused(mac, "0x80040408")
+
+
+def test_sessions_over_http(client, company) -> None:
+    resp = client.post("/_sim/session/begin", json={"app_name": APP, "mode": "DoNotCare"})
+    assert resp.status_code == 200
+    ticket = resp.json()["ticket"]
+    ok = client.post("/qbxml", params={"ticket": ticket}, content=request("<HostQueryRq/>").encode())
+    assert ok.status_code == 200
+    assert client.post("/_sim/session/end", json={"ticket": ticket}).json() == {"ended": True}
+    stale = client.post("/qbxml", params={"ticket": ticket}, content=request("<HostQueryRq/>").encode())
+    assert stale.status_code == 422
+    assert stale.json() == {"error": "QBXMLError", "hresult": "0x8004040D",
+                            "message": "The ticket parameter is invalid"}
+    assert client.post("/_sim/ui/open_modal_dialog", json={"title": "Reconcile"}).status_code == 200
+    resp = client.post("/_sim/session/begin", json={"app_name": APP})
+    assert resp.status_code == 422
+    assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040414",
+                           "message": HRESULT_MESSAGES["0x80040414"]}
