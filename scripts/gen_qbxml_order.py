@@ -12,8 +12,8 @@ Output tables (see connector/qbxml/README.md):
 - ``MODELS``: tuple of content models; ``MODELS[i] = (children, attrs, text_type, required, exclusive)``:
   ``children`` maps child name -> ``(rank, type_code | None, sub_model | None, repeat, max_length | None,
   enum_index | None, (min, max) | None)`` in schema order (``type_code`` None = aggregate, described by
-  ``sub_model``; a leaf with attributes has both a type_code and a sub_model); ``attrs`` maps attribute
-  name -> ``(type_code, enum_index | None, required)``; ``text_type`` is the simple-content type of elements such
+  ``sub_model``; a leaf with attributes has both a type_code and a sub_model); ``attrs`` maps attribute name
+  -> ``(type_code, enum_index | None, required)``; ``text_type`` is the simple-content type of elements such
   as ``<TxnID useMacro="...">``; ``required`` is a tuple of name groups of which at least one name must be
   present; ``exclusive`` is a tuple of choices, each a tuple of branches (tuples of names) of which at most
   one branch may be used.

@@ -54,10 +54,11 @@ class UnknownRequestError(QBXMLBuildError):
 class UnknownElementError(QBXMLBuildError):
     """An element name that the parent aggregate does not have."""
 
-    def __init__(self, path: str, name: str, suggestion: str | None) -> None:
+    def __init__(self, path: str, name: str, suggestion: str | None, note: str = "") -> None:
         self.name = name
         self.suggestion = suggestion
-        super().__init__(path, f"unknown element {name!r}{_closest_hint(suggestion)}")
+        self.note = note
+        super().__init__(path, f"unknown element {name!r}{_closest_hint(suggestion)}{note}")
 
 
 class UnknownAttributeError(QBXMLBuildError):

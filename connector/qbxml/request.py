@@ -27,6 +27,7 @@ from connector.qbxml.errors import (
     IteratorError,
     MissingElementError,
     NotRepeatableError,
+    QBXMLBuildError,
     UnknownAttributeError,
     UnknownElementError,
     UnknownRequestError,
@@ -36,6 +37,7 @@ from connector.qbxml.schema import (
     ENUMS,
     MODELS,
     MSGS_RQ_ATTRS,
+    SUPPORTED_VERSIONS,
     closest,
     schema_version,
 )
@@ -113,7 +115,6 @@ class RequestBatch:
             while str(self._next_id) in self._requests:
                 self._next_id += 1
             request_id = str(self._next_id)
-            self._next_id += 1
         elif not isinstance(request_id, str) or not request_id:
             raise InvalidRequestIDError(request_id, "must be a non-empty str")
         elif len(request_id) > MAX_REQUEST_ID_LENGTH:
@@ -121,7 +122,7 @@ class RequestBatch:
         if request_id in self._requests:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
         self._parts.append(render_request(request, self.version, request_id))
-        self._requests[request_id] = request
+        self._requests[request_id] = request  # only now is an automatic id used up
         return request_id
 
     @property
@@ -145,6 +146,13 @@ class RequestBatch:
 
 def render_request(request: Request, version: str, request_id: str | None) -> str:
     """One ``<…Rq>`` element as text, checked against the ``version`` tables."""
+    try:
+        return _render_request(request, version, request_id)
+    except UnknownElementError as error:
+        raise _with_version_note(error, request, version, request_id) from None
+
+
+def _render_request(request: Request, version: str, request_id: str | None) -> str:
     schema = schema_version(version)
     rq_name = request.name + "Rq"
     model_id = schema.requests.get(rq_name)
@@ -165,6 +173,25 @@ def render_request(request: Request, version: str, request_id: str | None) -> st
     out: list[str] = []
     _render_aggregate(out, rq_name, model, content, "", attrs)
     return "".join(out)
+
+
+def _with_version_note(
+    error: UnknownElementError, request: Request, version: str, request_id: str | None
+) -> UnknownElementError:
+    """Say so when the element exists in another qbXML version (e.g. a 16.0 field in a 13.0 batch)."""
+    for other in SUPPORTED_VERSIONS:
+        if other == version:
+            continue
+        try:
+            _render_request(request, other, request_id)
+        except UnknownElementError as again:
+            if (again.path, again.name) == (error.path, error.name):
+                continue
+        except QBXMLBuildError:
+            pass
+        note = f" in qbXML {version} (it exists in qbXML {other})"
+        return UnknownElementError(error.path, error.name, error.suggestion, note)
+    return error
 
 
 def _check_iterator(request: Request, path: str) -> None:
