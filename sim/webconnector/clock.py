@@ -1,7 +1,8 @@
 """The Web Connector's clock: virtual, so the 5-second NoOp pause and "run every N minutes" never sleep.
 
 Any object with ``now() -> aware datetime`` and ``advance(seconds)`` works, which includes the fake
-company file's ``ManualClock``: sharing one clock keeps QuickBooks' timestamps and QWCLog.txt in step.
+company file's ``ManualClock`` (``WebConnector(..., clock=company.clock)``): sharing one clock keeps
+QuickBooks' timestamps, the web service's ticket expiry and QWCLog.txt in step.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ class VirtualClock:
         self._now = start
 
     def now(self) -> datetime:
+        return self._now
+
+    def __call__(self) -> datetime:
+        """Same as ``now()``: lets the clock be passed where a ``Callable[[], datetime]`` is expected
+        (e.g. a web service's injectable clock), so every party reads one virtual time."""
         return self._now
 
     def advance(self, seconds: float) -> datetime:

@@ -187,6 +187,12 @@ class WebConnector:
         """QWCLog.txt across every update so far."""
         return [line for result in self.history for line in result.log]
 
+    def write_log(self, path: str | Path) -> Path:
+        """Write QWCLog.txt (every update so far) to ``path``."""
+        target = Path(path)
+        target.write_text("".join(line + "\n" for line in self.log), encoding="utf-8")
+        return target
+
     def close(self) -> None:
         self.service.close()
 

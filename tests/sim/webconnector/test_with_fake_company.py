@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pytest
 from lxml import etree
 from starlette.testclient import TestClient
@@ -106,3 +108,26 @@ def test_through_the_fakes_http_face(make_wc, script, fake):
     assert result.outcome is Outcome.COMPLETED
     assert result.company_file == fake.qbw_path
     assert any(r["Name"] == "02-300" for r in fake.list_records("ItemService"))
+
+
+def test_one_clock_for_the_web_connector_and_quickbooks(make_wc, script):
+    fake = CompanyFile.create()
+    script.requests = ["NoOp", SERVICE_ADD.format(n=1, name="03-100")]
+    script.last_error = ["NoOp"]
+    script.percents = [100]
+    before = fake.clock.now()
+    wc = make_wc(company=fake, clock=fake.clock)
+    result = wc.run_update()
+    assert fake.clock.now() - before == timedelta(seconds=5)  # the NoOp pause moved QuickBooks' clock
+    created = next(r for r in fake.list_records("ItemService") if r["Name"] == "03-100")["TimeCreated"]
+    assert created == fake.clock.now().replace(microsecond=0).isoformat()
+    assert result.log[0].startswith(before.astimezone(UTC).strftime("%Y%m%d.%H:%M:%S UTC"))
+
+
+def test_write_log(make_wc, tmp_path):
+    wc = make_wc()
+    wc.run_update()
+    wc.run_update()
+    text = wc.write_log(tmp_path / "QWCLog.txt").read_text()
+    assert text.count("UpdateLock has been set to True") == 2
+    assert text == "".join(line + "\n" for line in wc.log)  # qbXML inside a line keeps its newlines
