@@ -166,6 +166,20 @@ class InvalidObjectId(StatusError):
         super().__init__(f"The given object ID {_q(value)} in the field {_q(field_name)} is invalid.")
 
 
+class StringTooLong(StatusError):
+    """3070: a value longer than QuickBooks' field limit (the XSD ``maxLength``).
+
+    Real capture (AccountAddRs, AccountNumber of 8 characters where 7 are allowed) in a public Python
+    qbwc project's ``tests/test_parser.py`` (index id 37502781446): QuickBooks answers the request
+    with 3070 rather than refusing the document.
+    """
+
+    code = 3070
+
+    def __init__(self, value: str, field_name: str) -> None:
+        super().__init__(f"The string {_q(value)} in the field {_q(field_name)} is too long.")
+
+
 class NameNotUnique(StatusError):
     """3100: one name space across Customer/Vendor/Employee/OtherName (and per list for others)."""
 

@@ -5,10 +5,13 @@ Imitates QuickBooks Desktop's request processor:
 1. size cap and hardened parse (not well-formed → 0x80040400); a ``<?qbxml version?>`` is required
    (without one QuickBooks cannot pick a schema → 0x80040400);
 2. the version must be one this edition supports (HostRet SupportedQBXMLVersion) → else 0x80040423;
-3. the whole document is validated against the qbXML 13.0 XSD before anything runs (→ 0x80040400).
-   Documents declaring 14.0–16.0 may carry elements those versions added; the fake implements the
-   13.0 feature set, so such elements (the generated list ``_generated_qbxml_newer``) are removed
-   before validation and ignored, like fields an older implementation does not know. Any other
+3. the whole document is validated against the qbXML 13.0 XSD before anything runs (→ 0x80040400),
+   except string lengths: a value longer than the field's ``maxLength`` is not a parse error in real
+   QuickBooks but statusCode 3070 on that request (captured: "The string "a5ad6d73" in the field
+   "AccountNumber" is too long."), so lengths are checked per request and validation sees the value
+   cut to the limit. Documents declaring 14.0–16.0 may carry elements those versions added; the fake
+   implements the 13.0 feature set, so such elements (the generated list ``_generated_qbxml_newer``)
+   are removed before validation and ignored, like fields an older implementation does not know. Any other
    unknown element still fails validation, as it would in real QuickBooks;
 4. ``onError``: ``stopOnError`` answers up to and including the first request whose status is an
    Error and nothing after; ``continueOnError`` answers all. ``rollbackOnError`` is refused with
@@ -30,11 +33,18 @@ from lxml import etree
 
 from ._generated_qbxml_newer import NEWER_THAN_13
 from .edition import KNOWN_VERSIONS
-from .errors import QBXMLError, QBXMLParseError, StatusError, UnsupportedRequest, UnsupportedVersionError
+from .errors import (
+    QBXMLError,
+    QBXMLParseError,
+    StatusError,
+    StringTooLong,
+    UnsupportedRequest,
+    UnsupportedVersionError,
+)
 from .hardened import parse_request
 from .qbxml_io import document, element_to_doc, response_lines
 from .registry import Reply, RequestContext, get_handler
-from .schema import message_decl, validate
+from .schema import ElementDecl, message_decl, validate
 
 if TYPE_CHECKING:
     from .company import CompanyFile
@@ -59,6 +69,37 @@ def _strip_newer(root: etree._Element) -> list[str]:
     return removed
 
 
+def _too_long(el: etree._Element, decl: ElementDecl, found: list[StringTooLong]) -> None:
+    """Collect (and cut, for validation) values longer than their field's maxLength."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        child_decl = decl.child(child.tag)
+        if child_decl is None:
+            continue
+        limit = child_decl.max_length
+        if limit is not None and child.text is not None and len(child.text) > limit:
+            found.append(StringTooLong(child.text, child.tag))
+            child.text = child.text[:limit]
+        if child_decl.is_complex:
+            _too_long(child, child_decl, found)
+
+
+def string_lengths(msgs: etree._Element) -> dict[int, StringTooLong]:
+    """Per request (by position in the message set): the first too-long value, as QuickBooks reports."""
+    out: dict[int, StringTooLong] = {}
+    for index, el in enumerate(e for e in msgs if isinstance(e.tag, str)):
+        try:
+            decl = message_decl(el.tag)
+        except KeyError:
+            continue  # not a qbXML request: schema validation refuses the document
+        found: list[StringTooLong] = []
+        _too_long(el, decl, found)
+        if found:
+            out[index] = found[0]
+    return out
+
+
 def names_in(doc: Any) -> set[str]:
     """Every Name/FullName value anywhere in a request (what fault rules match ``object_name`` on)."""
     found: set[str] = set()
@@ -74,8 +115,9 @@ def names_in(doc: Any) -> set[str]:
     return found
 
 
-def check_document(company: CompanyFile, qbxml: str | bytes) -> tuple[etree._Element, str]:
-    """Steps 1–3: parse, version, schema. Returns the QBXMLMsgsRq element and the version."""
+def check_document(company: CompanyFile,
+                   qbxml: str | bytes) -> tuple[etree._Element, str, dict[int, StringTooLong]]:
+    """Steps 1–3: parse, version, schema. Returns QBXMLMsgsRq, the version and the 3070s to answer."""
     tree, version = parse_request(qbxml, company.max_request_bytes)
     if version is None:
         raise QBXMLParseError("no <?qbxml version=...?> processing instruction")
@@ -86,31 +128,31 @@ def check_document(company: CompanyFile, qbxml: str | bytes) -> tuple[etree._Ele
         raise QBXMLParseError(f"root element is {root.tag!r}, not QBXML")
     if _version_number(version) > 13.0:
         _strip_newer(root)
+    msgs = root.find("QBXMLMsgsRq")
+    too_long = string_lengths(msgs) if msgs is not None else {}
     errors = validate(tree)
     if errors:
         raise QBXMLParseError("; ".join(errors[:3]))
-    msgs = root.find("QBXMLMsgsRq")
     if msgs is None:
         # SignonMsgsRq (QuickBooks Online Edition) and subscriptions are not simulated.
         raise QBXMLParseError("no QBXMLMsgsRq (subscription/sign-on message sets are not simulated)")
     if msgs.get("onError") == "rollbackOnError":
         raise QBXMLParseError("onError=rollbackOnError is not valid for QuickBooks Desktop")
-    return msgs, version
+    return msgs, version, too_long
 
 
 def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
     """Run a request document against ``company`` (caller holds the company lock)."""
     if ticket is not None:
         company.require_session(ticket)
-    msgs, version = check_document(company, qbxml)
+    msgs, version, too_long = check_document(company, qbxml)
     stop_on_error = msgs.get("onError") == "stopOnError"
     lines: list[str] = []
     try:
         with company.store.transaction():
-            for el in msgs:
-                if not isinstance(el.tag, str):
-                    continue
-                status_is_error = _one_request(company, el, version, ticket, lines)
+            requests = [el for el in msgs if isinstance(el.tag, str)]
+            for index, el in enumerate(requests):
+                status_is_error = _one_request(company, el, version, ticket, lines, too_long.get(index))
                 if status_is_error and stop_on_error:
                     break
     except QBXMLError:
@@ -125,7 +167,7 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
 
 
 def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
-                 lines: list[str]) -> bool:
+                 lines: list[str], too_long: StringTooLong | None) -> bool:
     """Answer one request into ``lines``; return True if its status is an Error."""
     name = el.tag[:-2]
     rs_name = f"{name}Rs"
@@ -143,6 +185,8 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     try:
         if outcome is not None and outcome.status is not None:
             raise outcome.status
+        if too_long is not None:
+            raise too_long
         handler = get_handler(name)
         if handler is None:
             raise UnsupportedRequest()

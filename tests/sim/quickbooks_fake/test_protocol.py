@@ -77,13 +77,24 @@ def test_missing_qbxml_version_is_a_parse_error(company) -> None:
     assert info.value.hresult == "0x80040400"
 
 
-def test_name_longer_than_quickbooks_allows_is_refused(company) -> None:
-    """Item names are at most 31 characters (XSD maxLength); QuickBooks rejects the document."""
-    with pytest.raises(QBXMLError) as info:
-        company.process_request(request(SERVICE.format(rid=1, name="X" * 32)))
-    assert (info.value.hresult, info.value.message) == ("0x80040400", PARSE_MSG)
-    rs_ok = company.process_request(request(SERVICE.format(rid=1, name="X" * 31)))
-    assert 'statusCode="0"' in rs_ok
+def test_name_longer_than_quickbooks_allows_is_3070(run, company) -> None:
+    """Item names are at most 31 characters (XSD maxLength): 3070 on that request, not a parse error."""
+    body = SERVICE.format(rid=1, name="X" * 32) + SERVICE.format(rid=2, name="Y" * 31)
+    answers = run(body, on_error="continueOnError").find("QBXMLMsgsRs")
+    too_long = f'The string "{"X" * 32}" in the field "Name" is too long.'
+    assert status(answers[0]) == ("3070", "Error", too_long)
+    assert status(answers[1])[0] == "0"
+    assert [r["Name"] for r in company.list_records("ItemService")] == ["Y" * 31]
+
+
+def test_too_long_nested_field_and_stop_on_error(run, company) -> None:
+    vendor = ("<VendorAddRq><VendorAdd><Name>V</Name><VendorAddress><City>{}</City></VendorAddress>"
+              "</VendorAdd></VendorAddRq>")
+    answers = run(vendor.format("C" * 32) + SERVICE.format(rid=2, name="Z")).find("QBXMLMsgsRs")
+    assert len(answers) == 1
+    too_long = f'The string "{"C" * 32}" in the field "City" is too long.'
+    assert status(answers[0]) == ("3070", "Error", too_long)
+    assert company.list_records("Vendor") == []
 
 
 @pytest.mark.parametrize("version", ["13.0", "14.0", "15.0", "16.0"])
