@@ -218,7 +218,7 @@ class QbwcService:
                 self.sessions.update(ticket, last_error=f"Could not read the qbXML response: {exc}")
                 return NEGATIVE
             percent = self.driver.percent_done(record.company_key, ticket)
-            self.sessions.update(ticket, percent=percent)
+            self.sessions.update(ticket, percent=percent, finished_items=self.queue.finished_in(ticket))
             return percent
 
     def get_last_error(self, ticket: str) -> str:

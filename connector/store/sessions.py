@@ -114,14 +114,3 @@ class SessionStore:
                 setattr(row, name, value)
             db.flush()
             return _record(row)
-
-    def add_finished(self, ticket: str, count: int, now: datetime) -> SessionRecord:
-        """Count ``count`` more work items finished in this session."""
-        with self._sessions.begin() as db:
-            row = db.get(QbwcSession, ticket)
-            if row is None:
-                raise KeyError(ticket)
-            row.finished_items += count
-            row.last_seen_at = now
-            db.flush()
-            return _record(row)
