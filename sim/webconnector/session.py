@@ -109,6 +109,8 @@ class UpdateSession:
         record = CallRecord(operation=operation, params=dict(params), at=self.clock.now())
         self.result.calls.append(record)
         wire = getattr(self.service, "wire", None)
+        if wire is not None:
+            wire.last = None  # a call that fails before posting must not inherit the previous envelopes
         try:
             value = self.service.call(operation, params)
         except SoapCallError as exc:

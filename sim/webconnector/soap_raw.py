@@ -110,7 +110,7 @@ def parse_reply(operation: str, status: int, content: bytes) -> SoapValue:
             raise SoapCallError(
                 operation, f"receiveResponseXMLResult is not an int: {result.text!r}"
             ) from exc
-    if result is None:
+    if result is None or result.get(f"{{{XSI}}}nil") == "true":
         return None
     return result.text or ""
 

@@ -205,3 +205,11 @@ def test_build_envelope_omits_none_and_escapes_text():
         b'<connectionError xmlns="http://developer.intuit.com/"><ticket>a&lt;b&gt;&amp;c</ticket><message />'
         b"</connectionError></soap:Body></soap:Envelope>"
     )
+
+
+def test_nil_result_is_none():
+    reply = _reply(
+        '<getLastErrorResponse xmlns="http://developer.intuit.com/"><getLastErrorResult xsi:nil="true" />'
+        "</getLastErrorResponse>"
+    )
+    assert parse_reply("getLastError", 200, reply) is None
