@@ -167,8 +167,11 @@ class CompanyFile:
         with self.lock:
             return process(self, qbxml, ticket)
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
-        """OpenConnection + BeginSession: a ticket, or the HRESULT QuickBooks would raise."""
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", company_file: str | None = None) -> str:
+        """OpenConnection + BeginSession: a ticket, or the HRESULT QuickBooks would raise.
+
+        ``company_file``: the path the application asks for ("" or None = the file QuickBooks has open).
+        """
         with self.lock:
             outcome = self.faults.match("session", app_name, set())
             if outcome is not None and outcome.error is not None:
@@ -176,7 +179,7 @@ class CompanyFile:
             if outcome is not None and outcome.delay_seconds:
                 self.advance_clock(outcome.delay_seconds)
             state = self.ui_state
-            check_begin_session(state, app_name, mode, self.edition.has_sdk)
+            check_begin_session(state, app_name, mode, self.edition.has_sdk, company_file, self.qbw_path)
             with self.store.transaction():
                 if app_name not in state["apps"]:
                     state["apps"][app_name] = "granted"

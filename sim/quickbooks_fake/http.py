@@ -2,7 +2,7 @@
 
 * ``POST /qbxml`` (body: the qbXML request, text/xml; optional ``?ticket=``) → 200 text/xml response;
   a :class:`QBXMLError` → 422 ``{"error": "QBXMLError", "hresult": …, "message": …}``.
-* ``POST /_sim/session/begin`` ``{"app_name", "mode"}`` → ``{"ticket"}`` (or 422 as above);
+* ``POST /_sim/session/begin`` ``{"app_name", "mode", "company_file"?}`` → ``{"ticket"}`` (or 422);
   ``POST /_sim/session/end`` ``{"ticket"}``.
 * LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
   ``GET /_sim/lists/{ListType}``, ``POST /_sim/ui/{action}`` (keyword arguments as JSON),
@@ -47,7 +47,8 @@ def create_app(company: CompanyFile) -> FastAPI:
     @app.post("/_sim/session/begin", response_model=None)
     def session_begin(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
         try:
-            ticket = company.begin_session(str(payload["app_name"]), str(payload.get("mode", "DoNotCare")))
+            ticket = company.begin_session(str(payload["app_name"]), str(payload.get("mode", "DoNotCare")),
+                                           payload.get("company_file"))
         except QBXMLError as exc:
             return _error(exc)
         return {"ticket": ticket}

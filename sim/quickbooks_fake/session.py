@@ -14,9 +14,13 @@ Choices where real behaviour is only partly known:
   plausible; 0x80040410 is what integrators report for this situation.
 * An application asking explicitly for ``SingleUser`` while the file is open multi-user, or for
   ``MultiUser`` while it is open single-user, also gets 0x80040410 (its documented meaning).
-* QuickBooks not running: with automatic login allowed for the application (Preferences >
-  Integrated Applications), QuickBooks starts unattended and the session opens; without it the SDK
-  refuses with 0x8004041D. ``ui.make_unstartable()`` gives 0x80040408 "Could not start QuickBooks.".
+* QuickBooks not running: the application must name the company file (else 0x80040416, whose text
+  says exactly that); with automatic login allowed for the application (Preferences > Integrated
+  Applications) QuickBooks then starts unattended and the session opens, without it the SDK refuses
+  with 0x8004041D. ``ui.make_unstartable()`` gives 0x80040408 "Could not start QuickBooks.". A file
+  name that is not this file: 0x8004040A while QuickBooks has this one open; when QuickBooks is not
+  running the fake answers 0x80040408 "Could not start QuickBooks." (the real HRESULT for a missing
+  file is not in the stored sources — chosen).
 * An unknown or ended ticket given to ProcessRequest/EndSession raises 0x8004040D. The real message
   text is not in the stored sources (STATUS-CODES.md: "The ticket parameter is invalid" is
   quickbooks-php's description), so that description is used.
@@ -61,21 +65,29 @@ class Session:
     begun_at: str
 
 
-def check_begin_session(state: dict[str, Any], app_name: str, mode: str, has_sdk: bool) -> None:
-    """Raise the HRESULT QuickBooks would raise for BeginSession in ``state`` (or return)."""
+def check_begin_session(state: dict[str, Any], app_name: str, mode: str, has_sdk: bool,
+                        company_file: str | None = None, qbw_path: str = "") -> None:
+    """Raise the HRESULT QuickBooks would raise for BeginSession in ``state`` (or return).
+
+    ``company_file`` is the path the application passes (QBWC passes the .qwc's file, or "" for
+    "whichever file is open"); it must name this file if given.
+    """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     if not has_sdk:
         raise QBXMLError("0x80040408", detail="this edition has no qbXML request processor")
+    wants_other = bool(company_file) and company_file.casefold() != qbw_path.casefold()
     if not state["running"]:
         if not state["startable"]:
             raise QBXMLError("0x80040408")
+        if not company_file:
+            raise QBXMLError("0x80040416")
+        if wants_other:
+            raise QBXMLError("0x80040408", detail=f"no company file at {company_file}")
         if app_name not in state["auto_login_apps"]:
             raise QBXMLError("0x8004041D")
-    elif state["open_file"] == "other":
+    elif state["open_file"] == "other" or wants_other:
         raise QBXMLError("0x8004040A")
-    elif state["open_file"] is None:
-        raise QBXMLError("0x80040416")
     if state["initializing"]:
         raise QBXMLError("0x80040424")
     holder = state["single_user_holder"]

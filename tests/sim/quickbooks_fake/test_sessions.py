@@ -11,9 +11,10 @@ from sim.quickbooks_fake.errors import HRESULT_MESSAGES
 APP = "Procore QBD Connector"
 
 
-def refused(company: CompanyFile, hresult: str, mode: str = "DoNotCare") -> None:
+def refused(company: CompanyFile, hresult: str, mode: str = "DoNotCare",
+            company_file: str | None = None) -> None:
     with pytest.raises(QBXMLError) as info:
-        company.begin_session(APP, mode)
+        company.begin_session(APP, mode, company_file)
     assert info.value.hresult == hresult
     assert info.value.message == HRESULT_MESSAGES[hresult]
 
@@ -59,9 +60,11 @@ def test_mode_mismatch(company) -> None:
 
 def test_quickbooks_not_running(company) -> None:
     company.ui.quit_quickbooks()
-    refused(company, "0x8004041D")  # no automatic login for this application
+    refused(company, "0x80040416")  # no company file named: QuickBooks cannot know what to open
+    refused(company, "0x8004041D", company_file=company.qbw_path)  # no automatic login for this app
+    refused(company, "0x80040408", company_file="C:\\Elsewhere\\Other.QBW")
     company.ui.allow_auto_login(APP)
-    ticket = company.begin_session(APP)  # QuickBooks starts unattended
+    ticket = company.begin_session(APP, "DoNotCare", company.qbw_path)  # QuickBooks starts unattended
     assert company.ui_state["running"] is True
     from qbfake_helpers import check
 
@@ -69,9 +72,15 @@ def test_quickbooks_not_running(company) -> None:
     assert host[0].findtext("IsAutomaticLogin") == "true"
 
 
+def test_company_file_path_must_match_the_open_file(company) -> None:
+    refused(company, "0x8004040A", company_file="C:\\Elsewhere\\Other.QBW")
+    assert company.begin_session(APP, "DoNotCare", company.qbw_path.upper())  # Windows paths: no case
+    assert company.begin_session(APP, "DoNotCare", "")
+
+
 def test_quickbooks_cannot_start(company) -> None:
     company.ui.make_unstartable()
-    refused(company, "0x80040408")
+    refused(company, "0x80040408", company_file=company.qbw_path)
 
 
 def test_other_company_open(company) -> None:
@@ -109,7 +118,7 @@ def test_sessions_over_http(client, company) -> None:
     assert stale.json() == {"error": "QBXMLError", "hresult": "0x8004040D",
                             "message": "The ticket parameter is invalid"}
     assert client.post("/_sim/ui/open_modal_dialog", json={"title": "Reconcile"}).status_code == 200
-    resp = client.post("/_sim/session/begin", json={"app_name": APP})
+    resp = client.post("/_sim/session/begin", json={"app_name": APP, "company_file": company.qbw_path})
     assert resp.status_code == 422
     assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040414",
                            "message": HRESULT_MESSAGES["0x80040414"]}
