@@ -144,7 +144,7 @@ def parse_xml(xml: str | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     try:
         root = etree.fromstring(data, _parser(from_str))
     except etree.XMLSyntaxError as error:
-        raise QBXMLParseError(f"response is not well-formed XML: {error}") from None
+        raise QBXMLParseError(f"response rejected by the XML parser: {error}") from None
     if root is None:
         raise QBXMLParseError("response is empty")
     if root.getroottree().docinfo.doctype:

@@ -170,8 +170,7 @@ def format_datetime(value: Any, path: str) -> str:
             raise InvalidValueError(path, "DATETIMETYPE", value, "naive datetime; give a timezone-aware one")
         if offset.microseconds or offset.seconds % 60:
             raise InvalidValueError(path, "DATETIMETYPE", value, "UTC offset with seconds cannot be written")
-        text = value.isoformat(timespec="seconds")
-        return text[:-6] + "+00:00" if text.endswith("Z") else text
+        return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
