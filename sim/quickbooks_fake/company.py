@@ -35,6 +35,8 @@ class CompanyFile:
         self.iterators = IteratorRegistry()
         self.sessions: dict[str, Session] = {}
         self.max_request_bytes = DEFAULT_MAX_BYTES
+        #: recent unsupported requests with the closest supported ones (shown in /_sim/state)
+        self.unsupported: list[dict[str, Any]] = []
         self.faults = Faults(store, self.seed)
         from .ui import CompanyUI
 
@@ -232,6 +234,7 @@ class CompanyFile:
                 "open_iterators": len(self.iterators),
                 "counts": kinds,
                 "faults": [r.to_dict() for r in self.faults.rules()],
+                "unsupported_requests": list(self.unsupported),
             }
 
     def dump(self) -> dict[str, Any]:

@@ -157,6 +157,17 @@ class UnsupportedRequest(StatusError):
         super().__init__("This request is not supported by this implementation.")
 
 
+class InvalidRequestId(StatusError):
+    """1060: requestID longer than 50 characters. Text: the OSR's explanation (no captured response)."""
+
+    code = 1060
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__(
+            f"The request ID {_q(request_id)} is invalid, possibly too long. (The maximum is 50 characters.)"
+        )
+
+
 class InvalidObjectId(StatusError):
     """3000: OSR "The given object ID "fieldValue" in the field "fieldName" is invalid."."""
 

@@ -26,6 +26,7 @@ Imitates QuickBooks Desktop's request processor:
 
 from __future__ import annotations
 
+import difflib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from lxml import etree
 from ._generated_qbxml_newer import NEWER_THAN_13
 from .edition import KNOWN_VERSIONS
 from .errors import (
+    InvalidRequestId,
     QBXMLError,
     QBXMLParseError,
     StatusError,
@@ -43,7 +45,7 @@ from .errors import (
 )
 from .hardened import parse_request
 from .qbxml_io import document, element_to_doc, response_lines
-from .registry import Reply, RequestContext, get_handler
+from .registry import Reply, RequestContext, get_handler, handled_requests
 from .schema import ElementDecl, message_decl, validate
 
 if TYPE_CHECKING:
@@ -67,6 +69,20 @@ def _strip_newer(root: etree._Element) -> list[str]:
             removed.append(el.tag)
             el.getparent().remove(el)
     return removed
+
+
+MAX_REQUEST_ID = 50
+
+
+def _note_unsupported(company: CompanyFile, name: str) -> None:
+    """WireMock-style help: remember the unsupported request and the closest supported ones.
+
+    QuickBooks' own 1030 text stays untouched on the wire; the hint shows in ``/_sim/state``.
+    """
+    closest = difflib.get_close_matches(name, handled_requests(), n=3, cutoff=0.5)
+    company.unsupported.append({"request": f"{name}Rq", "closest_supported": [f"{c}Rq" for c in closest]})
+    del company.unsupported[:-20]
+    log.info("unsupported qbXML request %sRq; closest supported: %s", name, closest)
 
 
 def _too_long(el: etree._Element, decl: ElementDecl, found: list[StringTooLong]) -> None:
@@ -147,12 +163,14 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
         company.require_session(ticket)
     msgs, version, too_long = check_document(company, qbxml)
     stop_on_error = msgs.get("onError") == "stopOnError"
+    include_data = msgs.get("responseData", "includeAll") != "includeNone"
     lines: list[str] = []
     try:
         with company.store.transaction():
             requests = [el for el in msgs if isinstance(el.tag, str)]
             for index, el in enumerate(requests):
-                status_is_error = _one_request(company, el, version, ticket, lines, too_long.get(index))
+                status_is_error = _one_request(company, el, version, ticket, lines, too_long.get(index),
+                                               include_data)
                 if status_is_error and stop_on_error:
                     break
     except QBXMLError:
@@ -167,8 +185,11 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
 
 
 def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
-                 lines: list[str], too_long: StringTooLong | None) -> bool:
-    """Answer one request into ``lines``; return True if its status is an Error."""
+                 lines: list[str], too_long: StringTooLong | None, include_data: bool = True) -> bool:
+    """Answer one request into ``lines``; return True if its status is an Error.
+
+    ``include_data`` False is ``responseData="includeNone"``: statuses only, no Ret elements.
+    """
     name = el.tag[:-2]
     rs_name = f"{name}Rs"
     body = element_to_doc(el)
@@ -185,10 +206,13 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     try:
         if outcome is not None and outcome.status is not None:
             raise outcome.status
+        if len(attrs.get("requestID", "")) > MAX_REQUEST_ID:
+            raise InvalidRequestId(attrs["requestID"])
         if too_long is not None:
             raise too_long
         handler = get_handler(name)
         if handler is None:
+            _note_unsupported(company, name)
             raise UnsupportedRequest()
         with company.store.transaction():
             reply = handler(ctx)
@@ -205,5 +229,6 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
         rs_attrs.update(statusCode=str(status.code), statusSeverity=status.severity,
                         statusMessage=status.message)
     rs_attrs.update(reply.attrs)
-    lines.extend(response_lines(rs_name, rs_attrs, reply.children, message_decl(rs_name)))
+    children = reply.children if include_data else []
+    lines.extend(response_lines(rs_name, rs_attrs, children, message_decl(rs_name)))
     return status is not None and status.severity == "Error"

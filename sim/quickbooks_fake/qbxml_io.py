@@ -54,8 +54,23 @@ def _escape_attr(text: str) -> str:
     return _escape_text(text).replace('"', "&quot;")
 
 
+class RawXML:
+    """Already-rendered lines of one element, written as they are.
+
+    For what a dict cannot express: reports' attributes (``ColData colID="1" value="…"``) and their
+    interleaved ``DataRow``/``TextRow``/``SubtotalRow`` order. The producer is responsible for schema
+    validity (tests validate every response).
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+
 def write_element(name: str, value: Any, decl: ElementDecl | None, out: list[str]) -> None:
     """Append ``name`` with ``value`` to ``out`` (lines), children in ``decl`` order."""
+    if isinstance(value, RawXML):
+        out.extend(value.lines)
+        return
     if isinstance(value, list):
         for item in value:
             write_element(name, item, decl, out)

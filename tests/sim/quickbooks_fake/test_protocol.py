@@ -202,3 +202,37 @@ def test_http_face_qbxml_and_error_shape(client, http_run) -> None:
     resp = client.post("/qbxml", content=request("<HostQueryRq/>", version="99.0").encode())
     assert resp.status_code == 422
     assert resp.json()["hresult"] == "0x80040423"
+
+
+def test_response_data_include_none_returns_statuses_only(company) -> None:
+    from qbfake_helpers import check
+
+    text = company.process_request(request(SERVICE.format(rid=1, name="Quiet")).replace(
+        'onError="stopOnError"', 'onError="stopOnError" responseData="includeNone"'))
+    el = rs(check(text))
+    assert status(el) == ("0", "Info", "Status OK")
+    assert len(el) == 0
+    assert [r["Name"] for r in company.list_records("ItemService")] == ["Quiet"]
+
+
+def test_request_id_longer_than_50_is_1060(run) -> None:
+    rid = "r" * 51
+    el = rs(run(f'<HostQueryRq requestID="{rid}"/>'))
+    assert el.get("requestID") == rid
+    assert status(el) == ("1060", "Error", f'The request ID "{rid}" is invalid, possibly too long. '
+                          "(The maximum is 50 characters.)")
+
+
+def test_unsupported_request_names_the_closest_supported_in_state(run, client) -> None:
+    run("<ItemGroupQueryRq/>")
+    hints = client.get("/_sim/state").json()["unsupported_requests"]
+    assert hints[-1]["request"] == "ItemGroupQueryRq"
+    assert "ItemQueryRq" in hints[-1]["closest_supported"]
+
+
+def test_coverage_is_computed_from_the_schema_and_registry() -> None:
+    from sim.quickbooks_fake.tools.coverage import render
+
+    text = render()
+    assert "| VendorAddRq | ✓ `lists.vendor.vendor_add` |" in text
+    assert "| ClassQueryRq | | |" in text
