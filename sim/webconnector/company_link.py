@@ -96,15 +96,26 @@ class CompanyHttpError(RuntimeError):
 
 
 class HttpCompany:
-    """The fake company file's HTTP face (another process, or an ASGI app through a TestClient)."""
+    """The fake company file's HTTP face (another process, or an ASGI app through a TestClient).
+
+    Only a 422 ``QBXMLError`` body is QuickBooks speaking; an unreachable face or any other status is a
+    broken harness and raises (``httpx.HTTPError`` / :class:`CompanyHttpError`) out of ``run_update``
+    rather than being dressed up as a QuickBooks HRESULT.
+    """
 
     def __init__(self, base_url: str, *, client: httpx.Client | None = None, timeout: float = 60.0) -> None:
         self._base = base_url.rstrip("/")
+        self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(timeout=timeout)
         self._qbw_path: str | None = None
 
     def _url(self, path: str) -> str:
         return f"{self._base}{path}"
+
+    def close(self) -> None:
+        """Close the HTTP client if this link created it (a client passed in belongs to the caller)."""
+        if self._owns_client:
+            self._client.close()
 
     @staticmethod
     def _raise_for(response: httpx.Response) -> None:

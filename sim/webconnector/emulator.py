@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.webconnector.clock import Clock, VirtualClock
-from sim.webconnector.company_link import CompanyLink, company_link
+from sim.webconnector.company_link import CompanyLink, HttpCompany, company_link
 from sim.webconnector.errors import qbwc_message
 from sim.webconnector.qwc import QWCFile, load_qwc
 from sim.webconnector.qwclog import MANAGER, QWCLog
@@ -195,6 +195,9 @@ class WebConnector:
 
     def close(self) -> None:
         self.service.close()
+        close_company = getattr(self.company, "close", None)
+        if isinstance(self.company, HttpCompany) and close_company is not None:
+            close_company()
 
     def __enter__(self) -> WebConnector:
         return self

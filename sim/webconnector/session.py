@@ -38,21 +38,25 @@ from sim.webconnector.soap_service import SoapService, SoapValue
 
 NOOP = "NoOp"
 NOOP_PAUSE_SECONDS = 5
+INTERACTIVE_MODE = "Interactive mode"
 #: QuickBooks' open mode QBWC asks for (qbFileOpenDoNotCare).
 OPEN_MODE = "DoNotCare"
 
 
 @dataclass(frozen=True)
 class KillSwitch:
-    """Kill the Web Connector after the ``after_send``-th sendRequestXML that returned a request.
+    """Kill the Web Connector mid-session (task manager, reboot, crash); whichever point comes first.
 
-    ``after_process=True``: QuickBooks already ran the request (its effect is in the company file) but
-    receiveResponseXML is never called — the connector never learns the outcome. ``False``: the process
-    died before handing the request to QuickBooks.
+    ``after_send=N``: after the N-th sendRequestXML that returned a request. ``after_process=True``:
+    QuickBooks already ran it (its effect is in the company file) but receiveResponseXML is never
+    called — the web service never learns the outcome; ``False``: the process died before handing the
+    request to QuickBooks. ``before_close=True``: the work finished but closeConnection is never called,
+    so the web service's session stays open until it expires. ``after_send=None`` disables that point.
     """
 
-    after_send: int = 1
+    after_send: int | None = 1
     after_process: bool = True
+    before_close: bool = False
 
 
 @dataclass(frozen=True)
@@ -410,7 +414,7 @@ class UpdateSession:
     def _process_and_receive(self, ticket: str, request: str, sends: int) -> int:
         src = f"{SOAP}.ProcessRequestXML"
         kill = self.options.kill
-        killed_now = kill is not None and kill.after_send == sends
+        killed_now = kill is not None and kill.after_send is not None and kill.after_send == sends
         if killed_now and not kill.after_process:
             raise self._killed("before QuickBooks processed the request")
         self.log.write(src, "Request XML sent to QuickBooks.")
@@ -443,10 +447,10 @@ class UpdateSession:
         self.log.write(rsrc, f'Received from receiveResponseXML() following parameter:<response="{percent}">')
         return percent
 
-    def _killed(self, when: str) -> _Stop:
+    def _killed(self, when: str, never_called: str = "receiveResponseXML") -> _Stop:
         self.log.write(
             f"{MANAGER}.DoUpdateSelected",
-            f"Web Connector process terminated {when}; receiveResponseXML() was never called.",
+            f"Web Connector process terminated {when}; {never_called}() was never called.",
         )
         return _Stop(Outcome.KILLED, f"killed {when}")
 
@@ -459,9 +463,15 @@ class UpdateSession:
             raise self._fail_call(exc) from exc
         text = _fmt(value)
         self.log.write(src, f'Received from getLastError() following parameter:<getLastErrorRet="{text}">')
+        if text == INTERACTIVE_MODE:
+            # Real QBWC would call getInteractiveURL and open a browser; that callback is not in the
+            # official WSDL this emulator drives, so interactive mode ends the update like any message.
+            self.log.write(src, "Interactive mode requested; getInteractiveURL() is not emulated.")
         return text
 
     def _close(self, ticket: str) -> None:
+        if self.options.kill is not None and self.options.kill.before_close:
+            raise self._killed("before closeConnection", "closeConnection")
         src = f"{SOAP}.do_closeConnection"
         self.log.write(src, f'*** Calling closeConnection() with following parameter:<wcTicket="{ticket}">')
         try:

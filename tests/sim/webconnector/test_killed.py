@@ -67,3 +67,21 @@ def test_update_selected_during_an_update_is_ignored(make_wc, script):
     assert clicks[0].operations == []
     assert "UpdateLock is set" in clicks[0].log[0]
     assert script.operations.count("authenticate") == 1
+
+
+def test_killed_before_close_connection(make_wc, script, company):
+    script.requests = [VENDOR.format(n=1)]
+    result = make_wc().run_update(kill=KillSwitch(after_send=None, before_close=True))
+    assert result.outcome is Outcome.KILLED
+    assert result.operations[-2:] == ["sendRequestXML", "receiveResponseXML"]
+    assert result.progress == [100]
+    assert company.open_tickets == set()
+    assert any("closeConnection() was never called" in line for line in result.log)
+
+
+def test_interactive_mode_is_logged_and_ends_the_update(make_wc, script):
+    script.requests = [""]
+    script.last_error = ["Interactive mode"]
+    result = make_wc().run_update()
+    assert result.operations[-2:] == ["getLastError", "closeConnection"]
+    assert any("getInteractiveURL() is not emulated" in line for line in result.log)
