@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -19,6 +21,22 @@ from connector.qbwc.service import QbwcService
 from connector.sync.base import IdMapUpdate, NewWork, Outcome, QbResponse, WorkItemView
 
 TNS = "http://developer.intuit.com/"
+XSD = Path(__file__).resolve().parents[3] / "connector" / "qbxml" / "schemas" / "qbxmlops130.xsd"
+
+
+@lru_cache(maxsize=1)
+def qbxml_schema() -> etree.XMLSchema:
+    """The qbXML 13.0 XSD (the vendored copy in connector/qbxml/schemas), loaded once per process."""
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def assert_valid_qbxml(document: str) -> None:
+    """Every qbXML document a test produces or receives validates against the 13.0 XSD."""
+    root = etree.fromstring(document.rsplit("?>", 1)[-1].encode())
+    schema = qbxml_schema()
+    assert schema.validate(root), f"{schema.error_log.last_error}\n{document}"
+
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 QBWC_VERSION = "34.0.1001.27"
@@ -92,7 +110,9 @@ class PurchaseOrderAddHandler:
         p = item.payload
         return (
             f"<PurchaseOrderAddRq><PurchaseOrderAdd><VendorRef><FullName>{escape(p['vendor'])}</FullName>"
-            f"</VendorRef><RefNumber>{escape(p['ref'])}</RefNumber></PurchaseOrderAdd></PurchaseOrderAddRq>"
+            f"</VendorRef><RefNumber>{escape(p['ref'])}</RefNumber>"
+            "<PurchaseOrderLineAdd><Desc>Subcontract</Desc></PurchaseOrderLineAdd>"
+            "</PurchaseOrderAdd></PurchaseOrderAddRq>"
         )
 
     def build_probe(self, item: WorkItemView) -> str:
@@ -164,13 +184,16 @@ class ScriptedQuickBooks:
         return f"{self._n:X}0000-1700000000"
 
     def process(self, qbxml: str) -> str:
+        assert_valid_qbxml(qbxml)
         root = etree.fromstring(qbxml.split("?>", 2)[-1].encode())
         out = [self._one(rq) for rq in root.find("QBXMLMsgsRq")]
-        return (
+        response = (
             '<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n'
             + "\n".join(out)
             + "\n</QBXMLMsgsRs>\n</QBXML>\n"
         )
+        assert_valid_qbxml(response)
+        return response
 
     @staticmethod
     def _rs(tag: str, rid: str, code: int, sev: str, msg: str, body: str = "", extra: str = "") -> str:
@@ -274,6 +297,29 @@ class ScriptedQuickBooks:
         return self._rs("ItemServiceQueryRs", rid, 0, "Info", "Status OK", body, extra)
 
 
+PREFERENCES = (
+    "<AccountingPreferences>\n<IsUsingAccountNumbers>false</IsUsingAccountNumbers>\n"
+    "<IsRequiringAccounts>true</IsRequiringAccounts>\n<IsUsingClassTracking>true</IsUsingClassTracking>\n"
+    "<IsUsingAuditTrail>true</IsUsingAuditTrail>\n"
+    "<IsAssigningJournalEntryNumbers>true</IsAssigningJournalEntryNumbers>\n"
+    "</AccountingPreferences>\n<FinanceChargePreferences>\n<GracePeriod>0</GracePeriod>\n"
+    "<IsAssessingForOverdueCharges>false</IsAssessingForOverdueCharges>\n"
+    "<CalculateChargesFrom>DueDate</CalculateChargesFrom>\n"
+    "<IsMarkedToBePrinted>false</IsMarkedToBePrinted>\n</FinanceChargePreferences>\n<JobsAndEstimatesPreferences>\n"
+    "<IsUsingEstimates>true</IsUsingEstimates>\n<IsUsingProgressInvoicing>true</IsUsingProgressInvoicing>\n"
+    "<IsPrintingItemsWithZeroAmounts>false</IsPrintingItemsWithZeroAmounts>\n</JobsAndEstimatesPreferences>\n"
+    "<MultiCurrencyPreferences>\n<IsMultiCurrencyOn>false</IsMultiCurrencyOn>\n</MultiCurrencyPreferences>\n"
+    "<PurchasesAndVendorsPreferences>\n<IsUsingInventory>false</IsUsingInventory>\n"
+    "<DaysBillsAreDue>10</DaysBillsAreDue>\n"
+    "<IsAutomaticallyUsingDiscounts>false</IsAutomaticallyUsingDiscounts>\n</PurchasesAndVendorsPreferences>\n"
+    "<ReportsPreferences>\n<AgingReportBasis>AgeFromDueDate</AgingReportBasis>\n"
+    "<SummaryReportBasis>Accrual</SummaryReportBasis>\n</ReportsPreferences>\n"
+    "<TimeTrackingPreferences>\n<FirstDayOfWeek>Monday</FirstDayOfWeek>\n</TimeTrackingPreferences>\n"
+    "<CurrentAppAccessRights>\n<IsAutomaticLoginAllowed>false</IsAutomaticLoginAllowed>\n"
+    "<IsPersonalDataAccessAllowed>false</IsPersonalDataAccessAllowed>\n</CurrentAppAccessRights>\n"
+)
+
+
 # -- HCP response ---------------------------------------------------------------------------------
 def hcp_response(
     product: str = "QuickBooks Premier Contractor Edition 2024",
@@ -293,8 +339,7 @@ def hcp_response(
         "<CompanyRet>\n<IsSampleCompany>false</IsSampleCompany>\n<CompanyName>Acme Builders</CompanyName>\n"
         "</CompanyRet>\n</CompanyQueryRs>\n"
         '<PreferencesQueryRs requestID="2" statusCode="0" statusSeverity="Info" statusMessage="Status OK">\n'
-        "<PreferencesRet>\n<AccountingPreferences>\n<IsUsingClassTracking>true</IsUsingClassTracking>\n"
-        "</AccountingPreferences>\n</PreferencesRet>\n</PreferencesQueryRs>\n</QBXMLMsgsRs>\n</QBXML>\n"
+        f"<PreferencesRet>\n{PREFERENCES}</PreferencesRet>\n</PreferencesQueryRs>\n</QBXMLMsgsRs>\n</QBXML>\n"
     )
 
 
@@ -466,6 +511,7 @@ class Kit:
     """Helpers for test modules (conftest modules cannot be imported under --import-mode=importlib)."""
 
     hcp_response: Callable[..., str] = hcp_response
+    assert_valid_qbxml: Callable[[str], None] = assert_valid_qbxml
     envelope: Callable[..., bytes] = envelope
     Wsc: type[Wsc] = Wsc
     ScriptedQuickBooks: type[ScriptedQuickBooks] = ScriptedQuickBooks

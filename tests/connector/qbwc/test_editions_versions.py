@@ -85,7 +85,12 @@ def test_hcp_fields_are_read(kit) -> None:
         "SingleUser",
         "Acme Builders",
     )
-    assert host.preferences == {"IsUsingClassTracking": "true"}
+    assert host.preferences == {
+        "IsUsingClassTracking": "true",
+        "IsUsingEstimates": "true",
+        "IsUsingInventory": "false",
+        "IsMultiCurrencyOn": "false",
+    }
 
 
 def test_release_year_fallbacks() -> None:
@@ -136,3 +141,7 @@ def test_web_connector_version_answers() -> None:
         client_version_answer("")
         == f"W:The Web Connector did not report its version. Supported versions: {listed}."
     )
+
+
+def test_the_test_hcp_response_is_valid_qbxml(kit) -> None:
+    kit.assert_valid_qbxml(kit.hcp_response())
