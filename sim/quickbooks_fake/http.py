@@ -120,3 +120,13 @@ def create_app_for_path(path: str | Path, **create_kwargs: Any) -> FastAPI:
     """Serve the company file at ``path`` (created with ``create_kwargs`` if it does not exist)."""
     company = CompanyFile.open(path) if Path(path).exists() else CompanyFile.create(path, **create_kwargs)
     return create_app(company)
+
+
+def create_app_from_env() -> FastAPI:
+    """``uvicorn --factory sim.quickbooks_fake.http:create_app_from_env`` serves ``$QBSIM_COMPANY_FILE``."""
+    import os
+
+    path = os.environ.get("QBSIM_COMPANY_FILE")
+    if not path:
+        raise RuntimeError("set QBSIM_COMPANY_FILE to the company file to serve")
+    return create_app_for_path(path)
