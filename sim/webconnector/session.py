@@ -11,7 +11,9 @@ Choices where the real behaviour is not documented (each is tested as chosen):
 * serverVersion failing is logged and ignored (the guide calls it optional); clientVersion failing is
   logged as QBWC1036 and the update continues (the protocol notes say QBWC goes straight to authenticate
   when the service does not implement it).
-* ``W:`` and ``O:`` from clientVersion put up a dialog; ``accept_version_warning`` is the user's answer.
+* ``W:`` from clientVersion puts up a dialog; ``accept_version_warning`` is the user's answer. ``O:<ver>``
+  names the oldest Web Connector the service accepts: a newer or equal version proceeds silently, an older
+  one gets the same dialog (the guide only says QBWC tells the user a newer version is expected).
 * After nvu / none / busy / a postponement, and after connectionError said "done", no further callback is
   made (no closeConnection: no session was opened in QuickBooks).
 * A callback that fails (SOAP Fault, HTTP error) ends the update at once with its QBWC10xx code; the
@@ -211,6 +213,14 @@ class UpdateSession:
             )
             return
         kind, text = reply[:2].upper(), reply[2:]
+        if kind == "O:":
+            required = _version_tuple(text)
+            if required is None:
+                raise self._bad_client_version(reply)
+            if (_version_tuple(version) or ()) >= required:
+                self.log.write(src, f"The application requires QBWebConnector {text} or newer: satisfied.")
+                return
+            text = f"The application requires QuickBooks Web Connector version {text} or newer."
         if kind == "E:" or (kind in ("W:", "O:") and not self.options.accept_version_warning):
             message = qbwc_message("QBWC1037", detail=text)
             self.result.errors.append(UpdateError("QBWC1037", message))
@@ -219,14 +229,18 @@ class UpdateSession:
         if kind in ("W:", "O:"):
             self.log.write(
                 src,
-                f"The application sent a warning about the QBWebConnector version: {text}. "
+                f"The application sent a warning about the QBWebConnector version: {text} "
                 "User chose to continue.",
             )
             return
+        raise self._bad_client_version(reply)
+
+    def _bad_client_version(self, reply: str) -> _Stop:
+        src = f"{SOAP}.do_clientVersion"
         message = qbwc_message("QBWC1046", detail=f"unknown return value {reply!r}")
         self.result.errors.append(UpdateError("QBWC1046", message))
         self.log.write(src, f"QBWC1046: {message}")
-        raise _Stop(Outcome.VERSION_REFUSED, message)
+        return _Stop(Outcome.VERSION_REFUSED, message)
 
     def _authenticate(self) -> tuple[str, str]:
         src = f"{SOAP}.do_authenticate"
@@ -493,6 +507,14 @@ class UpdateSession:
             # QBWC1015: an exception during EndSession/CloseConnection with QuickBooks.
             self.result.errors.append(UpdateError("QBWC1015", exc.message))
             self.log.write(f"{SOAP}.updateWS", f"QBWC1015: {exc.message}")
+
+
+def _version_tuple(text: str) -> tuple[int, ...] | None:
+    """``"34.0.1001.27"`` → ``(34, 0, 1001, 27)``; None if not a dotted number."""
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        return None
 
 
 def _int_or_none(items: list[str | None], index: int) -> int | None:

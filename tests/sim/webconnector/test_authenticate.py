@@ -121,7 +121,7 @@ def test_client_version_error_refuses_the_update(make_wc, script):
     ]
 
 
-@pytest.mark.parametrize("reply", ["W:Please upgrade soon", "O:34.0"])
+@pytest.mark.parametrize("reply", ["W:Please upgrade soon", "O:35.0"])
 def test_warning_continues_when_the_user_accepts(make_wc, script, reply):
     script.client_version = reply
     result = make_wc().run_update()
@@ -130,13 +130,35 @@ def test_warning_continues_when_the_user_accepts(make_wc, script, reply):
     assert "authenticate" in result.operations
 
 
-@pytest.mark.parametrize("reply", ["W:Please upgrade soon", "O:34.0"])
+@pytest.mark.parametrize("reply", ["W:Please upgrade soon", "O:35.0"])
 def test_warning_stops_when_the_user_declines(make_wc, script, reply):
     script.client_version = reply
     result = make_wc(accept_version_warning=False).run_update()
     assert result.outcome is Outcome.VERSION_REFUSED
     assert result.operations == ["serverVersion", "clientVersion"]
     assert result.errors[-1].code == "QBWC1037"
+
+
+def test_required_version_older_than_ours_proceeds_without_asking(make_wc, script):
+    script.client_version = "O:33.0"
+    result = make_wc(version="34.0.1001.27", accept_version_warning=False).run_update()
+    assert result.outcome is Outcome.COMPLETED
+
+
+def test_required_version_newer_than_ours_names_it(make_wc, script):
+    script.client_version = "O:34.0.1001.27"
+    result = make_wc(version="31.0.10015.29", accept_version_warning=False).run_update()
+    assert result.outcome is Outcome.VERSION_REFUSED
+    assert result.errors[-1].message == (
+        "Application sent following error or warning message when checking version of QB web connector. "
+        "Update aborted. The application requires QuickBooks Web Connector version 34.0.1001.27 or newer."
+    )
+
+
+def test_required_version_that_is_not_a_version_is_qbwc1046(make_wc, script):
+    script.client_version = "O:latest"
+    result = make_wc().run_update()
+    assert result.errors[-1].code == "QBWC1046"
 
 
 def test_unknown_client_version_reply_is_qbwc1046(make_wc, script):
