@@ -1,0 +1,122 @@
+"""The fake Procore REST API as a FastAPI ASGI app.
+
+``app`` is a module-level instance (in-memory SQLite, seed 0, wall clock); ``create_app`` builds one for
+tests with an injected clock, seed, database and rate limits. A client talks to it exactly as to Procore:
+point both its login (OAuth) base URL and its API base URL at this app's root.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sim.procore_fake.clock import Clock, SystemClock
+from sim.procore_fake.domain import accounts
+from sim.procore_fake.errors import NOT_FOUND, ProcoreError
+from sim.procore_fake.ratelimit import RateLimitConfig, RateLimiter
+from sim.procore_fake.routers import (
+    budget,
+    change_orders,
+    commitments,
+    companies,
+    cost_codes,
+    direct_costs,
+    erp,
+    oauth,
+    payments,
+    projects,
+    requisitions,
+    sim,
+    vendors,
+    webhooks,
+)
+from sim.procore_fake.state import SimState
+from sim.procore_fake.store import Store
+
+ROUTERS = (
+    oauth,
+    companies,
+    projects,
+    vendors,
+    cost_codes,
+    budget,
+    commitments,
+    change_orders,
+    requisitions,
+    payments,
+    direct_costs,
+    erp,
+    webhooks,
+    sim,
+)
+
+
+def _with_rate_headers(request: Request, response: Response) -> Response:
+    for key, value in getattr(request.state, "rate_headers", {}).items():
+        response.headers.setdefault(key, value)
+    return response
+
+
+def create_app(
+    *,
+    database_url: str = "sqlite://",
+    seed: int = 0,
+    clock: Clock | None = None,
+    rate_limit: RateLimitConfig | None = None,
+    webhook_transport: httpx.BaseTransport | None = None,
+) -> FastAPI:
+    """Build a fake Procore. ``rate_limit=None`` reports rate-limit headers but never answers 429."""
+    store = Store(database_url, seed=seed)
+    the_clock = clock or SystemClock()
+    state = SimState(
+        store=store, clock=the_clock, limiter=RateLimiter(rate_limit), webhook_transport=webhook_transport
+    )
+    state.seeded = accounts.seed_company(store, the_clock)
+    app = FastAPI(
+        title="qbsim fake Procore API",
+        version="1.0",
+        description="Procore REST API v1.0 paths, OAuth and the ERP Integrations tool (simulated).",
+    )
+    app.state.sim = state
+
+    @app.exception_handler(ProcoreError)
+    async def procore_error(request: Request, exc: ProcoreError) -> Response:
+        body: Any = exc.body()
+        if isinstance(body, str):
+            response: Response = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
+        else:
+            response = JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return _with_rate_headers(request, response)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return JSONResponse({"errors": NOT_FOUND}, status_code=404)
+        if exc.status_code == 405:
+            return JSONResponse({"errors": "Method Not Allowed"}, status_code=405, headers=exc.headers)
+        return JSONResponse({"errors": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors: dict[str, list[str]] = {}
+        for err in exc.errors():
+            field = str(err["loc"][-1]) if err.get("loc") else "base"
+            errors.setdefault(field, []).append(str(err.get("msg", "is invalid")))
+        return _with_rate_headers(request, JSONResponse({"errors": errors}, status_code=400))
+
+    @app.middleware("http")
+    async def rate_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        return _with_rate_headers(request, response)
+
+    for module in ROUTERS:
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

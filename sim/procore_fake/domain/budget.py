@@ -1,0 +1,243 @@
+"""Budget tool: budget line items, budget lock, budget modifications (legacy) and the ERP budget.
+
+Budget line items carry an original budget amount per cost code + cost type ("Other" on QuickBooks
+projects). Budget modifications move money from one line to another (QuickBooks shows a negative line for
+the "from" code and a positive one for the "to" code, seed 001). The ERP budget (item_type ``budget``) is one
+record per project that is exported as a QuickBooks Estimate; its transactions are the original estimate
+(first export) and revised estimates (later modifications).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sim.procore_fake.clock import Clock, iso
+from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed
+from sim.procore_fake.store import Record, Store
+
+LOCKED_MESSAGE = "The budget is locked. Unlock the budget to add or change original budget amounts."
+
+
+def _amount(value: Any, field: str) -> Decimal:
+    try:
+        return money.parse(value)
+    except money.BadAmount as exc:
+        raise ValidationFailed({field: ["is not a number"]}) from exc
+
+
+def is_locked(project: Record) -> bool:
+    return bool(project.get("_budget_locked"))
+
+
+def create_line_item(
+    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
+) -> Record:
+    if is_locked(project):
+        raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
+    records.require_fields(data, "cost_code_id")
+    cc = refs.project_cost_code(store, company_id, project["id"], data["cost_code_id"])
+    lit = refs.line_item_type(store, company_id, data.get("line_item_type_id"))
+    amount = _amount(data.get("amount"), "amount")
+    for existing in store.query("budget_line_item", project_id=project["id"]):
+        if existing["cost_code"]["id"] == cc["id"] and existing["line_item_type"]["id"] == lit["id"]:
+            raise UnprocessableMessage(
+                "Validation failed", "A budget line item already exists for this cost code and cost type."
+            )
+    body = {
+        "project_id": project["id"],
+        "cost_code": refs.cost_code_ref(cc),
+        "line_item_type": refs.line_item_type_ref(lit),
+        "amount": money.fmt(amount),
+        "original_budget_amount": money.fmt(amount),
+        "calculation_strategy": data.get("calculation_strategy", "manual"),
+        "quantity": data.get("quantity"),
+        "unit_cost": data.get("unit_cost"),
+        "uom": data.get("uom"),
+        "budget_modifications": "0.0",
+        "revised_budget": money.fmt(amount),
+        "origin_id": data.get("origin_id"),
+        "origin_data": data.get("origin_data"),
+    }
+    records.stamp(body, clock, created=True)
+    line = store.add("budget_line_item", body, company_id=company_id, project_id=project["id"])
+    cc["budgeted"] = True
+    store.put("cost_code", cc)
+    return line
+
+
+def update_line_item(
+    store: Store, clock: Clock, project: Record, line: Record, data: dict[str, Any]
+) -> Record:
+    if "amount" in data:
+        if is_locked(project):
+            raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
+        amount = _amount(data["amount"], "amount")
+        line["amount"] = line["original_budget_amount"] = money.fmt(amount)
+    for key in ("origin_id", "origin_data", "quantity", "unit_cost", "uom"):
+        if key in data:
+            line[key] = data[key]
+    recompute(store, line)
+    records.stamp(line, clock)
+    return store.put("budget_line_item", line)
+
+
+def recompute(store: Store, line: Record) -> None:
+    mods = Decimal(0)
+    for mod in store.query("budget_modification", project_id=line["project_id"]):
+        amount = money.parse(mod["transfer_amount"])
+        if mod["from_budget_line_item_id"] == line["id"]:
+            mods -= amount
+        if mod["to_budget_line_item_id"] == line["id"]:
+            mods += amount
+    line["budget_modifications"] = money.fmt(mods)
+    line["revised_budget"] = money.fmt(money.parse(line["original_budget_amount"]) + mods)
+
+
+def create_modification(
+    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
+) -> Record:
+    records.require_fields(data, "from_budget_line_item_id", "to_budget_line_item_id", "transfer_amount")
+    lines = {}
+    for field in ("from_budget_line_item_id", "to_budget_line_item_id"):
+        line = store.get("budget_line_item", records.as_int(data[field], field))
+        if line is None or line["project_id"] != project["id"]:
+            raise ValidationFailed({field: ["is invalid"]})
+        lines[field] = line
+    if lines["from_budget_line_item_id"]["id"] == lines["to_budget_line_item_id"]["id"]:
+        raise ValidationFailed({"to_budget_line_item_id": ["must be different from the from line item"]})
+    amount = _amount(data["transfer_amount"], "transfer_amount")
+    if amount <= 0:
+        raise ValidationFailed({"transfer_amount": ["must be greater than 0"]})
+    body = {
+        "project_id": project["id"],
+        "from_budget_line_item_id": lines["from_budget_line_item_id"]["id"],
+        "to_budget_line_item_id": lines["to_budget_line_item_id"]["id"],
+        "transfer_amount": money.fmt(amount),
+        "notes": data.get("notes"),
+        "_synced": False,
+    }
+    records.stamp(body, clock, created=True)
+    mod = store.add("budget_modification", body, company_id=company_id, project_id=project["id"])
+    for line in lines.values():
+        fresh = store.get("budget_line_item", line["id"])
+        recompute(store, fresh)
+        store.put("budget_line_item", fresh)
+    return mod
+
+
+def erp_budget(store: Store, company_id: int, project: Record) -> Record:
+    """The project's ERP budget record (created on first use)."""
+    rows = store.query("budget", project_id=project["id"])
+    if rows:
+        return rows[0]
+    return store.add(
+        "budget",
+        {
+            "project_id": project["id"],
+            "name": f"Budget: {project['name']}",
+            "origin_id": None,
+            "origin_data": None,
+            "synced": False,
+            "custom_fields": {},
+        },
+        company_id=company_id,
+        project_id=project["id"],
+    )
+
+
+def export_transactions(
+    store: Store, clock: Clock, company_id: int, project_id: int
+) -> tuple[list[Record], list[Record]]:
+    """Job costs (one per line) and the not-yet-synced estimate transactions of an export."""
+    job_costs, transactions = [], []
+    project = store.get("project", project_id) or {}
+    for line in store.query("budget_line_item", project_id=project_id):
+        job_cost = {
+            "id": line["id"],
+            "cost_code_origin_id": line["cost_code"].get("origin_id"),
+            "line_item_type_origin_id": line["line_item_type"].get("origin_id"),
+            "budget_line_item_id": line["id"],
+            "new_amount": float(money.parse(line["revised_budget"])),
+            "job_origin_id": project.get("origin_id"),
+            "sub_job_origin_id": None,
+        }
+        job_costs.append(job_cost)
+        existing = [
+            t for t in store.query("erp_transaction", project_id=project_id) if t["job_cost_id"] == line["id"]
+        ]
+        if not existing:
+            transactions.append(
+                _txn(
+                    store,
+                    clock,
+                    company_id,
+                    project_id,
+                    line["id"],
+                    "Erp::OriginalEstimateTransaction",
+                    line["original_budget_amount"],
+                    None,
+                )
+            )
+    for mod in store.query("budget_modification", project_id=project_id):
+        if mod.get("_exported"):
+            continue
+        amount = money.parse(mod["transfer_amount"])
+        transactions.append(
+            _txn(
+                store,
+                clock,
+                company_id,
+                project_id,
+                mod["from_budget_line_item_id"],
+                "Erp::RevisedEstimateTransaction",
+                -amount,
+                mod["id"],
+            )
+        )
+        transactions.append(
+            _txn(
+                store,
+                clock,
+                company_id,
+                project_id,
+                mod["to_budget_line_item_id"],
+                "Erp::RevisedEstimateTransaction",
+                amount,
+                mod["id"],
+            )
+        )
+        mod["_exported"] = True
+        store.put("budget_modification", mod)
+    return job_costs, transactions
+
+
+def _txn(
+    store: Store,
+    clock: Clock,
+    company_id: int,
+    project_id: int,
+    job_cost_id: int,
+    kind: str,
+    value: Any,
+    procore_id: int | None,
+) -> Record:
+    return store.add(
+        "erp_transaction",
+        {
+            "origin_id": None,
+            "code": None,
+            "value": float(money.parse(value)),
+            "synced": False,
+            "type": kind,
+            "procore_transaction_id": procore_id,
+            "procore_transaction_type": "BudgetModification" if procore_id else None,
+            "job_cost_id": job_cost_id,
+            "created_at": iso(clock.now()),
+            "notes": None,
+            "project_id": project_id,
+        },
+        company_id=company_id,
+        project_id=project_id,
+    )

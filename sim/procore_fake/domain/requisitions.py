@@ -1,0 +1,202 @@
+"""Subcontractor invoices (requisitions) and payments issued (contract payments).
+
+An invoice belongs to a commitment: billing date, payment date (QuickBooks "Bill Due"), invoice #
+(QuickBooks "REF. NO."), one detail line per schedule-of-values line (work completed this period,
+materials presently stored, retainage this period) and a summary whose "current payment due" is the amount
+QuickBooks bills (seed 001 data mapping). Invoices with negative values do not sync.
+Contract payments are the "Payments Issued" tab; payments imported from QuickBooks bill payments carry an
+origin_id and are locked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sim.procore_fake.clock import Clock
+from sim.procore_fake.domain import commitments, money, records
+from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.store import Record, Store
+
+STATUSES = (
+    "draft",
+    "under_review",
+    "revise_and_resubmit",
+    "approved",
+    "approved_as_noted",
+    "pending_owner_approval",
+)
+APPROVED = ("approved", "approved_as_noted")
+PAYMENT_METHODS = ("check", "ach", "credit_card", "wire", "cash", "other")
+
+
+def _dec(value: Any, field: str) -> Decimal:
+    try:
+        return money.parse(value)
+    except money.BadAmount as exc:
+        raise ValidationFailed({field: ["is not a number"]}) from exc
+
+
+def create(store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]) -> Record:
+    records.require_fields(data, "commitment_id")
+    kind, contract = commitments.find_commitment(store, company_id, data["commitment_id"])
+    if contract["project_id"] != project["id"]:
+        raise ValidationFailed({"commitment_id": ["is invalid"]})
+    status = data.get("status", "draft")
+    if status not in STATUSES:
+        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
+    number = (
+        len(
+            [
+                r
+                for r in store.query("requisition", project_id=project["id"])
+                if r["commitment_id"] == contract["id"]
+            ]
+        )
+        + 1
+    )
+    body: Record = {
+        "project_id": project["id"],
+        "commitment_id": contract["id"],
+        "_commitment_kind": kind,
+        "contract_id": contract["id"],
+        "number": number,
+        "invoice_number": data.get("invoice_number") or str(number),
+        "billing_date": data.get("billing_date"),
+        "payment_date": data.get("payment_date"),
+        "period_id": data.get("period_id"),
+        "status": status,
+        "origin_id": None,
+        "origin_data": None,
+        "origin_code": None,
+        "vendor": contract.get("vendor"),
+        "custom_fields": {},
+        "erp_custom_fields": {},
+        "accounting_method": contract.get("accounting_method", "amount"),
+    }
+    records.stamp(body, clock, created=True)
+    requisition = store.add("requisition", body, company_id=company_id, project_id=project["id"])
+    by_sov = {
+        int(i["commitment_line_item_id"]): i
+        for i in data.get("items") or []
+        if "commitment_line_item_id" in i
+    }
+    for sov in commitments.line_items(store, contract):
+        item = by_sov.get(sov["id"], {})
+        add_item(store, company_id, requisition, sov, item)
+    return summarize(store, store.get("requisition", requisition["id"]))
+
+
+def add_item(store: Store, company_id: int, requisition: Record, sov: Record, data: dict[str, Any]) -> Record:
+    work = _dec(data.get("work_completed_this_period", 0), "work_completed_this_period")
+    materials = _dec(data.get("materials_presently_stored", 0), "materials_presently_stored")
+    if "retainage_this_period" in data:
+        retainage = _dec(data["retainage_this_period"], "retainage_this_period")
+    else:
+        percent = _dec(data.get("work_completed_retainage_percent", 0), "work_completed_retainage_percent")
+        retainage = (work * percent / 100).quantize(Decimal("0.01"))
+    body = {
+        "requisition_id": requisition["id"],
+        "commitment_line_item_id": sov["id"],
+        "requisition_item_type": "Billings::ContractItem",
+        "description": sov["description"],
+        "cost_code": sov["cost_code"],
+        "line_item_type": sov["line_item_type"],
+        "scheduled_value": sov["amount"],
+        "work_completed_this_period": money.fmt(work),
+        "materials_presently_stored": money.fmt(materials),
+        "retainage_this_period": money.fmt(retainage),
+        "quantity": data.get("quantity", "0.0"),
+        "unit_price": data.get("unit_price", sov.get("unit_cost")),
+        "uom": sov.get("uom"),
+        "origin_id": None,
+        "origin_data": None,
+    }
+    return store.add("requisition_item", body, company_id=company_id, project_id=requisition["project_id"])
+
+
+def items(store: Store, requisition: Record) -> list[Record]:
+    return [
+        i
+        for i in store.query("requisition_item", project_id=requisition["project_id"])
+        if i["requisition_id"] == requisition["id"]
+    ]
+
+
+def summarize(store: Store, requisition: Record) -> Record:
+    work = materials = retainage = Decimal(0)
+    for item in items(store, requisition):
+        work += money.parse(item["work_completed_this_period"])
+        materials += money.parse(item["materials_presently_stored"])
+        retainage += money.parse(item["retainage_this_period"])
+    due = work + materials - retainage
+    requisition["summary"] = {
+        "work_completed_this_period": money.fmt(work),
+        "materials_presently_stored": money.fmt(materials),
+        "total_retainage_this_period": money.fmt(retainage),
+        "current_payment_due": money.fmt(due),
+    }
+    requisition["formatted_payment_due"] = money.formatted(due)
+    return store.put("requisition", requisition)
+
+
+def update(store: Store, clock: Clock, requisition: Record, data: dict[str, Any]) -> Record:
+    if "status" in data and data["status"] not in STATUSES:
+        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
+    for key in ("status", "billing_date", "payment_date", "invoice_number", "period_id"):
+        if key in data:
+            requisition[key] = data[key]
+    records.stamp(requisition, clock)
+    return store.put("requisition", requisition)
+
+
+def update_item(store: Store, requisition: Record, item: Record, data: dict[str, Any]) -> Record:
+    for key in ("work_completed_this_period", "materials_presently_stored", "retainage_this_period"):
+        if key in data:
+            item[key] = money.fmt(_dec(data[key], key))
+    store.put("requisition_item", item)
+    summarize(store, requisition)
+    return item
+
+
+def has_negative_values(store: Store, requisition: Record) -> bool:
+    if money.parse(requisition["summary"]["current_payment_due"]) < 0:
+        return True
+    return any(money.parse(i["work_completed_this_period"]) < 0 for i in items(store, requisition))
+
+
+def create_payment(
+    store: Store, clock: Clock, company_id: int, project_id: int, contract: Record, data: dict[str, Any]
+) -> Record:
+    records.require_fields(data, "amount", "date")
+    amount = _dec(data["amount"], "amount")
+    method = data.get("payment_method", "check")
+    if method not in PAYMENT_METHODS:
+        raise ValidationFailed(
+            {"payment_method": [f"is not included in the list ({', '.join(PAYMENT_METHODS)})"]}
+        )
+    requisition_id = data.get("requisition_id")
+    if requisition_id is not None:
+        req = store.get("requisition", records.as_int(requisition_id, "requisition_id"))
+        if req is None or req["commitment_id"] != contract["id"]:
+            raise ValidationFailed({"requisition_id": ["is invalid"]})
+    body = {
+        "project_id": project_id,
+        "contract_id": contract["id"],
+        "requisition_id": requisition_id,
+        "amount": money.fmt(amount),
+        "date": data["date"],
+        "invoice_number": data.get("invoice_number"),
+        "check_number": data.get("check_number"),
+        "payment_number": data.get("payment_number"),
+        "payment_method": method,
+        "notes": data.get("notes"),
+        "origin_id": data.get("origin_id"),
+        "origin_data": data.get("origin_data"),
+        "origin_code": data.get("origin_code"),
+    }
+    records.stamp(body, clock, created=True)
+    payment = store.add("contract_payment", body, company_id=company_id, project_id=project_id)
+    kind = "work_order_contract" if contract["type"] == "WorkOrderContract" else "purchase_order_contract"
+    commitments.totals(store, kind, store.get(kind, contract["id"]))
+    return payment

@@ -1,0 +1,102 @@
+"""Company directory vendors (Procore "companies" in the Directory = QuickBooks Vendors).
+
+Shape follows the create_vendor ERP event payload. ``origin_code`` is the user-visible external id.
+Project directories hold a subset of the company's vendors (``_project_ids``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.procore_fake.clock import Clock
+from sim.procore_fake.domain import records
+from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.store import Record, Store
+
+FIELDS = (
+    "name",
+    "abbreviated_name",
+    "address",
+    "authorized_bidder",
+    "business_phone",
+    "city",
+    "country_code",
+    "email_address",
+    "fax_number",
+    "is_active",
+    "labor_union",
+    "license_number",
+    "mobile_phone",
+    "non_union_prevailing_wage",
+    "notes",
+    "origin_code",
+    "origin_data",
+    "origin_id",
+    "prequalified",
+    "state_code",
+    "trade_name",
+    "union_member",
+    "website",
+    "zip",
+    "business_register",
+    "vendor_group",
+)
+
+
+def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) -> Record:
+    records.require_fields(data, "name")
+    body: Record = {
+        "name": data["name"],
+        "abbreviated_name": None,
+        "address": "",
+        "authorized_bidder": True,
+        "business_phone": "",
+        "city": "",
+        "country_code": "US",
+        "email_address": None,
+        "fax_number": "",
+        "is_active": True,
+        "labor_union": None,
+        "license_number": None,
+        "logo": None,
+        "mobile_phone": None,
+        "non_union_prevailing_wage": False,
+        "notes": None,
+        "origin_code": None,
+        "origin_data": None,
+        "origin_id": None,
+        "prequalified": False,
+        "state_code": "",
+        "trade_name": "",
+        "union_member": False,
+        "website": None,
+        "zip": "",
+        "erp_custom_fields": {},
+        "business_register": None,
+        "primary_contact": None,
+        "attachments": [],
+        "vendor_group": None,
+        "_project_ids": [],
+    }
+    body.update(records.pick(data, FIELDS))
+    body["company"] = body["name"]
+    body["synced_to_erp"] = bool(body.get("origin_id"))
+    records.stamp(body, clock, created=True)
+    return store.add("vendor", body, company_id=company_id)
+
+
+def update(store: Store, clock: Clock, vendor: Record, data: dict[str, Any]) -> Record:
+    changes = records.pick(data, FIELDS)
+    if "name" in changes and not changes["name"]:
+        raise ValidationFailed({"name": ["can't be blank"]})
+    vendor.update(changes)
+    vendor["company"] = vendor["name"]
+    vendor["synced_to_erp"] = bool(vendor.get("origin_id"))
+    records.stamp(vendor, clock)
+    return store.put("vendor", vendor)
+
+
+def add_to_project(store: Store, vendor: Record, project_id: int) -> Record:
+    if project_id not in vendor["_project_ids"]:
+        vendor["_project_ids"].append(project_id)
+    return store.put("vendor", vendor)

@@ -1,0 +1,65 @@
+"""Commitment change orders (v1.0, project-scoped)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from sim.procore_fake.deps import CtxDep
+from sim.procore_fake.domain import approval, commitments, locking
+from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.routers.common import json_body, listing, one, section
+from sim.procore_fake.routes import documented
+
+router = APIRouter()
+BASE = "/rest/v1.0/projects/{project_id}/commitment_change_orders"
+
+
+@router.get(BASE, openapi_extra=documented())
+def list_ccos(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    ctx.owned("project", project_id)
+    require(ctx.user, "commitments", "read_only")
+    return listing(request, ctx.store.query("commitment_change_order", project_id=project_id))
+
+
+@router.post(BASE, status_code=201, openapi_extra=documented())
+async def create_cco(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "commitments", "admin")
+    with ctx.locked():
+        project = ctx.owned("project", project_id)
+        cco = commitments.create_change_order(
+            ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "commitment_change_order")
+        )
+    return one(cco, 201)
+
+
+@router.get(BASE + "/{cco_id}", openapi_extra=documented())
+def show_cco(project_id: int, cco_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "commitments", "read_only")
+    return one(ctx.owned("commitment_change_order", cco_id, project_id=project_id))
+
+
+@router.patch(BASE + "/{cco_id}", openapi_extra=documented())
+async def update_cco(project_id: int, cco_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "commitments", "admin")
+    attrs = section(data, "commitment_change_order")
+    with ctx.locked():
+        cco = ctx.owned("commitment_change_order", cco_id, project_id=project_id)
+        locking.check_update("commitment_change_order", cco, attrs)
+        updated = commitments.update_change_order(ctx.store, ctx.sim.clock, cco, attrs)
+        approval.note_edit(ctx.store, "commitment_change_order", updated)
+    return one(updated)
+
+
+@router.delete(BASE + "/{cco_id}", status_code=204, openapi_extra=documented())
+def delete_cco(project_id: int, cco_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "commitments", "admin")
+    with ctx.locked():
+        cco = ctx.owned("commitment_change_order", cco_id, project_id=project_id)
+        locking.check_delete("commitment_change_order", cco)
+        ctx.store.remove("commitment_change_order", cco_id)
+        kind = cco["_contract_kind"]
+        commitments.totals(ctx.store, kind, ctx.store.get(kind, cco["contract_id"]))
+    return Response(status_code=204)

@@ -1,0 +1,170 @@
+"""Commitments: ``work_order_contracts`` and ``purchase_order_contracts`` (list/create/show/update/delete,
+line items, sync) and the combined ``commitments`` list/show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from sim.procore_fake.deps import Ctx, CtxDep
+from sim.procore_fake.domain import approval, commitments, locking, records, sync
+from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.errors import NotFound
+from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
+from sim.procore_fake.routes import documented
+
+router = APIRouter()
+
+
+def _routes(kind: str) -> None:
+    base = f"/rest/v1.0/{kind}s"
+    wrapper = kind
+
+    @router.get(base, name=f"list_{kind}s", openapi_extra=documented())
+    def list_contracts(request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        ctx.owned("project", project_id)
+        require(ctx.user, "commitments", "read_only")
+        return listing(request, ctx.store.query(kind, project_id=project_id))
+
+    @router.post(base, name=f"create_{kind}", status_code=201, openapi_extra=documented())
+    async def create_contract(request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = body_int(data, "project_id")
+        require(ctx.user, "commitments", "admin")
+        with ctx.locked():
+            project = ctx.owned("project", project_id)
+            made = commitments.create(
+                ctx.store, ctx.sim.clock, ctx.company_id, kind, project, section(data, wrapper)
+            )
+        return one(made, 201)
+
+    @router.patch(f"{base}/sync", name=f"sync_{kind}s", openapi_extra=documented())
+    async def sync_contracts(request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = body_int(data, "project_id")
+        require(ctx.user, "commitments", "admin")
+        clock = ctx.sim.clock
+        with ctx.locked():
+            project = ctx.owned("project", project_id)
+            result = sync.run(
+                ctx.store,
+                ctx.company_id,
+                kind,
+                data.get("updates", []),
+                create=lambda a: approval.after_origin_change(
+                    ctx.store, kind, commitments.create(ctx.store, clock, ctx.company_id, kind, project, a)
+                ),
+                update=lambda r, a: approval.after_origin_change(
+                    ctx.store, kind, _guarded_update(ctx, kind, r, a)
+                ),
+                scope=lambda r: r["project_id"] == project_id,
+            )
+        return JSONResponse(
+            {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
+        )
+
+    @router.get(f"{base}/{{contract_id}}", name=f"show_{kind}", openapi_extra=documented())
+    def show_contract(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        require(ctx.user, "commitments", "read_only")
+        return one(ctx.owned(kind, contract_id, project_id=project_id))
+
+    @router.patch(f"{base}/{{contract_id}}", name=f"update_{kind}", openapi_extra=documented())
+    async def update_contract(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = body_int(data, "project_id")
+        require(ctx.user, "commitments", "admin")
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+            updated = _guarded_update(ctx, kind, contract, section(data, wrapper))
+            approval.note_edit(ctx.store, kind, updated)
+        return one(updated)
+
+    @router.delete(f"{base}/{{contract_id}}", name=f"delete_{kind}", openapi_extra=documented())
+    def delete_contract(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        require(ctx.user, "commitments", "admin")
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+            locking.check_delete(kind, contract)
+            for li in commitments.line_items(ctx.store, contract):
+                ctx.store.remove("commitment_line_item", li["id"])
+            ctx.store.remove(kind, contract_id)
+        return JSONResponse({})
+
+    @router.get(
+        f"{base}/{{contract_id}}/line_items", name=f"list_{kind}_line_items", openapi_extra=documented()
+    )
+    def list_lines(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        contract = ctx.owned(kind, contract_id, project_id=project_id)
+        return listing(request, commitments.line_items(ctx.store, contract))
+
+    @router.post(
+        f"{base}/{{contract_id}}/line_items",
+        name=f"create_{kind}_line_item",
+        status_code=201,
+        openapi_extra=documented(),
+    )
+    async def create_line(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = body_int(data, "project_id")
+        require(ctx.user, "commitments", "admin")
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+            locking.check_sov_change(kind, contract)
+            line = commitments.add_line_item(
+                ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, section(data, "line_item")
+            )
+            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+        return one(line, 201)
+
+    @router.delete(
+        f"{base}/{{contract_id}}/line_items/{{line_id}}",
+        name=f"delete_{kind}_line_item",
+        openapi_extra=documented(),
+    )
+    def delete_line(contract_id: int, line_id: int, request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        require(ctx.user, "commitments", "admin")
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+            line = ctx.owned("commitment_line_item", line_id, project_id=project_id)
+            if line["holder"]["id"] != contract_id:
+                raise NotFound()
+            locking.check_sov_change(kind, contract)
+            ctx.store.remove("commitment_line_item", line_id)
+            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+        return JSONResponse({})
+
+
+def _guarded_update(ctx: Ctx, kind: str, contract: dict[str, Any], attrs: dict[str, Any]) -> dict[str, Any]:
+    locking.check_update(kind, contract, attrs)
+    return commitments.update(ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, attrs)
+
+
+for _kind in commitments.KINDS:
+    _routes(_kind)
+
+
+@router.get("/rest/v1.0/commitments", openapi_extra=documented())
+def list_commitments(request: Request, ctx: CtxDep) -> Response:
+    project_id = query_int(request, "project_id")
+    ctx.owned("project", project_id)
+    require(ctx.user, "commitments", "read_only")
+    rows = [r for kind in commitments.KINDS for r in ctx.store.query(kind, project_id=project_id)]
+    return listing(request, sorted(rows, key=lambda r: r["id"]))
+
+
+@router.get("/rest/v1.0/commitments/{contract_id}", openapi_extra=documented())
+def show_commitment(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+    project_id = query_int(request, "project_id")
+    require(ctx.user, "commitments", "read_only")
+    for kind in commitments.KINDS:
+        owner = ctx.store.owner(kind, contract_id)
+        if owner == (ctx.company_id, project_id):
+            return one(ctx.store.get(kind, contract_id))
+    raise NotFound()

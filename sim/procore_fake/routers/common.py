@@ -1,0 +1,71 @@
+"""Small helpers for the HTTP face: JSON bodies, paginated lists, project lookups."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from sim.procore_fake.deps import Ctx
+from sim.procore_fake.domain.records import as_int, public
+from sim.procore_fake.errors import BadRequest, ValidationFailed
+from sim.procore_fake.pagination import paginate
+from sim.procore_fake.store import Record
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise BadRequest("Request body too large")
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest("The request body is not valid JSON") from exc
+    if isinstance(data, list):
+        return {"updates": data}  # older ERP docs show bare arrays for sync bodies
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object")
+    return data
+
+
+def listing(request: Request, items: list[Record], *, max_per_page: int | None = None) -> Response:
+    kwargs = {"max_per_page": max_per_page} if max_per_page else {}
+    chunk, headers = paginate(request, [public(i) for i in items], **kwargs)
+    return JSONResponse(chunk, headers=headers)
+
+
+def one(record: Record, status_code: int = 200) -> Response:
+    return JSONResponse(public(record), status_code=status_code)
+
+
+def query_int(request: Request, name: str, *, required: bool = True) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        if required:
+            raise ValidationFailed({name: ["is missing"]}, status_code=400)
+        return None
+    return as_int(raw, name)
+
+
+def body_int(data: dict[str, Any], name: str) -> int:
+    if data.get(name) is None:
+        raise ValidationFailed({name: ["is missing"]}, status_code=400)
+    return as_int(data[name], name)
+
+
+def section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """Procore wraps create/update attributes: ``{"project_id": 1, "budget_line_item": {...}}``."""
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise ValidationFailed({name: ["is missing"]}, status_code=400)
+    return value
+
+
+def project_of(ctx: Ctx, project_id: int) -> Record:
+    return ctx.owned("project", project_id)

@@ -1,0 +1,111 @@
+"""Direct costs (v1.0 and v1.1) with line items and the sync action."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from sim.procore_fake.deps import CtxDep
+from sim.procore_fake.domain import direct_costs, locking, records, sync
+from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.routers.common import json_body, listing, one, section
+from sim.procore_fake.routes import documented
+
+router = APIRouter()
+
+
+def _routes(version: str) -> None:
+    base = f"/rest/{version}/projects/{{project_id}}/direct_costs"
+
+    @router.get(base, name=f"list_direct_costs_{version}", openapi_extra=documented())
+    def list_costs(project_id: int, request: Request, ctx: CtxDep) -> Response:
+        ctx.owned("project", project_id)
+        require(ctx.user, "direct_costs", "read_only")
+        return listing(request, ctx.store.query("direct_cost", project_id=project_id))
+
+    @router.post(base, name=f"create_direct_cost_{version}", status_code=201, openapi_extra=documented())
+    async def create_cost(project_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        require(ctx.user, "direct_costs", "admin")
+        with ctx.locked():
+            project = ctx.owned("project", project_id)
+            cost = direct_costs.create(
+                ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "direct_cost")
+            )
+        return one(cost, 201)
+
+    @router.get(f"{base}/{{cost_id}}", name=f"show_direct_cost_{version}", openapi_extra=documented())
+    def show_cost(project_id: int, cost_id: int, ctx: CtxDep) -> Response:
+        require(ctx.user, "direct_costs", "read_only")
+        return one(ctx.owned("direct_cost", cost_id, project_id=project_id))
+
+    @router.patch(f"{base}/{{cost_id}}", name=f"update_direct_cost_{version}", openapi_extra=documented())
+    async def update_cost(project_id: int, cost_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        require(ctx.user, "direct_costs", "admin")
+        attrs = section(data, "direct_cost")
+        with ctx.locked():
+            cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
+            locking.check_update("direct_cost", cost, attrs)
+            updated = direct_costs.update(ctx.store, ctx.sim.clock, cost, attrs)
+        return one(updated)
+
+    @router.delete(f"{base}/{{cost_id}}", name=f"delete_direct_cost_{version}", openapi_extra=documented())
+    def delete_cost(project_id: int, cost_id: int, ctx: CtxDep) -> Response:
+        require(ctx.user, "direct_costs", "admin")
+        with ctx.locked():
+            cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
+            locking.check_delete("direct_cost", cost)
+            for line in direct_costs.lines(ctx.store, cost):
+                ctx.store.remove("direct_cost_line_item", line["id"])
+            ctx.store.remove("direct_cost", cost_id)
+        return JSONResponse({})
+
+
+for _version in ("v1.0", "v1.1"):
+    _routes(_version)
+
+
+@router.get("/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items", openapi_extra=documented())
+def list_lines(project_id: int, cost_id: int, request: Request, ctx: CtxDep) -> Response:
+    cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
+    return listing(request, direct_costs.lines(ctx.store, cost))
+
+
+@router.post(
+    "/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items",
+    status_code=201,
+    openapi_extra=documented(),
+)
+async def create_line(project_id: int, cost_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "direct_costs", "admin")
+    with ctx.locked():
+        cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
+        locking.check_update("direct_cost", cost, {"line_items": True})
+        line = direct_costs.add_line(
+            ctx.store, ctx.sim.clock, ctx.company_id, cost, section(data, "line_item")
+        )
+    return one(line, 201)
+
+
+@router.patch("/rest/v1.0/projects/{project_id}/direct_costs/sync", openapi_extra=documented())
+async def sync_costs(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "direct_costs", "admin")
+    clock = ctx.sim.clock
+    with ctx.locked():
+        project = ctx.owned("project", project_id)
+        result = sync.run(
+            ctx.store,
+            ctx.company_id,
+            "direct_cost",
+            data.get("updates", []),
+            create=lambda a: direct_costs.create(ctx.store, clock, ctx.company_id, project, a),
+            # The ERP owns synced direct costs: the sync action may update them, users may not.
+            update=lambda r, a: direct_costs.update(ctx.store, clock, r, a),
+            scope=lambda r: r["project_id"] == project_id,
+        )
+    return JSONResponse(
+        {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
+    )

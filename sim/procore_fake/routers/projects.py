@@ -1,0 +1,127 @@
+"""Projects: v1.0 list/create/show/update/sync, v1.1 list, company-scoped list, ERP configuration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from sim.procore_fake.conventions import MAX_PER_PAGE_V11_PROJECTS
+from sim.procore_fake.deps import Ctx, CtxDep
+from sim.procore_fake.domain import approval, projects, sync
+from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.errors import Forbidden, NotFound
+from sim.procore_fake.routers.common import json_body, listing, one, query_int, section
+from sim.procore_fake.routes import documented
+from sim.procore_fake.store import Record
+
+router = APIRouter()
+
+
+def _check_company(ctx: Ctx, company_id: int | None) -> None:
+    if company_id is not None and company_id != ctx.company_id:
+        raise Forbidden()
+
+
+def _visible(ctx: Ctx, request: Request) -> list[Record]:
+    rows = ctx.store.query("project", company_id=ctx.company_id)
+    status = request.query_params.get("filters[by_status]", "Active")
+    if status == "Active":
+        rows = [p for p in rows if p.get("active")]
+    elif status == "Inactive":
+        rows = [p for p in rows if not p.get("active")]
+    origin = request.query_params.get("filters[origin_id]")
+    if origin is not None:
+        rows = [p for p in rows if p.get("origin_id") == origin]
+    return rows
+
+
+@router.get("/rest/v1.0/projects", openapi_extra=documented())
+def list_projects(request: Request, ctx: CtxDep) -> Response:
+    _check_company(ctx, query_int(request, "company_id"))
+    require(ctx.user, "projects", "read_only")
+    return listing(request, _visible(ctx, request))
+
+
+@router.get("/rest/v1.1/projects", openapi_extra=documented("per_page max 300"))
+def list_projects_v11(request: Request, ctx: CtxDep) -> Response:
+    _check_company(ctx, query_int(request, "company_id"))
+    require(ctx.user, "projects", "read_only")
+    return listing(request, _visible(ctx, request), max_per_page=MAX_PER_PAGE_V11_PROJECTS)
+
+
+@router.get("/rest/v1.0/companies/{company_id}/projects", openapi_extra=documented())
+def list_company_projects(company_id: int, request: Request, ctx: CtxDep) -> Response:
+    _check_company(ctx, company_id)
+    require(ctx.user, "projects", "read_only")
+    return listing(request, _visible(ctx, request))
+
+
+@router.post("/rest/v1.0/projects", status_code=201, openapi_extra=documented())
+async def create_project(request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    _check_company(ctx, data.get("company_id"))
+    require(ctx.user, "projects", "admin")
+    with ctx.locked():
+        project = projects.create(ctx.store, ctx.sim.clock, ctx.company_id, section(data, "project"))
+    return one(project, 201)
+
+
+@router.patch(
+    "/rest/v1.0/projects/sync", openapi_extra=documented("ERP sync: id wins, else origin_id upsert")
+)
+async def sync_projects(request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    _check_company(ctx, data.get("company_id"))
+    require(ctx.user, "projects", "admin")
+    clock = ctx.sim.clock
+    with ctx.locked():
+        result = sync.run(
+            ctx.store,
+            ctx.company_id,
+            "project",
+            data.get("updates", []),
+            create=lambda a: projects.create(ctx.store, clock, ctx.company_id, a),
+            update=lambda r, a: approval.after_origin_change(
+                ctx.store, "project", projects.update(ctx.store, clock, r, a)
+            ),
+        )
+    return JSONResponse(
+        {"entities": [approval.public(e) for e in result["entities"]], "errors": result["errors"]}
+    )
+
+
+@router.get("/rest/v1.0/projects/{project_id}", openapi_extra=documented())
+def show_project(project_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "projects", "read_only")
+    return one(ctx.owned("project", project_id))
+
+
+@router.patch("/rest/v1.0/projects/{project_id}", openapi_extra=documented())
+async def update_project(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "projects", "admin")
+    with ctx.locked():
+        project = ctx.owned("project", project_id)
+        approval.check_editable(project)
+        updated = projects.update(ctx.store, ctx.sim.clock, project, section(data, "project"))
+        approval.note_edit(ctx.store, "project", updated)
+    return one(updated)
+
+
+@router.patch(
+    "/rest/v1.0/projects/{project_id}/configuration",
+    openapi_extra=documented("ERP: erp_job_cost_transaction_syncing_enabled"),
+)
+async def update_configuration(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "projects", "admin")
+    config = section(data, "configuration")
+    with ctx.locked():
+        project = ctx.owned("project", project_id)
+        current = project.setdefault("_configuration", {"erp_job_cost_transaction_syncing_enabled": False})
+        for key, value in config.items():
+            if key not in current:
+                raise NotFound()
+            current[key] = bool(value)
+        ctx.store.put("project", project)
+    return JSONResponse(current)

@@ -1,0 +1,20 @@
+"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face (Starlette TestClient)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pcfake_helpers import Fake, build
+
+
+@pytest.fixture
+def fake() -> Iterator[Fake]:
+    f = build()
+    yield f
+    f.http.close()

@@ -1,0 +1,236 @@
+"""Test helpers: a fake Procore on a FakeClock, driven through its HTTP face, and Procore-side builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+from sim.procore_fake.app import create_app
+from sim.procore_fake.clock import FakeClock
+from sim.procore_fake.ratelimit import RateLimitConfig
+
+CLIENT_ID = "qbsim-client-id"
+CLIENT_SECRET = "qbsim-client-secret"
+
+
+@dataclass
+class Session:
+    """One person's (or the service account's) authenticated view of the fake."""
+
+    http: TestClient
+    token: str
+    company_id: int
+    refresh_token: str | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "Procore-Company-Id": str(self.company_id),
+            **self.extra_headers,
+        }
+
+    def get(self, path: str, **params: Any) -> httpx.Response:
+        return self.http.get(path, params=params, headers=self.headers())
+
+    def post(self, path: str, body: Any = None) -> httpx.Response:
+        return self.http.post(path, json=body, headers=self.headers())
+
+    def patch(self, path: str, body: Any = None) -> httpx.Response:
+        return self.http.patch(path, json=body, headers=self.headers())
+
+    def put(self, path: str, body: Any = None) -> httpx.Response:
+        return self.http.put(path, json=body, headers=self.headers())
+
+    def delete(self, path: str, **params: Any) -> httpx.Response:
+        return self.http.delete(path, params=params, headers=self.headers())
+
+
+@dataclass
+class Fake:
+    http: TestClient
+    clock: FakeClock
+    company_id: int
+    users: dict[str, int]
+    service_account_id: int
+    erp_list_id: int
+    dmsa: Session
+    transport_log: list[httpx.Request]
+
+    def login(self, name: str) -> Session:
+        """Authorization-code flow for a named person (seeded: Erin Sponsor, Pat Manager, Alex Accountant,
+        Robin Viewer)."""
+        return login_as(self.http, self.users[name], self.company_id)
+
+    def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        return self.http.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
+
+    def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
+        return self.sim(
+            "POST",
+            f"/erp/items/{action}",
+            {"as_user_id": self.users[who], "item_type": item_type, "item_id": item_id, **extra},
+        )
+
+    def settings(self, **changes: Any) -> httpx.Response:
+        return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users["Erin Sponsor"], **changes})
+
+
+def client_credentials(http: TestClient, company_id: int) -> Session:
+    r = http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+    )
+    assert r.status_code == 200, r.text
+    return Session(http, r.json()["access_token"], company_id)
+
+
+def login_as(http: TestClient, user_id: int, company_id: int) -> Session:
+    r = http.get(
+        "/oauth/authorize",
+        params={
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
+            "sim_user_id": user_id,
+        },
+    )
+    assert r.status_code == 200, r.text
+    r = http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": r.json()["code"],
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
+        },
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    return Session(http, body["access_token"], company_id, refresh_token=body["refresh_token"])
+
+
+def build(rate_limit: RateLimitConfig | None = None) -> Fake:
+    clock = FakeClock()
+    log: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        log.append(request)
+        return httpx.Response(200)
+
+    app = create_app(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
+    http = TestClient(app)
+    company = http.get("/_sim/state").json()["companies"][0]
+    users = {u["name"]: u["id"] for u in company["users"] if not u["is_service_account"]}
+    service = next(u["id"] for u in company["users"] if u["is_service_account"])
+    return Fake(
+        http,
+        clock,
+        company["id"],
+        users,
+        service,
+        company["erp_standard_cost_code_list_id"],
+        client_credentials(http, company["id"]),
+        log,
+    )
+
+
+# -- builders: the Procore-side set-up a person does, through the API ------------------------------------
+def make_std_codes(f: Fake, codes: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    out = []
+    for code, name in codes:
+        r = f.dmsa.post(
+            "/rest/v1.0/standard_cost_codes",
+            {
+                "company_id": f.company_id,
+                "standard_cost_code": {
+                    "standard_cost_code_list_id": f.erp_list_id,
+                    "code": code,
+                    "name": name,
+                },
+            },
+        )
+        assert r.status_code == 201, r.text
+        out.append(r.json())
+    return out
+
+
+def make_project(f: Fake, name: str = "Tower Apartments", **extra: Any) -> dict[str, Any]:
+    r = f.dmsa.post(
+        "/rest/v1.0/projects",
+        {
+            "company_id": f.company_id,
+            "project": {
+                "name": name,
+                "address": "1 Main St",
+                "city": "Austin",
+                "state_code": "TX",
+                "zip": "78701",
+                **extra,
+            },
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def make_vendor(f: Fake, name: str = "Acme Concrete") -> dict[str, Any]:
+    r = f.dmsa.post("/rest/v1.0/vendors", {"company_id": f.company_id, "vendor": {"name": name}})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def cost_codes_of(f: Fake, project_id: int) -> list[dict[str, Any]]:
+    r = f.dmsa.get("/rest/v1.0/cost_codes", project_id=project_id)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def mark_synced(f: Fake, item_type: str, item_id: int, origin_id: str) -> None:
+    r = f.dmsa.patch(
+        f"/rest/v1.0/companies/{f.company_id}/external_data/sync",
+        {"updates": [{"item_type": item_type, "item_id": item_id, "origin_id": origin_id}]},
+    )
+    assert r.status_code == 200 and not r.json()["errors"], r.text
+
+
+def make_commitment(
+    f: Fake,
+    project: dict[str, Any],
+    vendor: dict[str, Any],
+    cost_code_id: int,
+    kind: str = "work_order_contract",
+    amount: str = "1000.00",
+    status: str = "Approved",
+) -> dict[str, Any]:
+    r = f.dmsa.post(
+        f"/rest/v1.0/{kind}s",
+        {
+            "project_id": project["id"],
+            kind: {
+                "title": "Concrete package",
+                "vendor_id": vendor["id"],
+                "status": status,
+                "line_items": [{"cost_code_id": cost_code_id, "amount": amount, "description": "Footings"}],
+            },
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def synced_world(f: Fake) -> dict[str, Any]:
+    """A project, vendor and cost codes already synced with QuickBooks (origin ids as QBD ListIDs)."""
+    make_std_codes(f, [("01-100", "Site Work"), ("03-300", "Concrete")])
+    project = make_project(f)
+    vendor = make_vendor(f)
+    codes = cost_codes_of(f, project["id"])
+    mark_synced(f, "project", project["id"], "800003DD-1600977189")
+    mark_synced(f, "vendor", vendor["id"], "800000CD-1389650341")
+    for n, cc in enumerate(codes):
+        mark_synced(f, "cost_code", cc["id"], f"800003DD-1600977189|80000{n}FA-1477351439")
+    return {"project": project, "vendor": vendor, "codes": cost_codes_of(f, project["id"])}
