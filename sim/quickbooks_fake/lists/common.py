@@ -34,8 +34,8 @@ from ..errors import (
     NameNotUnique,
     ObjectNotFound,
 )
-from ..qbxml_io import Doc
-from ..schema import element_decl
+from ..qbxml_io import Doc, as_list
+from ..schema import ElementDecl, element_decl
 from ..store import Record, name_key
 
 if TYPE_CHECKING:
@@ -180,27 +180,36 @@ def normalise_money(doc: Doc) -> Doc:
     return out
 
 
-def _ret_fields(family: ListFamily) -> list[str]:
-    return element_decl(family.ret_name).child_names()
-
-
-def _map_request_fields(family: ListFamily, request: Doc) -> Doc:
-    """Request fields that exist in the Ret (``…Mod`` aggregates mapped to their Ret names)."""
-    known = set(_ret_fields(family))
+def conform(request: Doc, decl: ElementDecl, drop: frozenset[str] = frozenset()) -> Doc:
+    """The request's fields that the Ret declares, recursively (``…Mod`` aggregates mapped to their
+    Ret names; Add/Mod-only fields such as OpenBalance or ApplyAccountRefToExistingTxns left out;
+    ``BarCode/BarCodeValue`` becomes ``BarCodeValue``). What is stored is therefore always writable
+    as a schema-valid Ret."""
     out: Doc = {}
     for key, value in request.items():
+        if key in drop:
+            continue
+        if key == "BarCode" and isinstance(value, dict) and decl.child("BarCodeValue") is not None:
+            out["BarCodeValue"] = value.get("BarCodeValue", "")
+            continue
         target = key
-        if key not in known and key.endswith("Mod") and key[:-3] in known:
+        if decl.child(key) is None and key.endswith("Mod") and decl.child(key[:-3]) is not None:
             target = key[:-3]
-        if target in known and target not in family.drop_fields:
+        child = decl.child(target)
+        if child is None:
+            continue
+        if child.is_complex:
+            items = [conform(v, child) for v in as_list(value) if isinstance(v, dict)]
+            if not items:
+                continue
+            out[target] = items if isinstance(value, list) else items[0]
+        elif not isinstance(value, dict | list):
             out[target] = value
     return out
 
 
-def _strip_nested(value: Any, drop: set[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_nested(v, drop) for k, v in value.items() if k not in drop}
-    return value
+def _map_request_fields(family: ListFamily, request: Doc) -> Doc:
+    return conform(request, element_decl(family.ret_name), family.drop_fields)
 
 
 def check_unique(company: CompanyFile, family: ListFamily, full_name: str,
@@ -288,7 +297,6 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
     if family.requires_inventory and not company.inventory_enabled:
         raise FeatureNotEnabled()
     changes = _map_request_fields(family, request)
-    changes = {k: _strip_nested(v, {"ApplyAccountRefToExistingTxns"}) for k, v in changes.items()}
     changes = resolve_refs(company, changes, family.kind)
     old_full = rec.full_name or ""
     doc = _merge(rec.doc, changes)

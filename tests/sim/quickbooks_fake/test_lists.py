@@ -302,3 +302,50 @@ def test_lists_through_http(client, http_run) -> None:
     assert listing[0]["VendorAddress"]["City"] == "Austin"
     assert status(rs(http_run(customer("Over HTTP")))) == (
         "3100", "Error", 'The name "Over HTTP" of the list element is already in use.')
+
+
+def test_add_and_mod_only_fields_never_break_the_ret(run) -> None:
+    """Fields that exist only in Add/Mod (OpenBalance, Contacts, Apply…ToExistingTxns, BarCode) are
+    consumed or dropped; every Ret stays schema-valid (the runner validates it)."""
+    cust = ret(run("<CustomerAddRq><CustomerAdd><Name>Rich</Name><Contacts><FirstName>Al</FirstName>"
+                   "</Contacts><OpenBalance>99.50</OpenBalance><OpenBalanceDate>2024-01-01</OpenBalanceDate>"
+                   "<AdditionalNotes><Note>n</Note></AdditionalNotes></CustomerAdd></CustomerAddRq>"))
+    assert cust.findtext("Balance") == "99.50"
+    item = ret(run("<ItemServiceAddRq><ItemServiceAdd><Name>Dual</Name><BarCode><BarCodeValue>123"
+                   "</BarCodeValue></BarCode><SalesAndPurchase><SalesPrice>10</SalesPrice><IncomeAccountRef>"
+                   "<FullName>Construction Income</FullName></IncomeAccountRef><PurchaseCost>7</PurchaseCost>"
+                   "<ExpenseAccountRef><FullName>Job Expenses:Subcontractors</FullName></ExpenseAccountRef>"
+                   "</SalesAndPurchase></ItemServiceAdd></ItemServiceAddRq>"))
+    assert item.findtext("BarCodeValue") == "123"
+    mod = (f"<ItemServiceModRq><ItemServiceMod><ListID>{item.findtext('ListID')}</ListID><EditSequence>"
+           f"{item.findtext('EditSequence')}</EditSequence><SalesAndPurchaseMod><SalesPrice>12</SalesPrice>"
+           "<IncomeAccountRef><FullName>Construction Income</FullName></IncomeAccountRef>"
+           "<ApplyIncomeAccountRefToExistingTxns>true</ApplyIncomeAccountRefToExistingTxns>"
+           "</SalesAndPurchaseMod></ItemServiceMod></ItemServiceModRq>")
+    changed = ret(run(mod))
+    assert changed.findtext("SalesAndPurchase/SalesPrice") == "12.00"
+    assert changed.findtext("SalesAndPurchase/PurchaseCost") == "7.00"
+    assert changed.find("SalesAndPurchase/ApplyIncomeAccountRefToExistingTxns") is None
+
+
+def test_mod_clears_a_field_with_an_empty_element(run) -> None:
+    el = ret(run(vendor("Clearable")))
+    mod = (f"<VendorModRq><VendorMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>"
+           f"{el.findtext('EditSequence')}</EditSequence><Fax></Fax></VendorMod></VendorModRq>")
+    assert ret(run(mod)).find("Fax") is None
+
+
+def test_mod_re_parents_a_job_and_refuses_cycles(run, company) -> None:
+    run(customer("Owner A"))
+    run(customer("Owner B"))
+    job = ret(run(customer("Job", parent="Owner A")))
+    mod = (f"<CustomerModRq><CustomerMod><ListID>{job.findtext('ListID')}</ListID><EditSequence>"
+           f"{job.findtext('EditSequence')}</EditSequence><ParentRef><FullName>Owner B</FullName></ParentRef>"
+           "</CustomerMod></CustomerModRq>")
+    moved = ret(run(mod))
+    assert moved.findtext("FullName") == "Owner B:Job"
+    owner_b = company.list_records("Customer")[1]
+    cycle = (f"<CustomerModRq><CustomerMod><ListID>{owner_b['ListID']}</ListID><EditSequence>"
+             f"{owner_b['EditSequence']}</EditSequence><ParentRef><FullName>Owner B:Job</FullName>"
+             "</ParentRef></CustomerMod></CustomerModRq>")
+    assert status(rs(run(cycle)))[0] == "3130"
