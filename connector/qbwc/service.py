@@ -29,6 +29,9 @@ from connector.sync.base import SyncHandler
 
 NEGATIVE = -101  # the guide's sample value for "error, call getLastError"
 NOOP = "NoOp"
+SUPERSEDED = (
+    "This session was replaced: the same Web Connector user authenticated again (a new update started)."
+)
 
 
 class QbwcService:
@@ -109,6 +112,8 @@ class QbwcService:
             )
         if record.state == "closed":
             return None, "This session is already closed."
+        if record.state == "superseded":
+            return None, SUPERSEDED
         if record.state == "open":
             record = self.sessions.update(ticket, last_seen_at=self._now())
         return record, ""
@@ -125,6 +130,9 @@ class QbwcService:
     def authenticate(self, username: str, password: str) -> list[str]:
         """authenticate: [ticket, "nvu" | "none" | "busy" | company file path, postpone?, min interval?].
 
+        "busy": another Web Connector user holds this company file in a live session (seed 001: one
+        Web Connector per Procore company; a second one configured for the same file waits).
+
         Like the guide's sample service, a fresh GUID is returned in [0] in every case; only a
         ticket that opened a session ("" or a path in [1]) is ever recognised later.
         """
@@ -134,8 +142,14 @@ class QbwcService:
             return [ticket, "nvu"]
         with self._lock(account.company_key):
             now = self._now()
-            if self.sessions.live_session(account.company_key, now) is not None:
-                return [ticket, "busy"]
+            live = self.sessions.live_session(account.company_key, now)
+            if live is not None:
+                if live.username != account.username:
+                    return [ticket, "busy"]
+                # The Web Connector runs one update of an application at a time (its update lock), so
+                # the same user authenticating again means its previous session died (QBWC killed or
+                # restarted): that session is over, and its in-flight work gets probed (recover below).
+                self.sessions.update(live.ticket, state="superseded", last_error=SUPERSEDED)
             self.queue.recover(account.company_key, ticket)
             self.queue.fail_blocked(account.company_key, None)
             if self.queue.remaining(account.company_key) == 0:

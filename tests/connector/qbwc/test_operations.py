@@ -101,13 +101,28 @@ def test_empty_company_file_means_the_open_file(make_harness) -> None:
     assert h.wsc.authenticate("open", "pw")[1] == ""
 
 
-def test_second_authenticate_while_a_session_is_live_gets_busy(harness) -> None:
+def test_second_web_connector_on_the_same_company_file_gets_busy(harness) -> None:
+    harness.service.users.add_user("acme-2nd-pc", "pw2", "acme-co", r"C:\Company\acme.qbw")
     harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
     first = harness.wsc.authenticate()
     assert first[1] == r"C:\Company\acme.qbw"
-    assert harness.wsc.authenticate()[1] == "busy"
+    assert harness.wsc.authenticate("acme-2nd-pc", "pw2")[1] == "busy"
     harness.wsc.close(first[0])
-    assert harness.wsc.authenticate()[1] == r"C:\Company\acme.qbw"
+    assert harness.wsc.authenticate("acme-2nd-pc", "pw2")[1] == r"C:\Company\acme.qbw"
+
+
+def test_same_user_authenticating_again_replaces_its_dead_session(harness, kit) -> None:
+    """QBWC never runs two updates of one application at once: a new authenticate means the old one died."""
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    old = harness.wsc.authenticate()[0]
+    new, company_file = harness.wsc.authenticate()[:2]
+    assert company_file == r"C:\Company\acme.qbw" and new != old
+    expected = (
+        "This session was replaced: the same Web Connector user authenticated again (a new update started)."
+    )
+    assert harness.wsc.send(old, kit.hcp_response()) == ""
+    assert harness.wsc.last_error(old) == expected
+    assert "<VendorAddRq" in harness.wsc.send(new, kit.hcp_response())
 
 
 def test_expired_ticket_is_refused_without_a_fault_and_frees_the_company(harness) -> None:
@@ -135,11 +150,12 @@ def test_ticket_expiry_slides_with_activity(harness, kit) -> None:
 
 
 def test_stale_session_does_not_make_the_company_busy_forever(harness) -> None:
+    harness.service.users.add_user("acme-2nd-pc", "pw2", "acme-co", r"C:\Company\acme.qbw")
     harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
     harness.wsc.authenticate()
-    assert harness.wsc.authenticate()[1] == "busy"
+    assert harness.wsc.authenticate("acme-2nd-pc", "pw2")[1] == "busy"
     harness.clock.advance(minutes=30, seconds=1)
-    assert harness.wsc.authenticate()[1] == r"C:\Company\acme.qbw"
+    assert harness.wsc.authenticate("acme-2nd-pc", "pw2")[1] == r"C:\Company\acme.qbw"
 
 
 def test_negative_percent_and_get_last_error_after_hresult_0x80040400(harness, kit) -> None:
