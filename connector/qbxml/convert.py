@@ -22,20 +22,32 @@ _BOOLS = {"true": True, "false": False, "1": True, "0": False}
 
 
 def to_bool(text: str) -> bool:
-    try:
-        return _BOOLS[text.strip()]
-    except KeyError:
-        raise ValueError(f"not a boolean: {text!r}") from None
+    value = _BOOLS.get(text)
+    if value is None:
+        value = _BOOLS.get(text.strip())
+        if value is None:
+            raise ValueError(f"not a boolean: {text!r}")
+    return value
 
 
 def to_datetime(text: str) -> datetime:
     """DATETIMETYPE. QuickBooks sends ``2024-01-15T10:30:00-08:00``; without an offset the value is naive
     (QuickBooks' local time, zone unknown to us) and returned as such rather than guessed."""
-    return datetime.fromisoformat(text.strip())
+    try:
+        return _fromisoformat_datetime(text)
+    except ValueError:
+        return _fromisoformat_datetime(text.strip())
 
 
 def to_date(text: str) -> date:
-    return date.fromisoformat(text.strip())
+    try:
+        return _fromisoformat_date(text)
+    except ValueError:
+        return _fromisoformat_date(text.strip())
+
+
+_fromisoformat_datetime = datetime.fromisoformat
+_fromisoformat_date = date.fromisoformat
 
 
 CONVERTERS: dict[str, Callable[[str], Any]] = {
@@ -52,29 +64,44 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "TIMEINTERVALTYPE": str,
 }
 
-Plan = tuple[dict[str, tuple[int, Any, int | None, bool]], bool, Any]
+class Plan:
+    """How to parse one content model: child name -> ``(kind, converter, sub_plan, repeat)``.
+
+    Sub-plans are linked directly (no lookup by model id while parsing); cycles are fine because a plan is
+    registered before its children are resolved.
+    """
+
+    __slots__ = ("children", "has_attrs", "text_converter")
+
+    def __init__(self) -> None:
+        self.children: dict[str, tuple[int, Any, Plan | None, bool]] = {}
+        self.has_attrs = False
+        self.text_converter: Any = None
+
+
 _PLANS: dict[int, Plan] = {}
 
 
 def plan(model_id: int) -> Plan:
-    """``(children, has_attrs, text_converter)`` for a model, built on first use."""
+    """The parse plan of a model, built (with everything reachable from it) on first use."""
     cached = _PLANS.get(model_id)
     if cached is not None:
         return cached
+    result = Plan()
+    _PLANS[model_id] = result
     children, attrs, text_type, _required, _exclusive = MODELS[model_id]
-    table: dict[str, tuple[int, Any, int | None, bool]] = {}
     for name, spec in children.items():
         code, sub, repeat = spec[1], spec[2], spec[3]
         if sub is None:
             if code in STRING_TYPES:
-                table[name] = (STRING, None, None, repeat)
+                result.children[name] = (STRING, None, None, repeat)
             else:
-                table[name] = (TYPED, CONVERTERS[code], None, repeat)
+                result.children[name] = (TYPED, CONVERTERS[code], None, repeat)
         elif code is None:
-            table[name] = (AGGREGATE, None, sub, repeat)
+            result.children[name] = (AGGREGATE, None, plan(sub), repeat)
         else:
-            table[name] = (ATTR_LEAF, None if code in STRING_TYPES else CONVERTERS[code], sub, repeat)
-    text_conv = None if text_type is None or text_type in STRING_TYPES else CONVERTERS[text_type]
-    result: Plan = (table, bool(attrs), text_conv)
-    _PLANS[model_id] = result
+            converter = None if code in STRING_TYPES else CONVERTERS[code]
+            result.children[name] = (ATTR_LEAF, converter, plan(sub), repeat)
+    result.has_attrs = bool(attrs)
+    result.text_converter = None if text_type is None or text_type in STRING_TYPES else CONVERTERS[text_type]
     return result

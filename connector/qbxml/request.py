@@ -41,11 +41,12 @@ from connector.qbxml.schema import (
     closest,
     schema_version,
 )
-from connector.qbxml.values import FORMATTERS, STRING_TYPES, escape
+from connector.qbxml.values import FORMATTERS, NEEDS_WORK, STRING_TYPES, escape
 
 ON_ERROR_VALUES = ("stopOnError", "continueOnError", "rollbackOnError")
 MAX_REQUEST_ID_LENGTH = 50  # QuickBooks statusCode 1060: "The maximum is 50 characters."
 _rank = itemgetter(0)
+_needs_work = NEEDS_WORK.search
 
 
 class Request:
@@ -260,11 +261,21 @@ def _render_aggregate(
     else:
         out.append(f"<{name}>")
     for _, key, value, spec in items:
-        if value.__class__ is list or value.__class__ is tuple:
+        cls = value.__class__
+        if cls is list or cls is tuple:
             if not spec[3]:
                 raise NotRepeatableError(f"{path}/{key}")
             for item in value:
                 _render_child(out, key, item, spec, path)
+        elif (
+            cls is str  # inlined fast path: a plain, safe string leaf without enum or length issue
+            and spec[2] is None
+            and spec[5] is None
+            and spec[1] in STRING_TYPES
+            and _needs_work(value) is None
+            and (spec[4] is None or len(value) <= spec[4])
+        ):
+            out.append(f"<{key}>{value}</{key}>")
         else:
             _render_child(out, key, value, spec, path)
     out.append(f"</{name}>")
@@ -278,7 +289,7 @@ def _render_child(out: list[str], key: str, value: Any, spec: tuple[Any, ...], p
         return
     model = MODELS[sub]
     if code is None:
-        if not isinstance(value, Mapping):
+        if value.__class__ is not dict and not isinstance(value, Mapping):
             raise InvalidValueError(f"{path}/{key}", "aggregate", value, "expected a mapping of children")
         _render_aggregate(out, key, model, value, path)
         return

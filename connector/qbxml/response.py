@@ -20,7 +20,7 @@ from typing import Any, overload
 
 from lxml import etree
 
-from connector.qbxml.convert import AGGREGATE, STRING, TYPED, plan
+from connector.qbxml.convert import AGGREGATE, STRING, TYPED, Plan, plan
 from connector.qbxml.errors import QBXMLParseError, QBXMLStructureError, ResponseTooLargeError
 from connector.qbxml.schema import schema_version
 
@@ -204,7 +204,7 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
         response.unknown.append(name)
         kids: dict[str, Any] = {}
     else:
-        kids = plan(model_id)[0]
+        kids = plan(model_id).children
     records = response.records
     fields = response.fields
     for child in rs:
@@ -219,10 +219,12 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
     return response
 
 
-def _fill(target: dict[str, Any], elem: Any, model_id: int, path: str, response: Response) -> dict[str, Any]:
+def _fill(
+    target: dict[str, Any], elem: Any, parse_plan: Plan, path: str, response: Response
+) -> dict[str, Any]:
     """Fill ``target`` with the typed children of ``elem`` (one pass, one dict lookup per child)."""
-    kids, has_attrs, _text = plan(model_id)
-    if has_attrs:
+    kids = parse_plan.children
+    if parse_plan.has_attrs:
         for key, value in elem.items():
             target["@" + key] = value
     for child in elem:

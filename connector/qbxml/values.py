@@ -27,7 +27,7 @@ from typing import Any
 from connector.qbxml.errors import InvalidCharacterError, InvalidValueError
 
 # Anything but plain printable ASCII without markup characters sends a string to the slow path.
-_NEEDS_WORK = re.compile(r"[^\t\n\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]")
+NEEDS_WORK = re.compile(r"[^\t\n\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
@@ -36,7 +36,7 @@ _ESCAPES = str.maketrans(
 
 def escape(text: str, path: str) -> str:
     """``text`` escaped for element content or a double-quoted attribute value."""
-    if _NEEDS_WORK.search(text) is None:
+    if NEEDS_WORK.search(text) is None:
         return text
     bad = _FORBIDDEN.search(text)
     if bad is not None:
@@ -88,8 +88,25 @@ def _decimal(value: Any, path: str, code: str) -> Decimal:
     return number
 
 
+_AMT_TEXT = re.compile(r"[+\-]?[0-9]{1,13}\.[0-9]{2}")
+_NUM_TEXT = re.compile(r"[+\-]?[0-9]{1,10}(\.[0-9]{1,5})?")
+
+
 def format_amount(value: Any, path: str) -> str:
     """AMTTYPE: two decimals, at most 13 integer digits."""
+    if value.__class__ is Decimal:  # fast path: string surgery instead of quantize
+        text = f"{value:f}"
+        dot = text.find(".")
+        if dot < 0:
+            text += ".00"
+        elif len(text) - dot == 2:
+            text += "0"
+        if _AMT_TEXT.fullmatch(text) is not None:
+            return text
+    return _format_amount_checked(value, path)
+
+
+def _format_amount_checked(value: Any, path: str) -> str:
     if isinstance(value, str):
         return _AMT_STR(value, path)
     number = _decimal(value, path, "AMTTYPE")
@@ -110,6 +127,10 @@ def _format_number(code: str) -> Callable[[Any, str], str]:
     check_str = _NUM_STR[code]
 
     def fmt(value: Any, path: str) -> str:
+        if value.__class__ is Decimal:  # fast path: already in range and precision
+            text = f"{value:f}"
+            if _NUM_TEXT.fullmatch(text) is not None:
+                return text
         if isinstance(value, str):
             return check_str(value, path)
         number = _decimal(value, path, code)
