@@ -1,13 +1,20 @@
-"""ListDel: delete a list element by type and ListID.
+"""ListDel and ListDeletedQuery.
 
-Answers ListDelType, ListID, TimeDeleted and FullName. Unknown ListID (or of another type) → 3120.
+ListDel answers ListDelType, ListID, TimeDeleted and FullName; unknown ListID (or of another type) →
+3120. ListDeletedQuery lists deleted elements of the given types (optionally within a
+DeletedDateRangeFilter, inclusive; a date without time covers the whole day), oldest deletion first;
+none → statusCode 1.
 Not yet faithful: QuickBooks refuses to delete elements that have children or are used in
 transactions; the fake deletes them (a job's sub-jobs keep their stale ParentRef).
 """
 
 from __future__ import annotations
 
+from ..errors import NoMatch
+from ..qbxml_io import as_list, filter_ret
+from ..queries import parse_qb_datetime
 from ..registry import Reply, RequestContext, handles
+from ..store import to_utc_text
 from .common import delete_record
 
 
@@ -22,3 +29,30 @@ def list_del(ctx: RequestContext) -> Reply:
         ("FullName", rec.full_name),
     ]
     return Reply(children=children)
+
+
+@handles("ListDeletedQuery")
+def list_deleted_query(ctx: RequestContext) -> Reply:
+    kinds = [str(k) for k in as_list(ctx.body.get("ListDelType"))]
+    marks = ",".join("?" for _ in kinds)
+    records = ctx.company.store.select(f"deleted=1 AND kind IN ({marks})", kinds, include_deleted=True)
+    window = ctx.body.get("DeletedDateRangeFilter") or {}
+    low = high = None
+    if window.get("FromDeletedDate"):
+        low = to_utc_text(parse_qb_datetime(window["FromDeletedDate"]).isoformat())
+    if window.get("ToDeletedDate"):
+        high = to_utc_text(parse_qb_datetime(window["ToDeletedDate"], end_of_day=True).isoformat())
+    rows = []
+    for rec in records:
+        when = to_utc_text(rec.time_deleted) or ""
+        if (low and when < low) or (high and when > high):
+            continue
+        rows.append((when, {"ListDelType": rec.kind, "ListID": rec.list_id,
+                            "TimeCreated": rec.doc.get("TimeCreated"), "TimeDeleted": rec.time_deleted,
+                            "FullName": rec.full_name}))
+    if not rows:
+        raise NoMatch()
+    rows.sort(key=lambda row: row[0])
+    include = ctx.include_ret
+    return Reply(children=[("ListDeletedRet", filter_ret(doc, include) if include else doc)
+                           for _, doc in rows])

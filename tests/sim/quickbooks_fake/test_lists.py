@@ -349,3 +349,21 @@ def test_mod_re_parents_a_job_and_refuses_cycles(run, company) -> None:
              f"{owner_b['EditSequence']}</EditSequence><ParentRef><FullName>Owner B:Job</FullName>"
              "</ParentRef></CustomerMod></CustomerModRq>")
     assert status(rs(run(cycle)))[0] == "3130"
+
+
+def test_list_deleted_query(run, company) -> None:
+    none = rs(run("<ListDeletedQueryRq><ListDelType>Vendor</ListDelType></ListDeletedQueryRq>"))
+    assert status(none)[0] == "1"
+    first = ret(run(vendor("Old One")))
+    company.clock.advance(86400)
+    second = ret(run(vendor("Old Two")))
+    for el in (first, second):
+        run(f"<ListDelRq><ListDelType>Vendor</ListDelType><ListID>{el.findtext('ListID')}</ListID></ListDelRq>")
+        company.clock.advance(86400)
+    answer = rs(run("<ListDeletedQueryRq><ListDelType>Vendor</ListDelType><ListDelType>Customer</ListDelType>"
+                    "</ListDeletedQueryRq>"))
+    assert [(c.findtext("ListDelType"), c.findtext("FullName")) for c in answer] == [
+        ("Vendor", "Old One"), ("Vendor", "Old Two")]
+    window = rs(run("<ListDeletedQueryRq><ListDelType>Vendor</ListDelType><DeletedDateRangeFilter>"
+                    "<FromDeletedDate>2024-01-17</FromDeletedDate></DeletedDateRangeFilter></ListDeletedQueryRq>"))
+    assert [c.findtext("FullName") for c in window] == ["Old Two"]
