@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -92,3 +93,21 @@ class UpdateResult:
     def requests(self) -> list[str]:
         """The qbXML requests the web service sent (excluding QBWC's own HCP query)."""
         return [exchange.request for exchange in self.exchanges if not exchange.hcp]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (times ISO 8601, envelopes decoded as UTF-8) for reports."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, datetime):
+                return value.isoformat()
+            if isinstance(value, bytes):
+                return value.decode("utf-8", errors="replace")
+            if isinstance(value, StrEnum):
+                return value.value
+            if isinstance(value, dict):
+                return {key: plain(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [plain(item) for item in value]
+            return value
+
+        return plain(asdict(self))

@@ -202,3 +202,16 @@ def test_unreachable_service_is_qbwc1012(make_wc):
         "Authentication failed due to error message: ConnectError: No connection"
     )
     assert any("QBWC1036" in line for line in result.log)  # clientVersion failure logged, update went on
+
+
+def test_result_to_dict_is_json_ready(make_wc, script):
+    import json
+
+    script.requests = [ADD.format(n=1)]
+    result = make_wc().run_update()
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["outcome"] == "completed"
+    assert data["started_at"] == "2024-01-15T14:00:00+00:00"
+    assert [call["operation"] for call in data["calls"]] == result.operations
+    assert data["calls"][2]["request_envelope"].startswith("<?xml")
+    assert data["exchanges"][1]["request"] == ADD.format(n=1)
