@@ -20,6 +20,7 @@ from .lists.entities import EMPLOYEE, OTHER_NAME, fill_employee_name
 from .lists.items import ITEM_INVENTORY, ITEM_NON_INVENTORY, ITEM_OTHER_CHARGE, ITEM_SERVICE
 from .lists.vendor import VENDOR
 from .store import Record, name_key
+from .ui_txns import TXN_ACTIONS, TxnActions
 
 if TYPE_CHECKING:
     from .company import CompanyFile
@@ -35,11 +36,11 @@ ACTIONS = (
     "open_modal_dialog", "close_modal_dialog", "quit_quickbooks", "start_quickbooks", "make_unstartable",
     "open_other_company", "reopen_this_company", "set_app_access", "allow_auto_login",
     "set_grant_new_apps",
-)
+) + TXN_ACTIONS  # transaction windows live in ui_txns.py
 
 
-class CompanyUI:
-    """Accountant actions on one company file."""
+class CompanyUI(TxnActions):
+    """Accountant actions on one company file (transaction windows: :class:`TxnActions`)."""
 
     def __init__(self, company: CompanyFile) -> None:
         self._company = company

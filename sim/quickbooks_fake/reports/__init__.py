@@ -1,0 +1,1 @@
+"""Reports of the fake company file, computed from its transactions in QuickBooks' ReportRet shape."""

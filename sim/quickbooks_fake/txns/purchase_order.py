@@ -1,0 +1,124 @@
+"""PurchaseOrderAdd / PurchaseOrderMod / PurchaseOrderQuery (Procore commitments → purchase orders).
+
+Real semantics imitated:
+
+* Purchase orders exist only while "Inventory and purchase orders are active" is on
+  (``IsUsingInventory``); otherwise Add and Mod answer 3250 (seed 000 makes the accountant turn it
+  on). Existing POs stay queryable and deletable with the preference off (chosen, like the core's
+  inventory items).
+* ``RefNumber`` (P.O. NO.) is limited to 11 characters by the schema; a longer one fails validation
+  of the whole document (0x80040400), as for every other length limit in the fake.
+* Lines carry ``CustomerRef`` (the Customer:Job), ``Desc``, ``Quantity``, ``Rate``, ``Amount``; the
+  PO's ``TotalAmount`` is the sum of its lines. A commitment change order arrives as a Mod that
+  re-sends the existing lines by ``TxnLineID`` and appends new ones with ``TxnLineID`` ``-1`` — lines
+  left out of such a Mod are deleted, as the OSR says.
+* ``IsManuallyClosed`` on the header closes every line; received quantities, ``IsBilled`` and
+  ``IsFullyReceived`` follow the bills linked to the PO (``links.py``).
+
+Not yet faithful: line groups, VendorAddress defaulting from the vendor, ShipTo, currencies.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import FeatureNotEnabled
+from ..qbxml_io import Doc, as_list
+from ..queries import txn_query
+from ..registry import Reply, RequestContext, handles
+from ..store import Record
+from .common import (
+    LineSpec,
+    TxnSpec,
+    add_lines,
+    check_edit_sequence,
+    get_txn,
+    header_fields,
+    line_total,
+    mod_lines,
+    resolve_header,
+    stamp_new,
+    today,
+    touch,
+)
+from .links import refresh_po
+from .money import amt
+from .replies import ret_reply
+
+if TYPE_CHECKING:
+    from ..company import CompanyFile
+
+PO_LINE = LineSpec("PurchaseOrderLineAdd", "PurchaseOrderLineMod", "PurchaseOrderLineRet", "Rate")
+PURCHASE_ORDER = TxnSpec("PurchaseOrder", "PurchaseOrder", (PO_LINE,))
+LINE_FIELDS = ("PurchaseOrderLineRet", "PurchaseOrderLineGroupRet")
+
+
+def _require_feature(company: CompanyFile) -> None:
+    if not company.inventory_enabled:
+        raise FeatureNotEnabled()
+
+
+def _finish(doc: Doc) -> None:
+    """Totals and per-line receipt defaults (links.refresh_po recomputes them from bills)."""
+    for line in as_list(doc.get("PurchaseOrderLineRet")):
+        if line.get("Quantity"):
+            line.setdefault("ReceivedQuantity", "0")
+            line.setdefault("UnbilledQuantity", line["Quantity"])
+        line.setdefault("IsBilled", "false")
+        line.setdefault("IsManuallyClosed", "false")
+    doc["TotalAmount"] = amt(line_total(doc, PURCHASE_ORDER))
+    doc.setdefault("IsManuallyClosed", "false")
+    doc.setdefault("IsFullyReceived", "false")
+    doc.setdefault("IsToBePrinted", "false")
+    doc.setdefault("IsToBeEmailed", "false")
+
+
+def purchase_order_add_doc(company: CompanyFile, request: Doc) -> Record:
+    """Create a purchase order from a ``PurchaseOrderAdd`` dict (qbXML and ``company.ui``)."""
+    _require_feature(company)
+    doc = stamp_new(company)
+    doc.update(resolve_header(company, PURCHASE_ORDER, header_fields(PURCHASE_ORDER, request)))
+    doc.setdefault("TxnDate", today(company))
+    add_lines(company, PURCHASE_ORDER, request, doc)
+    _finish(doc)
+    return company.store.insert(Record(kind="PurchaseOrder", doc=doc))
+
+
+def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
+    """Apply a ``PurchaseOrderMod`` dict: header fields, line replace/append, manual close."""
+    rec = get_txn(company, "PurchaseOrder", str(request["TxnID"]))
+    check_edit_sequence(PURCHASE_ORDER, rec, str(request.get("EditSequence", "")))
+    _require_feature(company)
+    doc = dict(rec.doc)
+    doc.update(resolve_header(company, PURCHASE_ORDER, header_fields(PURCHASE_ORDER, request)))
+    mod_lines(company, PURCHASE_ORDER, request, doc)
+    if request.get("IsManuallyClosed") in ("true", "false"):
+        for line in as_list(doc.get("PurchaseOrderLineRet")):
+            line["IsManuallyClosed"] = request["IsManuallyClosed"]
+    _finish(doc)
+    rec.doc = doc
+    refresh_po(company, rec, bump=False)
+    return touch(company, rec)
+
+
+@handles("PurchaseOrderAdd")
+def purchase_order_add(ctx: RequestContext) -> Reply:
+    rec = purchase_order_add_doc(ctx.company, ctx.body["PurchaseOrderAdd"])
+    return ret_reply(ctx, rec)
+
+
+@handles("PurchaseOrderMod")
+def purchase_order_mod(ctx: RequestContext) -> Reply:
+    rec = purchase_order_mod_doc(ctx.company, ctx.body["PurchaseOrderMod"])
+    return ret_reply(ctx, rec)
+
+
+@handles("PurchaseOrderQuery")
+def purchase_order_query(ctx: RequestContext) -> Reply:
+    """TxnID/RefNumber lists or the TxnFilter group; EntityFilter matches the vendor.
+
+    Not yet faithful: CurrencyFilter and DateMacro are ignored.
+    """
+    return txn_query(
+        ctx, ("PurchaseOrder",), entity_fields=("VendorRef",), account_fields=(), line_fields=LINE_FIELDS
+    )
