@@ -1,0 +1,321 @@
+"""Procore cost codes → QuickBooks Service items (ItemServiceAdd / ItemServiceMod).
+
+seed 001, "Cost Codes": Code → Item Name/Number; Description → Description on Purchase Transactions
+and on Sales Transactions; the income and expense accounts chosen at export fill the item's account
+fields (so the item is a *SalesAndPurchase* Service item). Cost codes are synced only with items of type
+Service; option 1 of the implementation choices links cost codes to existing Service items of the same
+name instead of creating them.
+
+Export (``cost_code.export``) sends one ItemServiceAddRq per cost code; the session driver batches
+many of them into one QBXMLMsgsRq. Answers:
+
+* 0 → done, id map ``cost_code`` ← ListID + EditSequence.
+* 3100 (name in use) → the item is sent again as an ``ItemQuery`` by FullName: an existing *Service*
+  item is linked (its ListID recorded, nothing created); an item of another type fails with a message
+  saying cost codes must be Service items.
+* crash between sendRequestXML and receiveResponseXML → the probe is the same ItemQuery, so a Web
+  Connector killed after QuickBooks created the item links it instead of adding it twice.
+
+Update (``cost_code.update``) sends ItemServiceMod with the ListID and EditSequence from the id map.
+On 3200 (EditSequence out of date: someone edited the item in QuickBooks since we last read it)
+QuickBooks returns the current record in the response; its EditSequence goes into the id map and the
+Mod is retried once. Without a record in the response the item is re-read with ItemServiceQuery first.
+
+Refused before sending (never reaches QuickBooks): codes over 96 characters (seed 001: "Transaction
+Detail" reporting limit), names longer than QuickBooks' own item Name limit (31 characters: the 13.0
+XSD ``maxLength`` of ItemServiceAdd/Name; QuickBooks would reject the *whole batch* with 0x80040400),
+and names with ':' (QuickBooks' sub-item separator in FullName; whether QuickBooks refuses it in a
+qbXML Name is not in our sources — refusing is our choice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from connector.qbxml import QBXMLBuildError
+from connector.store.queue import WorkQueue
+from connector.sync import codec
+from connector.sync.base import IdMapUpdate, Outcome, QbResponse, RequestBody, WorkItemView
+from connector.sync.context import SyncContext
+
+EXPORT_KIND = "cost_code.export"
+UPDATE_KIND = "cost_code.update"
+OBJECT_TYPE = "cost_code"  # id map object type
+PROCORE_MAX_CODE_LENGTH = 96  # seed 001, Limitations
+QB_ITEM_NAME_MAX_LENGTH = 31  # qbxml130.xsd: ItemServiceAdd/Name STRTYPE maxLength 31
+STALE_RETRIES = 1
+
+
+class CostCodeRejected(ValueError):
+    """A cost code the connector refuses to send (the reason is shown to the Accounting Approver)."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(f"Cost code {code!r} cannot be exported: {reason}")
+
+
+class CostCodeNotSynced(LookupError):
+    """An update for a cost code that has no QuickBooks item in the id map yet."""
+
+
+@dataclass(frozen=True)
+class CostCode:
+    """A Procore cost code of the "QuickBooks Standard Cost Codes" list, with its export accounts."""
+
+    procore_id: str
+    code: str
+    description: str
+    income_account: str
+    expense_account: str
+
+    def payload(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "description": self.description,
+            "income_account": self.income_account,
+            "expense_account": self.expense_account,
+        }
+
+    @classmethod
+    def from_item(cls, item: WorkItemView) -> CostCode:
+        p = item.payload
+        return cls(
+            procore_id=item.procore_id or "",
+            code=str(p["code"]),
+            description=str(p.get("description") or ""),
+            income_account=str(p["income_account"]),
+            expense_account=str(p["expense_account"]),
+        )
+
+
+def _sales_and_purchase(cc: CostCode) -> dict[str, Any]:
+    return {
+        "SalesDesc": cc.description or None,
+        "IncomeAccountRef": {"FullName": cc.income_account},
+        "PurchaseDesc": cc.description or None,
+        "ExpenseAccountRef": {"FullName": cc.expense_account},
+    }
+
+
+def add_request(cc: CostCode) -> str:
+    """ItemServiceAddRq for one cost code (raises CostCodeRejected when it cannot be sent)."""
+    check_cost_code(cc)
+    return codec.build("ItemServiceAdd", {"Name": cc.code, "SalesAndPurchase": _sales_and_purchase(cc)})
+
+
+def check_cost_code(cc: CostCode) -> None:
+    """Refuse what QuickBooks or Procore's integration would refuse, before anything is sent."""
+    code = cc.code
+    if not code.strip():
+        raise CostCodeRejected(code, "the code is empty")
+    if len(code) > PROCORE_MAX_CODE_LENGTH:
+        raise CostCodeRejected(
+            code,
+            f"it has {len(code)} characters; cost codes must not exceed {PROCORE_MAX_CODE_LENGTH} "
+            "characters (QuickBooks Desktop 'Transaction Detail' reporting limitation)",
+        )
+    if len(code) > QB_ITEM_NAME_MAX_LENGTH:
+        raise CostCodeRejected(
+            code,
+            f"it has {len(code)} characters; a QuickBooks Desktop item name holds at most "
+            f"{QB_ITEM_NAME_MAX_LENGTH}",
+        )
+    if ":" in code:
+        raise CostCodeRejected(code, "':' separates sub-items in QuickBooks item names")
+    try:
+        codec.build("ItemServiceAdd", {"Name": code, "SalesAndPurchase": _sales_and_purchase(cc)})
+    except QBXMLBuildError as exc:
+        raise CostCodeRejected(code, f"it cannot be written as qbXML ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What :func:`enqueue_exports` did: work item per cost code, and the ones refused."""
+
+    queued: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def enqueue_exports(queue: WorkQueue, company_key: str, codes: Iterable[CostCode]) -> ExportPlan:
+    """Queue one export per valid cost code; invalid ones are refused here and never sent."""
+    plan = ExportPlan()
+    for cc in codes:
+        try:
+            check_cost_code(cc)
+        except CostCodeRejected as exc:
+            plan.refused[cc.procore_id] = str(exc)
+            continue
+        plan.queued[cc.procore_id] = queue.enqueue(
+            company_key, EXPORT_KIND, cc.payload(), procore_id=cc.procore_id
+        )
+    return plan
+
+
+def enqueue_update(queue: WorkQueue, company_key: str, cc: CostCode, depends_on: Sequence[int] = ()) -> int:
+    """Queue an ItemServiceMod for an exported cost code (refused like an export when invalid)."""
+    check_cost_code(cc)
+    return queue.enqueue(
+        company_key, UPDATE_KIND, cc.payload(), procore_id=cc.procore_id, depends_on=depends_on
+    )
+
+
+def _mapping(cc: CostCode, ret: Mapping[str, Any]) -> IdMapUpdate:
+    return IdMapUpdate(OBJECT_TYPE, cc.procore_id, str(ret["ListID"]), ret.get("EditSequence"), cc.code)
+
+
+def _find_named(records: Sequence[Mapping[str, Any]], code: str) -> Mapping[str, Any] | None:
+    """QuickBooks compares names case-insensitively."""
+    for record in records:
+        if str(record.get("FullName", record.get("Name", ""))).casefold() == code.casefold():
+            return record
+    return None
+
+
+class CostCodeExportHandler:
+    """``cost_code.export``: ItemServiceAdd, link on 3100, probe by name after a crash."""
+
+    kind = EXPORT_KIND
+
+    def __init__(self, context: SyncContext) -> None:
+        self._context = context
+
+    def build_request(self, item: WorkItemView) -> RequestBody:
+        cc = CostCode.from_item(item)
+        if self._context.item_result(item.id).get("phase") == "link":
+            return self._item_query(cc)
+        return add_request(cc)
+
+    def build_probe(self, item: WorkItemView) -> RequestBody:
+        return self._item_query(CostCode.from_item(item))
+
+    @staticmethod
+    def _item_query(cc: CostCode) -> str:
+        # ItemQuery (not ItemServiceQuery): all item types share one name space, and a non-Service
+        # item with this name must be told apart from "not found".
+        return codec.build("ItemQuery", {"FullName": [cc.code]})
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        cc = CostCode.from_item(item)
+        if rs.name == "ItemQueryRs":
+            return self._link(cc, rs, after_3100=True)
+        if rs.status_code == 0:
+            ret = codec.records(rs)[0]
+            return Outcome.done(
+                rs,
+                result={"action": "created", "ListID": ret["ListID"], "EditSequence": ret["EditSequence"]},
+                id_map=(_mapping(cc, ret),),
+            )
+        if rs.status_code == 3100:
+            # Name in use: look at what holds it before deciding (seed 001 option 1: link, not duplicate).
+            return Outcome.resend(status_code="3100", message=rs.status_message, result={"phase": "link"})
+        return Outcome.failed(rs, result={"action": "failed"})
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        return self._link(CostCode.from_item(item), responses[0], after_3100=False)
+
+    def _link(self, cc: CostCode, rs: QbResponse, *, after_3100: bool) -> Outcome:
+        if rs.is_error:
+            return Outcome.failed(rs, result={"action": "failed"})
+        found = _find_named(codec.records(rs), cc.code)
+        if found is None:
+            # Nothing holds the name (never created, or deleted since the 3100): add it.
+            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
+                                  result={"phase": "add"})
+        kind = found.tag if hasattr(found, "tag") else ""
+        if kind != "ItemServiceRet":
+            item_type = kind[:-3] if kind.endswith("Ret") else "unknown"
+            return Outcome.failed(
+                status_code="3100",
+                message=(
+                    f'Cost code "{cc.code}" cannot be synced: QuickBooks already has an item named '
+                    f'"{found.get("FullName", cc.code)}" of type {item_type}; Procore cost codes can only '
+                    "be synced with QuickBooks items of type Service."
+                ),
+                result={"action": "failed", "conflicting_type": item_type, "ListID": found.get("ListID")},
+            )
+        action = "linked" if after_3100 else "recovered"
+        why = (
+            "QuickBooks answered 3100 (name already in use) to the add"
+            if after_3100
+            else "found after an interrupted session; not added again"
+        )
+        return Outcome.done(
+            status_code=str(rs.status_code),
+            message=f'Linked to the existing Service item "{found.get("FullName", cc.code)}" '
+            f"(ListID {found['ListID']}): {why}.",
+            result={"action": action, "ListID": found["ListID"], "EditSequence": found.get("EditSequence")},
+            id_map=(_mapping(cc, found),),
+        )
+
+
+class CostCodeUpdateHandler:
+    """``cost_code.update``: ItemServiceMod with the id map's EditSequence; one retry on 3200."""
+
+    kind = UPDATE_KIND
+
+    def __init__(self, context: SyncContext) -> None:
+        self._context = context
+
+    def build_request(self, item: WorkItemView) -> RequestBody:
+        cc = CostCode.from_item(item)
+        check_cost_code(cc)
+        mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
+        if mapping is None:
+            raise CostCodeNotSynced(
+                f"Cost code {cc.code!r} (Procore id {cc.procore_id}) has no QuickBooks item yet; "
+                "export it first"
+            )
+        if mapping.edit_sequence is None:
+            return codec.build("ItemServiceQuery", {"ListID": [mapping.qb_id]})
+        return codec.build(
+            "ItemServiceMod",
+            {
+                "ListID": mapping.qb_id,
+                "EditSequence": mapping.edit_sequence,
+                "Name": cc.code,
+                "SalesAndPurchaseMod": _sales_and_purchase(cc),
+            },
+        )
+
+    def build_probe(self, item: WorkItemView) -> None:
+        # Re-sending the Mod is safe: if it was applied, its EditSequence is stale and the 3200 path
+        # re-reads the record and applies the same values again.
+        return None
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        cc = CostCode.from_item(item)
+        spent = int(self._context.item_result(item.id).get("stale_retries", 0))
+        if rs.name == "ItemServiceQueryRs":
+            if rs.is_error or not rs.ret_count:
+                return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+            ret = codec.records(rs)[0]
+            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
+                                  result={"stale_retries": spent}, id_map=(_mapping(cc, ret),))
+        if rs.status_code == 0:
+            ret = codec.records(rs)[0]
+            return Outcome.done(
+                rs,
+                result={"action": "updated", "ListID": ret["ListID"], "EditSequence": ret["EditSequence"],
+                        "stale_retries": spent},
+                id_map=(_mapping(cc, ret),),
+            )
+        if rs.status_code == 3200 and spent < STALE_RETRIES:
+            current = codec.records(rs)
+            mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
+            qb_id = str(current[0]["ListID"]) if current else (mapping.qb_id if mapping else "")
+            edit_sequence = current[0].get("EditSequence") if current else None  # None → re-read first
+            return Outcome.resend(
+                status_code="3200",
+                message=rs.status_message,
+                result={"stale_retries": spent + 1},
+                id_map=(IdMapUpdate(OBJECT_TYPE, cc.procore_id, qb_id, edit_sequence, cc.code),),
+            )
+        return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        return self.handle_response(item, responses)

@@ -1,0 +1,97 @@
+"""QuickBooks customers/jobs → staged Procore projects (CustomerQuery with an iterator).
+
+seed 001, "Projects": the integration is set up either as "Customers = Jobs" — only tier 1 records of
+the Customer Center (``Sublevel`` 0) are importable — or as "Jobs under Customers" — only tier 2 jobs
+directly under a customer (``Sublevel`` 1); jobs and sub-jobs on tier 3 or beyond cannot be imported.
+Project Name ↔ Job Name/Customer Name; Address/City/State/Zip ↔ Ship To, and "if Ship To is not
+populated, the Invoice/Bill To address will be used".
+
+Every record read is staged (``job``): importable ones ``ready``, the others ``skipped`` with the
+reason, so the Approver can see why a job is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from connector.qbxml import Record
+from connector.sync.base import Outcome, QbResponse, WorkItemView
+from connector.sync.context import JOB_MODES, JobMode, SyncContext
+from connector.sync.imports import address, page_request, read_page, stage_page
+from connector.sync.staging import StageEntry
+
+KIND = "job.import"
+OBJECT_TYPE = "job"
+IMPORTABLE_SUBLEVEL: dict[JobMode, int] = {"customers_are_jobs": 0, "jobs_under_customers": 1}
+
+
+def skip_reason(mode: JobMode, sublevel: int) -> str | None:
+    """Why a Customer Center record on ``sublevel`` cannot become a Procore project (None = it can)."""
+    if sublevel == IMPORTABLE_SUBLEVEL[mode]:
+        return None
+    if mode == "customers_are_jobs":
+        return (
+            f"tier {sublevel + 1} record: with the 'Customers = Jobs' setting only tier 1 customers "
+            "are imported"
+        )
+    if sublevel == 0:
+        return "tier 1 customer: with the 'Jobs under Customers' setting only tier 2 jobs are imported"
+    return f"tier {sublevel + 1} job: jobs and sub-jobs on tier 3 or beyond cannot be imported"
+
+
+def job_entry(ret: Record, mode: JobMode) -> StageEntry:
+    """The Procore-side fields of one CustomerRet (a customer or a job)."""
+    sublevel = int(ret.get("Sublevel") or 0)
+    ship = address(ret.get("ShipAddress"))
+    parent = ret.get("ParentRef")
+    data = {
+        "name": str(ret.get("Name", "")),
+        "full_name": str(ret.get("FullName", ret.get("Name", ""))),
+        "customer": parent.get("FullName") if isinstance(parent, dict) else None,
+        "sublevel": sublevel,
+        "address": ship or address(ret.get("BillAddress")),
+        "address_source": "ShipAddress" if ship else ("BillAddress" if ret.get("BillAddress") else None),
+        "is_active": ret.get("IsActive", True),
+    }
+    reason = skip_reason(mode, sublevel)
+    return StageEntry(
+        str(ret["ListID"]),
+        data["full_name"],
+        ret.get("EditSequence"),
+        data,
+        status="ready" if reason is None else "skipped",
+        reason=reason,
+    )
+
+
+class JobImportHandler:
+    """``job.import``: CustomerQuery Start/Continue, tiers filtered by the job setting."""
+
+    kind = KIND
+
+    def __init__(self, context: SyncContext) -> None:
+        self._context = context
+
+    def _mode(self, item: WorkItemView) -> JobMode:
+        mode = item.payload.get("job_mode") or self._context.options.job_mode
+        if mode not in JOB_MODES:
+            raise ValueError(f"job_mode must be one of {JOB_MODES}, not {mode!r}")
+        return mode  # type: ignore[no-any-return]
+
+    def build_request(self, item: WorkItemView) -> str:
+        self._mode(item)
+        return page_request("CustomerQuery", item, self._context)
+
+    def build_probe(self, item: WorkItemView) -> None:
+        return None  # a query changes nothing: send it again
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        records = read_page(rs)
+        if records is None:
+            return Outcome.failed(rs)
+        mode = self._mode(item)
+        return stage_page(self._context, item, rs, OBJECT_TYPE, [job_entry(r, mode) for r in records])
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        return self.handle_response(item, responses)
