@@ -18,6 +18,19 @@ from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
 
 Runner = Callable[..., etree._Element]
+_original_process_request = CompanyFile.process_request
+
+
+@pytest.fixture(autouse=True)
+def validate_every_response(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every qbXML response any test produces (in-process or over HTTP) is checked against the 13.0 XSD."""
+
+    def checked(self: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
+        text = _original_process_request(self, qbxml, ticket=ticket)
+        check(text)
+        return text
+
+    monkeypatch.setattr(CompanyFile, "process_request", checked)
 
 
 @pytest.fixture
