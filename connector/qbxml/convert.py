@@ -1,6 +1,6 @@
 """qbXML text -> Python values (the parser's half of ``values.py``), plus precomputed parse plans.
 
-A parse plan is the per-model table the parser walks: child name -> ``(kind, converter, sub_model, repeat)``
+A parse plan is the per-model table the parser walks: child name -> ``(kind, converter, sub_plan, repeat)``
 with ``kind`` one of STRING (text as is), TYPED (converter applied), AGGREGATE (recurse into sub_model) and
 ATTR_LEAF (text plus attributes). Plans are built once per model on first use, so parsing does one dict
 lookup per element and no XPath.
@@ -8,6 +8,7 @@ lookup per element and no XPath.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -80,15 +81,32 @@ class Plan:
 
 
 _PLANS: dict[int, Plan] = {}
+_LOCK = threading.Lock()
 
 
 def plan(model_id: int) -> Plan:
-    """The parse plan of a model, built (with everything reachable from it) on first use."""
+    """The parse plan of a model, built (with everything reachable from it) on first use.
+
+    Plans are built into a private memo and published only when complete, so a parser running in another
+    thread never sees a half-built plan.
+    """
     cached = _PLANS.get(model_id)
     if cached is not None:
         return cached
+    with _LOCK:
+        if model_id not in _PLANS:
+            memo: dict[int, Plan] = {}
+            _build(model_id, memo)
+            _PLANS.update(memo)
+    return _PLANS[model_id]
+
+
+def _build(model_id: int, memo: dict[int, Plan]) -> Plan:
+    known = _PLANS.get(model_id) or memo.get(model_id)
+    if known is not None:
+        return known
     result = Plan()
-    _PLANS[model_id] = result
+    memo[model_id] = result
     children, attrs, text_type, _required, _exclusive = MODELS[model_id]
     for name, spec in children.items():
         code, sub, repeat = spec[1], spec[2], spec[3]
@@ -98,10 +116,10 @@ def plan(model_id: int) -> Plan:
             else:
                 result.children[name] = (TYPED, CONVERTERS[code], None, repeat)
         elif code is None:
-            result.children[name] = (AGGREGATE, None, plan(sub), repeat)
+            result.children[name] = (AGGREGATE, None, _build(sub, memo), repeat)
         else:
             converter = None if code in STRING_TYPES else CONVERTERS[code]
-            result.children[name] = (ATTR_LEAF, converter, plan(sub), repeat)
+            result.children[name] = (ATTR_LEAF, converter, _build(sub, memo), repeat)
     result.has_attrs = bool(attrs)
     result.text_converter = None if text_type is None or text_type in STRING_TYPES else CONVERTERS[text_type]
     return result

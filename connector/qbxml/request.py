@@ -163,6 +163,9 @@ def _render_request(request: Request, version: str, request_id: str | None) -> s
     children = model[0]
     spec = children.get(request.name)
     if spec is not None and spec[1] is None:
+        if "IncludeRetElement" in request.fields:
+            hint = " (it belongs to the request: pass Request(..., include_ret_element=[...]))"
+            raise UnknownElementError(f"{rq_name}/{request.name}", "IncludeRetElement", None, hint)
         content: dict[str, Any] = {request.name: request.fields}
     else:
         content = dict(request.fields)

@@ -201,3 +201,11 @@ def test_a_refused_request_leaves_the_batch_unchanged() -> None:
         batch.add(Request("BillAdd", {"TxnDate": date(2024, 1, 1)}))
     assert batch.to_xml() == before
     assert batch.add(Request("CompanyQuery")) == "2"
+
+
+def test_include_ret_element_inside_add_fields_points_to_the_keyword() -> None:
+    with pytest.raises(UnknownElementError) as caught:
+        add("ItemServiceAdd", {**SERVICE, "IncludeRetElement": ["ListID"]})
+    assert str(caught.value) == (
+        "ItemServiceAddRq/ItemServiceAdd: unknown element 'IncludeRetElement' (it belongs to the request: "
+        "pass Request(..., include_ret_element=[...]))")

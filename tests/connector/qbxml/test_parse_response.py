@@ -231,3 +231,27 @@ def test_str_with_encoding_declaration() -> None:
         '<VendorQueryRs statusCode="0" statusSeverity="Info"><VendorRet><ListID>1</ListID>'
         "<Name>北京</Name></VendorRet></VendorQueryRs>").split("?>", 1)[1])
     assert parse_response(xml)[0].records[0]["Name"] == "北京"
+
+
+def test_parse_plans_are_safe_to_build_from_many_threads() -> None:
+    """Plans are published only when complete: concurrent first parses all see fully typed records."""
+    import threading
+
+    from connector.qbxml import convert
+
+    xml = wrap('<EstimateQueryRs statusCode="0" statusSeverity="Info"><EstimateRet><TxnID>1</TxnID>'
+               "<TxnDate>2024-01-02</TxnDate><EstimateLineRet><TxnLineID>L1</TxnLineID><Amount>1.50</Amount>"
+               "</EstimateLineRet></EstimateRet></EstimateQueryRs>")
+    convert._PLANS.clear()
+    results: list[object] = []
+
+    def work() -> None:
+        record = parse_response(xml)[0].records[0]
+        results.append((record["TxnDate"], record["EstimateLineRet"][0]["Amount"]))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [(date(2024, 1, 2), Decimal("1.50"))] * 8
