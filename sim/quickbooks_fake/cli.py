@@ -31,3 +31,16 @@ def serve(
 
     api = create_app_for_path(path, country=country, year=year, product=product, seed=seed)
     uvicorn.run(api, host=host, port=port)
+
+
+@app.command()
+def demo() -> None:
+    """Run a scripted Procore-connector exchange against a fresh in-memory company file."""
+    from .demo import scripted_exchange
+
+    for step in scripted_exchange():
+        typer.echo(step.summary())
+
+
+if __name__ == "__main__":
+    app()

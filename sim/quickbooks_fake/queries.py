@@ -172,6 +172,9 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
                 status: StatusError | None = None, view: View | None = None) -> Reply:
     """MaxReturned, iterators, IncludeRetElement and the no-match status for any query."""
     mode = ctx.attrs.get("iterator")
+    meta = ctx.attrs.get("metaData", "NoMetaData")
+    if meta != "NoMetaData" and mode is None:
+        return _meta_reply(ctx, records, ret_name, status, view, with_data=meta == "MetaDataAndResponseData")
     max_text = ctx.body.get("MaxReturned")
     max_returned = int(max_text) if max_text else None
     include = ctx.include_ret
@@ -210,6 +213,20 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
     if not records and status is None:
         raise NoMatch()
     return Reply(children=render(records, ret_name, include, view), status=status)
+
+
+def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
+                status: StatusError | None, view: View | None, with_data: bool) -> Reply:
+    """``metaData="MetaDataOnly"``: just ``retCount`` (how many would come back); ``…AndResponseData``
+    adds the records. Chosen: MaxReturned caps the data, not the count."""
+    attrs = {"retCount": str(len(records))}
+    if not with_data:
+        return Reply(attrs=attrs, status=status)
+    max_text = ctx.body.get("MaxReturned")
+    shown = records[: int(max_text)] if max_text else records
+    if not shown and status is None:
+        return Reply(attrs=attrs, status=NoMatch())
+    return Reply(children=render(shown, ret_name, ctx.include_ret, view), attrs=attrs, status=status)
 
 
 def _iter_reply(chunk: list[Record], ret_name: Callable[[Record], str], include: list[str],

@@ -40,3 +40,13 @@ def test_cli_serve_is_documented() -> None:
     result = CliRunner().invoke(cli_app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "POST /qbxml" in result.output
+
+
+def test_cli_demo_runs_a_scripted_exchange() -> None:
+    result = CliRunner().invoke(cli_app, ["demo"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("host, company and preferences: HostQueryRs 0 Info: Status OK")
+    assert "cost codes, next page: ItemServiceQueryRs 0 Info: Status OK (1 ret)" in lines
+    assert lines[-1].startswith("update vendor with a stale EditSequence: VendorModRs 3200 Error: "
+                                'The provided edit sequence "')

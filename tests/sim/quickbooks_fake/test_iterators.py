@@ -102,3 +102,12 @@ def test_iterators_over_http(http_run) -> None:
     rest = rs(http_run(f'<VendorQueryRq iterator="Continue" iteratorID="{first.get("iteratorID")}">'
                        "<MaxReturned>4</MaxReturned></VendorQueryRq>"))
     assert [c.findtext("Name") for c in rest] == ["Vendor 4"]
+
+
+@pytest.mark.usefixtures("five_vendors")
+def test_meta_data_only_counts(run) -> None:
+    only = rs(run('<VendorQueryRq metaData="MetaDataOnly"/>'))
+    assert (only.get("retCount"), len(only), status(only)[0]) == ("5", 0, "0")
+    both = rs(run('<VendorQueryRq metaData="MetaDataAndResponseData"><MaxReturned>2</MaxReturned>'
+                  "</VendorQueryRq>"))
+    assert (both.get("retCount"), len(both)) == ("5", 2)
