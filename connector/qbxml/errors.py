@@ -28,14 +28,14 @@ class QBXMLBuildError(QBXMLCodecError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
-class UnsupportedVersionError(QBXMLBuildError):
-    """The qbXML version has no order tables here."""
+class UnsupportedVersionError(QBXMLCodecError):
+    """The qbXML version has no order tables here (raised when building and when parsing)."""
 
     def __init__(self, version: str, supported: Iterable[str]) -> None:
         self.version = version
         self.supported = tuple(supported)
         listed = ", ".join(self.supported)
-        super().__init__("", f"qbXML version {version!r} is not supported; supported: {listed}")
+        super().__init__(f"qbXML version {version!r} is not supported; supported: {listed}")
 
 
 def _closest_hint(suggestion: str | None) -> str:

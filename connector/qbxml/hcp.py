@@ -66,8 +66,12 @@ def _first_record(responses: ResponseSet, name: str) -> Mapping[str, Any] | None
 
 
 def parse_hcp_response(xml: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> HostCompanyPreferences:
-    """Parse QBWC's strHCPResponse (a full qbXML response document)."""
-    responses = parse_response(xml, version="13.0", max_bytes=max_bytes)
+    """Parse QBWC's strHCPResponse (a full qbXML response document).
+
+    Which qbXML version QBWC itself uses for these three queries is not documented; the 16.0 tables are a
+    superset of 13.0 (the overlay only adds elements), so they type everything either version can send.
+    """
+    responses = parse_response(xml, version="16.0", max_bytes=max_bytes)
     return HostCompanyPreferences(
         host=_first_record(responses, "HostQueryRs"),
         company=_first_record(responses, "CompanyQueryRs"),

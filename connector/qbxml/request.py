@@ -43,7 +43,6 @@ from connector.qbxml.schema import (
 )
 from connector.qbxml.values import FORMATTERS, NEEDS_WORK, STRING_TYPES, escape
 
-ON_ERROR_VALUES = ("stopOnError", "continueOnError", "rollbackOnError")
 MAX_REQUEST_ID_LENGTH = 50  # QuickBooks statusCode 1060: "The maximum is 50 characters."
 _rank = itemgetter(0)
 _needs_work = NEEDS_WORK.search
@@ -99,7 +98,7 @@ class RequestBatch:
         old_message_set_id: str | None = None,
         ascii_only: bool = False,
     ) -> None:
-        self._schema = schema_version(version)
+        schema_version(version)  # refuses an unsupported version here, not at the first add
         self.version = version
         attrs = {"onError": on_error, "responseData": response_data,
                  "newMessageSetID": new_message_set_id, "oldMessageSetID": old_message_set_id}

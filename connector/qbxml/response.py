@@ -214,6 +214,12 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
             record = Record()
             record.tag = tag
             records.append(_fill(record, child, entry[2], f"{name}/{tag}", response))
+        elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+            # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
+            record = Record(_raw(child))
+            record.tag = tag
+            records.append(record)
+            response.unknown.append(f"{name}/{tag}")
         elif isinstance(tag, str):
             _put(fields, child, entry, name, response)
     return response

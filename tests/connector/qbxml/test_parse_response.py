@@ -151,7 +151,9 @@ def test_unknown_response_type_is_kept_raw() -> None:
                "<FutureThingRet><X>1</X></FutureThingRet></FutureThingQueryRs>")
     response = parse_response(xml)[0]
     assert (response.name, response.request_id, response.status_code) == ("FutureThingQueryRs", "9", 0)
-    assert response.fields == {"FutureThingRet": {"X": "1"}}
+    (record,) = response.records
+    assert (record.tag, record) == ("FutureThingRet", {"X": "1"})
+    assert response.fields == {}
     assert response.unknown == ["FutureThingQueryRs", "FutureThingQueryRs/FutureThingRet"]
 
 
@@ -255,3 +257,11 @@ def test_parse_plans_are_safe_to_build_from_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert results == [(date(2024, 1, 2), Decimal("1.50"))] * 8
+
+
+def test_parse_with_unsupported_version() -> None:
+    from connector.qbxml import UnsupportedVersionError
+
+    with pytest.raises(UnsupportedVersionError) as caught:
+        parse_response(wrap(""), version="15.0")
+    assert str(caught.value) == "qbXML version '15.0' is not supported; supported: 13.0, 16.0"
