@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .company import CompanyFile
 from .errors import QBXMLError, StatusError
@@ -39,7 +40,8 @@ def create_app(company: CompanyFile) -> FastAPI:
     async def qbxml(request: Request, ticket: str | None = None) -> Response:
         body = await request.body()
         try:
-            answer = company.process_request(body, ticket=ticket)
+            # the request processor blocks (SQLite, one lock per file): keep the event loop free
+            answer = await run_in_threadpool(company.process_request, body, ticket=ticket)
         except QBXMLError as exc:
             return _error(exc)
         return Response(content=answer, media_type="text/xml")
