@@ -31,6 +31,10 @@ def _error(exc: QBXMLError) -> JSONResponse:
     return JSONResponse(status_code=422, content=exc.to_dict())
 
 
+def _bad_request(message: str) -> JSONResponse:
+    return JSONResponse(status_code=400, content={"error": "BadRequest", "message": message})
+
+
 def create_app(company: CompanyFile) -> FastAPI:
     """A FastAPI app serving ``company``."""
     app = FastAPI(title="qbsim fake QuickBooks Desktop", version="1")
@@ -48,11 +52,15 @@ def create_app(company: CompanyFile) -> FastAPI:
 
     @app.post("/_sim/session/begin", response_model=None)
     def session_begin(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        if "app_name" not in payload:
+            return _bad_request("app_name is required")
         try:
             ticket = company.begin_session(str(payload["app_name"]), str(payload.get("mode", "DoNotCare")),
                                            payload.get("company_file"))
         except QBXMLError as exc:
             return _error(exc)
+        except ValueError as exc:
+            return _bad_request(str(exc))
         return {"ticket": ticket}
 
     @app.post("/_sim/session/end", response_model=None)

@@ -122,3 +122,13 @@ def test_sessions_over_http(client, company) -> None:
     assert resp.status_code == 422
     assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040414",
                            "message": HRESULT_MESSAGES["0x80040414"]}
+
+
+def test_bad_session_requests_over_http(client) -> None:
+    assert client.post("/_sim/session/begin", json={}).status_code == 400
+    resp = client.post("/_sim/session/begin", json={"app_name": APP, "mode": "Exclusive"})
+    assert resp.status_code == 400
+    assert "mode must be one of" in resp.json()["message"]
+    ended = client.post("/_sim/session/end", json={"ticket": "{nope}"})
+    assert ended.status_code == 422
+    assert ended.json()["hresult"] == "0x8004040D"
