@@ -14,7 +14,16 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.deps import sim_state
-from sim.procore_fake.domain import accounts, approval, erp_settings, records, schedule, staging, webhooks
+from sim.procore_fake.domain import (
+    accounts,
+    approval,
+    budget,
+    erp_settings,
+    records,
+    schedule,
+    staging,
+    webhooks,
+)
 from sim.procore_fake.domain.permissions import (
     TOOLS,
     at_least,
@@ -262,6 +271,26 @@ async def item_action(company_id: int, action: str, request: Request) -> Respons
         else:
             record = approval.unlink(*args)
     return JSONResponse(approval.view(kind, record))
+
+
+@router.post(
+    "/companies/{company_id}/erp/budgets",
+    openapi_extra=sim_only(
+        "the project's ERP budget (what Budget > Send to ERP acts on); created on first use"
+    ),
+)
+async def project_budget(company_id: int, request: Request) -> Response:
+    sim = sim_state(request)
+    data = await json_body(request)
+    with sim.store.company_lock(company_id):
+        actor = _actor(sim, company_id, data)
+        require(actor, "budget", "read_only")
+        project_id = data.get("project_id")
+        owner = sim.store.owner("project", int(project_id)) if isinstance(project_id, int) else None
+        if owner is None or owner[0] != company_id:
+            raise ValidationFailed({"project_id": ["is invalid"]})
+        erp_budget = budget.erp_budget(sim.store, company_id, sim.store.get("project", project_id))
+    return JSONResponse(approval.view("budget", erp_budget))
 
 
 @router.get("/companies/{company_id}/erp/items/{item_type}/{item_id}", openapi_extra=sim_only())
