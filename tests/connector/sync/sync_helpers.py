@@ -1,0 +1,76 @@
+"""Helpers for the sync handler tests: a work queue, id map and staging table on in-memory SQLite,
+and QuickBooks-shaped responses.
+
+Responses are literal qbXML as QuickBooks writes it (status texts from STATUS-CODES.md), read by the
+session driver's own reader (``connector.qbwc.qbxml_io.parse_responses``) so handlers see exactly what
+they see in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from connector.qbwc.qbxml_io import parse_responses
+from connector.store.db import make_engine, make_session_factory
+from connector.store.queue import WorkQueue
+from connector.store.users import UserStore
+from connector.sync.base import Outcome, QbResponse, WorkItemView
+from connector.sync.context import SyncContext, SyncOptions
+from connector.sync.staging import StagingStore
+
+COMPANY = "acme-co"
+NOW = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+
+
+def rs(body: str) -> QbResponse:
+    """One …Rs element wrapped the way QuickBooks answers."""
+    document = f'<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n{body}</QBXMLMsgsRs>\n</QBXML>\n'
+    return parse_responses(document, 1 << 20)[0]
+
+
+def item_service_ret(list_id: str, name: str, edit_sequence: str, desc: str = "General Requirements") -> str:
+    return (
+        f"<ItemServiceRet><ListID>{list_id}</ListID><TimeCreated>2024-01-15T09:00:00-05:00</TimeCreated>"
+        f"<TimeModified>2024-01-15T09:00:00-05:00</TimeModified><EditSequence>{edit_sequence}</EditSequence>"
+        f"<Name>{name}</Name><FullName>{name}</FullName><IsActive>true</IsActive><Sublevel>0</Sublevel>"
+        f"<SalesAndPurchase><SalesDesc>{desc}</SalesDesc><IncomeAccountRef><FullName>Construction Income"
+        f"</FullName></IncomeAccountRef><PurchaseDesc>{desc}</PurchaseDesc><ExpenseAccountRef><FullName>"
+        "Job Expenses</FullName></ExpenseAccountRef></SalesAndPurchase></ItemServiceRet>"
+    )
+
+
+OK = 'statusCode="0" statusSeverity="Info" statusMessage="Status OK"'
+
+
+@dataclass
+class Env:
+    queue: WorkQueue
+    context: SyncContext
+
+    def view(self, item_id: int, *, is_probe: bool = False) -> WorkItemView:
+        r = self.queue.get(item_id)
+        assert r is not None
+        return WorkItemView(r.id, r.company_key, r.kind, r.payload, r.procore_id, r.attempts, r.iterator_id,
+                            is_probe)
+
+    def sent(self, item_id: int) -> WorkItemView:
+        """Mark the item sent (attempts + 1) as the driver does, and return its view."""
+        self.queue.mark_sent([(item_id, False)], "T1")
+        return self.view(item_id)
+
+    def apply(self, item_id: int, outcome: Outcome) -> None:
+        """Record an outcome the way the session driver does."""
+        state = "pending" if outcome.state == "resend" else outcome.state
+        self.queue.complete(item_id, "T1", state=state, status_code=outcome.status_code,
+                            message=outcome.message, result=outcome.result, followups=outcome.followups,
+                            id_map=outcome.id_map)
+
+
+def new_env(options: SyncOptions | None = None) -> Env:
+    """A fresh store (company row included, as the users store creates it in production)."""
+    engine = make_engine("sqlite://")
+    queue = WorkQueue(make_session_factory(engine), lambda: NOW)
+    UserStore(make_session_factory(engine), 1000).add_company(COMPANY)
+    context = SyncContext(queue, StagingStore(engine), options or SyncOptions(), lambda: NOW)
+    return Env(queue, context)

@@ -1,0 +1,148 @@
+"""Vendor and job imports: iterator pages staged (upserted), tiers filtered by the job setting."""
+
+from __future__ import annotations
+
+import pytest
+from sync_helpers import COMPANY, NOW, OK, Env, new_env, rs
+
+from connector.app import create_app
+from connector.config import Settings
+from connector.sync.context import SyncOptions
+from connector.sync.jobs import KIND as JOB_KIND
+from connector.sync.jobs import JobImportHandler, skip_reason
+from connector.sync.registry import install
+from connector.sync.staging import StageEntry
+from connector.sync.vendors import KIND as VENDOR_KIND
+from connector.sync.vendors import VendorImportHandler
+
+
+def vendor_ret(list_id: str, name: str, extra: str = "") -> str:
+    return (f"<VendorRet><ListID>{list_id}</ListID><EditSequence>1705327200</EditSequence><Name>{name}</Name>"
+            f"<IsActive>true</IsActive>{extra}</VendorRet>")
+
+
+def customer_ret(list_id: str, full_name: str, sublevel: int, extra: str = "") -> str:
+    name = full_name.rsplit(":", 1)[-1]
+    parent = (f"<ParentRef><FullName>{full_name.rsplit(':', 1)[0]}</FullName></ParentRef>"
+              if sublevel else "")
+    return (f"<CustomerRet><ListID>{list_id}</ListID><EditSequence>1</EditSequence><Name>{name}</Name>"
+            f"<FullName>{full_name}</FullName><IsActive>true</IsActive>{parent}<Sublevel>{sublevel}</Sublevel>"
+            f"{extra}</CustomerRet>")
+
+
+def page(tag: str, body: str, remaining: int, iterator_id: str = "{IT-1}") -> str:
+    return (f'<{tag} requestID="1" {OK} retCount="1" iteratorRemainingCount="{remaining}" '
+            f'iteratorID="{iterator_id}">{body}</{tag}>')
+
+
+def test_vendor_import_starts_an_iterator_with_the_configured_page_size() -> None:
+    env = new_env(SyncOptions(import_page_size=25))
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {})
+    assert handler.build_request(env.view(item_id)) == (
+        '<VendorQueryRq iterator="Start"><MaxReturned>25</MaxReturned><ActiveStatus>ActiveOnly</ActiveStatus>'
+        "</VendorQueryRq>"
+    )
+    per_item = env.queue.enqueue(COMPANY, VENDOR_KIND, {"page_size": 2, "active_only": False})
+    assert handler.build_request(env.view(per_item)) == (
+        '<VendorQueryRq iterator="Start"><MaxReturned>2</MaxReturned></VendorQueryRq>'
+    )
+    assert handler.build_probe(env.view(item_id)) is None
+
+
+def test_vendor_pages_are_staged_with_seed_001_fields(env: Env) -> None:
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {"page_size": 1})
+    address = ("<VendorAddress><Addr1>100 Main St</Addr1><City>Chicago</City><State>IL</State>"
+               "<PostalCode>60601</PostalCode></VendorAddress><Phone>312-555-0100</Phone>"
+               "<Fax>312-555-0101</Fax>")
+    page_1 = rs(page("VendorQueryRs", vendor_ret("V1", "Acme", address), 1))
+    first = handler.handle_response(env.sent(item_id), [page_1])
+    assert first.result == {"pages": 1, "read": 1, "staged": 1, "skipped": 0, "remaining": 1}
+    env.queue.complete(item_id, "T1", state="pending", status_code="0", message="Status OK",
+                       result=first.result, iterator=("{IT-1}", 1))
+    page_2 = rs(page("VendorQueryRs", vendor_ret("V2", "Bolt"), 0))
+    second = handler.handle_response(env.sent(item_id), [page_2])
+    assert second.result == {"pages": 2, "read": 2, "staged": 2, "skipped": 0, "remaining": 0}
+    staged = env.context.staging.list(COMPANY, "vendor")
+    assert [(s.qb_id, s.name, s.status) for s in staged] == [("V1", "Acme", "ready"), ("V2", "Bolt", "ready")]
+    assert staged[0].data == {
+        "name": "Acme", "company_name": None, "phone": "312-555-0100", "fax": "312-555-0101",
+        "is_active": True,
+        "address": {"Addr1": "100 Main St", "City": "Chicago", "State": "IL", "PostalCode": "60601"},
+    }
+
+
+def test_no_vendors_is_done_and_errors_fail(env: Env) -> None:
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {})
+    none = rs('<VendorQueryRs statusCode="1" statusSeverity="Info" '
+              'statusMessage="A query request did not find a matching object in QuickBooks" />')
+    assert handler.handle_response(env.sent(item_id), [none]).result["read"] == 0
+    bad = rs('<VendorQueryRs statusCode="3000" statusSeverity="Error" statusMessage="The given object ID '
+             '&quot;{IT-9}&quot; in the field &quot;iteratorID&quot; is invalid." />')
+    out = handler.handle_response(env.view(item_id), [bad])
+    assert (out.state, out.status_code) == ("failed", "3000")
+    assert out.message == 'The given object ID "{IT-9}" in the field "iteratorID" is invalid.'
+
+
+def test_staging_is_an_upsert_by_list_id(env: Env) -> None:
+    staging = env.context.staging
+    staging.upsert(COMPANY, "vendor", [StageEntry("V1", "Acme", "1", {"phone": "1"})], NOW)
+    staging.upsert(COMPANY, "vendor", [StageEntry("V1", "Acme Concrete", "2", {"phone": "2"})], NOW)
+    [only] = staging.list(COMPANY, "vendor")
+    assert (only.name, only.edit_sequence, only.data) == ("Acme Concrete", "2", {"phone": "2"})
+
+
+@pytest.mark.parametrize(
+    ("mode", "sublevel", "reason"),
+    [
+        ("customers_are_jobs", 0, None),
+        ("customers_are_jobs", 1, "tier 2 record: with the 'Customers = Jobs' setting only tier 1 customers "
+                                  "are imported"),
+        ("jobs_under_customers", 1, None),
+        ("jobs_under_customers", 0, "tier 1 customer: with the 'Jobs under Customers' setting only tier 2 "
+                                    "jobs are imported"),
+        ("jobs_under_customers", 2, "tier 3 job: jobs and sub-jobs on tier 3 or beyond cannot be imported"),
+        ("jobs_under_customers", 4, "tier 5 job: jobs and sub-jobs on tier 3 or beyond cannot be imported"),
+    ],
+)
+def test_tiers_follow_the_job_setting(mode: str, sublevel: int, reason: str | None) -> None:
+    assert skip_reason(mode, sublevel) == reason  # type: ignore[arg-type]
+
+
+def test_job_import_stages_ship_to_or_bill_to(env: Env) -> None:
+    handler = JobImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, JOB_KIND, {"job_mode": "jobs_under_customers"})
+    assert handler.build_request(env.view(item_id)).startswith('<CustomerQueryRq iterator="Start">')
+    bill = "<BillAddress><Addr1>1 Bill St</Addr1></BillAddress>"
+    ship = "<ShipAddress><Addr1>2 Ship St</Addr1></ShipAddress>"
+    body = "".join([
+        customer_ret("C1", "Northside", 0, bill),
+        customer_ret("J1", "Northside:Garage", 1, bill),
+        customer_ret("J2", "Northside:Wing", 1, bill + ship),
+        customer_ret("S1", "Northside:Wing:P2", 2),
+    ])
+    out = handler.handle_response(env.sent(item_id), [rs(page("CustomerQueryRs", body, 0))])
+    assert out.result == {"pages": 1, "read": 4, "staged": 2, "skipped": 2, "remaining": 0}
+    ready = {s.name: s.data for s in env.context.staging.list(COMPANY, "job", "ready")}
+    assert ready["Northside:Garage"]["address"] == {"Addr1": "1 Bill St"}
+    assert ready["Northside:Garage"]["address_source"] == "BillAddress"
+    assert ready["Northside:Wing"]["address"] == {"Addr1": "2 Ship St"}
+    assert ready["Northside:Wing"]["customer"] == "Northside"
+
+
+def test_unknown_job_mode_is_refused(env: Env) -> None:
+    item_id = env.queue.enqueue(COMPANY, JOB_KIND, {"job_mode": "projects"})
+    with pytest.raises(ValueError, match="job_mode must be one of"):
+        JobImportHandler(env.context).build_request(env.view(item_id))
+    with pytest.raises(ValueError, match="job_mode must be one of"):
+        SyncOptions(job_mode="projects")  # type: ignore[arg-type]
+
+
+def test_install_registers_every_kind_on_the_qbwc_service() -> None:
+    app = create_app(Settings(password_iterations=1000))
+    context = install(app.state.qbwc, SyncOptions(job_mode="jobs_under_customers"))
+    kinds = sorted(app.state.qbwc.handlers)
+    assert kinds == ["cost_code.export", "cost_code.update", "job.import", "vendor.import"]
+    assert context.queue is app.state.qbwc.queue and context.options.job_mode == "jobs_under_customers"
