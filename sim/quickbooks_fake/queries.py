@@ -132,8 +132,9 @@ def by_ids(ctx: RequestContext, kinds: Iterable[str], column: str,
 
 def list_query(ctx: RequestContext, kinds: Iterable[str],
                extra: Callable[[Record], bool] | None = None,
-               ret_name: Callable[[Record], str] | None = None) -> Reply:
-    """A whole list query (``ListQuery`` group): ids/names, or filters + ordering, then the reply."""
+               ret_name: Callable[[Record], str] | None = None,
+               order: Callable[[Record], Any] = hierarchical_key) -> Reply:
+    """A whole list query (``ListQuery`` group): ids/names, or filters + ``order``, then the reply."""
     kinds = tuple(kinds)
     body = ctx.body
     ret_name = ret_name or (lambda rec: f"{rec.kind}Ret")
@@ -150,7 +151,7 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
         return query_reply(ctx, records, ret_name, status=status)
     keep = list_filter(body)
     records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
-    records.sort(key=hierarchical_key)
+    records.sort(key=order)
     return query_reply(ctx, records, ret_name)
 
 

@@ -1,7 +1,9 @@
 """Account: the chart of accounts items and transactions point at (AccountAdd/Mod/Query).
 
 Sub-accounts via ParentRef (FullName "Parent:Child", Sublevel). ``OpenBalance`` becomes Balance and
-TotalBalance. ``AccountType`` filters AccountQuery. Not yet faithful: sub-accounts of a different
+TotalBalance. ``AccountType`` filters AccountQuery. AccountQuery answers in chart-of-accounts order,
+as QuickBooks lists it: by account type (balance-sheet types first, then income and expense), then
+hierarchically by name. Not yet faithful: sub-accounts of a different
 AccountType are accepted; balances do not follow transactions; CurrencyFilter is ignored.
 """
 
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 from ..company import CompanyFile
 from ..qbxml_io import Doc, as_list
+from ..queries import hierarchical_key
 from ..registry import Reply, RequestContext, handles
+from ..store import Record
 from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
 
@@ -18,6 +22,20 @@ def _on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
     balance = str(request.get("OpenBalance", "0.00"))
     doc.setdefault("Balance", balance)
     doc.setdefault("TotalBalance", balance)
+
+
+#: QuickBooks' chart-of-accounts type order.
+TYPE_ORDER = (
+    "Bank", "AccountsReceivable", "OtherCurrentAsset", "FixedAsset", "OtherAsset", "AccountsPayable",
+    "CreditCard", "OtherCurrentLiability", "LongTermLiability", "Equity", "Income", "CostOfGoodsSold",
+    "Expense", "OtherIncome", "OtherExpense", "NonPosting",
+)
+
+
+def chart_order(rec: Record) -> tuple[int, tuple[str, ...]]:
+    account_type = rec.doc.get("AccountType", "")
+    rank = TYPE_ORDER.index(account_type) if account_type in TYPE_ORDER else len(TYPE_ORDER)
+    return rank, hierarchical_key(rec)
 
 
 # 3130's list label for accounts is not in the stored captures; "Accounts" follows the Customers form.
@@ -39,4 +57,5 @@ def account_mod(ctx: RequestContext) -> Reply:
 def account_query(ctx: RequestContext) -> Reply:
     """ListQuery + AccountType filter (several allowed). CurrencyFilter is not simulated."""
     types = {str(t) for t in as_list(ctx.body.get("AccountType"))}
-    return query_reply(ctx, ACCOUNT, extra=(lambda r: r.doc.get("AccountType") in types) if types else None)
+    keep = (lambda r: r.doc.get("AccountType") in types) if types else None
+    return query_reply(ctx, ACCOUNT, extra=keep, order=chart_order)

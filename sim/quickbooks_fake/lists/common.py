@@ -15,8 +15,8 @@ A family is described by a :class:`ListFamily`; the generic functions here do th
   across Customers, Vendors, Employees and Other Names"); all item types share one; accounts have
   their own. Names compare case-insensitively on FullName (jobs under different customers may repeat).
 
-Not yet faithful: the 5-level depth limit, refusing ':' in names, deleting elements in use
-(QuickBooks refuses; the fake deletes), inactivating a parent's children with it.
+Inactivating a parent inactivates its descendants. Not yet faithful: the 5-level depth limit,
+refusing ':' in names, deleting elements in use (QuickBooks refuses; the fake deletes).
 """
 
 from __future__ import annotations
@@ -320,7 +320,21 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
     company.store.update(rec)
     if family.hierarchical and new_full != old_full:
         _rename_descendants(company, family, rec)
+    if family.hierarchical and changes.get("IsActive") == "false":
+        _inactivate_descendants(company, family, rec)
     return rec
+
+
+def _inactivate_descendants(company: CompanyFile, family: ListFamily, parent: Record) -> None:
+    """Making a parent inactive makes its sub-elements inactive too (QuickBooks does this in its
+    windows; the fake assumes the SDK does the same). Each one gets a new EditSequence."""
+    for child in company.store.select("parent_id=? AND kind=?", (parent.list_id, family.kind)):
+        if child.is_active:
+            child.doc["IsActive"] = "false"
+            child.doc["TimeModified"] = company.now_text()
+            child.doc["EditSequence"] = company.ids.edit_sequence(child.edit_sequence)
+            company.store.update(child)
+        _inactivate_descendants(company, family, child)
 
 
 def _rename_descendants(company: CompanyFile, family: ListFamily, parent: Record) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ..qbxml_io import filter_ret
-from ..queries import list_query
+from ..queries import hierarchical_key, list_query
 from ..registry import Reply, RequestContext
 from ..store import Record
 from .common import ListFamily, add_record, mod_record
@@ -29,6 +30,7 @@ def mod_reply(ctx: RequestContext, family: ListFamily) -> Reply:
 
 
 def query_reply(ctx: RequestContext, family: ListFamily,
-                extra: Callable[[Record], bool] | None = None) -> Reply:
+                extra: Callable[[Record], bool] | None = None,
+                order: Callable[[Record], Any] = hierarchical_key) -> Reply:
     """``<Kind>QueryRq`` over one family."""
-    return list_query(ctx, (family.kind,), extra=extra)
+    return list_query(ctx, (family.kind,), extra=extra, order=order)

@@ -367,3 +367,23 @@ def test_list_deleted_query(run, company) -> None:
     window = rs(run("<ListDeletedQueryRq><ListDelType>Vendor</ListDelType><DeletedDateRangeFilter>"
                     "<FromDeletedDate>2024-01-17</FromDeletedDate></DeletedDateRangeFilter></ListDeletedQueryRq>"))
     assert [c.findtext("FullName") for c in window] == ["Old Two"]
+
+
+def test_account_query_is_in_chart_of_accounts_order(run) -> None:
+    answers = rs(run("<AccountQueryRq/>"))
+    types = [c.findtext("AccountType") for c in answers]
+    assert types[0] == "Bank"
+    order = [types.index(t) for t in ("AccountsPayable", "Equity", "Income", "Expense")]
+    assert order == sorted(order)
+    names = [c.findtext("FullName") for c in answers]
+    assert names.index("Job Expenses") < names.index("Job Expenses:Equipment Rental")
+
+
+def test_inactivating_a_customer_inactivates_its_jobs(run, company) -> None:
+    run(customer("Parent Co"))
+    job = ret(run(customer("Job", parent="Parent Co")))
+    company.ui.inactivate("Customer", "Parent Co")
+    now = {r["FullName"]: r for r in company.list_records("Customer")}
+    assert now["Parent Co:Job"]["IsActive"] == "false"
+    assert now["Parent Co:Job"]["EditSequence"] != job.findtext("EditSequence")
+    assert status(rs(run("<CustomerQueryRq/>")))[0] == "1"
