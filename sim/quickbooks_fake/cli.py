@@ -23,13 +23,22 @@ def serve(
     year: int = typer.Option(2024, help="QuickBooks release year (only when creating)."),
     product: str = typer.Option("Premier Contractor", help="Edition (only when creating)."),
     seed: int = typer.Option(0, help="Seed (only when creating)."),
+    wall_clock: bool = typer.Option(False, help="Use wall time instead of the file's injectable clock."),
 ) -> None:
     """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
     import uvicorn
 
-    from .http import create_app_for_path
+    from .clock import SystemClock
+    from .company import CompanyFile
+    from .http import create_app
 
-    api = create_app_for_path(path, country=country, year=year, product=product, seed=seed)
+    clock = SystemClock() if wall_clock else None
+    if path.exists():
+        company = CompanyFile.open(path, clock=clock)
+    else:
+        company = CompanyFile.create(path, country=country, year=year, product=product, seed=seed,
+                                     clock=clock)
+    api = create_app(company)
     uvicorn.run(api, host=host, port=port)
 
 

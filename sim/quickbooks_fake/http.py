@@ -6,7 +6,8 @@
   ``POST /_sim/session/end`` ``{"ticket"}``.
 * LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
   ``GET /_sim/lists/{ListType}``, ``POST /_sim/ui/{action}`` (keyword arguments as JSON),
-  ``GET|POST|DELETE /_sim/faults``, ``POST /_sim/snapshot`` ``{"path"}``, ``POST /_sim/restore`` ``{"path"}``.
+  ``GET|POST|DELETE /_sim/faults``, ``POST /_sim/snapshot`` ``{"path"}``, ``POST /_sim/restore`` ``{"path"}``,
+  ``GET|POST /_sim/clock`` (``{"advance": seconds}`` / ``{"set": iso}``).
 
 Serve one file by path: ``create_app_for_path(path)`` (creates the file if missing) or the CLI
 ``qbsim quickbooks serve PATH``.
@@ -14,6 +15,7 @@ Serve one file by path: ``create_app_for_path(path)`` (creates the file if missi
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,29 @@ def create_app(company: CompanyFile) -> FastAPI:
         with company.lock:
             company.faults.clear()
         return {"rules": 0}
+
+    @app.get("/_sim/clock")
+    def clock_now() -> dict[str, str]:
+        return {"now": company.now_text()}
+
+    @app.post("/_sim/clock", response_model=None)
+    def clock_move(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        """Move the file's injected clock: ``{"advance": seconds}`` or ``{"set": "<aware ISO time>"}``
+        (a Web Connector emulator in another process keeps both clocks in step)."""
+        clock = company.clock
+        try:
+            with company.lock:
+                if "set" in payload and hasattr(clock, "set"):
+                    clock.set(datetime.fromisoformat(str(payload["set"])))
+                elif "advance" in payload and hasattr(clock, "advance"):
+                    if float(payload["advance"]) < 0:
+                        return _bad_request("the clock only moves forward")
+                    clock.advance(float(payload["advance"]))
+                else:
+                    return _bad_request("give advance (seconds) or set (ISO time) for a movable clock")
+        except ValueError as exc:
+            return _bad_request(str(exc))
+        return {"now": company.now_text()}
 
     @app.post("/_sim/snapshot")
     def snapshot(payload: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008

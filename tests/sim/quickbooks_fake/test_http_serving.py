@@ -50,3 +50,15 @@ def test_cli_demo_runs_a_scripted_exchange() -> None:
     assert "cost codes, next page: ItemServiceQueryRs 0 Info: Status OK (1 ret)" in lines
     assert lines[-1].startswith("update vendor with a stale EditSequence: VendorModRs 3200 Error: "
                                 'The provided edit sequence "')
+
+
+def test_clock_endpoint_moves_the_injected_clock(client, company) -> None:
+    start = client.get("/_sim/clock").json()["now"]
+    assert start == "2024-01-15T09:00:00-05:00"
+    assert client.post("/_sim/clock", json={"advance": 3600}).json() == {"now": "2024-01-15T10:00:00-05:00"}
+    assert client.post("/_sim/clock", json={"set": "2024-02-01T08:00:00-05:00"}).json()["now"] == \
+        "2024-02-01T08:00:00-05:00"
+    assert company.ui.create_vendor("Later")["TimeCreated"] == "2024-02-01T08:00:00-05:00"
+    assert client.post("/_sim/clock", json={"advance": -5}).status_code == 400
+    assert client.post("/_sim/clock", json={"set": "yesterday"}).status_code == 400
+    assert client.post("/_sim/clock", json={}).status_code == 400
