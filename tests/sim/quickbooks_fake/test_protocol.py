@@ -236,3 +236,19 @@ def test_coverage_is_computed_from_the_schema_and_registry() -> None:
     text = render()
     assert "| VendorAddRq | ✓ `lists.vendor.vendor_add` |" in text
     assert "| ClassQueryRq | | |" in text
+
+
+def test_absurdly_deep_nesting_is_refused(company) -> None:
+    deep = "<a>" * 5000 + "</a>" * 5000
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(request(f"<HostQueryRq>{deep}</HostQueryRq>"))
+    assert info.value.hresult == "0x80040400"
+
+
+def test_str_with_encoding_declaration_and_bytes_both_work(company) -> None:
+    text = request("<VendorAddRq><VendorAdd><Name>Café Ñandú</Name></VendorAdd></VendorAddRq>")
+    assert 'statusCode="0"' in company.process_request(text)
+    assert "Café Ñandú" in company.list_records("Vendor")[0]["Name"]
+    latin1 = request("<VendorQueryRq><FullName>Café Ñandú</FullName></VendorQueryRq>").replace(
+        'encoding="utf-8"', 'encoding="ISO-8859-1"').encode("latin-1")
+    assert "<Name>Café Ñandú</Name>" in company.process_request(latin1)
