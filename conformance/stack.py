@@ -16,15 +16,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.testclient import TestClient
+
 from conformance.target import ConnectorTarget, InProcessConnector
 from connector.sync.context import SyncOptions
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.clock import ManualClock
-from sim.webconnector import KillSwitch, UpdateResult, WebConnector
+from sim.quickbooks_fake.http import create_app as create_company_app
+from sim.webconnector import HttpCompany, KillSwitch, UpdateResult, WebConnector
 
 USERNAME = "procore-sync"
 PASSWORD = "correct horse battery staple"
 COMPANY_KEY = "procore-demo"
+FAKE_URL = "http://quickbooks.local:8765"
 
 
 @dataclass
@@ -38,6 +42,12 @@ class Stack:
     password: str = PASSWORD
     company_key: str = COMPANY_KEY
     results: list[UpdateResult] = field(default_factory=list)
+    #: Reach the company file through its HTTP face (``POST /qbxml``, ``/_sim/session/*``) instead of
+    #: in-process calls — the same fake, over the wire a Web Connector on another machine would use.
+    company_over_http: bool = False
+    #: Options for every Web Connector of this stack (e.g. ``raw_envelopes=True``: byte-for-byte real
+    #: QBWC envelopes instead of zeep's).
+    web_connector_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -50,6 +60,8 @@ class Stack:
         options: SyncOptions | None = None,
         connector: Callable[[ManualClock], ConnectorTarget] | None = None,
         connector_settings: dict[str, Any] | None = None,
+        company_over_http: bool = False,
+        web_connector_options: dict[str, Any] | None = None,
     ) -> Stack:
         """A fresh stack; ``connector`` builds another target on the shared clock."""
         clock = ManualClock()
@@ -61,7 +73,13 @@ class Stack:
             if connector is not None
             else InProcessConnector.create(clock=clock.now, options=options, settings=connector_settings)
         )
-        stack = cls(company=company, connector=target, clock=clock)
+        stack = cls(
+            company=company,
+            connector=target,
+            clock=clock,
+            company_over_http=company_over_http,
+            web_connector_options=dict(web_connector_options or {}),
+        )
         target.add_user(stack.username, stack.password, stack.company_key, company.qbw_path)
         return stack
 
@@ -70,11 +88,17 @@ class Stack:
         return WebConnector(
             self.connector.qwc(self.username),
             self.password if password is None else password,
-            self.company,
+            self._company_link(),
             clock=self.clock,
             transport=self.connector.transport,
-            **options,
+            **{**self.web_connector_options, **options},
         )
+
+    def _company_link(self) -> CompanyFile | HttpCompany:
+        if not self.company_over_http:
+            return self.company
+        client = TestClient(create_company_app(self.company), base_url=FAKE_URL)
+        return HttpCompany(FAKE_URL, client=client)
 
     def run_update(
         self, *, password: str | None = None, kill: KillSwitch | None = None, **options: Any
