@@ -1,10 +1,11 @@
 """CustomDetailReportQuery ``CustomTxnDetail``: Reports > Custom Reports > Transaction Detail.
 
-One DataRow per transaction line (see ``postings``), the columns asked for with ``IncludeColumn``
-(default, as QuickBooks' custom detail report: Type, Date, Num, Name, Memo, Account, Amount) after a
-blank label column, and a TotalRow summing Amount. ``SummarizeRowsBy`` groups rows (TextRow +
-SubtotalRow per group) by Customer (Customer:Job), Item, Account, Vendor or Payee (name); the default
-``TotalOnly`` is flat. Only posting transactions unless ``ReportPostingStatusFilter`` says otherwise.
+One DataRow per transaction line (see ``postings``), the columns asked for with ``IncludeColumn`` (the
+schema requires at least one, and ``SummarizeRowsBy``) after a blank label column, and a TotalRow
+summing Amount. ``SummarizeRowsBy`` groups rows (TextRow + SubtotalRow per group) by Customer
+(Customer:Job), ItemDetail (item), ItemType, Account, Vendor or Payee (name); ``TotalOnly`` is flat,
+and the period/class/… groupings are not simulated (flat, not yet faithful). Only posting
+transactions unless ``ReportPostingStatusFilter`` says otherwise.
 
 Seed 001: Procore's "Commitment Invoiced" is the Amount of this report for bills linked to purchase
 orders; the "P. O. #" column (``PONumber``) holds, for a bill line received against a PO, that PO's
@@ -22,10 +23,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..lists.common import ITEM_KINDS, find_ref
 from ..qbxml_io import Doc, as_list
 from ..registry import Reply, RequestContext, handles
 from ..txns.money import ZERO, amt, price, qty
 from .filters import period, posting_filter, subtitle
+from .job_report import SECTIONS
 from .model import Column, Report, Row
 from .postings import Posting, all_postings
 
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
     from ..company import CompanyFile
 
 TITLE = "Custom Transaction Detail Report"
-DEFAULT_COLUMNS = ("TxnType", "Date", "RefNumber", "Name", "Memo", "Account", "Amount")
 TXN_TYPE_WORDS = {
     "Bill": "Bill",
     "Check": "Check",
@@ -104,17 +106,25 @@ COLUMN_DEFS: dict[str, tuple[str, str, Getter]] = {
     "Amount": ("Amount", "AMTTYPE", lambda p, _: amt(p.amount)),
 }
 COL_TYPES = {"Quantity": "Quantity", "UnitPrice": "UnitPrice", "PONumber": "PONumber"}
-GROUPS: dict[str, tuple[str, Callable[[Posting], str]]] = {
-    "Customer": ("customer", lambda p: _name(p.job)),
-    "Item": ("item", lambda p: _name(p.item)),
-    "Account": ("account", lambda p: _name(p.account)),
-    "Vendor": ("vendor", lambda p: _name(p.name)),
-    "Payee": ("name", lambda p: _name(p.name)),
+
+
+def _item_type(company: CompanyFile, p: Posting) -> str:
+    rec = find_ref(company, p.item, ITEM_KINDS) if p.item else None
+    return SECTIONS.get(rec.kind, "") if rec is not None else ""
+
+
+GROUPS: dict[str, tuple[str, Callable[[CompanyFile, Posting], str]]] = {
+    "Customer": ("customer", lambda _, p: _name(p.job)),
+    "ItemDetail": ("item", lambda _, p: _name(p.item)),
+    "ItemType": ("label", _item_type),
+    "Account": ("account", lambda _, p: _name(p.account)),
+    "Vendor": ("vendor", lambda _, p: _name(p.name)),
+    "Payee": ("name", lambda _, p: _name(p.name)),
 }
 
 
 def columns(body: Doc) -> list[str]:
-    wanted = [str(c) for c in as_list(body.get("IncludeColumn"))] or list(DEFAULT_COLUMNS)
+    wanted = [str(c) for c in as_list(body.get("IncludeColumn"))]
     return [c for c in dict.fromkeys(wanted) if c in COLUMN_DEFS]
 
 
@@ -150,8 +160,8 @@ def build(company: CompanyFile, body: Doc) -> Report:
             report.add(data_row(p))
     else:
         row_type, key = group
-        for name in sorted(dict.fromkeys(key(p) for p in rows), key=str.casefold):
-            members = [p for p in rows if key(p) == name]
+        for name in sorted(dict.fromkeys(key(company, p) for p in rows), key=str.casefold):
+            members = [p for p in rows if key(company, p) == name]
             label = name or "No " + row_type
             report.text_row(label)
             for p in members:
