@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from .clock import DEFAULT_TZ
@@ -105,6 +106,47 @@ def list_filter(body: Doc) -> Callable[[Record], bool]:
         return not (isinstance(range_flt, dict) and not _range_filter(full, range_flt))
 
     return keep
+
+
+_OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "LessThan": lambda a, b: a < b,
+    "LessThanEqual": lambda a, b: a <= b,
+    "Equal": lambda a, b: a == b,
+    "GreaterThan": lambda a, b: a > b,
+    "GreaterThanEqual": lambda a, b: a >= b,
+}
+
+
+def total_balance_filter(body: Doc) -> Callable[[Record], bool] | None:
+    """TotalBalanceFilter (Operator + Amount) on TotalBalance (Balance for vendors, which have no total)."""
+    flt = body.get("TotalBalanceFilter")
+    if not isinstance(flt, dict):
+        return None
+    compare = _OPERATORS[str(flt["Operator"])]
+    amount = Decimal(str(flt["Amount"]))
+
+    def keep(rec: Record) -> bool:
+        balance = rec.doc.get("TotalBalance", rec.doc.get("Balance", "0"))
+        return compare(Decimal(str(balance)), amount)
+
+    return keep
+
+
+def class_filter(ctx: RequestContext) -> Callable[[Record], bool] | None:
+    """ClassFilter on the record's ClassRef (ListID/FullName, optionally with sub-classes)."""
+    flt = ctx.body.get("ClassFilter")
+    if not isinstance(flt, dict):
+        return None
+    ids = _descendant_ids(ctx)
+    return lambda rec: _ref_matches(rec.doc.get("ClassRef"), flt, ids)
+
+
+def all_of(*predicates: Callable[[Record], bool] | None) -> Callable[[Record], bool] | None:
+    """Combine optional predicates (None when there are none)."""
+    active = [p for p in predicates if p is not None]
+    if not active:
+        return None
+    return lambda rec: all(p(rec) for p in active)
 
 
 def select_kinds(ctx: RequestContext, kinds: Iterable[str]) -> list[Record]:

@@ -5,13 +5,14 @@ Jobs are customers with a ParentRef to a customer; sub-jobs nest further (tier 3
 ShipToAddress) are kept as sent. The name space is shared with Vendor/Employee/OtherName (3100); a
 bad ParentRef answers 3130 "… in the Customers list." (hotglue capture). OpenBalance becomes
 Balance/TotalBalance. Not yet faithful: the *AddressBlock elements, TotalBalance of parents rolling
-up their jobs, Contacts/AdditionalNotes on Add, TotalBalanceFilter/ClassFilter.
+up their jobs, Contacts/AdditionalNotes on Add, CurrencyFilter.
 """
 
 from __future__ import annotations
 
 from ..company import CompanyFile
 from ..qbxml_io import Doc
+from ..queries import all_of, class_filter, total_balance_filter
 from ..registry import Reply, RequestContext, handles
 from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
@@ -40,4 +41,5 @@ def customer_mod(ctx: RequestContext) -> Reply:
 
 @handles("CustomerQuery")
 def customer_query(ctx: RequestContext) -> Reply:
-    return query_reply(ctx, CUSTOMER)
+    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    return query_reply(ctx, CUSTOMER, extra=all_of(total_balance_filter(ctx.body), class_filter(ctx)))

@@ -1,13 +1,14 @@
 """Vendor: VendorAdd/Mod/Query (name, company name, address, phone, fax …).
 
 Shares the Customer/Employee/OtherName name space (3100). OpenBalance becomes Balance. Not yet
-faithful: VendorAddressBlock, Contacts/AdditionalNotes on Add, TotalBalanceFilter/ClassFilter.
+faithful: VendorAddressBlock, Contacts/AdditionalNotes on Add, CurrencyFilter.
 """
 
 from __future__ import annotations
 
 from ..company import CompanyFile
 from ..qbxml_io import Doc
+from ..queries import all_of, class_filter, total_balance_filter
 from ..registry import Reply, RequestContext, handles
 from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
@@ -33,4 +34,5 @@ def vendor_mod(ctx: RequestContext) -> Reply:
 
 @handles("VendorQuery")
 def vendor_query(ctx: RequestContext) -> Reply:
-    return query_reply(ctx, VENDOR)
+    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    return query_reply(ctx, VENDOR, extra=all_of(total_balance_filter(ctx.body), class_filter(ctx)))

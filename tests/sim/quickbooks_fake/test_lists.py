@@ -387,3 +387,17 @@ def test_inactivating_a_customer_inactivates_its_jobs(run, company) -> None:
     assert now["Parent Co:Job"]["IsActive"] == "false"
     assert now["Parent Co:Job"]["EditSequence"] != job.findtext("EditSequence")
     assert status(rs(run("<CustomerQueryRq/>")))[0] == "1"
+
+
+def test_total_balance_filter(run) -> None:
+    run(customer("Owes", extra="<OpenBalance>500.00</OpenBalance>"))
+    run(customer("Square"))
+    flt = ("<CustomerQueryRq><TotalBalanceFilter><Operator>{}</Operator><Amount>{}</Amount>"
+           "</TotalBalanceFilter></CustomerQueryRq>")
+    names = lambda root: [c.findtext("Name") for c in rs(root)]  # noqa: E731
+    assert names(run(flt.format("GreaterThan", "0.00"))) == ["Owes"]
+    assert names(run(flt.format("Equal", "0.00"))) == ["Square"]
+    assert names(run(flt.format("LessThanEqual", "500.00"))) == ["Owes", "Square"]
+    run(vendor("Vendor Owed"))
+    vflt = flt.replace("CustomerQueryRq", "VendorQueryRq")
+    assert names(run(vflt.format("Equal", "0.00"))) == ["Vendor Owed"]
