@@ -4,14 +4,14 @@ All item types share one name space (QuickBooks' Item list) and may have sub-ite
 same type). ItemInventory exists only when "Inventory and purchase orders are active" is on
 (PurchasesAndVendorsPreferences/IsUsingInventory) — otherwise Add/Mod answer 3250. Account and vendor
 references resolve or fail with 3140. Not yet faithful: BarCode on Add, unit-of-measure sets,
-inventory quantities do not follow transactions, ClassFilter is ignored.
+inventory quantities do not follow transactions. ClassFilter applies to each item type's query.
 """
 
 from __future__ import annotations
 
 from ..company import CompanyFile
 from ..qbxml_io import Doc
-from ..queries import list_query
+from ..queries import class_filter, list_query
 from ..registry import Reply, RequestContext, handles
 from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
@@ -50,7 +50,7 @@ def item_service_mod(ctx: RequestContext) -> Reply:
 
 @handles("ItemServiceQuery")
 def item_service_query(ctx: RequestContext) -> Reply:
-    return query_reply(ctx, ITEM_SERVICE)
+    return query_reply(ctx, ITEM_SERVICE, extra=class_filter(ctx))
 
 
 @handles("ItemNonInventoryAdd")
@@ -65,7 +65,7 @@ def item_non_inventory_mod(ctx: RequestContext) -> Reply:
 
 @handles("ItemNonInventoryQuery")
 def item_non_inventory_query(ctx: RequestContext) -> Reply:
-    return query_reply(ctx, ITEM_NON_INVENTORY)
+    return query_reply(ctx, ITEM_NON_INVENTORY, extra=class_filter(ctx))
 
 
 @handles("ItemOtherChargeAdd")
@@ -80,7 +80,7 @@ def item_other_charge_mod(ctx: RequestContext) -> Reply:
 
 @handles("ItemOtherChargeQuery")
 def item_other_charge_query(ctx: RequestContext) -> Reply:
-    return query_reply(ctx, ITEM_OTHER_CHARGE)
+    return query_reply(ctx, ITEM_OTHER_CHARGE, extra=class_filter(ctx))
 
 
 @handles("ItemInventoryAdd")
@@ -96,7 +96,7 @@ def item_inventory_mod(ctx: RequestContext) -> Reply:
 @handles("ItemInventoryQuery")
 def item_inventory_query(ctx: RequestContext) -> Reply:
     """Existing inventory items stay queryable when the preference is turned off (as in QuickBooks)."""
-    return query_reply(ctx, ITEM_INVENTORY)
+    return query_reply(ctx, ITEM_INVENTORY, extra=class_filter(ctx))
 
 
 @handles("ItemQuery")
