@@ -10,9 +10,10 @@ Export (``cost_code.export``) sends one ItemServiceAddRq per cost code; the sess
 many of them into one QBXMLMsgsRq. Answers:
 
 * 0 → done, id map ``cost_code`` ← ListID + EditSequence.
-* 3100 (name in use) → the item is sent again as an ``ItemQuery`` by FullName: an existing *Service*
-  item is linked (its ListID recorded, nothing created); an item of another type fails with a message
-  saying cost codes must be Service items.
+* 3100 (name in use) → the item is sent again as an ``ItemQuery`` by FullName: an existing active
+  *Service* item is linked (its ListID recorded, nothing created); an item of another type fails with a
+  message saying cost codes must be Service items; an inactive Service item fails asking the
+  accountant to reactivate it (we do not change an accountant's item behind their back).
 * crash between sendRequestXML and receiveResponseXML → the probe is the same ItemQuery, so a Web
   Connector killed after QuickBooks created the item links it instead of adding it twice.
 
@@ -236,6 +237,18 @@ class CostCodeExportHandler:
                     "be synced with QuickBooks items of type Service."
                 ),
                 result={"action": "failed", "conflicting_type": item_type, "ListID": found.get("ListID")},
+            )
+        if found.get("IsActive") is False:
+            # seed 001 option 1 links *active* Service items; linking an inactive one would leave the
+            # cost code pointing at an item QuickBooks will not accept on new transactions.
+            return Outcome.failed(
+                status_code="3100" if after_3100 else str(rs.status_code),
+                message=(
+                    f'Cost code "{cc.code}" cannot be linked: the QuickBooks Service item '
+                    f'"{found.get("FullName", cc.code)}" is inactive. Make it active in QuickBooks '
+                    "(or rename the cost code in Procore) and export it again."
+                ),
+                result={"action": "failed", "inactive": True, "ListID": found.get("ListID")},
             )
         action = "linked" if after_3100 else "recovered"
         why = (

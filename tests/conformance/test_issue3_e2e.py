@@ -196,6 +196,22 @@ def test_duplicate_name_links_service_items_and_refuses_other_types(scenario, as
     assert_schema_valid(run.documents())
 
 
+def test_an_inactive_service_item_with_the_name_is_not_linked(make_stack, assert_schema_valid) -> None:
+    from conformance.scenarios.data import cost_codes
+
+    stack = make_stack()
+    stack.company.ui.create_service_item("01-100")
+    before = stack.company.ui.inactivate("ItemService", "01-100")
+    plan = stack.connector.export_cost_codes(stack.company_key, cost_codes(1))
+    result = stack.run_update()
+    record = stack.connector.work_item(plan.queued["1001"])
+    assert (record.state, record.last_status_code) == ("failed", "3100")
+    assert "is inactive. Make it active in QuickBooks" in (record.last_status_message or "")
+    assert stack.items("ItemService") == [before]  # untouched: still one, still inactive
+    assert stack.connector.id_mapping(stack.company_key, "cost_code", "1001") is None
+    assert_schema_valid(stack.documents(result))
+
+
 def test_parse_error_isolates_the_bad_request(scenario, assert_schema_valid) -> None:
     run = scenario("parse_error")
     first, second = run.updates
@@ -215,7 +231,7 @@ def test_parse_error_isolates_the_bad_request(scenario, assert_schema_valid) -> 
     assert_schema_valid(run.documents())
 
 
-def test_single_user_mode_ends_in_connection_error_and_nothing_is_sent(scenario) -> None:
+def test_single_user_mode_ends_in_connection_error_and_nothing_is_sent(scenario, assert_schema_valid) -> None:
     run = scenario("single_user_mode")
     blocked, after = run.updates
     assert blocked.outcome is Outcome.CONNECTION_FAILED
@@ -226,6 +242,7 @@ def test_single_user_mode_ends_in_connection_error_and_nothing_is_sent(scenario)
     assert after.outcome is Outcome.COMPLETED
     assert sorted(service_items(run)) == ["01-100", "01-500"]
     assert all(work(run, code).attempts == 1 for code in run.items)  # the blocked run sent nothing
+    assert assert_schema_valid(run.documents()) == 4
 
 
 def test_killed_web_connector_never_duplicates(scenario, assert_schema_valid) -> None:
@@ -245,7 +262,7 @@ def test_killed_web_connector_never_duplicates(scenario, assert_schema_valid) ->
     assert_schema_valid(run.documents())
 
 
-def test_wrong_password_is_nvu_and_nothing_is_written(scenario) -> None:
+def test_wrong_password_is_nvu_and_nothing_is_written(scenario, assert_schema_valid) -> None:
     run = scenario("wrong_password")
     result = run.last
     assert result.outcome is Outcome.AUTH_FAILED
@@ -256,6 +273,7 @@ def test_wrong_password_is_nvu_and_nothing_is_written(scenario) -> None:
     ]
     assert result.exchanges == [] and service_items(run) == {}
     assert all((work(run, c).state, work(run, c).attempts) == ("pending", 0) for c in run.items)
+    assert assert_schema_valid(run.documents()) == 0  # no session, so not even QBWC's HCP query
 
 
 def _refused(run, edition: str) -> None:

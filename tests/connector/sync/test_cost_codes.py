@@ -123,6 +123,19 @@ def test_3100_on_an_item_of_another_type_fails_with_a_clear_message(env: Env) ->
     assert out.id_map == ()
 
 
+def test_an_inactive_service_item_is_not_linked(env: Env) -> None:
+    handler = CostCodeExportHandler(env.context)
+    item_id = enqueue_exports(env.queue, COMPANY, [CC]).queued["1001"]
+    env.apply(item_id, handler.handle_response(env.sent(item_id), [rs(f'<ItemServiceAddRs {IN_USE} />')]))
+    inactive = item_service_ret("80000007-1", "01-100", "99").replace("<IsActive>true", "<IsActive>false")
+    out = handler.handle_response(env.sent(item_id), [rs(f"<ItemQueryRs {OK}>{inactive}</ItemQueryRs>")])
+    assert (out.state, out.status_code) == ("failed", "3100")
+    assert out.message == (
+        'Cost code "01-100" cannot be linked: the QuickBooks Service item "01-100" is inactive. Make it '
+        "active in QuickBooks (or rename the cost code in Procore) and export it again."
+    )
+
+
 def test_name_gone_after_3100_goes_back_to_adding(env: Env) -> None:
     handler = CostCodeExportHandler(env.context)
     item_id = enqueue_exports(env.queue, COMPANY, [CC]).queued["1001"]
