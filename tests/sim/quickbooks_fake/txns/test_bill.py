@@ -241,6 +241,15 @@ def test_bill_query_filters(run, company) -> None:
     assert refs("<PaidStatus>NotPaidOnly</PaidStatus>") == ["B-1"]
     assert refs("<TxnDateRangeFilter><FromTxnDate>2024-02-01</FromTxnDate></TxnDateRangeFilter>") == ["B-1"]
     assert refs("<RefNumber>a-1</RefNumber>") == ["A-1"]  # RefNumber compares case-insensitively
+    assert refs("<RefNumberCaseSensitive>A-1</RefNumberCaseSensitive>") == ["A-1"]
+    assert (
+        status(rs(run("<BillQueryRq><RefNumberCaseSensitive>a-1</RefNumberCaseSensitive></BillQueryRq>")))[0]
+        == "1"
+    )
+    assert refs(
+        "<RefNumberRangeFilter><FromRefNumber>B</FromRefNumber><ToRefNumber>C</ToRefNumber>"
+        "</RefNumberRangeFilter>"
+    ) == ["B-1"]
     lines = rs(
         run("<BillQueryRq><RefNumber>B-1</RefNumber><IncludeLineItems>true</IncludeLineItems></BillQueryRq>")
     )

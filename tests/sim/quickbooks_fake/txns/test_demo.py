@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from qbfake_helpers import check
+
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.demo_txns import run_transactions_demo
 
 
-def test_demo_shows_po_change_order_bill_payment_and_job_costs() -> None:
+def test_demo_shows_po_change_order_bill_payment_and_job_costs(monkeypatch) -> None:
     company = CompanyFile.create()
+    answered: list[str] = []
+    real = company.process_request
+
+    def validated(qbxml: str, ticket: str | None = None) -> str:
+        text = real(qbxml, ticket)
+        check(text)  # every response the demo shows is valid against the 13.0 XSD
+        answered.append(text)
+        return text
+
+    monkeypatch.setattr(company, "process_request", validated)
     lines = run_transactions_demo(company)
+    assert len(answered) == 7  # Estimate, PO, change order, bill, payment query, two reports
     text = "\n".join(lines)
     assert "PurchaseOrderAdd (commitment) SC-1001 to Rockridge Concrete Inc: total 100,000.00" in text
     assert "PurchaseOrderMod (change order CCO-01): 2 lines, total 108,500.00" in text

@@ -55,8 +55,16 @@ def test_po_bill_payment_check_journal_over_http(client, http_run) -> None:
     )
     assert [text(r, "RefNumber") for r in el] == ["1001"]
     assert client.get("/_sim/lists/BillPaymentCheck").json()[0]["Amount"] == "200.00"
+    edited = ui(client, "edit_bill", bill="INV-1", memo="approved by PM")
+    assert edited["Memo"] == "approved by PM"
+    ui(client, "delete_bill_payment", payment=pay["TxnID"])
+    ui(client, "delete_bill", bill="INV-1")
     ui(client, "delete_purchase_order", po="SC-1")
     assert client.get("/_sim/lists/PurchaseOrder").json() == []
+    assert client.get("/_sim/lists/Bill").json() == []
+    entry = client.get("/_sim/lists/JournalEntry").json()[0]
+    ui(client, "delete_transaction", kind="JournalEntry", ref_or_id=entry["TxnID"])
+    assert client.get("/_sim/lists/JournalEntry").json() == []
 
 
 def test_http_errors_carry_quickbooks_codes(client) -> None:
