@@ -69,12 +69,24 @@ def create_app(
     clock: Clock | None = None,
     rate_limit: RateLimitConfig | None = None,
     webhook_transport: httpx.BaseTransport | None = None,
+    company_header_mode: str = "strict",
 ) -> FastAPI:
-    """Build a fake Procore. ``rate_limit=None`` reports rate-limit headers but never answers 429."""
+    """Build a fake Procore.
+
+    ``rate_limit=None`` reports rate-limit headers but never answers 429. ``webhook_transport`` replaces the
+    network for webhook deliveries. ``company_header_mode`` is ``strict`` (documented rules) or ``lenient``
+    (see :class:`~sim.procore_fake.state.SimState`).
+    """
+    if company_header_mode not in ("strict", "lenient"):
+        raise ValueError("company_header_mode must be 'strict' or 'lenient'")
     store = Store(database_url, seed=seed)
     the_clock = clock or SystemClock()
     state = SimState(
-        store=store, clock=the_clock, limiter=RateLimiter(rate_limit), webhook_transport=webhook_transport
+        store=store,
+        clock=the_clock,
+        limiter=RateLimiter(rate_limit),
+        webhook_transport=webhook_transport,
+        company_header_mode=company_header_mode,
     )
     state.seeded = accounts.seed_company(store, the_clock)
     app = FastAPI(

@@ -68,9 +68,15 @@ def bearer(request: Request) -> str | None:
     return None
 
 
-def _company_id(request: Request, token: Record, user: Record) -> int:
+def _company_id(request: Request, token: Record, user: Record, mode: str) -> int:
     raw = request.headers.get(COMPANY_HEADER)
     exempt = (request.method, request.url.path) in HEADER_EXEMPT and not user.get("is_service_account")
+    if raw is None and mode == "lenient":
+        raw = (
+            request.query_params.get("company_id")
+            or request.headers.get("company_id")
+            or str(token["company_id"])
+        )
     if raw is None:
         if exempt:
             return int(token["company_id"])
@@ -93,7 +99,7 @@ def api_ctx(request: Request) -> Ctx:
     user = sim.store.get("user", token["user_id"])
     if user is None:
         raise errors.Unauthorized(errors.INVALID_TOKEN)
-    company_id = _company_id(request, token, user)
+    company_id = _company_id(request, token, user, sim.company_header_mode)
     return Ctx(sim=sim, request=request, user=user, token=token, company_id=company_id)
 
 

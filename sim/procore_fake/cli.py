@@ -1,0 +1,33 @@
+"""``qbsim procore serve``: run the fake Procore API with uvicorn (the lead wires ``app`` into qbsim)."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from sim.procore_fake.app import create_app
+from sim.procore_fake.ratelimit import RateLimitConfig
+
+app = typer.Typer(help="The fake Procore REST API.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8300, help="Port (both the login and the API base URL point here)."),
+    database_url: str = typer.Option("sqlite://", help="SQLAlchemy URL; the default is in memory."),
+    seed: int = typer.Option(0, help="Seed for ids and tokens."),
+    rate_limit_hourly: int = typer.Option(0, help="Enforce an hourly request limit (0: headers only)."),
+    rate_limit_spike: int = typer.Option(25, help="Spike (10 s) limit when enforcing."),
+    lenient_company_header: bool = typer.Option(False, help="Infer a missing Procore-Company-Id."),
+) -> None:
+    """Serve the fake; credentials of the seeded company are listed at GET /_sim/state."""
+    limits = RateLimitConfig(hourly=rate_limit_hourly, spike=rate_limit_spike) if rate_limit_hourly else None
+    fake = create_app(
+        database_url=database_url,
+        seed=seed,
+        rate_limit=limits,
+        company_header_mode="lenient" if lenient_company_header else "strict",
+    )
+    typer.echo(f"fake Procore on http://{host}:{port}  (client_id qbsim-client-id / qbsim-client-secret)")
+    uvicorn.run(fake, host=host, port=port, log_level="info")
