@@ -71,8 +71,18 @@ def _compact(doc: dict[str, Any]) -> Doc:
     return {k: v for k, v in doc.items() if v is not None}
 
 
+def _need(line: dict[str, Any], *keys: str) -> None:
+    """A window's grid refuses a line without these columns (ValueError → HTTP 400)."""
+    if not isinstance(line, dict):
+        raise ValueError(f"a line is a JSON object, not {line!r}")
+    missing = [k for k in keys if line.get(k) in (None, "")]
+    if missing:
+        raise ValueError(f"line {line!r} needs {', '.join(missing)}")
+
+
 def item_line(line: dict[str, Any], price_field: str) -> Doc:
     """A window's item line → an ``…LineAdd`` dict (``rate`` and ``cost`` are the same column)."""
+    _need(line, "item")
     rate = line.get("rate", line.get("cost"))
     return _compact(
         {
@@ -87,6 +97,7 @@ def item_line(line: dict[str, Any], price_field: str) -> Doc:
 
 
 def expense_line(line: dict[str, Any]) -> Doc:
+    _need(line, "account", "amount")
     return _compact(
         {
             "AccountRef": _ref(line["account"]),
@@ -341,6 +352,9 @@ class TxnActions:
         """Company > Make General Journal Entries (debits must equal credits)."""
         request: Doc = _compact({"TxnDate": date, "RefNumber": ref_number, "Memo": memo})
         for ln in lines:
+            _need(ln, "account")
+            if (ln.get("debit") is None) == (ln.get("credit") is None):
+                raise ValueError(f"journal line {ln!r} needs exactly one of debit or credit")
             side = "JournalDebitLine" if ln.get("debit") is not None else "JournalCreditLine"
             value = ln.get("debit") if ln.get("debit") is not None else ln.get("credit")
             request.setdefault(side, []).append(

@@ -50,6 +50,9 @@ def pay_bills(
     to_be_printed: bool = False,
 ) -> Record:
     """Write one check paying ``applied`` [(bill TxnID, amount or None = the open balance)]."""
+    if not applied:
+        # Pay Bills will not write a check that pays nothing (reason text is the fake's wording).
+        raise TxnSaveError("Bill Pmt -Check", "There are no bills selected to pay.")
     vendor = resolve_ref(company, "PayeeEntityRef", payee, BILL_PAYMENT_CHECK.label)
     bank = (
         resolve_ref(company, "BankAccountRef", bank_account, BILL_PAYMENT_CHECK.label)

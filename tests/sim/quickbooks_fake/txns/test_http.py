@@ -96,3 +96,10 @@ def test_report_over_http(http_run, client) -> None:
         )
     )
     assert status(el)[0] == "0" and text(el, "ReportRet/ReportTitle") == "Job Estimates vs. Actuals Detail"
+
+
+def test_malformed_window_input_is_a_400(client) -> None:
+    resp = client.post("/_sim/ui/enter_bill", json={"vendor": VENDOR, "lines": [{"amount": "1.00"}]})
+    assert resp.status_code == 400 and "needs item" in resp.json()["message"]
+    resp = client.post("/_sim/ui/make_journal_entry", json={"lines": [{"account": "Checking"}]})
+    assert resp.status_code == 400 and "exactly one of debit or credit" in resp.json()["message"]
