@@ -309,7 +309,9 @@ class WorkQueue:
                     iterator[1],
                     ticket,
                 )
-            elif state != "pending":
+            elif state != "pending" or probe:
+                # Finished, or fate unknown: QuickBooks may already have moved the iterator past the
+                # page whose response was lost, so "Continue" could skip records; start again.
                 row.iterator_id = row.iterator_remaining = row.iterator_ticket = None
             if state in ("done", "failed"):
                 row.finished_ticket = ticket

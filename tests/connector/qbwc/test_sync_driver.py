@@ -219,3 +219,39 @@ def test_gives_up_after_max_attempts(make_harness, kit) -> None:
     assert (
         record.last_status_message == "Gave up after 2 attempts; last status 0x80040408: QBSession not open"
     )
+
+
+def test_many_companies_update_at_once_on_the_embedded_database(make_harness, kit) -> None:
+    """Concurrent Web Connectors (one per company) on the in-memory default: no interleaved transactions."""
+    import threading
+
+    h = make_harness(batch_size=2)
+    companies = [f"co{n}" for n in range(6)]
+    for key in companies:
+        h.service.users.add_user(key, "pw", key, rf"C:\Company\{key}.qbw")
+        for n in range(5):
+            h.service.queue.enqueue(key, "vendor_add", {"name": f"{key}-vendor-{n}"})
+    errors: list[BaseException] = []
+    results: dict[str, list[int]] = {}
+
+    def run(key: str) -> None:
+        try:
+            wsc = kit.Wsc(h.client)
+            qb = kit.ScriptedQuickBooks()
+            ticket = wsc.authenticate(key, "pw")[0]
+            percents = [wsc.receive(ticket, qb.process(wsc.send(ticket, kit.hcp_response())))]
+            while percents[-1] != 100:
+                percents.append(wsc.receive(ticket, qb.process(wsc.send(ticket))))
+            results[key] = percents
+        except BaseException as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(key,)) for key in companies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == {key: [40, 80, 100] for key in companies}
+    for key in companies:
+        assert {r.state for r in h.service.queue.items(key)} == {"done"}

@@ -179,3 +179,13 @@ def test_items_survive_a_restart(db_url: str, clock) -> None:
     ]
     assert second.items("co", ["pending"])[0].id == po
     engine2.dispose()
+
+
+def test_a_probe_drops_the_iterator_so_no_page_is_skipped(queue: WorkQueue) -> None:
+    item = queue.enqueue("co", "item_import", {})
+    queue.mark_sent([(item, False)], "t1")
+    queue.complete(item, "t1", state="pending", status_code="0", message="ok", iterator=("{IT-1}", 40))
+    queue.mark_sent([(item, False)], "t1")
+    queue.complete(item, "t1", state="pending", status_code="0x80040408", message="lost", probe=True)
+    record = queue.get(item)
+    assert record is not None and (record.probe, record.iterator_id) == (True, None)
