@@ -6,25 +6,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from fastapi import FastAPI
 
-from connector.config import Settings
+from connector.config import Settings, UserSpec, users_from_env
 from connector.qbwc.routes import build_router
 from connector.qbwc.service import QbwcService
 from connector.sync.base import SyncHandler
 
 
 def create_app(
-    settings: Settings | None = None, handlers: Mapping[str, SyncHandler] | None = None
+    settings: Settings | None = None,
+    handlers: Mapping[str, SyncHandler] | None = None,
+    users: Sequence[UserSpec] = (),
 ) -> FastAPI:
     """A FastAPI app with its own :class:`QbwcService` (available as ``app.state.qbwc``)."""
     service = QbwcService(settings or Settings(), handlers)
+    for user in users:
+        service.users.add_user(user.username, user.password, user.company_key, user.company_file)
     app = FastAPI(title="qbsim connector", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.qbwc = service
     app.include_router(build_router(service))
     return app
 
 
-app = create_app(Settings.from_env())
+#: The embedded default. Logins come from ``QBSIM_CONNECTOR_USERS`` (see ``connector.config``).
+app = create_app(Settings.from_env(), users=users_from_env())

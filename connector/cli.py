@@ -77,14 +77,11 @@ def serve(
     import uvicorn
 
     from connector.app import create_app
-    from connector.config import Settings
+    from connector.config import Settings, UserSpec
 
-    web = create_app(Settings(database_url=db_url, public_url=public_url))
-    for spec in user or []:
-        parts = spec.split(":", 3)
-        if len(parts) < 3:
-            raise typer.BadParameter(
-                f"--user {spec!r}: expected USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]"
-            )
-        web.state.qbwc.users.add_user(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else "")
+    try:
+        users = [UserSpec.parse(spec) for spec in user or []]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--user") from exc
+    web = create_app(Settings(database_url=db_url, public_url=public_url), users=users)
     uvicorn.run(web, host=host, port=port)

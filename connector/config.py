@@ -51,3 +51,27 @@ class Settings:
             database_url=os.environ.get("QBSIM_CONNECTOR_DB_URL", "sqlite://"),
             public_url=os.environ.get("QBSIM_CONNECTOR_PUBLIC_URL") or None,
         )
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    """A Web Connector login to create at start: ``USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]``."""
+
+    username: str
+    password: str
+    company_key: str
+    company_file: str = ""
+
+    @classmethod
+    def parse(cls, spec: str) -> UserSpec:
+        """Split on the first three colons (a Windows company file path keeps its own colon)."""
+        parts = spec.split(":", 3)
+        if len(parts) < 3 or not all(parts[:3]):
+            raise ValueError(f"{spec!r}: expected USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]")
+        return cls(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else "")
+
+
+def users_from_env() -> list[UserSpec]:
+    """``QBSIM_CONNECTOR_USERS``: user specs separated by commas (the embedded app's logins)."""
+    raw = os.environ.get("QBSIM_CONNECTOR_USERS", "")
+    return [UserSpec.parse(spec.strip()) for spec in raw.split(",") if spec.strip()]

@@ -145,3 +145,25 @@ def test_serve_command_builds_the_app_and_users(monkeypatch, tmp_path) -> None:
     assert served["port"] == 8123 and served["host"] == "127.0.0.1"
     account = served["web"].state.qbwc.users.authenticate("acme", "pw")  # type: ignore[attr-defined]
     assert account is not None and account.company_file == r"C:\Company\acme.qbw"
+
+
+def test_user_specs_and_the_environment(monkeypatch) -> None:
+    from connector.config import UserSpec, users_from_env
+
+    assert UserSpec.parse(r"acme:pw:acme-co:C:\Company\acme.qbw") == UserSpec(
+        "acme", "pw", "acme-co", r"C:\Company\acme.qbw"
+    )
+    assert UserSpec.parse("acme:pw:acme-co") == UserSpec("acme", "pw", "acme-co", "")
+    with pytest.raises(
+        ValueError, match=r"^'acme:pw': expected USERNAME:PASSWORD:COMPANY_KEY\[:COMPANY_FILE\]$"
+    ):
+        UserSpec.parse("acme:pw")
+    monkeypatch.setenv("QBSIM_CONNECTOR_USERS", "a:1:co-a, b:2:co-b:C:\\b.qbw")
+    assert users_from_env() == [UserSpec("a", "1", "co-a"), UserSpec("b", "2", "co-b", "C:\\b.qbw")]
+
+
+def test_serve_rejects_a_bad_user_spec() -> None:
+    result = CliRunner().invoke(app, ["serve", "--user", "only-a-name"])
+    assert result.exit_code == 2
+    flat = "".join(result.output.replace("│", " ").split())  # rich wraps the error panel at 80 columns
+    assert "'only-a-name':expectedUSERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]" in flat
