@@ -183,7 +183,9 @@ class QbwcService:
             return ""
         with self._lock(record.company_key):
             if hcp_response.strip():
-                refusal = self._check_host(ticket, hcp_response, qbxml_country)
+                refusal = self._check_host(ticket, hcp_response, qbxml_country) or self._check_file(
+                    record.company_key, company_file_name
+                )
                 if refusal:
                     self.sessions.update(ticket, state="refused", last_error=refusal)
                     return ""
@@ -203,6 +205,18 @@ class QbwcService:
                 return ""
             self.sessions.update(ticket, last_error="", requests_sent=record.requests_sent + 1)
             return request
+
+    def _check_file(self, company_key: str, opened_file: str) -> str | None:
+        if not opened_file.strip():
+            return None  # not reported: nothing to compare (real QBWC always sends it)
+        expected = self.users.bind_company_file(company_key, opened_file.strip())
+        if expected is None:
+            return None
+        return (
+            f"Wrong QuickBooks company file: {opened_file.strip()} is open, but this Web Connector user "
+            f"syncs {expected}. Open that company file in QuickBooks and update again "
+            "(one QuickBooks company file per Procore company)."
+        )
 
     def _check_host(self, ticket: str, hcp_response: str, qbxml_country: str) -> str | None:
         try:

@@ -44,6 +44,9 @@ class Company(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     # Full path handed to QBWC in authenticate()[1]; "" means "the file currently open in QuickBooks".
     company_file: Mapped[str] = mapped_column(Text, default="")
+    # The file QuickBooks had open in the first session (sendRequestXML strCompanyFileName): with
+    # company_file "" the connector binds to it, so a different file opened later is refused.
+    bound_file: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class User(Base):

@@ -76,6 +76,22 @@ class UserStore:
             return None
         return Account(user.username, company.key, company.company_file)
 
+    def bind_company_file(self, company_key: str, opened_file: str) -> str | None:
+        """Bind ``company_key`` to the file QuickBooks opened; the bound path if it is another file.
+
+        Windows paths compare case-insensitively. The first file seen is kept for good (seed 001:
+        one QuickBooks company file per Procore company).
+        """
+        with self._sessions.begin() as db:
+            company = db.get(Company, company_key)
+            if company is None:
+                raise KeyError(company_key)
+            expected = company.company_file or company.bound_file
+            if not expected:
+                company.bound_file = opened_file
+                return None
+            return None if expected.casefold() == opened_file.casefold() else expected
+
     def company_file(self, company_key: str) -> str:
         """The company file path registered for ``company_key`` ("" = whichever file is open)."""
         with self._sessions() as db:

@@ -407,12 +407,12 @@ class Wsc:
             "authenticate"
         )
 
-    def send(self, ticket: str, hcp: str = "") -> str:
+    def send(self, ticket: str, hcp: str = "", company_file: str = r"C:\Company\acme.qbw") -> str:
         return self.call(
             "sendRequestXML",
             ("ticket", ticket),
             ("strHCPResponse", hcp),
-            ("strCompanyFileName", r"C:\Company\acme.qbw"),
+            ("strCompanyFileName", company_file),
             ("qbXMLCountry", "US"),
             ("qbXMLMajorVers", 13),
             ("qbXMLMinorVers", 0),

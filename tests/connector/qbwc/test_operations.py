@@ -228,3 +228,35 @@ def test_unsupported_edition_is_refused_through_get_last_error(harness, kit) -> 
     item = harness.service.queue.get(1)
     assert item is not None and item.state == "pending" and item.attempts == 0
     assert harness.qb.adds == []
+
+
+def test_the_company_file_opened_first_is_the_only_one_synced(make_harness, kit) -> None:
+    h = make_harness()
+    h.service.users.add_user("open", "pw", "open-co", "")  # "" = whatever file QuickBooks has open
+    h.service.queue.enqueue("open-co", "vendor_add", {"name": "V"})
+
+    def send(ticket: str, opened: str) -> str:
+        return h.wsc.call(
+            "sendRequestXML",
+            ("ticket", ticket),
+            ("strHCPResponse", kit.hcp_response()),
+            ("strCompanyFileName", opened),
+            ("qbXMLCountry", "US"),
+            ("qbXMLMajorVers", 13),
+            ("qbXMLMinorVers", 0),
+        ).text("sendRequestXML")
+
+    first = h.wsc.authenticate("open", "pw")[0]
+    assert "<VendorAddRq" in send(first, r"C:\Company\Acme Builders.QBW")
+    h.wsc.close(first)
+    second = h.wsc.authenticate("open", "pw")[0]
+    # the same file in another case is accepted (the unanswered add of the first session is probed)
+    assert "<VendorQueryRq" in send(second, r"c:\company\acme builders.qbw")
+    h.wsc.close(second)
+    third = h.wsc.authenticate("open", "pw")[0]
+    assert send(third, r"C:\Company\Sample Company.QBW") == ""
+    assert h.wsc.last_error(third) == (
+        r"Wrong QuickBooks company file: C:\Company\Sample Company.QBW is open, but this Web Connector user "
+        r"syncs C:\Company\Acme Builders.QBW. Open that company file in QuickBooks and update again "
+        "(one QuickBooks company file per Procore company)."
+    )

@@ -239,7 +239,8 @@ def test_many_companies_update_at_once_on_the_embedded_database(make_harness, ki
             wsc = kit.Wsc(h.client)
             qb = kit.ScriptedQuickBooks()
             ticket = wsc.authenticate(key, "pw")[0]
-            percents = [wsc.receive(ticket, qb.process(wsc.send(ticket, kit.hcp_response())))]
+            first = wsc.send(ticket, kit.hcp_response(), rf"C:\Company\{key}.qbw")
+            percents = [wsc.receive(ticket, qb.process(first))]
             while percents[-1] != 100:
                 percents.append(wsc.receive(ticket, qb.process(wsc.send(ticket))))
             results[key] = percents
@@ -255,3 +256,35 @@ def test_many_companies_update_at_once_on_the_embedded_database(make_harness, ki
     assert results == {key: [40, 80, 100] for key in companies}
     for key in companies:
         assert {r.state for r in h.service.queue.items(key)} == {"done"}
+
+
+def test_unreadable_response_is_an_error_and_the_fate_unknown(harness, kit) -> None:
+    vendor = harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "Ace"})
+    ticket = harness.wsc.authenticate()[0]
+    harness.wsc.send(ticket, kit.hcp_response())
+    assert harness.wsc.receive(ticket, "<QBXML><QBXMLMsgsRs>") == -101
+    assert harness.wsc.last_error(ticket).startswith(
+        "Could not read the qbXML response: not well-formed XML: "
+    )
+    record = harness.service.queue.get(vendor)
+    assert record is not None and (record.state, record.probe) == ("pending", True)
+
+
+def test_an_item_missing_from_the_response_is_probed(make_harness, kit) -> None:
+    h = make_harness(batch_size=5)
+    first = h.service.queue.enqueue("acme-co", "vendor_add", {"name": "A"})
+    second = h.service.queue.enqueue("acme-co", "vendor_add", {"name": "B"})
+    ticket = h.wsc.authenticate()[0]
+    request = h.wsc.send(ticket, kit.hcp_response())
+    full = h.qb.process(request)
+    only_first = full.replace(
+        full[full.index(f'<VendorAddRs requestID="{second}"') : full.index("</QBXMLMsgsRs>")], ""
+    )
+    assert h.wsc.receive(ticket, only_first) == 50
+    record = h.service.queue.get(second)
+    assert record is not None and (record.state, record.probe) == ("pending", True)
+    probe = h.wsc.send(ticket)
+    assert f'<VendorQueryRq requestID="{second}">' in probe
+    assert h.wsc.receive(ticket, h.qb.process(probe)) == 100
+    assert h.qb.adds == ["vendor:A", "vendor:B"]
+    assert h.service.queue.get(first).state == "done"
