@@ -11,6 +11,11 @@ from sim.procore_fake.ratelimit import RateLimitConfig
 app = typer.Typer(help="The fake Procore REST API.")
 
 
+@app.callback()
+def main() -> None:
+    """The fake Procore REST API (OAuth, v1.0 financial tools, the ERP Integrations tool)."""
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),

@@ -68,8 +68,10 @@ def _populate(f: Fake) -> dict[str, Any]:
                 }
             },
         )
-    f.dmsa.post(f"/rest/v1.0/work_order_contracts/{wocs[0]['id']}/line_items", {
-        "project_id": pid, "line_item": {"cost_code_id": cc[1]["id"], "amount": "5"}})
+    f.dmsa.post(
+        f"/rest/v1.0/work_order_contracts/{wocs[0]['id']}/line_items",
+        {"project_id": pid, "line_item": {"cost_code_id": cc[1]["id"], "amount": "5"}},
+    )
     make_project(f, "Second Project")
     for vendor in f.dmsa.get("/rest/v1.0/vendors", company_id=f.company_id).json():
         if not vendor["origin_id"]:

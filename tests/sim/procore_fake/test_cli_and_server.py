@@ -1,0 +1,92 @@
+"""The typer CLI and the background uvicorn server; one lock per company under concurrent load."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+from typer.testing import CliRunner
+
+from sim.procore_fake.app import create_app
+from sim.procore_fake.cli import app as cli
+from sim.procore_fake.clock import FakeClock
+from sim.procore_fake.server import BackgroundServer
+
+
+def test_cli_serve_help_lists_options() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200", "TERMINAL_WIDTH": "200"})
+    assert result.exit_code == 0
+    for option in ("--port", "--database-url", "--seed", "--rate-limit-hourly", "--lenient-company-header"):
+        assert option in result.output
+
+
+def test_background_server_answers_oauth_and_rest_then_stops() -> None:
+    server = BackgroundServer(create_app(clock=FakeClock())).start()
+    try:
+        with httpx.Client(base_url=server.url) as http:
+            token = http.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": "qbsim-client-id",
+                    "client_secret": "qbsim-client-secret",
+                },
+            ).json()["access_token"]
+            company = http.get("/_sim/state").json()["companies"][0]["id"]
+            r = http.get(
+                "/rest/v1.0/companies",
+                headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)},
+            )
+            assert r.status_code == 200 and r.json()[0]["id"] == company
+    finally:
+        server.stop()
+    assert not server._thread.is_alive()
+
+
+def test_two_companies_write_concurrently_without_losing_records() -> None:
+    app = create_app(clock=FakeClock())
+    from fastapi.testclient import TestClient
+
+    http = TestClient(app)
+    made = http.post(
+        "/_sim/companies", json={"name": "Second", "client_id": "c2", "client_secret": "s2"}
+    ).json()
+    creds = [
+        ("qbsim-client-id", "qbsim-client-secret", http.get("/_sim/state").json()["companies"][0]["id"]),
+        ("c2", "s2", made["company_id"]),
+    ]
+    errors: list[str] = []
+
+    def worker(client_id: str, secret: str, company_id: int) -> None:
+        token = http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)}
+        for n in range(15):
+            r = http.post(
+                "/rest/v1.0/vendors",
+                json={"company_id": company_id, "vendor": {"name": f"V{n}"}},
+                headers=headers,
+            )
+            if r.status_code != 201:
+                errors.append(r.text)
+
+    threads = [threading.Thread(target=worker, args=c) for c in creds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for client_id, secret, company_id in creds:
+        token = http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        ).json()["access_token"]
+        r = http.get(
+            "/rest/v1.0/vendors",
+            params={"company_id": company_id},
+            headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)},
+        )
+        assert r.headers["Total"] == "15"
+    http.close()
