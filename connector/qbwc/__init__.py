@@ -1,0 +1,1 @@
+"""The connector's QuickBooks Web Connector SOAP service (see README.md)."""

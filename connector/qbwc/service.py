@@ -177,14 +177,20 @@ class QbwcService:
         major: int,
         minor: int,
     ) -> str:
-        """sendRequestXML: the next batch, "" on error/refusal (QBWC calls getLastError), or "NoOp"."""
-        record, reason = self._session(ticket)
+        """sendRequestXML: the next batch, "" on error/refusal (QBWC calls getLastError), or "NoOp".
+
+        ``major``/``minor`` (qbXMLMajorVers/MinorVers) are the newest qbXML the QuickBooks
+        installation speaks; the connector sends 13.0, so an older one is refused too.
+        """
+        record, _ = self._session(ticket)
         if record is None or record.state != "open":
             return ""
         with self._lock(record.company_key):
             if hcp_response.strip():
-                refusal = self._check_host(ticket, hcp_response, qbxml_country) or self._check_file(
-                    record.company_key, company_file_name
+                refusal = (
+                    self._check_host(ticket, hcp_response, qbxml_country)
+                    or _check_qbxml_version(major, minor)
+                    or self._check_file(record.company_key, company_file_name)
                 )
                 if refusal:
                     self.sessions.update(ticket, state="refused", last_error=refusal)
@@ -287,6 +293,15 @@ class QbwcService:
         )
         left = self.queue.remaining(record.company_key)
         return f"OK: {done} done, {failed} failed, {left} left for the next update."
+
+
+def _check_qbxml_version(major: int, minor: int) -> str | None:
+    if major == 0 or (major, minor) >= (13, 0):
+        return None  # 0: not reported
+    return (
+        f"Unsupported QuickBooks version: it supports qbXML {major}.{minor} at most; "
+        "the Procore connector needs qbXML 13.0 (QuickBooks Desktop 2014 or newer)."
+    )
 
 
 def _s(value: str | int | None) -> str:

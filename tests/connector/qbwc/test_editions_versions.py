@@ -145,3 +145,22 @@ def test_web_connector_version_answers() -> None:
 
 def test_the_test_hcp_response_is_valid_qbxml(kit) -> None:
     kit.assert_valid_qbxml(kit.hcp_response())
+
+
+def test_qbxml_major_version_reported_by_qbwc_is_checked(harness, kit) -> None:
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    answer = harness.wsc.call(
+        "sendRequestXML",
+        ("ticket", ticket),
+        ("strHCPResponse", kit.hcp_response()),
+        ("strCompanyFileName", r"C:\Company\acme.qbw"),
+        ("qbXMLCountry", "US"),
+        ("qbXMLMajorVers", 12),
+        ("qbXMLMinorVers", 0),
+    ).text("sendRequestXML")
+    assert answer == ""
+    assert harness.wsc.last_error(ticket) == (
+        "Unsupported QuickBooks version: it supports qbXML 12.0 at most; "
+        "the Procore connector needs qbXML 13.0 (QuickBooks Desktop 2014 or newer)."
+    )
