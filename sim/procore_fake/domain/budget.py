@@ -84,6 +84,14 @@ def update_line_item(
 
 
 def recompute(store: Store, line: Record) -> None:
+    changes = Decimal(0)
+    for change in store.query("budget_change", project_id=line["project_id"]):
+        if change["status"] != "approved":
+            continue
+        for adj in change["adjustment_line_items"]:
+            if adj["wbs_code_id"] == line["cost_code"]["id"]:
+                changes += money.parse(adj["amount"])
+    line["approved_budget_changes"] = money.fmt(changes)
     mods = Decimal(0)
     for mod in store.query("budget_modification", project_id=line["project_id"]):
         amount = money.parse(mod["transfer_amount"])
@@ -92,7 +100,7 @@ def recompute(store: Store, line: Record) -> None:
         if mod["to_budget_line_item_id"] == line["id"]:
             mods += amount
     line["budget_modifications"] = money.fmt(mods)
-    line["revised_budget"] = money.fmt(money.parse(line["original_budget_amount"]) + mods)
+    line["revised_budget"] = money.fmt(money.parse(line["original_budget_amount"]) + mods + changes)
 
 
 def create_modification(
@@ -180,6 +188,28 @@ def export_transactions(
                     None,
                 )
             )
+    lines_by_code = {
+        li["cost_code"]["id"]: li["id"] for li in store.query("budget_line_item", project_id=project_id)
+    }
+    for change in store.query("budget_change", project_id=project_id):
+        if change["status"] != "approved" or change.get("_exported"):
+            continue
+        for adj in change["adjustment_line_items"]:
+            if adj["wbs_code_id"] in lines_by_code:
+                txn = _txn(
+                    store,
+                    clock,
+                    company_id,
+                    project_id,
+                    lines_by_code[adj["wbs_code_id"]],
+                    "Erp::RevisedEstimateTransaction",
+                    adj["amount"],
+                    change["id"],
+                )
+                txn["procore_transaction_type"] = "BudgetChange"
+                transactions.append(store.put("erp_transaction", txn))
+        change["_exported"] = True
+        store.put("budget_change", change)
     for mod in store.query("budget_modification", project_id=project_id):
         if mod.get("_exported"):
             continue
@@ -241,3 +271,75 @@ def _txn(
         company_id=company_id,
         project_id=project_id,
     )
+
+
+BUDGET_CHANGE_STATUSES = ("draft", "under_review", "approved", "void")
+
+
+def create_budget_change(
+    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
+) -> Record:
+    """Budget Changes (the experience replacing budget modifications): adjustment lines per budget code.
+
+    On QuickBooks projects a budget code is a cost code with the "Other" cost type, so ``wbs_code_id``
+    names the project cost code. Approved adjustments add to the line's revised budget and are exported as
+    revised-estimate transactions.
+    """
+    status = data.get("status", "draft")
+    if status not in BUDGET_CHANGE_STATUSES:
+        raise ValidationFailed(
+            {"status": [f"is not included in the list ({', '.join(BUDGET_CHANGE_STATUSES)})"]}
+        )
+    adjustments = []
+    for n, item in enumerate(data.get("adjustment_line_items") or [], start=1):
+        cc = refs.project_cost_code(store, company_id, project["id"], item.get("wbs_code_id"), "wbs_code_id")
+        adjustments.append(
+            {
+                "id": store.ids.next_id(),
+                "adjustment_number": item.get("adjustment_number", n),
+                "wbs_code_id": cc["id"],
+                "amount": money.fmt(_amount(item.get("amount"), "amount")),
+                "description": item.get("description"),
+                "comment": item.get("comment"),
+                "type": item.get("type"),
+                "uom": item.get("uom"),
+                "quantity": item.get("quantity"),
+                "unit_cost": item.get("unit_cost"),
+            }
+        )
+    number = len(store.query("budget_change", project_id=project["id"])) + 1
+    body = {
+        "project_id": project["id"],
+        "number": data.get("number", number),
+        "status": status,
+        "title": data.get("title"),
+        "description": data.get("description"),
+        "adjustment_line_items": adjustments,
+        "_exported": False,
+    }
+    records.stamp(body, clock, created=True)
+    change = store.add("budget_change", body, company_id=company_id, project_id=project["id"])
+    _recompute_project(store, project["id"])
+    return change
+
+
+def update_budget_change(store: Store, clock: Clock, change: Record, data: dict[str, Any]) -> Record:
+    if "status" in data:
+        if data["status"] not in BUDGET_CHANGE_STATUSES:
+            raise ValidationFailed(
+                {"status": [f"is not included in the list ({', '.join(BUDGET_CHANGE_STATUSES)})"]}
+            )
+        change["status"] = data["status"]
+    for key in ("title", "description"):
+        if key in data:
+            change[key] = data[key]
+    records.stamp(change, clock)
+    store.put("budget_change", change)
+    _recompute_project(store, change["project_id"])
+    return change
+
+
+def _recompute_project(store: Store, project_id: int) -> None:
+    for line in store.query("budget_line_item", project_id=project_id):
+        recompute(store, line)
+        store.put("budget_line_item", line)

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, budget, erp_settings, money, sync
 from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.domain.records import public
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented, inferred
@@ -237,3 +238,44 @@ def detail_rows(view_id: int, request: Request, ctx: CtxDep) -> Response:
             row.pop("job_to_date_cost", None)
         rows.append(row)
     return listing(request, rows)
+
+
+# -- budget changes (v1.0 paths, v2-style {"data": ...} envelope per the OAS) -------------------------------
+CHANGES = "/rest/v1.0/projects/{project_id}/budget_changes"
+
+
+@router.get(CHANGES, openapi_extra=documented('responses wrap in {"data": ...}'))
+def list_budget_changes(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    ctx.owned("project", project_id)
+    require(ctx.user, "budget", "read_only")
+    rows = [public(c) for c in ctx.store.query("budget_change", project_id=project_id)]
+    return JSONResponse({"data": rows})
+
+
+@router.post(
+    CHANGES, status_code=201, openapi_extra=documented('body is not wrapped; response {"data": ...}')
+)
+async def create_budget_change(project_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "budget", "admin")
+    with ctx.locked():
+        project = ctx.owned("project", project_id)
+        change = budget.create_budget_change(ctx.store, ctx.sim.clock, ctx.company_id, project, data)
+        _mark_budget_changed(ctx, project_id)
+    return JSONResponse({"data": public(change)}, status_code=201)
+
+
+@router.get(CHANGES + "/{change_id}", openapi_extra=documented())
+def show_budget_change(project_id: int, change_id: int, ctx: CtxDep) -> Response:
+    return JSONResponse({"data": public(ctx.owned("budget_change", change_id, project_id=project_id))})
+
+
+@router.patch(CHANGES + "/{change_id}", openapi_extra=documented())
+async def update_budget_change(project_id: int, change_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "budget", "admin")
+    with ctx.locked():
+        change = ctx.owned("budget_change", change_id, project_id=project_id)
+        updated = budget.update_budget_change(ctx.store, ctx.sim.clock, change, data)
+        _mark_budget_changed(ctx, project_id)
+    return JSONResponse({"data": public(updated)})

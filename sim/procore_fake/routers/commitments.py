@@ -168,3 +168,72 @@ def show_commitment(contract_id: int, request: Request, ctx: CtxDep) -> Response
         if owner == (ctx.company_id, project_id):
             return one(ctx.store.get(kind, contract_id))
     raise NotFound()
+
+
+V2 = "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts"
+
+
+@router.get(V2, openapi_extra=documented('v2 envelope {"data": [...]}'))
+def list_commitment_contracts_v2(company_id: int, project_id: int, ctx: CtxDep) -> Response:
+    if company_id != ctx.company_id:
+        raise NotFound()
+    ctx.owned("project", project_id)
+    require(ctx.user, "commitments", "read_only")
+    rows = [
+        records.public(r) for kind in commitments.KINDS for r in ctx.store.query(kind, project_id=project_id)
+    ]
+    return JSONResponse({"data": sorted(rows, key=lambda r: r["id"])})
+
+
+@router.get(V2 + "/{commitment_contract_id}", openapi_extra=documented('v2 envelope {"data": {...}}'))
+def show_commitment_contract_v2(
+    company_id: int, project_id: int, commitment_contract_id: int, ctx: CtxDep
+) -> Response:
+    if company_id != ctx.company_id:
+        raise NotFound()
+    require(ctx.user, "commitments", "read_only")
+    for kind in commitments.KINDS:
+        if ctx.store.owner(kind, commitment_contract_id) == (ctx.company_id, project_id):
+            return JSONResponse({"data": records.public(ctx.store.get(kind, commitment_contract_id))})
+    raise NotFound()
+
+
+def _line_sync(kind: str) -> None:
+    @router.patch(
+        f"/rest/v1.0/{kind}s/{{contract_id}}/line_items/sync",
+        name=f"sync_{kind}_line_items",
+        openapi_extra=documented("ERP sync of schedule-of-values lines"),
+    )
+    async def sync_lines(contract_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = query_int(request, "project_id")
+        require(ctx.user, "commitments", "admin")
+        clock = ctx.sim.clock
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+
+            def update(record: dict[str, Any], attrs: dict[str, Any]) -> dict[str, Any]:
+                for key in ("origin_id", "origin_data", "description"):
+                    if key in attrs:
+                        record[key] = attrs[key]
+                return ctx.store.put("commitment_line_item", record)
+
+            result = sync.run(
+                ctx.store,
+                ctx.company_id,
+                "commitment_line_item",
+                data.get("updates", []),
+                create=lambda a: commitments.add_line_item(
+                    ctx.store, clock, ctx.company_id, kind, contract, a
+                ),
+                update=update,
+                scope=lambda r: r["holder"]["id"] == contract_id,
+            )
+            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+        return JSONResponse(
+            {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
+        )
+
+
+for _kind in commitments.KINDS:
+    _line_sync(_kind)
