@@ -9,8 +9,9 @@ Real semantics imitated:
   (``ExpenseLineAdd``: an account, Amount, Customer:Job). A retainage line is an ordinary item line
   on the retention Service item (seeds 000/004), normally negative: lines may be negative, but a bill
   whose total is negative is refused with 3180 — QuickBooks records a negative bill only as a vendor
-  credit (seed 001: "Subcontractor invoices with negative values do not sync"). The reason text is
-  the fake's wording (not captured).
+  credit (seed 001: "Subcontractor invoices with negative values do not sync"; integrators turn a
+  negative bill into a vendor credit, e.g. Knowify's QuickBooks sync help). The reason text is the
+  fake's wording (not captured).
 * ``AmountDue`` is the bill total; ``OpenAmount`` falls as payments are applied; ``IsPaid``.
 * Linking to a purchase order: ``ItemLineAdd/LinkToTxn`` (TxnID + TxnLineID) receives that PO line;
   ``LinkToTxnID`` receives every open line of the PO in full (as "Select PO" fills the bill in

@@ -185,7 +185,9 @@ def refresh_bill(company: CompanyFile, bill: Record, *, bump: bool = True) -> No
         entries.append(_link_entry(pay, "AMTTYPE", -amount))
     _set_linked(bill.doc, entries)
     due = dec(bill.doc.get("AmountDue"), ZERO)
-    open_amount = due - paid_amount(company, bill_id)
+    # A bill edited below what was already paid leaves the excess as a credit with the vendor
+    # (QuickBooks help, "Edit bills"); the bill itself is then simply paid.
+    open_amount = max(due - paid_amount(company, bill_id), ZERO)
     bill.doc["OpenAmount"] = amt(open_amount)
     bill.doc["IsPaid"] = "true" if open_amount <= ZERO else "false"
     if bump and bill.doc != before:

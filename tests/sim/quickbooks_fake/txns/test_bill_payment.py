@@ -174,3 +174,14 @@ def test_canadian_file_records_and_answers_bill_payments_like_a_us_file(run) -> 
         el = rs(run("<BillPaymentCheckQueryRq/>", version=version, target=ca))
         assert status(el)[0] == "0"
         assert [text(r, "RefNumber") for r in el] == ["501"]
+
+
+def test_bill_edited_below_what_was_paid_is_simply_paid(company) -> None:
+    enter_bill(company)
+    company.ui.pay_bill("INV-1", amount="800.00")
+    bill = company.ui.find_transaction("Bill", "INV-1")
+    concrete = bill["ItemLineRet"][0]["TxnLineID"]
+    edited = company.ui.edit_bill(
+        "INV-1", remove_line_ids=[concrete], add_lines=[{"item": CONCRETE, "amount": "500.00", "job": JOB}]
+    )
+    assert (edited["AmountDue"], edited["OpenAmount"], edited["IsPaid"]) == ("400.00", "0.00", "true")
