@@ -186,7 +186,7 @@ def run_transactions_demo(company: CompanyFile) -> list[str]:
         values = {c.get("colID"): c.get("value", "") for c in row.findall("ColData")}
         if row.tag in ("DataRow", "SubtotalRow", "TotalRow"):
             out.append(
-                f"  {values.get('1', ''):<28} Est. Cost {values.get('2', ''):>12}  Act. Cost "
+                f"  {values.get('1', ''):<34} Est. Cost {values.get('2', ''):>12}  Act. Cost "
                 f"{values.get('3', ''):>12}"
             )
 
