@@ -38,16 +38,13 @@ def add_link(company: CompanyFile, bill_id: str, bill_line_id: str, po_id: str, 
     company.store.insert(Record(kind=LINK_KIND, doc=doc))
 
 
-def links(company: CompanyFile) -> list[Record]:
-    return company.store.select("kind=?", (LINK_KIND,))
-
-
 def links_from(company: CompanyFile, bill_id: str) -> list[Record]:
-    return [r for r in links(company) if r.doc["FromTxnID"] == bill_id]
+    # json_extract keeps the scan inside SQLite (load tests hold many links)
+    return company.store.select("kind=? AND json_extract(doc, '$.FromTxnID')=?", (LINK_KIND, bill_id))
 
 
 def links_to(company: CompanyFile, po_id: str) -> list[Record]:
-    return [r for r in links(company) if r.doc["ToTxnID"] == po_id]
+    return company.store.select("kind=? AND json_extract(doc, '$.ToTxnID')=?", (LINK_KIND, po_id))
 
 
 def drop_links(company: CompanyFile, recs: list[Record]) -> None:
@@ -79,19 +76,29 @@ def _link_entry(other: Record, link_type: str, amount: Decimal) -> Doc:
     return entry
 
 
-def po_line_status(company: CompanyFile, po_id: str) -> dict[str, tuple[Decimal, Decimal]]:
+def linked_lines(company: CompanyFile, po_id: str) -> list[tuple[Record, str, Doc]]:
+    """(bill, PO line id, bill line) for every bill line received against ``po_id`` (two queries)."""
+    found = links_to(company, po_id)
+    bill_ids = list(dict.fromkeys(link.doc["FromTxnID"] for link in found))
+    marks = ",".join("?" for _ in bill_ids)
+    bills = {b.txn_id: b for b in company.store.select(f"txn_id IN ({marks})", bill_ids)} if bill_ids else {}
+    out: list[tuple[Record, str, Doc]] = []
+    for link in found:
+        bill = bills.get(link.doc["FromTxnID"])
+        line = _bill_line(bill, link.doc["FromLineID"]) if bill else None
+        if bill is not None and line is not None:
+            out.append((bill, link.doc["ToLineID"], line))
+    return out
+
+
+def po_line_status(
+    company: CompanyFile, po_id: str, linked: list[tuple[Record, str, Doc]] | None = None
+) -> dict[str, tuple[Decimal, Decimal]]:
     """PO line id → (quantity received, amount billed) from every linked bill line."""
     out: dict[str, tuple[Decimal, Decimal]] = {}
-    for link in links_to(company, po_id):
-        bill = _txn(company, link.doc["FromTxnID"])
-        line = _bill_line(bill, link.doc["FromLineID"]) if bill else None
-        if line is None:
-            continue
-        got_qty, got_amt = out.get(link.doc["ToLineID"], (ZERO, ZERO))
-        out[link.doc["ToLineID"]] = (
-            got_qty + dec(line.get("Quantity"), ZERO),
-            got_amt + dec(line.get("Amount"), ZERO),
-        )
+    for _bill, po_line_id, line in linked if linked is not None else linked_lines(company, po_id):
+        got_qty, got_amt = out.get(po_line_id, (ZERO, ZERO))
+        out[po_line_id] = (got_qty + dec(line.get("Quantity"), ZERO), got_amt + dec(line.get("Amount"), ZERO))
     return out
 
 
@@ -104,7 +111,8 @@ def line_is_received(line: Doc, received_qty: Decimal, billed: Decimal) -> bool:
 def refresh_po(company: CompanyFile, po: Record, *, bump: bool = True) -> None:
     """Recompute received quantities, IsFullyReceived and LinkedTxn of a purchase order."""
     before = copy.deepcopy(po.doc)
-    status = po_line_status(company, po.txn_id or "")
+    linked = linked_lines(company, po.txn_id or "")
+    status = po_line_status(company, po.txn_id or "", linked)
     lines = as_list(po.doc.get("PurchaseOrderLineRet"))
     all_closed = bool(lines)
     for line in lines:
@@ -118,22 +126,11 @@ def refresh_po(company: CompanyFile, po: Record, *, bump: bool = True) -> None:
     po.doc["IsFullyReceived"] = (
         "true" if all_closed and any(ln.get("IsBilled") == "true" for ln in lines) else "false"
     )
-    entries = []
-    for bill_id in dict.fromkeys(link.doc["FromTxnID"] for link in links_to(company, po.txn_id or "")):
-        bill = _txn(company, bill_id)
-        if bill is None:
-            continue
-        linked = sum(
-            (
-                dec(ln.get("Amount"), ZERO)
-                for link in links_from(company, bill_id)
-                if link.doc["ToTxnID"] == po.txn_id
-                for ln in [_bill_line(bill, link.doc["FromLineID"])]
-                if ln
-            ),
-            ZERO,
-        )
-        entries.append(_link_entry(bill, "QUANTYPE", linked))
+    per_bill: dict[str, tuple[Record, Decimal]] = {}
+    for bill, _po_line_id, line in linked:
+        _, total = per_bill.get(bill.txn_id or "", (bill, ZERO))
+        per_bill[bill.txn_id or ""] = (bill, total + dec(line.get("Amount"), ZERO))
+    entries = [_link_entry(bill, "QUANTYPE", total) for bill, total in per_bill.values()]
     _set_linked(po.doc, entries)
     if bump and po.doc != before:
         touch(company, po)
@@ -150,7 +147,11 @@ def _set_linked(doc: Doc, entries: list[Doc]) -> None:
 
 def payments_on(company: CompanyFile, bill_id: str) -> list[tuple[Record, Decimal]]:
     out: list[tuple[Record, Decimal]] = []
-    for pay in company.store.select("kind='BillPaymentCheck'"):
+    applied_to = (
+        "kind='BillPaymentCheck' AND EXISTS (SELECT 1 FROM json_each(doc, '$.AppliedToTxnRet') "
+        "WHERE json_extract(value, '$.TxnID')=?)"
+    )
+    for pay in company.store.select(applied_to, (bill_id,)):
         for applied in as_list(pay.doc.get("AppliedToTxnRet")):
             if applied.get("TxnID") == bill_id:
                 out.append((pay, dec(applied.get("Amount"), ZERO)))
