@@ -18,8 +18,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, create_engine, delete, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Integer,
+    String,
+    create_engine,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
 from sim.procore_fake.ids import IdGenerator
@@ -43,6 +54,14 @@ class RecordRow(Base):
     # A second lookup key for records found by an opaque string (OAuth tokens, authorization codes).
     key: Mapped[str | None] = mapped_column(String(255), index=True, nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+_T = RecordRow.__table__
+
+
+def _origin(body: Record) -> str | None:
+    value = body.get("origin_id")
+    return None if value is None else str(value)
 
 
 class Store:
@@ -71,13 +90,15 @@ class Store:
             return lock
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _conn(self) -> Iterator[Connection]:
+        """One short transaction on a connection (SQLAlchemy Core: the ORM's per-object overhead is not
+        needed for a document table)."""
         guard = self._conn_guard
         if guard is not None:
             guard.acquire()
         try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                yield session
+            with self.engine.begin() as conn:
+                yield conn
         finally:
             if guard is not None:
                 guard.release()
@@ -94,14 +115,14 @@ class Store:
     ) -> Record:
         body = copy.deepcopy(data)
         body.setdefault("id", self.ids.next_id())
-        with self._session() as s:
-            s.add(
-                RecordRow(
+        with self._conn() as conn:
+            conn.execute(
+                insert(_T).values(
                     kind=kind,
                     id=body["id"],
                     company_id=company_id,
                     project_id=project_id,
-                    origin_id=body.get("origin_id"),
+                    origin_id=_origin(body),
                     key=key,
                     data=body,
                 )
@@ -109,35 +130,38 @@ class Store:
         return copy.deepcopy(body)
 
     def get(self, kind: str, record_id: int) -> Record | None:
-        with self._session() as s:
-            row = s.scalars(
-                select(RecordRow).where(RecordRow.kind == kind, RecordRow.id == record_id)
-            ).first()
-            return copy.deepcopy(row.data) if row else None
+        with self._conn() as conn:
+            row = conn.execute(select(_T.c.data).where(_T.c.kind == kind, _T.c.id == record_id)).first()
+            return row[0] if row else None
 
     def find_key(self, kind: str, key: str) -> Record | None:
-        with self._session() as s:
-            row = s.scalars(select(RecordRow).where(RecordRow.kind == kind, RecordRow.key == key)).first()
-            return copy.deepcopy(row.data) if row else None
+        with self._conn() as conn:
+            row = conn.execute(select(_T.c.data).where(_T.c.kind == kind, _T.c.key == key)).first()
+            return row[0] if row else None
 
     def put(self, kind: str, data: Record) -> Record:
         """Replace a record's body (keeps company/project; refreshes the origin_id index)."""
-        with self._session() as s:
-            row = s.scalars(select(RecordRow).where(RecordRow.kind == kind, RecordRow.id == data["id"])).one()
-            row.data = copy.deepcopy(data)
-            row.origin_id = data.get("origin_id")
-        return copy.deepcopy(data)
+        body = copy.deepcopy(data)
+        with self._conn() as conn:
+            result = conn.execute(
+                update(_T)
+                .where(_T.c.kind == kind, _T.c.id == body["id"])
+                .values(data=body, origin_id=_origin(body))
+            )
+            if result.rowcount != 1:
+                raise KeyError(f"{kind} {body['id']} does not exist")
+        return copy.deepcopy(body)
 
     def remove(self, kind: str, record_id: int) -> None:
-        with self._session() as s:
-            s.execute(delete(RecordRow).where(RecordRow.kind == kind, RecordRow.id == record_id))
+        with self._conn() as conn:
+            conn.execute(delete(_T).where(_T.c.kind == kind, _T.c.id == record_id))
 
     def owner(self, kind: str, record_id: int) -> tuple[int | None, int | None] | None:
-        with self._session() as s:
-            row = s.scalars(
-                select(RecordRow).where(RecordRow.kind == kind, RecordRow.id == record_id)
+        with self._conn() as conn:
+            row = conn.execute(
+                select(_T.c.company_id, _T.c.project_id).where(_T.c.kind == kind, _T.c.id == record_id)
             ).first()
-            return (row.company_id, row.project_id) if row else None
+            return (row[0], row[1]) if row else None
 
     def query(
         self,
@@ -147,21 +171,12 @@ class Store:
         project_id: int | None = None,
         origin_id: str | None = None,
     ) -> list[Record]:
-        stmt = select(RecordRow).where(RecordRow.kind == kind)
+        stmt = select(_T.c.data).where(_T.c.kind == kind)
         if company_id is not None:
-            stmt = stmt.where(RecordRow.company_id == company_id)
+            stmt = stmt.where(_T.c.company_id == company_id)
         if project_id is not None:
-            stmt = stmt.where(RecordRow.project_id == project_id)
+            stmt = stmt.where(_T.c.project_id == project_id)
         if origin_id is not None:
-            stmt = stmt.where(RecordRow.origin_id == origin_id)
-        with self._session() as s:
-            return [copy.deepcopy(r.data) for r in s.scalars(stmt.order_by(RecordRow.pk))]
-
-    def kinds_with_origin(
-        self, company_id: int, kinds: list[str], origin_id: str
-    ) -> list[tuple[str, Record]]:
-        stmt = select(RecordRow).where(
-            RecordRow.company_id == company_id, RecordRow.kind.in_(kinds), RecordRow.origin_id == origin_id
-        )
-        with self._session() as s:
-            return [(r.kind, copy.deepcopy(r.data)) for r in s.scalars(stmt)]
+            stmt = stmt.where(_T.c.origin_id == origin_id)
+        with self._conn() as conn:
+            return [row[0] for row in conn.execute(stmt.order_by(_T.c.pk))]
