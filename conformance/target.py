@@ -76,6 +76,9 @@ class InProcessConnector:
     sync: SyncContext
     app_url: str = DEFAULT_URL
     app_name: str = APP_NAME
+    #: True when the app is served on a real socket at ``app_url``: the Web Connector then posts over
+    #: HTTP (``transport=None``) exactly as it would to a connector in another process.
+    over_http: bool = False
 
     @classmethod
     def create(
@@ -99,8 +102,13 @@ class InProcessConnector:
         return cls(app=app, service=service, sync=install(service, options), app_url=app_url)
 
     @property
-    def transport(self) -> FastAPI:
-        return self.app
+    def transport(self) -> FastAPI | None:
+        return None if self.over_http else self.app
+
+    def served_at(self, base_url: str) -> InProcessConnector:
+        """Point the .qwc AppURL at ``base_url`` (where :func:`conformance.serve.serve` runs the app)."""
+        self.app_url, self.over_http = base_url.rstrip("/") + "/qbwc", True
+        return self
 
     def qwc(self, username: str) -> str:
         """The .qwc the connector generates for ``username`` (``connector.qbwc.qwc.build_qwc``)."""

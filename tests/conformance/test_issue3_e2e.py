@@ -300,3 +300,18 @@ def test_canadian_pro_2019_is_refused(scenario, assert_schema_valid) -> None:
     run = scenario("unsupported_edition_ca_pro_2019")
     _refused(run, "QuickBooks Pro 2019 Canadian Edition (CA) is QuickBooks Desktop 2019")
     assert_schema_valid(run.documents())
+
+
+def test_more_cost_codes_than_a_batch_holds_go_in_several_documents(make_stack, assert_schema_valid) -> None:
+    from connector.sync.cost_codes import CostCode
+
+    stack = make_stack(connector_settings={"batch_size": 20})
+    codes = [CostCode(str(5000 + n), f"99-{n:03d}", f"Allowance {n}", "Construction Income", "Job Expenses")
+             for n in range(25)]
+    plan = stack.connector.export_cost_codes(stack.company_key, codes)
+    result = stack.run_update()
+    assert [len(requests_in(doc)) for doc in result.requests] == [20, 5]
+    assert result.progress == [80, 100]
+    assert len(stack.items("ItemService")) == 25
+    assert {stack.connector.work_item(i).state for i in plan.queued.values()} == {"done"}
+    assert_schema_valid(stack.documents(result))
