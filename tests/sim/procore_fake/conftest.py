@@ -17,4 +17,4 @@ from pcfake_helpers import Fake, build
 def fake() -> Iterator[Fake]:
     f = build()
     yield f
-    f.http.close()
+    f.close()

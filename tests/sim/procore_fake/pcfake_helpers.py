@@ -60,6 +60,9 @@ class Fake:
     dmsa: Session
     transport_log: list[httpx.Request]
 
+    def close(self) -> None:
+        self.http.__exit__(None, None, None)
+
     def login(self, name: str) -> Session:
         """Authorization-code flow for a named person (seeded: Erin Sponsor, Pat Manager, Alex Accountant,
         Robin Viewer)."""
@@ -124,6 +127,7 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
 
     app = create_app(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
     http = TestClient(app)
+    http.__enter__()  # one portal thread for the client's lifetime (much faster than one per request)
     company = http.get("/_sim/state").json()["companies"][0]
     users = {u["name"]: u["id"] for u in company["users"] if not u["is_service_account"]}
     service = next(u["id"] for u in company["users"] if u["is_service_account"])

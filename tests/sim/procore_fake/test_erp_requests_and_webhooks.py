@@ -127,7 +127,7 @@ def test_failed_deliveries_retry_on_the_clock_then_discard() -> None:
         assert _deliver(fake)[0]["status"] == "discarded"
         assert len(calls) == 4
     finally:
-        fake.http.close()
+        fake.close()
 
 
 def test_duplicate_deliveries_are_possible_and_flagged(fake: Fake) -> None:

@@ -113,7 +113,7 @@ def world() -> Iterator[tuple[Fake, dict[str, Any]]]:
     ids = _populate(f)
     ids["erp"] = f.erp_list_id
     yield f, ids
-    f.http.close()
+    f.close()
 
 
 def _fill(template: str, ids: dict[str, Any]) -> str:
@@ -171,7 +171,7 @@ def test_rate_limit(path: str, query: dict[str, str]) -> None:
         assert r.status_code == 429 and r.headers["X-Rate-Limit-Remaining"] == "0"
         assert r.text.startswith("You have surpassed the max number of requests")
     finally:
-        f.http.close()
+        f.close()
 
 
 WRITES: list[tuple[str, str, dict[str, Any]]] = [

@@ -89,7 +89,7 @@ def test_rate_limit_headers_and_429() -> None:
         f.clock.advance(10)  # the spike window closes on the clock
         assert f.dmsa.get("/rest/v1.0/companies").status_code == 200
     finally:
-        f.http.close()
+        f.close()
 
 
 def test_hourly_window_reports_when_closest_to_exhaustion() -> None:
@@ -103,7 +103,7 @@ def test_hourly_window_reports_when_closest_to_exhaustion() -> None:
         f.clock.advance(3600)
         assert f.dmsa.get("/rest/v1.0/companies").status_code == 200
     finally:
-        f.http.close()
+        f.close()
 
 
 def test_rate_limits_off_by_default_but_headers_present(fake: Fake) -> None:
@@ -139,5 +139,5 @@ def test_seeded_ids_are_reproducible() -> None:
         assert a.company_id == b.company_id and a.users == b.users
         assert make_std_codes(a, [("01", "A")])[0]["id"] == make_std_codes(b, [("01", "A")])[0]["id"]
     finally:
-        a.http.close()
-        b.http.close()
+        a.close()
+        b.close()
