@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.qbxml import QBXMLBuildError
+from connector.qbxml import QBXMLBuildError, Record
 from connector.store.queue import WorkQueue
 from connector.sync import codec
 from connector.sync.base import IdMapUpdate, Outcome, QbResponse, RequestBody, WorkItemView
@@ -167,7 +167,7 @@ def _mapping(cc: CostCode, ret: Mapping[str, Any]) -> IdMapUpdate:
     return IdMapUpdate(OBJECT_TYPE, cc.procore_id, str(ret["ListID"]), ret.get("EditSequence"), cc.code)
 
 
-def _find_named(records: Sequence[Mapping[str, Any]], code: str) -> Mapping[str, Any] | None:
+def _find_named(records: Sequence[Record], code: str) -> Record | None:
     """QuickBooks compares names case-insensitively."""
     for record in records:
         if str(record.get("FullName", record.get("Name", ""))).casefold() == code.casefold():
@@ -226,7 +226,7 @@ class CostCodeExportHandler:
             # Nothing holds the name (never created, or deleted since the 3100): add it.
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                                   result={"phase": "add"})
-        kind = found.tag if hasattr(found, "tag") else ""
+        kind = found.tag  # ItemQuery answers each item type with its own Ret
         if kind != "ItemServiceRet":
             item_type = kind[:-3] if kind.endswith("Ret") else "unknown"
             return Outcome.failed(

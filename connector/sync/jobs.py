@@ -74,9 +74,10 @@ class JobImportHandler:
 
     def _mode(self, item: WorkItemView) -> JobMode:
         mode = item.payload.get("job_mode") or self._context.options.job_mode
-        if mode not in JOB_MODES:
-            raise ValueError(f"job_mode must be one of {JOB_MODES}, not {mode!r}")
-        return mode  # type: ignore[no-any-return]
+        for known in JOB_MODES:
+            if mode == known:
+                return known
+        raise ValueError(f"job_mode must be one of {JOB_MODES}, not {mode!r}")
 
     def build_request(self, item: WorkItemView) -> str:
         self._mode(item)
