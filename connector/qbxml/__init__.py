@@ -35,7 +35,15 @@ from connector.qbxml.errors import (
 )
 from connector.qbxml.hcp import HostCompanyPreferences, hcp_request, parse_hcp_response
 from connector.qbxml.request import Request, RequestBatch, render_request
-from connector.qbxml.response import DEFAULT_MAX_BYTES, Record, Response, ResponseSet, parse_response
+from connector.qbxml.response import (
+    DEFAULT_MAX_BYTES,
+    Record,
+    Response,
+    ResponseSet,
+    parse_response,
+    parse_response_element,
+    parse_xml,
+)
 from connector.qbxml.schema import SUPPORTED_VERSIONS, schema_version
 from connector.qbxml.values import escape
 
@@ -70,6 +78,8 @@ __all__ = [
     "hcp_request",
     "parse_hcp_response",
     "parse_response",
+    "parse_response_element",
+    "parse_xml",
     "render_request",
     "schema_version",
 ]

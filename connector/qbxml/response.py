@@ -77,7 +77,7 @@ class Response:
     @property
     def raw(self) -> str:
         """The response element exactly as received (re-serialised)."""
-        return etree.tostring(self._element, encoding="unicode")
+        return etree.tostring(self._element, encoding="unicode", with_tail=False)
 
     def __repr__(self) -> str:
         return (f"Response({self.name} requestID={self.request_id!r} status={self.status_code} "
@@ -173,6 +173,16 @@ def parse_response(
     message_set_status = _int_attr(status_text, "QBXMLMsgsRs", "messageSetStatusCode")
     responses = [_parse_rs(rs, responses_table) for rs in msgs if isinstance(rs.tag, str)]
     return ResponseSet(responses, message_set_status, msgs.get("newMessageSetID"), unknown, root)
+
+
+def parse_response_element(element: Any, *, version: str = "13.0") -> Response:
+    """Type one ``…Rs`` element that the caller already parsed (e.g. out of a batch it split itself).
+
+    The element must come from a hardened parse (``parse_xml``); no re-serialisation happens here.
+    """
+    if not isinstance(element.tag, str) or not element.tag.endswith("Rs"):
+        raise QBXMLStructureError(f"<{element.tag}> is not a qbXML response element")
+    return _parse_rs(element, schema_version(version).responses)
 
 
 def _int_attr(text: str | None, where: str, name: str) -> int | None:

@@ -118,6 +118,7 @@ def test_raw_keeps_the_element_as_received(fixture_text: Callable[[str], str]) -
     responses = parse_response(fixture_text("mixed_batch.xml"))
     raw = responses.by_request_id("2").raw
     assert raw.startswith('<VendorAddRs requestID="2" statusCode="3100"')
+    assert raw.endswith("/>")  # no trailing whitespace from the pretty-printed document
     assert "&quot;Acme Concrete&quot;" in raw
     assert responses.raw.startswith("<QBXML>")
 
@@ -265,3 +266,16 @@ def test_parse_with_unsupported_version() -> None:
     with pytest.raises(UnsupportedVersionError) as caught:
         parse_response(wrap(""), version="15.0")
     assert str(caught.value) == "qbXML version '15.0' is not supported; supported: 13.0, 16.0"
+
+
+def test_parse_one_element_already_parsed(fixture_text: Callable[[str], str]) -> None:
+    from connector.qbxml import parse_response_element, parse_xml
+
+    root = parse_xml(fixture_text("mixed_batch.xml"))
+    element = root.find("QBXMLMsgsRs/CustomerModRs")
+    response = parse_response_element(element)
+    assert (response.request_id, response.status_code) == ("3", 3200)
+    assert response.records[0]["Balance"] == Decimal("1500.00")
+    with pytest.raises(QBXMLStructureError) as caught:
+        parse_response_element(root)
+    assert str(caught.value) == "<QBXML> is not a qbXML response element"
