@@ -56,7 +56,7 @@ def test_3200_without_a_record_rereads_then_retries(make_stack, assert_schema_va
     assert_schema_valid(stack.documents(result))
 
 
-def test_a_second_3200_fails_with_quickbooks_status(make_stack) -> None:
+def test_a_second_3200_fails_with_quickbooks_status(make_stack, assert_schema_valid) -> None:
     stack, code, item = _exported(make_stack)
     message = _stale(item["EditSequence"])
     stack.company.faults.add(action="status", request_type="ItemServiceMod", status_code=3200,
@@ -70,3 +70,4 @@ def test_a_second_3200_fails_with_quickbooks_status(make_stack) -> None:
     [after] = stack.items("ItemService")
     assert after["SalesAndPurchase"]["SalesDesc"] == "General Requirements"  # QuickBooks unchanged
     assert after["EditSequence"] == item["EditSequence"]
+    assert_schema_valid(stack.documents())

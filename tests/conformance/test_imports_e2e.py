@@ -16,7 +16,9 @@ def iterators(document: str) -> list[str | None]:
     return [el.get("iterator") for el in root.find("QBXMLMsgsRq")]
 
 
-def test_the_next_refresh_updates_staged_vendors_without_duplicates(make_stack: Callable[..., Stack]) -> None:
+def test_the_next_refresh_updates_staged_vendors_without_duplicates(
+    make_stack: Callable[..., Stack], assert_schema_valid
+) -> None:
     stack = make_stack()
     seed_vendors(stack.company)
     stack.connector.import_vendors(stack.company_key, page_size=2)
@@ -32,9 +34,12 @@ def test_the_next_refresh_updates_staged_vendors_without_duplicates(make_stack: 
     assert glass.data["phone"] == "312-555-0300"
     assert glass.edit_sequence != before["Clearview Glass"].edit_sequence
     assert after["Acme Concrete"] == before["Acme Concrete"]
+    assert_schema_valid(stack.documents())
 
 
-def test_killed_mid_iteration_restarts_without_duplicates(make_stack: Callable[..., Stack]) -> None:
+def test_killed_mid_iteration_restarts_without_duplicates(
+    make_stack: Callable[..., Stack], assert_schema_valid
+) -> None:
     stack = make_stack()
     names = seed_vendors(stack.company)
     item = stack.connector.import_vendors(stack.company_key, page_size=2)
@@ -50,3 +55,4 @@ def test_killed_mid_iteration_restarts_without_duplicates(make_stack: Callable[.
     record = stack.connector.work_item(item)
     assert record.state == "done"
     assert record.result == {"pages": 3, "read": 5, "staged": 5, "skipped": 0, "remaining": 0}
+    assert_schema_valid(stack.documents())
