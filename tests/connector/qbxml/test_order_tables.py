@@ -89,3 +89,41 @@ def test_every_xsd_request_type_is_in_the_tables() -> None:
     names = set(re.findall(r'<xsd:element name="(\w+Rq)" type=', msgs_rq))
     assert names == set(schema_version("13.0").requests)
     assert len(names) == 232
+
+
+def _is_subsequence(names: list[str], order: list[str]) -> bool:
+    position = {name: index for index, name in enumerate(order)}
+    ranks = [position.get(name, -1) for name in names]
+    return -1 not in ranks and ranks == sorted(ranks)
+
+
+def test_every_16_0_request_follows_the_sample_document_order() -> None:
+    """Maximal 16.0 requests of every type, rendered from shuffled fields, list each aggregate's children
+    in the order of Intuit's 16.0 sample document (the only public 16.0 order reference)."""
+    import random
+
+    from .sample_values import sample_request_fields
+
+    sample = etree.parse(str(ROOT / "connector" / "qbxml" / "schemas" / "qbxmlops160.xml")).getroot()
+    sample_rqs = {node.tag: node for node in sample.find("QBXMLMsgsRq") if isinstance(node.tag, str)}
+    rng = random.Random(16)
+    checked = 0
+
+    def walk(built: etree._Element, reference: etree._Element) -> None:
+        nonlocal checked
+        reference_kids = [c for c in reference if isinstance(c.tag, str)]
+        order = [c.tag for c in reference_kids]
+        names = [c.tag for c in built]
+        assert _is_subsequence(names, order), (built.tag, names, order)
+        checked += 1
+        by_name = {c.tag: c for c in reference_kids}
+        for child in built:
+            if len(child):
+                walk(child, by_name[child.tag])
+
+    for name in schema_version("16.0").request_names():
+        batch = RequestBatch("16.0")
+        batch.add(Request(name, sample_request_fields(name, "16.0", rng)))
+        rq = etree.fromstring(batch.to_xml().encode("utf-8"))[0][0]
+        walk(rq, sample_rqs[rq.tag])
+    assert checked > 1000

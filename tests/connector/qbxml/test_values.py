@@ -58,10 +58,8 @@ def test_nasty_text_in_a_request_validates_and_round_trips(
     assert (notes.text or "") == text
 
 
-@pytest.mark.parametrize("text", NASTY)
+@pytest.mark.parametrize("text", [t for t in NASTY if t])  # an empty iteratorID is refused (IteratorError)
 def test_nasty_text_in_an_attribute_round_trips(text: str) -> None:
-    if not text:
-        pytest.skip("an empty iteratorID is not sent")
     batch = RequestBatch()
     batch.add(Request("VendorQuery", iterator="Continue", iterator_id=text))
     element = etree.fromstring(batch.to_xml().encode("utf-8")).find(".//VendorQueryRq")
