@@ -2,7 +2,7 @@
 
 No sync module writes qbXML by hand: requests come from :func:`connector.qbxml.render_request`
 (schema order whatever order the fields are given in, XSD types and lengths checked) and responses
-are read back with :func:`connector.qbxml.parse_response` into typed :class:`~connector.qbxml.Record`
+are read back with :func:`connector.qbxml.parse_response_element` into typed :class:`~connector.qbxml.Record`
 values (nothing lost: unknown elements stay raw).
 """
 
@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lxml import etree
-
-from connector.qbxml import Record, Request, Response, parse_response, render_request
+from connector.qbxml import Record, Request, Response, parse_response_element, render_request
 from connector.sync.base import QbResponse
 
 QBXML_VERSION = "13.0"
@@ -31,11 +29,13 @@ def build(
 
 
 def parse(rs: QbResponse) -> Response:
-    """The typed view of one ``…Rs`` (status, Ret records, iterator attributes)."""
+    """The typed view of one ``…Rs`` (status, Ret records, iterator attributes).
+
+    The element was already parsed by the session driver's hardened parser, so it is typed in place.
+    """
     if rs.element is None:
         raise ValueError(f"{rs.name} (requestID {rs.request_id}) carries no XML element to parse")
-    body = etree.tostring(rs.element, encoding="unicode")
-    return parse_response(f"<QBXML><QBXMLMsgsRs>{body}</QBXMLMsgsRs></QBXML>", version=QBXML_VERSION)[0]
+    return parse_response_element(rs.element, version=QBXML_VERSION)
 
 
 def records(rs: QbResponse) -> list[Record]:
