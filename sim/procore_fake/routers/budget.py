@@ -12,6 +12,7 @@ from sim.procore_fake.domain.records import public
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented, inferred
+from sim.procore_fake.schemas import SyncRequest, parse
 from sim.procore_fake.store import Record
 
 router = APIRouter()
@@ -71,7 +72,7 @@ async def sync_line_items(request: Request, ctx: CtxDep) -> Response:
             ctx.store,
             ctx.company_id,
             "budget_line_item",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=lambda a: budget.create_line_item(ctx.store, clock, ctx.company_id, project, a),
             update=lambda r, a: budget.update_line_item(ctx.store, clock, project, r, a),
             scope=lambda r: r["project_id"] == project_id,

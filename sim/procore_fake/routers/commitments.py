@@ -14,6 +14,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import SyncRequest, parse
 
 router = APIRouter()
 
@@ -53,7 +54,7 @@ def _routes(kind: str) -> None:
                 ctx.store,
                 ctx.company_id,
                 kind,
-                data.get("updates", []),
+                parse(SyncRequest, data).updates,
                 create=lambda a: approval.after_origin_change(
                     ctx.store, kind, commitments.create(ctx.store, clock, ctx.company_id, kind, project, a)
                 ),
@@ -222,7 +223,7 @@ def _line_sync(kind: str) -> None:
                 ctx.store,
                 ctx.company_id,
                 "commitment_line_item",
-                data.get("updates", []),
+                parse(SyncRequest, data).updates,
                 create=lambda a: commitments.add_line_item(
                     ctx.store, clock, ctx.company_id, kind, contract, a
                 ),

@@ -12,6 +12,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, ValidationFailed
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import SyncRequest, parse
 from sim.procore_fake.store import Record
 
 router = APIRouter()
@@ -93,7 +94,7 @@ async def sync_standard(request: Request, ctx: CtxDep) -> Response:
             ctx.store,
             ctx.company_id,
             "standard_cost_code",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=lambda a: approval.after_origin_change(
                 ctx.store,
                 "standard_cost_code",
@@ -191,7 +192,7 @@ async def sync_cost_codes(request: Request, ctx: CtxDep) -> Response:
             ctx.store,
             ctx.company_id,
             "cost_code",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=create,
             update=lambda r, a: cost_codes.update_project_cost_code(ctx.store, clock, r, a),
             scope=lambda r: r["biller_id"] == project_id,
@@ -265,7 +266,12 @@ async def sync_line_item_types(request: Request, ctx: CtxDep) -> Response:
 
     with ctx.locked():
         result = sync.run(
-            ctx.store, ctx.company_id, "line_item_type", data.get("updates", []), create=create, update=update
+            ctx.store,
+            ctx.company_id,
+            "line_item_type",
+            parse(SyncRequest, data).updates,
+            create=create,
+            update=update,
         )
     return JSONResponse(
         {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
@@ -283,7 +289,7 @@ async def sync_cost_code_line_item_types(request: Request, ctx: CtxDep) -> Respo
     entities, failures = [], []
     with ctx.locked():
         ctx.owned("project", project_id)
-        for attrs in data.get("updates", []):
+        for attrs in parse(SyncRequest, data).updates:
             cc = ctx.store.get("cost_code", int(attrs.get("cost_code_id") or 0))
             if cc is None or cc["biller_id"] != project_id:
                 failures.append({**attrs, "errors": {"cost_code_id": ["Entity with this ID not found"]}})

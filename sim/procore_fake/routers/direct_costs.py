@@ -10,6 +10,7 @@ from sim.procore_fake.domain import direct_costs, locking, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.routers.common import json_body, listing, one, section
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import SyncRequest, parse
 
 router = APIRouter()
 
@@ -100,7 +101,7 @@ async def sync_costs(project_id: int, request: Request, ctx: CtxDep) -> Response
             ctx.store,
             ctx.company_id,
             "direct_cost",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=lambda a: direct_costs.create(ctx.store, clock, ctx.company_id, project, a),
             # The ERP owns synced direct costs: the sync action may update them, users may not.
             update=lambda r, a: direct_costs.update(ctx.store, clock, r, a),

@@ -15,6 +15,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, NotFound, ValidationFailed
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int
 from sim.procore_fake.routes import documented, inferred
+from sim.procore_fake.schemas import ErpRequestView, RequestDetailUpdate, SyncRequest, parse
 
 router = APIRouter()
 PREFIX = "/rest/v1.0/companies/{company_id}"
@@ -70,11 +71,13 @@ async def update_connection(company_id: int, request: Request, ctx: CtxDep) -> R
 
 @router.get(
     PREFIX + "/erp_requests/{request_id}",
+    responses={200: {"model": ErpRequestView}},
     openapi_extra=inferred("anchor erp-requests#show-erp-request; path is our guess"),
 )
 def show_request(company_id: int, request_id: int, ctx: CtxDep) -> Response:
     _erp_ctx(ctx, company_id, "standard")
-    return JSONResponse(erp_requests.view(ctx.owned("erp_request", request_id)))
+    view = ErpRequestView.model_validate(erp_requests.view(ctx.owned("erp_request", request_id)))
+    return JSONResponse(view.model_dump())
 
 
 @router.get(PREFIX + "/erp_request_details", openapi_extra=documented("filters[item_id]"))
@@ -91,9 +94,9 @@ def list_details(company_id: int, request: Request, ctx: CtxDep) -> Response:
 async def _update_detail(company_id: int, detail_id: int, request: Request, ctx: Ctx) -> Response:
     data = await json_body(request)
     _erp_ctx(ctx, company_id, "admin")
-    changes = data.get("request_detail")
-    if not isinstance(changes, dict):
+    if not isinstance(data.get("request_detail"), dict):
         raise ValidationFailed({"request_detail": ["is missing"]}, status_code=400)
+    changes = parse(RequestDetailUpdate, data["request_detail"]).model_dump()
     with ctx.locked():
         detail = ctx.owned("erp_request_detail", detail_id)
         updated = erp_requests.close_detail(ctx.store, detail, changes, ctx.sim.clock)
@@ -106,7 +109,7 @@ async def bulk_details(company_id: int, request: Request, ctx: CtxDep) -> Respon
     _erp_ctx(ctx, company_id, "admin")
     entities, failures = [], []
     with ctx.locked():
-        for attrs in data.get("updates", []):
+        for attrs in parse(SyncRequest, data).updates:
             owner = ctx.store.owner("erp_request_detail", int(attrs.get("id") or 0))
             if owner is None or owner[0] != ctx.company_id:
                 failures.append({**attrs, "errors": {"id": ["Entity with this ID not found"]}})
@@ -137,7 +140,9 @@ async def sync_external(company_id: int, request: Request, ctx: CtxDep) -> Respo
     data = await json_body(request)
     _erp_ctx(ctx, company_id, "admin")
     with ctx.locked():
-        result = external_data.sync(ctx.store, ctx.sim.clock, ctx.company_id, data.get("updates", []))
+        result = external_data.sync(
+            ctx.store, ctx.sim.clock, ctx.company_id, parse(SyncRequest, data).updates
+        )
     return JSONResponse(result)
 
 
@@ -178,7 +183,7 @@ async def sync_staged(company_id: int, request: Request, ctx: CtxDep) -> Respons
     _erp_ctx(ctx, company_id, "admin")
     entities, failures = [], []
     with ctx.locked():
-        for attrs in data.get("updates", []):
+        for attrs in parse(SyncRequest, data).updates:
             try:
                 entities.append(
                     records.public(staging.upsert(ctx.store, ctx.sim.clock, ctx.company_id, attrs))
@@ -213,7 +218,7 @@ async def sync_job_costs(request: Request, ctx: CtxDep) -> Response:
         raise ValidationFailed({"job_origin_id": ["is missing"]}, status_code=400)
     with ctx.locked():
         result = erp_costs.sync_job_costs(
-            ctx.store, ctx.sim.clock, ctx.company_id, data["job_origin_id"], data.get("updates", [])
+            ctx.store, ctx.sim.clock, ctx.company_id, data["job_origin_id"], parse(SyncRequest, data).updates
         )
     return JSONResponse(
         {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
@@ -246,7 +251,7 @@ async def sync_transactions(request: Request, ctx: CtxDep) -> Response:
     project_id = body_int(data, "project_id")
     with ctx.locked():
         ctx.owned("project", project_id)
-        result = erp_costs.sync_transactions(ctx.store, project_id, data.get("updates", []))
+        result = erp_costs.sync_transactions(ctx.store, project_id, parse(SyncRequest, data).updates)
     return JSONResponse(result)
 
 
@@ -256,7 +261,7 @@ async def sync_invoice_payments(company_id: int, request: Request, ctx: CtxDep) 
     _erp_ctx(ctx, company_id, "admin")
     with ctx.locked():
         result = erp_costs.sync_invoice_payments(
-            ctx.store, ctx.sim.clock, ctx.company_id, data.get("updates", [])
+            ctx.store, ctx.sim.clock, ctx.company_id, parse(SyncRequest, data).updates
         )
         settings = erp_settings.get(ctx.store, ctx.company_id)
         settings["last_payment_sync_at"] = iso(ctx.now)

@@ -17,6 +17,7 @@ from sim.procore_fake.deps import bearer, sim_state
 from sim.procore_fake.domain import oauth
 from sim.procore_fake.errors import OAuthError
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import TokenInfo, TokenResponse
 
 router = APIRouter()
 
@@ -48,18 +49,19 @@ async def _form(request: Request) -> dict[str, str]:
     return data
 
 
-@router.post("/oauth/token", openapi_extra=documented())
+@router.post("/oauth/token", responses={200: {"model": TokenResponse}}, openapi_extra=documented())
 async def post_token(request: Request) -> Response:
     sim = sim_state(request)
     form = await _form(request)
-    body = oauth.token(sim.store, sim.clock, form)
+    body = TokenResponse.model_validate(oauth.token(sim.store, sim.clock, form)).model_dump(exclude_none=True)
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 @router.get("/oauth/token/info", openapi_extra=documented())
 def get_token_info(request: Request) -> Response:
     sim = sim_state(request)
-    return JSONResponse(oauth.token_info(sim.store, sim.clock, bearer(request)))
+    info = TokenInfo.model_validate(oauth.token_info(sim.store, sim.clock, bearer(request)))
+    return JSONResponse(info.model_dump())
 
 
 @router.post("/oauth/revoke", openapi_extra=documented("200 even for an unknown token (RFC 7009)"))

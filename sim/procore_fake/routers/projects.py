@@ -12,6 +12,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import SyncRequest, parse
 from sim.procore_fake.store import Record
 
 router = APIRouter()
@@ -79,7 +80,7 @@ async def sync_projects(request: Request, ctx: CtxDep) -> Response:
             ctx.store,
             ctx.company_id,
             "project",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=lambda a: projects.create(ctx.store, clock, ctx.company_id, a),
             update=lambda r, a: approval.after_origin_change(
                 ctx.store, "project", projects.update(ctx.store, clock, r, a)

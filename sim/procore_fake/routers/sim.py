@@ -34,6 +34,7 @@ from sim.procore_fake.domain.permissions import (
 from sim.procore_fake.errors import BadRequest, Forbidden, NotFound, ValidationFailed
 from sim.procore_fake.routers.common import json_body
 from sim.procore_fake.routes import sim_only
+from sim.procore_fake.schemas import ErpItemAction, parse
 from sim.procore_fake.state import SimState
 from sim.procore_fake.store import Record
 
@@ -249,12 +250,9 @@ async def item_action(company_id: int, action: str, request: Request) -> Respons
         raise NotFound()
     data = await json_body(request)
     with sim.store.company_lock(company_id):
+        body = parse(ErpItemAction, data)
         actor = _actor(sim, company_id, data)
-        kind = data.get("item_type")
-        try:
-            item_id = int(data.get("item_id"))
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed({"item_id": ["is not a number"]}) from exc
+        kind, item_id = body.item_type, body.item_id
         args = (sim.store, sim.clock, company_id, actor, kind, item_id)
         if action == "send":
             record = approval.send(*args)
@@ -263,11 +261,11 @@ async def item_action(company_id: int, action: str, request: Request) -> Respons
         elif action == "resend":
             record = approval.resend(*args)
         elif action == "reject":
-            record = approval.reject(*args, data.get("reason"))
+            record = approval.reject(*args, body.reason)
         elif action == "accept":
-            record = approval.accept(*args, data)
+            record = approval.accept(*args, body.model_dump(exclude_none=True))
         elif action == "direct_export":
-            record = approval.direct_export(*args, data)
+            record = approval.direct_export(*args, body.model_dump(exclude_none=True))
         else:
             record = approval.unlink(*args)
     return JSONResponse(approval.view(kind, record))

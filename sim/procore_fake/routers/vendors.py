@@ -11,6 +11,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
+from sim.procore_fake.schemas import SyncRequest, parse
 
 router = APIRouter()
 
@@ -52,7 +53,7 @@ async def sync_vendors(request: Request, ctx: CtxDep) -> Response:
             ctx.store,
             ctx.company_id,
             "vendor",
-            data.get("updates", []),
+            parse(SyncRequest, data).updates,
             create=lambda a: approval.after_origin_change(
                 ctx.store, "vendor", vendors.create(ctx.store, clock, ctx.company_id, a)
             ),

@@ -187,3 +187,13 @@ def test_non_erp_project_accepts_cost_code_create(fake: Fake) -> None:
         {"project_id": project["id"], "cost_code": {"position": 1, "code": "03-300", "name": "Concrete"}},
     )
     assert r.status_code == 201 and r.json()["full_code"] == "03-300"
+
+
+def test_sync_body_is_validated_at_the_edge(fake: Fake) -> None:
+    r = fake.dmsa.patch("/rest/v1.0/vendors/sync", {"company_id": fake.company_id, "updates": "nope"})
+    assert r.status_code == 400 and r.json() == {"errors": {"updates": ["Input should be a valid list"]}}
+
+
+def test_erp_action_body_is_validated_at_the_edge(fake: Fake) -> None:
+    r = fake.sim("POST", "/erp/items/send", {"as_user_id": fake.users["Pat Manager"], "item_type": "project"})
+    assert r.status_code == 400 and r.json() == {"errors": {"item_id": ["Field required"]}}
