@@ -14,6 +14,7 @@ from connector.config import Settings, UserSpec, users_from_env
 from connector.qbwc.routes import build_router
 from connector.qbwc.service import QbwcService
 from connector.sync.base import SyncHandler
+from connector.sync.registry import install
 
 
 def create_app(
@@ -31,5 +32,12 @@ def create_app(
     return app
 
 
+def create_default_app() -> FastAPI:
+    """The embedded default: settings and logins from the environment, every sync handler installed."""
+    default = create_app(Settings.from_env(), users=users_from_env())
+    install(default.state.qbwc)
+    return default
+
+
 #: The embedded default. Logins come from ``QBSIM_CONNECTOR_USERS`` (see ``connector.config``).
-app = create_app(Settings.from_env(), users=users_from_env())
+app = create_default_app()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import typer
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 
 from connector.cli import app as connector_app
@@ -23,19 +26,42 @@ def main() -> None:
     """qbsim: fake QuickBooks Desktop, fake Procore, a Web Connector emulator and the real connector."""
 
 
+def _print_lines(console: Console, lines: list[str]) -> None:
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
+
+
 @app.command()
 def run(
     seed: int = typer.Option(0, help="Seed of the company file's id generator."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every qbXML request too."),
 ) -> None:
-    """Run the stack end to end on the embedded default (in-memory SQLite, in-process) and report."""
+    """Run the stack end to end on the embedded default (in-memory SQLite, in-process) and report.
+
+    1. The Web Connector emulator drives the real connector's SOAP service, which exports cost codes
+       to the fake QuickBooks company file and imports its vendors and jobs with iterators.
+    2. The accountant works in QuickBooks: a purchase order, a change order, a bill with retainage,
+       its payment, and the job-cost reports the connector reads.
+    3. The failures an integration meets, each with QuickBooks' own status code and message.
+    """
+    from conformance.demo import run_stack_demo
     from sim.quickbooks_fake import CompanyFile
+    from sim.quickbooks_fake.demo_txns import run_transactions_demo
 
     from .exchange import run_exchange
 
+    # Starlette's TestClient (the in-process transport) warns about its httpx backend; not ours to fix.
+    warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
     console = Console()
+    console.print(Rule("1. Web Connector -> connector -> QuickBooks Desktop (in-process, SQLite)"))
+    _print_lines(console, run_stack_demo())
+
+    console.print(Rule("2. The accountant in QuickBooks: commitments, invoices, payments, job costs"))
+    _print_lines(console, run_transactions_demo(CompanyFile.create(seed=seed)))
+
     company = CompanyFile.create(seed=seed)
-    table = Table(title=f"Fake QuickBooks Desktop: {company.company_name} ({company.qbw_path})")
+    console.print(Rule("3. What QuickBooks answers when things go wrong"))
+    table = Table(title=f"{company.company_name} ({company.qbw_path})")
     table.add_column("#", justify="right")
     table.add_column("step")
     table.add_column("QuickBooks answered")

@@ -36,3 +36,9 @@ def test_cli_run_prints_the_report() -> None:
     assert result.exit_code == 0, result.output
     assert "0x80040400" in result.output
     assert "3200" in result.output
+    # the whole stack: the Web Connector ran an update against the connector and QuickBooks
+    assert "Web Connector update: completed" in result.output
+    assert "8 x ItemServiceAddRq" in result.output
+    # the accountant's transactions and the job-cost report
+    assert "JobReportQuery: Job Estimates vs. Actuals Detail" in result.output
+    assert "retainage -3,000.00" in result.output
