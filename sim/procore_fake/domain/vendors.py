@@ -100,3 +100,15 @@ def add_to_project(store: Store, vendor: Record, project_id: int) -> Record:
     if project_id not in vendor["_project_ids"]:
         vendor["_project_ids"].append(project_id)
     return store.put("vendor", vendor)
+
+
+# The vendor fields QuickBooks maps onto a Procore company (seed 001 data mapping).
+ERP_MAPPED_FIELDS = ("name", "address", "city", "state_code", "zip", "business_phone", "fax_number")
+
+
+def refresh_filter(settings: Record, vendor: Record, attrs: dict[str, Any]) -> dict[str, Any]:
+    """Seed 004 "Vendors will be Automatically Updated": with "Do Not Update Vendors", a refresh from
+    QuickBooks only (re)links an already-linked company; its name, address and phone numbers stay."""
+    if settings.get("vendor_updates") == "do_not_update_vendors" and vendor.get("origin_id"):
+        return {k: v for k, v in attrs.items() if k not in ERP_MAPPED_FIELDS}
+    return attrs

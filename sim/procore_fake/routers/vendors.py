@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import approval, sync, vendors
+from sim.procore_fake.domain import approval, erp_settings, sync, vendors
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, query_int, section
@@ -49,6 +49,7 @@ async def sync_vendors(request: Request, ctx: CtxDep) -> Response:
     require(ctx.user, "directory", "admin")
     clock = ctx.sim.clock
     with ctx.locked():
+        settings = erp_settings.get(ctx.store, ctx.company_id)
         result = sync.run(
             ctx.store,
             ctx.company_id,
@@ -58,7 +59,9 @@ async def sync_vendors(request: Request, ctx: CtxDep) -> Response:
                 ctx.store, "vendor", vendors.create(ctx.store, clock, ctx.company_id, a)
             ),
             update=lambda r, a: approval.after_origin_change(
-                ctx.store, "vendor", vendors.update(ctx.store, clock, r, a)
+                ctx.store,
+                "vendor",
+                vendors.update(ctx.store, clock, r, vendors.refresh_filter(settings, r, a)),
             ),
         )
     return JSONResponse(

@@ -197,3 +197,21 @@ def test_sync_body_is_validated_at_the_edge(fake: Fake) -> None:
 def test_erp_action_body_is_validated_at_the_edge(fake: Fake) -> None:
     r = fake.sim("POST", "/erp/items/send", {"as_user_id": fake.users["Pat Manager"], "item_type": "project"})
     assert r.status_code == 400 and r.json() == {"errors": {"item_id": ["Field required"]}}
+
+
+def test_vendor_refresh_respects_do_not_update_setting(fake: Fake) -> None:
+    body = {
+        "company_id": fake.company_id,
+        "updates": [{"origin_id": "800000CD-9", "name": "Acme", "city": "Waco"}],
+    }
+    vendor = fake.dmsa.patch("/rest/v1.0/vendors/sync", body).json()["entities"][0]
+    fake.settings(vendor_updates="do_not_update_vendors")
+    body["updates"][0].update(
+        {"name": "Acme Renamed in QB", "city": "Austin", "origin_data": '{"edit_sequence":"2"}'}
+    )
+    updated = fake.dmsa.patch("/rest/v1.0/vendors/sync", body).json()["entities"][0]
+    assert updated["id"] == vendor["id"] and (updated["name"], updated["city"]) == ("Acme", "Waco")
+    assert updated["origin_data"] == '{"edit_sequence":"2"}'
+    fake.settings(vendor_updates="automatically_update_vendors")
+    updated = fake.dmsa.patch("/rest/v1.0/vendors/sync", body).json()["entities"][0]
+    assert (updated["name"], updated["city"]) == ("Acme Renamed in QB", "Austin")
