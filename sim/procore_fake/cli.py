@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from sim.procore_fake.app import create_app
+from sim.procore_fake.dispatcher import Dispatcher
 from sim.procore_fake.ratelimit import RateLimitConfig
 
 app = typer.Typer(help="The fake Procore REST API.")
@@ -34,5 +35,9 @@ def serve(
         rate_limit=limits,
         company_header_mode="lenient" if lenient_company_header else "strict",
     )
+    dispatcher = Dispatcher(fake.state.sim).start()  # webhook deliveries and the sync schedule
     typer.echo(f"fake Procore on http://{host}:{port}  (client_id qbsim-client-id / qbsim-client-secret)")
-    uvicorn.run(fake, host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(fake, host=host, port=port, log_level="info")
+    finally:
+        dispatcher.stop()

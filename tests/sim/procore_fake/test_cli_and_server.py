@@ -90,3 +90,50 @@ def test_two_companies_write_concurrently_without_losing_records() -> None:
         )
         assert r.headers["Total"] == "15"
     http.close()
+
+
+def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
+    from fastapi.testclient import TestClient
+
+    from sim.procore_fake.dispatcher import Dispatcher
+
+    seen: list[httpx.Request] = []
+    clock = FakeClock()
+    app = create_app(
+        clock=clock, webhook_transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
+    )
+    with TestClient(app) as http:
+        company = http.get("/_sim/state").json()["companies"][0]["id"]
+        token = http.post(
+            "/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "qbsim-client-id",
+                "client_secret": "qbsim-client-secret",
+            },
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
+        hook = http.post(
+            "/rest/v1.0/webhooks/hooks",
+            headers=headers,
+            json={"company_id": company, "hook": {"destination_url": "https://connector.example/hook"}},
+        ).json()
+        http.post(
+            f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
+            headers=headers,
+            json={
+                "company_id": company,
+                "trigger": {"resource_name": "ERP Requests", "event_type": "create"},
+            },
+        )
+        dispatcher = Dispatcher(app.state.sim)
+        assert dispatcher.tick() == ([], [])  # schedules start counting
+        clock.advance(3600)
+        emitted, delivered = dispatcher.tick()
+        # hourly company syncs; payments wait for the default "Daily" Sync Program
+        assert sorted(r["request_name"] for r in emitted) == ["sync_jobs", "sync_vendors"]
+        assert len(delivered) == 2 and len(seen) == 2
+        dispatcher.start()
+        assert dispatcher.running
+        dispatcher.stop()
+        assert not dispatcher.running
