@@ -46,9 +46,8 @@ def run(
     """
     from conformance.demo import run_stack_demo
     from sim.quickbooks_fake import CompanyFile
+    from sim.quickbooks_fake.demo import run_exchange
     from sim.quickbooks_fake.demo_txns import run_transactions_demo
-
-    from .exchange import run_exchange
 
     # Starlette's TestClient (the in-process transport) warns about its httpx backend; not ours to fix.
     warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")

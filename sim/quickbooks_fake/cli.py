@@ -45,9 +45,10 @@ def serve(
 @app.command()
 def demo() -> None:
     """Run a scripted Procore-connector exchange against a fresh in-memory company file."""
-    from .demo import scripted_exchange
+    from .company import CompanyFile
+    from .demo import run_exchange
 
-    for step in scripted_exchange():
+    for step in run_exchange(CompanyFile.create()):
         typer.echo(step.summary())
 
 

@@ -46,10 +46,11 @@ def test_cli_demo_runs_a_scripted_exchange() -> None:
     result = CliRunner().invoke(cli_app, ["demo"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("host, company and preferences: HostQueryRs 0 Info: Status OK")
-    assert "cost codes, next page: ItemServiceQueryRs 0 Info: Status OK (1 ret)" in lines
-    assert lines[-1].startswith("update vendor with a stale EditSequence: VendorModRs 3200 Error: "
-                                'The provided edit sequence "')
+    assert lines[0].startswith("Web Connector opens the file: Host, Company, Preferences: HostQueryRs 0 Info")
+    assert any(line.startswith("Connector updates 01-100 with the EditSequence it read before: "
+                               'ItemServiceModRs 3200 Error: The provided edit sequence "') for line in lines)
+    assert lines[-1] == ("A malformed document: HRESULT 0x80040400 Error: "
+                         "QuickBooks found an error when parsing the provided XML text stream.")
 
 
 def test_clock_endpoint_moves_the_injected_clock(client, company) -> None:
