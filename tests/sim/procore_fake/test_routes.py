@@ -92,3 +92,10 @@ def test_openapi_document_is_served() -> None:
     with TestClient(create_app()) as http:
         doc = http.get("/openapi.json").json()
     assert "/rest/v1.0/work_order_contracts" in doc["paths"]
+
+
+def test_coverage_md_is_current() -> None:
+    from sim.procore_fake.coverage import HERE, report
+
+    current = (HERE / "COVERAGE.md").read_text()
+    assert current == report(create_app()), "run python -m sim.procore_fake.coverage"
