@@ -20,6 +20,7 @@ from sim.procore_fake.domain import accounts
 from sim.procore_fake.errors import NOT_FOUND, ProcoreError
 from sim.procore_fake.ratelimit import RateLimitConfig, RateLimiter
 from sim.procore_fake.routers import (
+    billing,
     budget,
     change_orders,
     commitments,
@@ -50,6 +51,7 @@ ROUTERS = (
     requisitions,
     payments,
     direct_costs,
+    billing,
     erp,
     webhooks,
     sim,

@@ -167,3 +167,13 @@ class ErpRuleViolation(ProcoreError):
 
     def body(self) -> Any:
         return {"errors": {"base": [self.message]}}
+
+
+class BillingPeriodNotFound(NotFound):
+    """Billing periods answer 404 with ``{"exception": ..., "message": ...}`` (their OAS error schema)."""
+
+    def __init__(self) -> None:
+        super().__init__("Couldn't find BillingPeriod")
+
+    def body(self) -> Any:
+        return {"exception": "ActiveRecord::RecordNotFound", "message": self.message}

@@ -319,7 +319,7 @@ def create_budget_change(
     }
     records.stamp(body, clock, created=True)
     change = store.add("budget_change", body, company_id=company_id, project_id=project["id"])
-    _recompute_project(store, project["id"])
+    recompute_project(store, project["id"])
     return change
 
 
@@ -335,11 +335,25 @@ def update_budget_change(store: Store, clock: Clock, change: Record, data: dict[
             change[key] = data[key]
     records.stamp(change, clock)
     store.put("budget_change", change)
-    _recompute_project(store, change["project_id"])
+    recompute_project(store, change["project_id"])
     return change
 
 
-def _recompute_project(store: Store, project_id: int) -> None:
+def recompute_project(store: Store, project_id: int) -> None:
     for line in store.query("budget_line_item", project_id=project_id):
         recompute(store, line)
         store.put("budget_line_item", line)
+
+
+def update_modification(store: Store, clock: Clock, mod: Record, data: dict[str, Any]) -> Record:
+    if "transfer_amount" in data:
+        amount = _amount(data["transfer_amount"], "transfer_amount")
+        if amount <= 0:
+            raise ValidationFailed({"transfer_amount": ["must be greater than 0"]})
+        mod["transfer_amount"] = money.fmt(amount)
+    if "notes" in data:
+        mod["notes"] = data["notes"]
+    records.stamp(mod, clock)
+    store.put("budget_modification", mod)
+    recompute_project(store, mod["project_id"])
+    return mod

@@ -155,6 +155,28 @@ def add_line_item(
     return store.add("commitment_line_item", body, company_id=company_id, project_id=project_id)
 
 
+def update_line_item(store: Store, line: Record, data: dict[str, Any]) -> Record:
+    try:
+        if "amount" in data:
+            amount = money.parse(data["amount"])
+        elif "quantity" in data or "unit_cost" in data:
+            amount = money.parse(data.get("quantity", line["quantity"])) * money.parse(
+                data.get("unit_cost", line["unit_cost"])
+            )
+        else:
+            amount = money.parse(line["amount"])
+        for key in ("quantity", "unit_cost"):
+            if key in data:
+                line[key] = money.fmt(money.parse(data[key]))
+    except money.BadAmount as exc:
+        raise ValidationFailed({"amount": ["is not a number"]}) from exc
+    line["amount"] = line["extended_amount"] = line["total_amount"] = money.fmt(amount)
+    for key in ("description", "uom", "origin_id", "origin_data"):
+        if key in data:
+            line[key] = data[key]
+    return store.put("commitment_line_item", line)
+
+
 def line_items(store: Store, contract: Record) -> list[Record]:
     return [
         li

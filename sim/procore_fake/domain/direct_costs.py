@@ -104,3 +104,15 @@ def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any]) -> Re
             cost[key] = data[key]
     records.stamp(cost, clock)
     return store.put("direct_cost", cost)
+
+
+def update_line(store: Store, line: Record, data: dict[str, Any]) -> Record:
+    if "amount" in data:
+        try:
+            line["amount"] = money.fmt(money.parse(data["amount"]))
+        except money.BadAmount as exc:
+            raise ValidationFailed({"amount": ["is not a number"]}) from exc
+    for key in ("description", "quantity", "unit_cost", "uom", "origin_id", "origin_data"):
+        if key in data:
+            line[key] = data[key]
+    return store.put("direct_cost_line_item", line)

@@ -9,7 +9,7 @@ from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, budget, erp_settings, money, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.domain.records import public
-from sim.procore_fake.errors import NotFound
+from sim.procore_fake.errors import ErpRuleViolation, NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented, inferred
 from sim.procore_fake.schemas import SyncRequest, parse
@@ -280,3 +280,41 @@ async def update_budget_change(project_id: int, change_id: int, request: Request
         updated = budget.update_budget_change(ctx.store, ctx.sim.clock, change, data)
         _mark_budget_changed(ctx, project_id)
     return JSONResponse({"data": public(updated)})
+
+
+@router.patch("/rest/v1.0/projects/{project_id}/budget_modifications/{mod_id}", openapi_extra=documented())
+async def update_modification(project_id: int, mod_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "budget", "admin")
+    attrs = section(data, "budget_modification")
+    with ctx.locked():
+        mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
+        if mod.get("_exported"):
+            raise ErpRuleViolation("A budget modification exported to ERP cannot be changed.")
+        updated = budget.update_modification(ctx.store, ctx.sim.clock, mod, attrs)
+        _mark_budget_changed(ctx, project_id)
+    return one(updated)
+
+
+@router.delete("/rest/v1.0/projects/{project_id}/budget_modifications/{mod_id}", openapi_extra=documented())
+def delete_modification(project_id: int, mod_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "budget", "admin")
+    with ctx.locked():
+        mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
+        if mod.get("_exported"):
+            raise ErpRuleViolation("A budget modification exported to ERP cannot be deleted.")
+        ctx.store.remove("budget_modification", mod_id)
+        budget.recompute_project(ctx.store, project_id)
+    return JSONResponse({})
+
+
+@router.delete(CHANGES + "/{change_id}", status_code=204, openapi_extra=documented())
+def delete_budget_change(project_id: int, change_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "budget", "admin")
+    with ctx.locked():
+        change = ctx.owned("budget_change", change_id, project_id=project_id)
+        if change.get("_exported"):
+            raise ErpRuleViolation("A budget change exported to ERP cannot be deleted.")
+        ctx.store.remove("budget_change", change_id)
+        budget.recompute_project(ctx.store, project_id)
+    return Response(status_code=204)

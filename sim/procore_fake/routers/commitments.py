@@ -123,6 +123,39 @@ def _routes(kind: str) -> None:
             commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
         return one(line, 201)
 
+    @router.get(
+        f"{base}/{{contract_id}}/line_items/{{line_id}}",
+        name=f"show_{kind}_line_item",
+        openapi_extra=documented(),
+    )
+    def show_line(contract_id: int, line_id: int, request: Request, ctx: CtxDep) -> Response:
+        project_id = query_int(request, "project_id")
+        ctx.owned(kind, contract_id, project_id=project_id)
+        line = ctx.owned("commitment_line_item", line_id, project_id=project_id)
+        if line["holder"]["id"] != contract_id:
+            raise NotFound()
+        return one(line)
+
+    @router.patch(
+        f"{base}/{{contract_id}}/line_items/{{line_id}}",
+        name=f"update_{kind}_line_item",
+        openapi_extra=documented(),
+    )
+    async def update_line(contract_id: int, line_id: int, request: Request, ctx: CtxDep) -> Response:
+        data = await json_body(request)
+        project_id = body_int(data, "project_id")
+        require(ctx.user, "commitments", "admin")
+        attrs = section(data, "line_item")
+        with ctx.locked():
+            contract = ctx.owned(kind, contract_id, project_id=project_id)
+            line = ctx.owned("commitment_line_item", line_id, project_id=project_id)
+            if line["holder"]["id"] != contract_id:
+                raise NotFound()
+            locking.check_sov_change(kind, contract)
+            updated = commitments.update_line_item(ctx.store, line, attrs)
+            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+        return one(updated)
+
     @router.delete(
         f"{base}/{{contract_id}}/line_items/{{line_id}}",
         name=f"delete_{kind}_line_item",

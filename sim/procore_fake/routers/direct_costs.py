@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import direct_costs, locking, records, sync
 from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, section
 from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import SyncRequest, parse
@@ -110,3 +111,44 @@ async def sync_costs(project_id: int, request: Request, ctx: CtxDep) -> Response
     return JSONResponse(
         {"entities": [records.public(e) for e in result["entities"]], "errors": result["errors"]}
     )
+
+
+LINE = "/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items/{line_id}"
+
+
+def _line(ctx: CtxDep, project_id: int, cost_id: int, line_id: int) -> tuple[dict, dict]:
+    cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
+    line = ctx.owned("direct_cost_line_item", line_id, project_id=project_id)
+    if line["direct_cost_id"] != cost_id:
+        raise NotFound()
+    return cost, line
+
+
+@router.get(LINE, openapi_extra=documented())
+def show_line(project_id: int, cost_id: int, line_id: int, ctx: CtxDep) -> Response:
+    return one(_line(ctx, project_id, cost_id, line_id)[1])
+
+
+@router.patch(LINE, openapi_extra=documented())
+async def update_line(project_id: int, cost_id: int, line_id: int, request: Request, ctx: CtxDep) -> Response:
+    data = await json_body(request)
+    require(ctx.user, "direct_costs", "admin")
+    attrs = section(data, "line_item")
+    with ctx.locked():
+        cost, line = _line(ctx, project_id, cost_id, line_id)
+        locking.check_update("direct_cost", cost, attrs)
+        locking.check_update("direct_cost_line_item", line, attrs)
+        updated = direct_costs.update_line(ctx.store, line, attrs)
+        direct_costs.total(ctx.store, ctx.store.get("direct_cost", cost_id))
+    return one(updated)
+
+
+@router.delete(LINE, openapi_extra=documented())
+def delete_line(project_id: int, cost_id: int, line_id: int, ctx: CtxDep) -> Response:
+    require(ctx.user, "direct_costs", "admin")
+    with ctx.locked():
+        cost, line = _line(ctx, project_id, cost_id, line_id)
+        locking.check_delete("direct_cost", cost)
+        ctx.store.remove("direct_cost_line_item", line_id)
+        direct_costs.total(ctx.store, ctx.store.get("direct_cost", cost_id))
+    return JSONResponse({})

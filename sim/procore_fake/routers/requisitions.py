@@ -86,6 +86,16 @@ def list_items(req_id: int, request: Request, ctx: CtxDep) -> Response:
     return listing(request, requisitions.items(ctx.store, req))
 
 
+@router.get("/rest/v1.0/requisitions/{req_id}/contract_items/{item_id}", openapi_extra=documented())
+def show_item(req_id: int, item_id: int, request: Request, ctx: CtxDep) -> Response:
+    project_id = query_int(request, "project_id")
+    ctx.owned("requisition", req_id, project_id=project_id)
+    item = ctx.owned("requisition_item", item_id, project_id=project_id)
+    if item["requisition_id"] != req_id:
+        raise NotFound()
+    return one(item)
+
+
 @router.patch("/rest/v1.0/requisitions/{req_id}/contract_items/{item_id}", openapi_extra=documented())
 async def update_item(req_id: int, item_id: int, request: Request, ctx: CtxDep) -> Response:
     data = await json_body(request)
