@@ -21,7 +21,7 @@ from connector.qbwc.qbxml_io import (
     to_elements,
 )
 from connector.store.queue import WorkQueue, WorkRecord
-from connector.sync.base import HandlerRegistry, Outcome, QbResponse, WorkItemView
+from connector.sync.base import HandlerRegistry, Outcome, QbResponse, WorkItemView, WorkRefused
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,9 @@ class SessionDriver:
             if body is None:
                 body = handler.build_request(_view(record, False))
             elements = to_elements(body, self._settings.max_xml_bytes)
+        except WorkRefused as refused:
+            self._fail(record, ticket, refused.status_code, refused.message)
+            return None
         except Exception as exc:  # a handler bug must not take the Web Connector session down
             log.exception("handler %s failed to build work item %s", record.kind, record.id)
             self._fail(record, ticket, "handler-error", f"{type(exc).__name__}: {exc}")
@@ -156,6 +159,9 @@ class SessionDriver:
                 outcome = handler.handle_probe_response(view, responses)
             else:
                 outcome = handler.handle_response(view, responses)
+        except WorkRefused as refused:
+            self._fail(record, ticket, refused.status_code, refused.message)
+            return
         except Exception as exc:
             log.exception("handler %s failed on the response for work item %s", record.kind, record.id)
             self._fail(record, ticket, "handler-error", f"{type(exc).__name__}: {exc}")

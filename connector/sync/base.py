@@ -73,6 +73,21 @@ class QbResponse:
         return self.status_severity == "Error"
 
 
+class WorkRefused(Exception):
+    """A handler's named refusal to build (or read) a work item's request.
+
+    Raised when the item cannot go to QuickBooks as it stands (e.g. an update for a cost code that was
+    never exported). The session driver marks the item ``failed`` with ``status_code`` and ``message``
+    (shown to the Accounting Approver), rather than the anonymous ``handler-error`` it records for an
+    unexpected exception. Nothing is sent to QuickBooks for a refused item.
+    """
+
+    def __init__(self, status_code: str, message: str) -> None:
+        self.status_code = status_code
+        self.message = message
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class NewWork:
     """A follow-up work item a handler asks to enqueue (e.g. a PO after its vendor)."""

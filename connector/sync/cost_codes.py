@@ -38,7 +38,7 @@ from typing import Any
 from connector.qbxml import QBXMLBuildError, Record
 from connector.store.queue import WorkQueue
 from connector.sync import codec
-from connector.sync.base import IdMapUpdate, Outcome, QbResponse, RequestBody, WorkItemView
+from connector.sync.base import IdMapUpdate, Outcome, QbResponse, RequestBody, WorkItemView, WorkRefused
 from connector.sync.context import SyncContext
 
 EXPORT_KIND = "cost_code.export"
@@ -49,17 +49,25 @@ QB_ITEM_NAME_MAX_LENGTH = 31  # qbxml130.xsd: ItemServiceAdd/Name STRTYPE maxLen
 STALE_RETRIES = 1
 
 
-class CostCodeRejected(ValueError):
+class CostCodeRejected(WorkRefused, ValueError):
     """A cost code the connector refuses to send (the reason is shown to the Accounting Approver)."""
 
     def __init__(self, code: str, reason: str) -> None:
         self.code = code
         self.reason = reason
-        super().__init__(f"Cost code {code!r} cannot be exported: {reason}")
+        super().__init__("CostCodeRejected", f"Cost code {code!r} cannot be exported: {reason}")
 
 
-class CostCodeNotSynced(LookupError):
+class CostCodeNotSynced(WorkRefused, LookupError):
     """An update for a cost code that has no QuickBooks item in the id map yet."""
+
+    def __init__(self, code: str, procore_id: str) -> None:
+        self.code = code
+        self.procore_id = procore_id
+        super().__init__(
+            "CostCodeNotSynced",
+            f"Cost code {code!r} (Procore id {procore_id}) has no QuickBooks item yet; export it first",
+        )
 
 
 @dataclass(frozen=True)
@@ -278,10 +286,7 @@ class CostCodeUpdateHandler:
         check_cost_code(cc)
         mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
         if mapping is None:
-            raise CostCodeNotSynced(
-                f"Cost code {cc.code!r} (Procore id {cc.procore_id}) has no QuickBooks item yet; "
-                "export it first"
-            )
+            raise CostCodeNotSynced(cc.code, cc.procore_id)
         if mapping.edit_sequence is None:
             return codec.build("ItemServiceQuery", {"ListID": [mapping.qb_id]})
         return codec.build(

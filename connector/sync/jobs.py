@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from connector.qbxml import Record
-from connector.sync.base import Outcome, QbResponse, WorkItemView
+from connector.sync.base import Outcome, QbResponse, WorkItemView, WorkRefused
 from connector.sync.context import JOB_MODES, JobMode, SyncContext
 from connector.sync.imports import address, page_request, read_page, stage_page
 from connector.sync.staging import StageEntry
@@ -77,7 +77,7 @@ class JobImportHandler:
         for known in JOB_MODES:
             if mode == known:
                 return known
-        raise ValueError(f"job_mode must be one of {JOB_MODES}, not {mode!r}")
+        raise WorkRefused("UnknownJobMode", f"job_mode must be one of {JOB_MODES}, not {mode!r}")
 
     def build_request(self, item: WorkItemView) -> str:
         self._mode(item)

@@ -7,6 +7,7 @@ from sync_helpers import COMPANY, NOW, OK, Env, new_env, rs
 
 from connector.app import create_app
 from connector.config import Settings
+from connector.sync.base import WorkRefused
 from connector.sync.context import SyncOptions
 from connector.sync.jobs import KIND as JOB_KIND
 from connector.sync.jobs import JobImportHandler, skip_reason
@@ -134,8 +135,9 @@ def test_job_import_stages_ship_to_or_bill_to(env: Env) -> None:
 
 def test_unknown_job_mode_is_refused(env: Env) -> None:
     item_id = env.queue.enqueue(COMPANY, JOB_KIND, {"job_mode": "projects"})
-    with pytest.raises(ValueError, match="job_mode must be one of"):
+    with pytest.raises(WorkRefused, match="job_mode must be one of") as caught:
         JobImportHandler(env.context).build_request(env.view(item_id))
+    assert caught.value.status_code == "UnknownJobMode"
     with pytest.raises(ValueError, match="job_mode must be one of"):
         SyncOptions(job_mode="projects")  # type: ignore[arg-type]
 
