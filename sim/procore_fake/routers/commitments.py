@@ -180,8 +180,6 @@ def _guarded_update(ctx: Ctx, kind: str, contract: dict[str, Any], attrs: dict[s
     return commitments.update(ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, attrs)
 
 
-for _kind in commitments.KINDS:
-    _routes(_kind)
 
 
 @router.get("/rest/v1.0/commitments", openapi_extra=documented())
@@ -269,5 +267,8 @@ def _line_sync(kind: str) -> None:
         )
 
 
+# ".../line_items/sync" must be registered before ".../line_items/{line_id}" so that it wins the match.
 for _kind in commitments.KINDS:
     _line_sync(_kind)
+for _kind in commitments.KINDS:
+    _routes(_kind)
