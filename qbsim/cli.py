@@ -10,7 +10,9 @@ from rich.rule import Rule
 from rich.table import Table
 
 from connector.cli import app as connector_app
+from sim.procore_fake.cli import app as procore_app
 from sim.quickbooks_fake.cli import app as quickbooks_app
+from sim.webconnector.__main__ import main as webconnector_main
 
 app = typer.Typer(
     name="qbsim",
@@ -19,6 +21,10 @@ app = typer.Typer(
 )
 app.add_typer(quickbooks_app, name="quickbooks")
 app.add_typer(connector_app, name="connector")
+app.add_typer(procore_app, name="procore")
+app.command(name="webconnector", help="Run a Web Connector update from a .qwc file (QBWC emulator).")(
+    webconnector_main
+)
 
 
 @app.callback()

@@ -19,3 +19,12 @@ def test_cli_run_prints_the_report() -> None:
     # the failures, with QuickBooks' own codes
     assert "0x80040400" in result.output
     assert "3200" in result.output
+
+
+def test_every_party_has_its_subcommand() -> None:
+    runner = CliRunner()
+    for sub, expected in (("quickbooks", "serve"), ("connector", "qwc"), ("procore", "serve"),
+                          ("webconnector", "--password")):
+        result = runner.invoke(app, [sub, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
