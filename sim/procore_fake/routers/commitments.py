@@ -180,8 +180,6 @@ def _guarded_update(ctx: Ctx, kind: str, contract: dict[str, Any], attrs: dict[s
     return commitments.update(ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, attrs)
 
 
-
-
 @router.get("/rest/v1.0/commitments", openapi_extra=documented())
 def list_commitments(request: Request, ctx: CtxDep) -> Response:
     project_id = query_int(request, "project_id")

@@ -64,10 +64,6 @@ def _routes(version: str) -> None:
         return JSONResponse({})
 
 
-for _version in ("v1.0", "v1.1"):
-    _routes(_version)
-
-
 @router.get("/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items", openapi_extra=documented())
 def list_lines(project_id: int, cost_id: int, request: Request, ctx: CtxDep) -> Response:
     cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
@@ -152,3 +148,8 @@ def delete_line(project_id: int, cost_id: int, line_id: int, ctx: CtxDep) -> Res
         ctx.store.remove("direct_cost_line_item", line_id)
         direct_costs.total(ctx.store, ctx.store.get("direct_cost", cost_id))
     return JSONResponse({})
+
+
+# Registered last so that the literal ".../direct_costs/sync" and ".../line_items" routes win the match.
+for _version in ("v1.0", "v1.1"):
+    _routes(_version)

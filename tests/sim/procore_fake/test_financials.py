@@ -359,3 +359,14 @@ def test_commitment_permission_denied(fake: Fake) -> None:
         "/rest/v1.1/requisitions", {"project_id": w["project"]["id"], "requisition": {"commitment_id": 1}}
     )
     assert r.status_code == 403
+
+
+def test_direct_costs_sync_upserts_by_origin_id(fake: Fake) -> None:
+    w = _world(fake)
+    pid = w["project"]["id"]
+    url = f"/rest/v1.0/projects/{pid}/direct_costs/sync"
+    body = {"updates": [{"origin_id": "QB-TXN-1", "direct_cost_date": "2024-02-01", "invoice_number": "A"}]}
+    first = fake.dmsa.patch(url, body).json()["entities"][0]
+    body["updates"][0]["invoice_number"] = "B"
+    second = fake.dmsa.patch(url, body).json()["entities"][0]
+    assert second["id"] == first["id"] and second["invoice_number"] == "B"

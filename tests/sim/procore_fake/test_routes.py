@@ -99,3 +99,15 @@ def test_coverage_md_is_current() -> None:
 
     current = (HERE / "COVERAGE.md").read_text()
     assert current == report(create_app()), "run python -m sim.procore_fake.coverage"
+
+
+def test_no_route_shadows_a_later_literal_route() -> None:
+    """e.g. PATCH .../direct_costs/{id} registered first would swallow PATCH .../direct_costs/sync."""
+    routes = _routes()
+    shadowed = []
+    for i, route in enumerate(routes):
+        for earlier in routes[:i]:
+            same_method = earlier.methods & route.methods
+            if same_method and earlier.path != route.path and earlier.path_regex.match(route.path):
+                shadowed.append(f"{sorted(same_method)} {route.path} shadowed by {earlier.path}")
+    assert shadowed == []
