@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connector.store.models import IdMapEntry
@@ -66,32 +66,21 @@ class IdMap:
 
     def by_procore_id(self, company_key: str, object_type: str, procore_id: str) -> IdMapping | None:
         """The QuickBooks side of a Procore object, if synced."""
-        with self._sessions() as db:
-            row = db.scalars(
-                select(IdMapEntry).where(
-                    IdMapEntry.company_key == company_key,
-                    IdMapEntry.object_type == object_type,
-                    IdMapEntry.procore_id == procore_id,
-                )
-            ).first()
-            return (
-                IdMapping(row.object_type, row.procore_id, row.qb_id, row.edit_sequence, row.name)
-                if row
-                else None
-            )
+        return self._lookup(company_key, object_type, IdMapEntry.procore_id == procore_id)
 
     def by_qb_id(self, company_key: str, object_type: str, qb_id: str) -> IdMapping | None:
         """The Procore side of a QuickBooks ListID/TxnID, if synced."""
+        return self._lookup(company_key, object_type, IdMapEntry.qb_id == qb_id)
+
+    def _lookup(
+        self, company_key: str, object_type: str, key: ColumnElement[bool]
+    ) -> IdMapping | None:
         with self._sessions() as db:
             row = db.scalars(
                 select(IdMapEntry).where(
-                    IdMapEntry.company_key == company_key,
-                    IdMapEntry.object_type == object_type,
-                    IdMapEntry.qb_id == qb_id,
+                    IdMapEntry.company_key == company_key, IdMapEntry.object_type == object_type, key
                 )
             ).first()
-            return (
-                IdMapping(row.object_type, row.procore_id, row.qb_id, row.edit_sequence, row.name)
-                if row
-                else None
-            )
+            if row is None:
+                return None
+            return IdMapping(row.object_type, row.procore_id, row.qb_id, row.edit_sequence, row.name)

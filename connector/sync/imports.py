@@ -10,6 +10,7 @@ never duplicate a record.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -70,3 +71,38 @@ def read_page(rs: QbResponse) -> list[Record] | None:
     if codec.is_not_found(rs):
         return []
     return codec.records(rs)
+
+
+class PageImportHandler(ABC):
+    """A list import as a sync handler: the Start page (then Continue, by the driver), each page staged.
+
+    Subclasses name the work ``kind``, the ``query`` (``VendorQuery``) and the staged ``object_type``,
+    and turn a page's Ret records into staged entries.
+    """
+
+    kind: str
+    query: str
+    object_type: str
+
+    def __init__(self, context: SyncContext) -> None:
+        self._context = context
+
+    @abstractmethod
+    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
+        """The staged form of one page's records."""
+
+    def build_request(self, item: WorkItemView) -> str:
+        return page_request(self.query, item, self._context)
+
+    def build_probe(self, item: WorkItemView) -> None:
+        return None  # a query changes nothing: send it again
+
+    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        rs = responses[0]
+        records = read_page(rs)
+        if records is None:
+            return Outcome.failed(rs)
+        return stage_page(self._context, item, rs, self.object_type, self.entries(item, records))
+
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+        return self.handle_response(item, responses)

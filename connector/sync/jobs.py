@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from connector.qbxml import Record
-from connector.sync.base import Outcome, QbResponse, WorkItemView, WorkRefused
-from connector.sync.context import JOB_MODES, JobMode, SyncContext
-from connector.sync.imports import address, page_request, read_page, stage_page
+from connector.sync.base import WorkItemView, WorkRefused
+from connector.sync.context import JOB_MODES, JobMode
+from connector.sync.imports import PageImportHandler, address
 from connector.sync.staging import StageEntry
 
 KIND = "job.import"
@@ -64,13 +64,12 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
     )
 
 
-class JobImportHandler:
+class JobImportHandler(PageImportHandler):
     """``job.import``: CustomerQuery Start/Continue, tiers filtered by the job setting."""
 
     kind = KIND
-
-    def __init__(self, context: SyncContext) -> None:
-        self._context = context
+    query = "CustomerQuery"
+    object_type = OBJECT_TYPE
 
     def _mode(self, item: WorkItemView) -> JobMode:
         mode = item.payload.get("job_mode") or self._context.options.job_mode
@@ -80,19 +79,9 @@ class JobImportHandler:
         raise WorkRefused("UnknownJobMode", f"job_mode must be one of {JOB_MODES}, not {mode!r}")
 
     def build_request(self, item: WorkItemView) -> str:
-        self._mode(item)
-        return page_request("CustomerQuery", item, self._context)
+        self._mode(item)  # refuse a bad mode before anything is sent
+        return super().build_request(item)
 
-    def build_probe(self, item: WorkItemView) -> None:
-        return None  # a query changes nothing: send it again
-
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        rs = responses[0]
-        records = read_page(rs)
-        if records is None:
-            return Outcome.failed(rs)
+    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
         mode = self._mode(item)
-        return stage_page(self._context, item, rs, OBJECT_TYPE, [job_entry(r, mode) for r in records])
-
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        return self.handle_response(item, responses)
+        return [job_entry(r, mode) for r in records]

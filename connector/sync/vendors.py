@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from connector.qbxml import Record
-from connector.sync.base import Outcome, QbResponse, WorkItemView
-from connector.sync.context import SyncContext
-from connector.sync.imports import address, page_request, read_page, stage_page
+from connector.sync.base import WorkItemView
+from connector.sync.imports import PageImportHandler, address
 from connector.sync.staging import StageEntry
 
 KIND = "vendor.import"
@@ -33,26 +32,12 @@ def vendor_entry(ret: Record) -> StageEntry:
     return StageEntry(str(ret["ListID"]), data["name"], ret.get("EditSequence"), data)
 
 
-class VendorImportHandler:
+class VendorImportHandler(PageImportHandler):
     """``vendor.import``: VendorQuery Start/Continue, each vendor staged."""
 
     kind = KIND
+    query = "VendorQuery"
+    object_type = OBJECT_TYPE
 
-    def __init__(self, context: SyncContext) -> None:
-        self._context = context
-
-    def build_request(self, item: WorkItemView) -> str:
-        return page_request("VendorQuery", item, self._context)
-
-    def build_probe(self, item: WorkItemView) -> None:
-        return None  # a query changes nothing: send it again
-
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        rs = responses[0]
-        records = read_page(rs)
-        if records is None:
-            return Outcome.failed(rs)
-        return stage_page(self._context, item, rs, OBJECT_TYPE, [vendor_entry(r) for r in records])
-
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        return self.handle_response(item, responses)
+    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
+        return [vendor_entry(r) for r in records]

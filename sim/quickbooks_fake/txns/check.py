@@ -14,7 +14,7 @@ from ..qbxml_io import Doc
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import LineSpec, TxnSpec, add_lines, header_fields, line_total, resolve_header, stamp_new, today
+from .common import LineSpec, TxnSpec, add_txn, line_total
 from .errors import TxnSaveError
 from .money import ZERO, amt
 from .replies import ret_reply
@@ -33,18 +33,17 @@ CHECK = TxnSpec(
 LINE_FIELDS = ("ExpenseLineRet", "ItemLineRet", "ItemGroupLineRet")
 
 
-def check_add_doc(company: CompanyFile, request: Doc) -> Record:
-    doc = stamp_new(company)
-    doc.update(resolve_header(company, CHECK, header_fields(CHECK, request)))
-    doc.setdefault("TxnDate", today(company))
-    add_lines(company, CHECK, request, doc)
+def _totals(doc: Doc) -> None:
     total = line_total(doc, CHECK)
     if total < ZERO:
         # Real QuickBooks refuses a negative check in Write Checks; its exact SDK text is not captured.
         raise TxnSaveError("Check", "The transaction total cannot be negative.")
     doc["Amount"] = amt(total)
     doc.setdefault("IsToBePrinted", "false")
-    return company.store.insert(Record(kind="Check", doc=doc))
+
+
+def check_add_doc(company: CompanyFile, request: Doc) -> Record:
+    return add_txn(company, CHECK, request, _totals)
 
 
 @handles("CheckAdd")

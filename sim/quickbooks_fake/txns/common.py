@@ -20,6 +20,7 @@ Real semantics imitated:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -226,6 +227,48 @@ def mod_lines(
             doc[line_spec.ret] = new_lines
         else:
             doc.pop(line_spec.ret, None)
+
+
+# -- the common Add / Mod sequence ---------------------------------------------------------------------
+def add_txn(
+    company: CompanyFile, spec: TxnSpec, request: Doc, finish: Callable[[Doc], None]
+) -> Record:
+    """An Add as QuickBooks saves a simple form: stamps, header refs (3140), TxnDate, lines, totals.
+
+    ``finish`` computes the type's totals and defaults (and may refuse the save) before insertion.
+    """
+    doc = stamp_new(company)
+    doc.update(resolve_header(company, spec, header_fields(spec, request)))
+    doc.setdefault("TxnDate", today(company))
+    add_lines(company, spec, request, doc)
+    finish(doc)
+    return company.store.insert(Record(kind=spec.kind, doc=doc))
+
+
+def apply_mod(
+    company: CompanyFile,
+    spec: TxnSpec,
+    request: Doc,
+    finish: Callable[[Doc], None],
+    *,
+    require: Callable[[], None] | None = None,
+) -> Record:
+    """A Mod's checks and edits in QuickBooks' order: TxnID (3120), EditSequence (3200), ``require``
+    (e.g. a preference → 3250), header fields, line replace/append; then ``finish`` (totals).
+
+    The record is changed in memory only: the caller saves it with :func:`touch` (after any
+    dependent refresh) so TimeModified/EditSequence move once.
+    """
+    rec = get_txn(company, spec.kind, str(request["TxnID"]))
+    check_edit_sequence(spec, rec, str(request.get("EditSequence", "")))
+    if require is not None:
+        require()
+    doc = dict(rec.doc)
+    doc.update(resolve_header(company, spec, header_fields(spec, request)))
+    mod_lines(company, spec, request, doc)
+    finish(doc)
+    rec.doc = doc
+    return rec
 
 
 def spec_price(line_spec: LineSpec) -> str:

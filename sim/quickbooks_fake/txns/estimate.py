@@ -26,20 +26,7 @@ from ..qbxml_io import Doc
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import (
-    LineSpec,
-    TxnSpec,
-    add_lines,
-    check_edit_sequence,
-    get_txn,
-    header_fields,
-    line_total,
-    mod_lines,
-    resolve_header,
-    stamp_new,
-    today,
-    touch,
-)
+from .common import LineSpec, TxnSpec, add_txn, apply_mod, line_total, touch
 from .money import amt
 from .replies import ret_reply
 
@@ -67,23 +54,11 @@ def _totals(doc: Doc) -> None:
 
 def estimate_add_doc(company: CompanyFile, request: Doc) -> Record:
     _require_feature(company)
-    doc = stamp_new(company)
-    doc.update(resolve_header(company, ESTIMATE, header_fields(ESTIMATE, request)))
-    doc.setdefault("TxnDate", today(company))
-    add_lines(company, ESTIMATE, request, doc)
-    _totals(doc)
-    return company.store.insert(Record(kind="Estimate", doc=doc))
+    return add_txn(company, ESTIMATE, request, _totals)
 
 
 def estimate_mod_doc(company: CompanyFile, request: Doc) -> Record:
-    rec = get_txn(company, "Estimate", str(request["TxnID"]))
-    check_edit_sequence(ESTIMATE, rec, str(request.get("EditSequence", "")))
-    _require_feature(company)
-    doc = dict(rec.doc)
-    doc.update(resolve_header(company, ESTIMATE, header_fields(ESTIMATE, request)))
-    mod_lines(company, ESTIMATE, request, doc)
-    _totals(doc)
-    rec.doc = doc
+    rec = apply_mod(company, ESTIMATE, request, _totals, require=lambda: _require_feature(company))
     return touch(company, rec)
 
 

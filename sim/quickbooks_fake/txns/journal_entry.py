@@ -15,7 +15,7 @@ from ..qbxml_io import Doc, as_list
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import LineSpec, TxnSpec, build_line, header_fields, resolve_header, stamp_new, today
+from .common import LineSpec, TxnSpec, add_txn
 from .errors import TxnSaveError
 from .money import ZERO, dec
 from .replies import ret_reply
@@ -29,20 +29,18 @@ JOURNAL_ENTRY = TxnSpec("JournalEntry", "General Journal", (DEBIT, CREDIT))
 NOT_BALANCED = "Transaction not in balance."
 
 
-def journal_entry_add_doc(company: CompanyFile, request: Doc) -> Record:
-    doc = stamp_new(company)
-    doc.update(resolve_header(company, JOURNAL_ENTRY, header_fields(JOURNAL_ENTRY, request)))
-    doc.setdefault("TxnDate", today(company))
+def _balance(doc: Doc) -> None:
+    """Debits must equal credits (and not be zero), as the Make General Journal Entries window insists."""
     doc.setdefault("IsAdjustment", "false")
-    totals = {}
-    for spec in (DEBIT, CREDIT):
-        lines = [build_line(company, JOURNAL_ENTRY, spec, raw) for raw in as_list(request.get(spec.add))]
-        if lines:
-            doc[spec.ret] = lines
-        totals[spec.ret] = sum((dec(ln["Amount"], ZERO) for ln in lines), ZERO)
-    if totals["JournalDebitLine"] != totals["JournalCreditLine"] or totals["JournalDebitLine"] == ZERO:
+    debits, credits = (
+        sum((dec(ln["Amount"], ZERO) for ln in as_list(doc.get(spec.ret))), ZERO) for spec in (DEBIT, CREDIT)
+    )
+    if debits != credits or debits == ZERO:
         raise TxnSaveError("General Journal", NOT_BALANCED)
-    return company.store.insert(Record(kind="JournalEntry", doc=doc))
+
+
+def journal_entry_add_doc(company: CompanyFile, request: Doc) -> Record:
+    return add_txn(company, JOURNAL_ENTRY, request, _balance)
 
 
 @handles("JournalEntryAdd")

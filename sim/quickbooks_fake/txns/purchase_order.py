@@ -27,20 +27,7 @@ from ..qbxml_io import Doc, as_list
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import (
-    LineSpec,
-    TxnSpec,
-    add_lines,
-    check_edit_sequence,
-    get_txn,
-    header_fields,
-    line_total,
-    mod_lines,
-    resolve_header,
-    stamp_new,
-    today,
-    touch,
-)
+from .common import LineSpec, TxnSpec, add_txn, apply_mod, line_total, touch
 from .links import refresh_po
 from .money import amt
 from .replies import ret_reply
@@ -76,27 +63,21 @@ def _finish(doc: Doc) -> None:
 def purchase_order_add_doc(company: CompanyFile, request: Doc) -> Record:
     """Create a purchase order from a ``PurchaseOrderAdd`` dict (qbXML and ``company.ui``)."""
     _require_feature(company)
-    doc = stamp_new(company)
-    doc.update(resolve_header(company, PURCHASE_ORDER, header_fields(PURCHASE_ORDER, request)))
-    doc.setdefault("TxnDate", today(company))
-    add_lines(company, PURCHASE_ORDER, request, doc)
-    _finish(doc)
-    return company.store.insert(Record(kind="PurchaseOrder", doc=doc))
+    return add_txn(company, PURCHASE_ORDER, request, _finish)
 
 
 def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
     """Apply a ``PurchaseOrderMod`` dict: header fields, line replace/append, manual close."""
-    rec = get_txn(company, "PurchaseOrder", str(request["TxnID"]))
-    check_edit_sequence(PURCHASE_ORDER, rec, str(request.get("EditSequence", "")))
-    _require_feature(company)
-    doc = dict(rec.doc)
-    doc.update(resolve_header(company, PURCHASE_ORDER, header_fields(PURCHASE_ORDER, request)))
-    mod_lines(company, PURCHASE_ORDER, request, doc)
-    if request.get("IsManuallyClosed") in ("true", "false"):
-        for line in as_list(doc.get("PurchaseOrderLineRet")):
-            line["IsManuallyClosed"] = request["IsManuallyClosed"]
-    _finish(doc)
-    rec.doc = doc
+
+    def close_then_finish(doc: Doc) -> None:
+        if request.get("IsManuallyClosed") in ("true", "false"):
+            for line in as_list(doc.get("PurchaseOrderLineRet")):
+                line["IsManuallyClosed"] = request["IsManuallyClosed"]
+        _finish(doc)
+
+    rec = apply_mod(
+        company, PURCHASE_ORDER, request, close_then_finish, require=lambda: _require_feature(company)
+    )
     refresh_po(company, rec, bump=False)
     return touch(company, rec)
 
