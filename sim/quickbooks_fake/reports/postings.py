@@ -78,33 +78,25 @@ def _po_numbers(company: CompanyFile, bill: Record) -> dict[str, str]:
 
 
 def _purchase_lines(company: CompanyFile, rec: Record, name_key: str) -> list[Posting]:
+    """Item lines post to the item's expense account (and carry the linked P.O. No.); expense lines
+    post straight to their account."""
     po_numbers = _po_numbers(company, rec) if rec.kind == "Bill" else {}
     out: list[Posting] = []
-    for line in as_list(rec.doc.get("ItemLineRet")):
-        out.append(
-            Posting(
-                rec,
-                line,
-                dec(line.get("Amount"), ZERO),
-                rec.doc.get(name_key),
-                line.get("CustomerRef"),
-                line.get("ItemRef"),
-                item_account(company, line.get("ItemRef")),
-                po_numbers.get(line["TxnLineID"], ""),
+    for key in ("ItemLineRet", "ExpenseLineRet"):
+        for line in as_list(rec.doc.get(key)):
+            item = line.get("ItemRef") if key == "ItemLineRet" else None
+            out.append(
+                Posting(
+                    rec,
+                    line,
+                    dec(line.get("Amount"), ZERO),
+                    rec.doc.get(name_key),
+                    line.get("CustomerRef"),
+                    item,
+                    item_account(company, item) if item else line.get("AccountRef"),
+                    po_numbers.get(line["TxnLineID"], ""),
+                )
             )
-        )
-    for line in as_list(rec.doc.get("ExpenseLineRet")):
-        out.append(
-            Posting(
-                rec,
-                line,
-                dec(line.get("Amount"), ZERO),
-                rec.doc.get(name_key),
-                line.get("CustomerRef"),
-                None,
-                line.get("AccountRef"),
-            )
-        )
     return out
 
 

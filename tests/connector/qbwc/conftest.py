@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from connector_clock import FixedClock
 from fastapi.testclient import TestClient
 from lxml import etree
 
@@ -40,19 +40,6 @@ def assert_valid_qbxml(document: str) -> None:
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 QBWC_VERSION = "34.0.1001.27"
-
-
-class FixedClock:
-    """An injectable clock moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
 
 
 class Tickets:
