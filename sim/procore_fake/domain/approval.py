@@ -40,6 +40,7 @@ SEND_TOOL = {
     "requisition": "invoicing",
 }
 EXPORTABLE = tuple(SEND_TOOL)
+REEXPORTABLE = ("project", "budget")
 STATUS_LABELS = {
     "not_sent": "Not Sent",
     "waiting": "Waiting for Acceptance",
@@ -103,8 +104,10 @@ def check_editable(record: Record) -> None:
 
 
 def note_edit(store: Store, kind: str, record: Record) -> None:
-    """An edit to a synced item puts it on the Ready to Update list."""
-    if status(record) == "synced":
+    """An edit to a synced project or budget puts it on the Ready to Update list (they are re-exported:
+    create_or_update_job, update_budget). Other synced items are not re-exported: a company edited in
+    Procore does not update its QuickBooks vendor (seed 001), commitments change through CCOs."""
+    if status(record) == "synced" and kind in REEXPORTABLE:
         _erp(record)["changed_since_sync"] = True
         store.put(kind, record)
 
@@ -138,7 +141,9 @@ def _from(record: Record, allowed: tuple[str, ...], action: str) -> None:
 def send(store: Store, clock: Clock, company_id: int, user: Record, kind: str, item_id: int) -> Record:
     record = _load(store, company_id, kind, item_id)
     require(user, SEND_TOOL[kind], "admin")
-    if status(record) == "synced" and not _erp(record).get("changed_since_sync") and kind != "budget":
+    if status(record) == "synced" and (
+        kind not in REEXPORTABLE or not _erp(record).get("changed_since_sync")
+    ):
         raise ErpRuleViolation("This item is already synced with ERP and has no changes to send.")
     _from(record, ("not_sent", "retrieved", "synced"), "send")
     _erp(record)["sent_by"] = user["id"]
@@ -204,6 +209,10 @@ def direct_export(
     if not erp_settings.get(store, company_id).get("direct_export_enabled"):
         raise ErpRuleViolation("Direct export is not enabled for this company's ERP integration.")
     _from(record, ("not_sent", "retrieved", "rejected", "failed", "synced"), "export")
+    if status(record) == "synced" and (
+        kind not in REEXPORTABLE or not _erp(record).get("changed_since_sync")
+    ):
+        raise ErpRuleViolation("This item is already synced with ERP and has no changes to send.")
     return _export(store, clock, company_id, user, kind, record, options)
 
 

@@ -501,3 +501,31 @@ def test_progress_claims_only_by_executive_sponsor_with_retention_item(fake: Fak
     fake.settings(progress_claim_retention_item_origin_id="80000098-RETENTION")
     r = fake.sim("POST", "/erp/progress_claims", {"as_user_id": fake.users["Erin Sponsor"], "enabled": True})
     assert r.json() == {"progress_claims_enabled": True}
+
+
+def test_synced_vendor_edit_is_not_ready_to_update(fake: Fake) -> None:
+    vendor = make_vendor(fake)
+    mark_synced(fake, "vendor", vendor["id"], "800000CD-1")
+    fake.dmsa.patch(
+        f"/rest/v1.0/vendors/{vendor['id']}",
+        {"company_id": fake.company_id, "vendor": {"business_phone": "555"}},
+    )
+    assert fake.sim("GET", "/erp/lists").json()["ready_to_update"] == []
+    r = fake.act("send", "Erin Sponsor", "vendor", vendor["id"])
+    assert r.json() == {
+        "errors": {"base": ["This item is already synced with ERP and has no changes to send."]}
+    }
+
+
+def test_synced_project_edit_is_re_exported_as_an_update(fake: Fake) -> None:
+    project = make_project(fake)
+    mark_synced(fake, "project", project["id"], "800003DD-1")
+    fake.dmsa.patch(f"/rest/v1.0/projects/{project['id']}", {"project": {"address": "2 Elm St"}})
+    fake.act("send", "Pat Manager", "project", project["id"])
+    assert fake.act("accept", "Alex Accountant", "project", project["id"]).json()["status"] == "in_progress"
+    job = _latest_request(fake, "create_or_update_job")["request_data"]["job"]
+    assert (job["origin_id"], job["synced"], job["address"]) == ("800003DD-1", True, "2 Elm St")
+    detail = _latest_request(fake, "create_or_update_job")["request_data"]["request_detail_id"]
+    _close(fake, detail, status="success")
+    view = _status(fake, "project", project["id"])
+    assert view["status"] == "synced" and view["changed_since_sync"] is False
