@@ -8,6 +8,7 @@ order, continuing after an error (QBXMLMsgsRq onError, qbXML SDK Programmer's Gu
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ def to_elements(body: RequestBody, max_bytes: int) -> list[etree._Element]:
         if isinstance(item, str):
             out.append(parse_xml(item, max_bytes))
         else:
-            out.append(etree.fromstring(etree.tostring(item)))
+            out.append(copy.deepcopy(item))  # a fresh tree: the batch re-parents it
     if not out:
         raise ValueError("a handler returned no request element")
     for el in out:

@@ -24,7 +24,8 @@ Mod is retried once. Without a record in the response the item is re-read with I
 
 Refused before sending (never reaches QuickBooks): codes over 96 characters (seed 001: "Transaction
 Detail" reporting limit), names longer than QuickBooks' own item Name limit (31 characters: the 13.0
-XSD ``maxLength`` of ItemServiceAdd/Name; QuickBooks would reject the *whole batch* with 0x80040400),
+XSD ``maxLength`` of ItemServiceAdd/Name; QuickBooks answers a longer value with 3070 "The string … is too
+long." — refused here so the Approver sees why before anything is sent),
 and names with ':' (QuickBooks' sub-item separator in FullName; whether QuickBooks refuses it in a
 qbXML Name is not in our sources — refusing is our choice).
 """

@@ -6,8 +6,8 @@ Real semantics imitated:
   (``IsUsingInventory``); otherwise Add and Mod answer 3250 (seed 000 makes the accountant turn it
   on). Existing POs stay queryable and deletable with the preference off (chosen, like the core's
   inventory items).
-* ``RefNumber`` (P.O. NO.) is limited to 11 characters by the schema; a longer one fails validation
-  of the whole document (0x80040400), as for every other length limit in the fake.
+* ``RefNumber`` (P.O. NO.) is limited to 11 characters (the XSD ``maxLength``); the fake's core answers
+  a longer one with 3070 "The string … is too long." on that request and stores nothing.
 * Lines carry ``CustomerRef`` (the Customer:Job), ``Desc``, ``Quantity``, ``Rate``, ``Amount``; the
   PO's ``TotalAmount`` is the sum of its lines. A commitment change order arrives as a Mod that
   re-sends the existing lines by ``TxnLineID`` and appends new ones with ``TxnLineID`` ``-1`` — lines
