@@ -90,7 +90,9 @@ def create_app(
         webhook_transport=webhook_transport,
         company_header_mode=company_header_mode,
     )
-    state.seeded = accounts.seed_company(store, the_clock)
+    # A database that already holds companies (a file from an earlier run) is reopened, not reseeded.
+    if not store.query("company"):
+        state.seeded = accounts.seed_company(store, the_clock)
     app = FastAPI(
         title="qbsim fake Procore API",
         version="1.0",

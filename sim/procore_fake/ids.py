@@ -20,6 +20,11 @@ class IdGenerator:
         self._next = 1000 + self._rng.randrange(9000)
         self._lock = threading.Lock()
 
+    def advance_past(self, floor: int) -> None:
+        """Reopening a database: never hand out an id that is already taken."""
+        with self._lock:
+            self._next = max(self._next, floor)
+
     def next_id(self) -> int:
         with self._lock:
             self._next += 1 + self._rng.randrange(7)

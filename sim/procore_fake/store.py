@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     create_engine,
     delete,
+    func,
     insert,
     select,
     update,
@@ -76,7 +77,12 @@ class Store:
         else:
             self.engine = create_engine(database_url)
         Base.metadata.create_all(self.engine)
-        self.ids = IdGenerator(seed)
+        with self.engine.connect() as conn:
+            rows, top = conn.execute(select(func.count(), func.max(_T.c.id))).one()
+        # A reopened database continues the sequence (ids above the highest, tokens from a fresh stream).
+        self.ids = IdGenerator(seed if not rows else seed * 1_000_003 + rows)
+        if top is not None:
+            self.ids.advance_past(int(top))
         self._locks: dict[int, threading.RLock] = {}
         self._locks_guard = threading.Lock()
         self._conn_guard: threading.RLock | None = threading.RLock() if in_memory else None

@@ -137,3 +137,42 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
         assert dispatcher.running
         dispatcher.stop()
         assert not dispatcher.running
+
+
+def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    url = f"sqlite:///{tmp_path / 'procore.db'}"
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": "qbsim-client-id",
+        "client_secret": "qbsim-client-secret",
+    }
+    with TestClient(create_app(database_url=url, clock=FakeClock())) as http:
+        company = http.get("/_sim/state").json()["companies"][0]["id"]
+        token = http.post("/oauth/token", data=form).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
+        assert (
+            http.post(
+                "/rest/v1.0/vendors",
+                headers=headers,
+                json={"company_id": company, "vendor": {"name": "Kept"}},
+            ).status_code
+            == 201
+        )
+    with TestClient(create_app(database_url=url, clock=FakeClock())) as http:
+        state = http.get("/_sim/state").json()
+        assert [c["id"] for c in state["companies"]] == [company]
+        r = http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers)
+        assert [v["name"] for v in r.json()] == ["Kept"]  # the token survived too
+        made = http.post(
+            "/rest/v1.0/vendors", headers=headers, json={"company_id": company, "vendor": {"name": "New"}}
+        )
+        assert made.status_code == 201
+        names = [
+            v["name"]
+            for v in http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers).json()
+        ]
+        assert names == ["Kept", "New"]  # the reopened store does not reuse ids
+        fresh = http.post("/oauth/token", data=form).json()["access_token"]
+        assert fresh != token
