@@ -14,6 +14,8 @@ is reached.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -53,6 +55,18 @@ def _as_company_error(exc: Exception) -> CompanyError | None:
     return None
 
 
+@contextmanager
+def _hresults_as_company_errors() -> Iterator[None]:
+    """Re-raise a QuickBooks HRESULT error as CompanyError; anything else propagates unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        converted = _as_company_error(exc)
+        if converted is None:
+            raise
+        raise converted from exc
+
+
 class InProcessCompany:
     """A company file object in this process."""
 
@@ -64,31 +78,16 @@ class InProcessCompany:
         return str(self._company.qbw_path)
 
     def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
-        try:
+        with _hresults_as_company_errors():
             return str(self._company.begin_session(app_name, mode))
-        except Exception as exc:
-            converted = _as_company_error(exc)
-            if converted is None:
-                raise
-            raise converted from exc
 
     def end_session(self, ticket: str) -> None:
-        try:
+        with _hresults_as_company_errors():
             self._company.end_session(ticket)
-        except Exception as exc:
-            converted = _as_company_error(exc)
-            if converted is None:
-                raise
-            raise converted from exc
 
     def process_request(self, qbxml: str, ticket: str | None = None) -> str:
-        try:
+        with _hresults_as_company_errors():
             return str(self._company.process_request(qbxml, ticket))
-        except Exception as exc:
-            converted = _as_company_error(exc)
-            if converted is None:
-                raise
-            raise converted from exc
 
 
 class CompanyHttpError(RuntimeError):

@@ -70,7 +70,9 @@ def test_codes_quickbooks_cannot_hold_are_refused_before_sending(text: str, reas
 
 
 def test_a_31_character_code_is_accepted() -> None:
-    check_cost_code(code("9" * 31))
+    longest = code("9" * 31)
+    check_cost_code(longest)  # refuses nothing at QuickBooks' limit
+    assert f"<Name>{'9' * 31}</Name>" in add_request(longest)
 
 
 def test_enqueue_exports_queues_valid_codes_and_refuses_the_rest(env: Env) -> None:
