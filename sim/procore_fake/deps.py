@@ -45,6 +45,21 @@ class Ctx:
         with self.sim.store.company_lock(self.company_id):
             yield
 
+    def emit(self, resource_name: str, event_type: str, record: Record) -> None:
+        """Webhook event for a change made through the API (v2 payload; the project is the record's)."""
+        from sim.procore_fake.domain import webhooks
+
+        webhooks.notify(
+            self.store,
+            self.sim.clock,
+            self.company_id,
+            resource_name,
+            event_type,
+            record["id"],
+            project_id=record.get("project_id"),
+            user_id=self.user["id"],
+        )
+
     def owned(self, kind: str, record_id: int, *, project_id: int | None = None) -> Record:
         """A record of this company (and project, when given), or Procore's 404."""
         owner = self.store.owner(kind, record_id)

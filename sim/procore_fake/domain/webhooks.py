@@ -28,18 +28,15 @@ from sim.procore_fake.store import Record, Store
 
 EVENT_TYPES = ("create", "update", "delete")
 DELIVERY_TIMEOUT_SECONDS = 5.0
+# Resources whose events this fake emits (Procore has many more; triggers for others are refused).
 RESOURCES = (
     "ERP Requests",
     "Projects",
-    "Commitment Change Orders",
-    "Purchase Order Contracts",
-    "Work Order Contracts",
-    "Requisitions",
-    "Budget Line Items",
-    "Direct Costs",
     "Vendors",
-    "Contract Payments",
-    "Cost Codes",
+    "Work Order Contracts",
+    "Purchase Order Contracts",
+    "Commitment Change Orders",
+    "Requisitions",
 )
 
 
@@ -68,6 +65,8 @@ def create_trigger(store: Store, company_id: int, hook: Record, data: dict[str, 
     errors: dict[str, list[str]] = {}
     if not data.get("resource_name"):
         errors["resource_name"] = ["can't be blank"]
+    elif data["resource_name"] not in RESOURCES:
+        errors["resource_name"] = [f"is not included in the list ({', '.join(RESOURCES)})"]
     if data.get("event_type") not in EVENT_TYPES:
         errors["event_type"] = [f"is not included in the list ({', '.join(EVENT_TYPES)})"]
     if errors:

@@ -31,6 +31,7 @@ async def create_cco(project_id: int, request: Request, ctx: CtxDep) -> Response
         cco = commitments.create_change_order(
             ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "commitment_change_order")
         )
+        ctx.emit("Commitment Change Orders", "create", cco)
     return one(cco, 201)
 
 
@@ -50,6 +51,7 @@ async def update_cco(project_id: int, cco_id: int, request: Request, ctx: CtxDep
         locking.check_update("commitment_change_order", cco, attrs)
         updated = commitments.update_change_order(ctx.store, ctx.sim.clock, cco, attrs)
         approval.note_edit(ctx.store, "commitment_change_order", updated)
+        ctx.emit("Commitment Change Orders", "update", updated)
     return one(updated)
 
 

@@ -17,6 +17,10 @@ from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import SyncRequest, parse
 
 router = APIRouter()
+RESOURCE = {
+    "work_order_contract": "Work Order Contracts",
+    "purchase_order_contract": "Purchase Order Contracts",
+}
 
 
 def _routes(kind: str) -> None:
@@ -40,6 +44,7 @@ def _routes(kind: str) -> None:
             made = commitments.create(
                 ctx.store, ctx.sim.clock, ctx.company_id, kind, project, section(data, wrapper)
             )
+            ctx.emit(RESOURCE[kind], "create", made)
         return one(made, 201)
 
     @router.patch(f"{base}/sync", name=f"sync_{kind}s", openapi_extra=documented())
@@ -82,6 +87,7 @@ def _routes(kind: str) -> None:
             contract = ctx.owned(kind, contract_id, project_id=project_id)
             updated = _guarded_update(ctx, kind, contract, section(data, wrapper))
             approval.note_edit(ctx.store, kind, updated)
+            ctx.emit(RESOURCE[kind], "update", updated)
         return one(updated)
 
     @router.delete(f"{base}/{{contract_id}}", name=f"delete_{kind}", openapi_extra=documented())

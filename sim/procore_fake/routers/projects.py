@@ -64,6 +64,7 @@ async def create_project(request: Request, ctx: CtxDep) -> Response:
     require(ctx.user, "projects", "admin")
     with ctx.locked():
         project = projects.create(ctx.store, ctx.sim.clock, ctx.company_id, section(data, "project"))
+        ctx.emit("Projects", "create", project | {"project_id": project["id"]})
     return one(project, 201)
 
 
@@ -106,6 +107,7 @@ async def update_project(project_id: int, request: Request, ctx: CtxDep) -> Resp
         approval.check_editable(project)
         updated = projects.update(ctx.store, ctx.sim.clock, project, section(data, "project"))
         approval.note_edit(ctx.store, "project", updated)
+        ctx.emit("Projects", "update", updated | {"project_id": updated["id"]})
     return one(updated)
 
 

@@ -40,6 +40,7 @@ def _routes(version: str) -> None:
         with ctx.locked():
             project = ctx.owned("project", project_id)
             req = requisitions.create(ctx.store, ctx.sim.clock, ctx.company_id, project, attrs)
+            ctx.emit("Requisitions", "create", req)
         return one(req, 201)
 
     @router.get(f"{base}/{{req_id}}", name=f"show_requisition_{version}", openapi_extra=documented())
@@ -59,6 +60,7 @@ def _routes(version: str) -> None:
             locking.check_update("requisition", req, attrs)
             updated = requisitions.update(ctx.store, ctx.sim.clock, req, attrs)
             approval.note_edit(ctx.store, "requisition", updated)
+            ctx.emit("Requisitions", "update", updated)
         return one(updated)
 
     @router.delete(f"{base}/{{req_id}}", name=f"delete_requisition_{version}", openapi_extra=documented())

@@ -39,6 +39,7 @@ async def create_vendor(request: Request, ctx: CtxDep) -> Response:
     require(ctx.user, "directory", "admin")
     with ctx.locked():
         vendor = vendors.create(ctx.store, ctx.sim.clock, ctx.company_id, section(data, "vendor"))
+        ctx.emit("Vendors", "create", vendor)
     return one(vendor, 201)
 
 
@@ -86,6 +87,7 @@ async def update_vendor(vendor_id: int, request: Request, ctx: CtxDep) -> Respon
         approval.check_editable(vendor)
         updated = vendors.update(ctx.store, ctx.sim.clock, vendor, section(data, "vendor"))
         approval.note_edit(ctx.store, "vendor", updated)
+        ctx.emit("Vendors", "update", updated)
     return one(updated)
 
 

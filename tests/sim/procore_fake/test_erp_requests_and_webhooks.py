@@ -467,3 +467,31 @@ def test_synced_projects_get_periodic_sync_single_job(fake: Fake) -> None:
     single = [r for r in reqs if r["request_name"] == "sync_single_job"]
     assert single[0]["request_data"]["id"] == "800003DD-9"
     assert single[0]["request_data"]["additional_job_data"]["procore_project_id"] == project["id"]
+
+
+def test_project_hook_gets_object_events_of_its_project_only(fake: Fake) -> None:
+    mine, other = make_project(fake, "Mine"), make_project(fake, "Other")
+    r = fake.dmsa.post(
+        "/rest/v1.0/webhooks/hooks",
+        {"project_id": mine["id"], "hook": {"destination_url": "https://connector.example/p"}},
+    )
+    hook = r.json()
+    for resource in ("Projects", "Requisitions"):
+        fake.dmsa.post(
+            f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
+            {"project_id": mine["id"], "trigger": {"resource_name": resource, "event_type": "update"}},
+        )
+    for project in (mine, other):
+        fake.dmsa.patch(f"/rest/v1.0/projects/{project['id']}", {"project": {"city": "Plano"}})
+    delivered = _deliver(fake)
+    assert [(d["payload"]["resource_name"], d["payload"]["resource_id"]) for d in delivered] == [
+        ("Projects", mine["id"])
+    ]
+    assert delivered[0]["payload"]["user_id"] == fake.service_account_id
+    r = fake.dmsa.post(
+        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
+        {"project_id": mine["id"], "trigger": {"resource_name": "Punch Items", "event_type": "create"}},
+    )
+    assert r.status_code == 422 and r.json()["errors"]["resource_name"][0].startswith(
+        "is not included in the list"
+    )
