@@ -27,10 +27,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EditSequenceOutOfDate, ObjectNotFound
-from ..lists.common import find_ref, ref_doc, resolve_refs
+from ..lists.account import ACCOUNT
+from ..lists.common import add_record, find_ref, ref_doc, resolve_refs
 from ..qbxml_io import Doc, as_list
 from ..schema import ElementDecl, element_decl
 from ..store import Record
+from .errors import TxnSaveError
 from .money import ZERO, amt, dec, opt_dec, price, qty
 
 if TYPE_CHECKING:
@@ -118,12 +120,25 @@ def check_edit_sequence(spec: TxnSpec, rec: Record, given: str) -> None:
         raise EditSequenceOutOfDate(given, rec.doc, spec.ret_name)
 
 
+#: Special accounts QuickBooks creates by itself the first time a form needs one (an A/P account when a
+#: bill is entered in a file that has none), named as QuickBooks names them.
+AUTO_CREATED_ACCOUNTS = {"AccountsPayable": "Accounts Payable"}
+
+
 def special_account(company: CompanyFile, account_type: str) -> Doc:
-    """The first account of a type (Accounts Payable, the first Bank account …) as a reference."""
+    """The first account of a type (Accounts Payable, the first Bank account …) as a reference.
+
+    A missing Accounts Payable account is created, as QuickBooks does; a missing bank account is a
+    3180 save error (QuickBooks never creates a bank account itself; its exact text for a form without
+    one is not in our sources — the fake's wording).
+    """
     for rec in company.store.select("kind='Account'"):
         if rec.doc.get("AccountType") == account_type:
             return ref_doc(rec)
-    raise LookupError(f"the company file has no {account_type} account")
+    name = AUTO_CREATED_ACCOUNTS.get(account_type)
+    if name is not None:
+        return ref_doc(add_record(company, ACCOUNT, {"Name": name, "AccountType": account_type}))
+    raise TxnSaveError("transaction", f"The company file has no {account_type} account to use.")
 
 
 # -- header fields ---------------------------------------------------------------------------------
