@@ -26,7 +26,7 @@ from ..qbxml_io import Doc, as_list
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import TxnSpec, get_txn, special_account, stamp_new, today
+from .common import TxnSpec, get_txn, require_bank_account, special_account, stamp_new, today
 from .errors import PaymentExceedsAmountDue, TxnSaveError
 from .links import paid_amount, refresh_bill
 from .money import ZERO, amt, dec
@@ -59,6 +59,7 @@ def pay_bills(
         if bank_account
         else special_account(company, "Bank")
     )
+    require_bank_account(company, bank, "Bill Pmt -Check")
     lines: list[Doc] = []
     total = ZERO
     bills: list[Record] = []

@@ -14,7 +14,7 @@ from ..qbxml_io import Doc
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import LineSpec, TxnSpec, add_txn, line_total
+from .common import LineSpec, TxnSpec, add_txn, line_total, require_bank_account
 from .errors import TxnSaveError
 from .money import ZERO, amt
 from .replies import ret_reply
@@ -43,7 +43,11 @@ def _totals(doc: Doc) -> None:
 
 
 def check_add_doc(company: CompanyFile, request: Doc) -> Record:
-    return add_txn(company, CHECK, request, _totals)
+    def bank_then_totals(doc: Doc) -> None:
+        require_bank_account(company, doc["AccountRef"], "Check")
+        _totals(doc)
+
+    return add_txn(company, CHECK, request, bank_then_totals)
 
 
 @handles("CheckAdd")

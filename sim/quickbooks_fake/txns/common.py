@@ -141,6 +141,17 @@ def special_account(company: CompanyFile, account_type: str) -> Doc:
     raise TxnSaveError("transaction", f"The company file has no {account_type} account to use.")
 
 
+def require_bank_account(company: CompanyFile, ref: Doc, label: str) -> None:
+    """A check (Write Checks, Pay Bills) is drawn on a Bank account; QuickBooks' forms offer no other.
+
+    QuickBooks refuses another account type here; its exact SDK status and text are not in our sources,
+    so the fake answers 3180 with its own wording.
+    """
+    rec = find_ref(company, ref, ("Account",))
+    if rec is not None and rec.doc.get("AccountType") != "Bank":
+        raise TxnSaveError(label, f'The account "{rec.full_name}" is not a bank account.')
+
+
 # -- header fields ---------------------------------------------------------------------------------
 def header_fields(spec: TxnSpec, request: Doc, skip: tuple[str, ...] = ()) -> Doc:
     """Request fields that the Ret also has (lines and link elements excluded)."""

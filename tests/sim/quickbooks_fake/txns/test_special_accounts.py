@@ -8,8 +8,8 @@ fake's wording — the real text is not in our sources).
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request
-from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, bill_add, bill_line, ret, text
+from qbfake_helpers import request, rs, status
+from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, bill_add, bill_line, ref, ret, text
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.errors import StatusError
@@ -55,3 +55,26 @@ def test_paying_a_bill_in_a_file_without_a_bank_account_is_refused(company) -> N
         "The company file has no Bank account to use.",
     )
     assert company.list_records("BillPaymentCheck") == []
+
+
+NOT_A_BANK = 'QuickBooks error message: The account "Job Expenses" is not a bank account.'
+
+
+def test_checks_and_bill_payments_are_drawn_on_a_bank_account_only(run, company) -> None:
+    bill = company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "100.00", "job": JOB}],
+                                 ref_number="INV-1")
+    check = run(
+        "<CheckAddRq><CheckAdd>" + ref("AccountRef", "Job Expenses") + "<ExpenseLineAdd>"
+        + ref("AccountRef", "Job Expenses") + "<Amount>5.00</Amount></ExpenseLineAdd></CheckAdd></CheckAddRq>"
+    )
+    assert status(rs(check)) == ("3180", "Error", f"There was an error when saving a Check.  {NOT_A_BANK}")
+    payment = run(
+        "<BillPaymentCheckAddRq><BillPaymentCheckAdd>" + ref("PayeeEntityRef", VENDOR)
+        + ref("BankAccountRef", "Job Expenses") + "<RefNumber>1001</RefNumber><AppliedToTxnAdd>"
+        f"<TxnID>{bill['TxnID']}</TxnID><PaymentAmount>5.00</PaymentAmount></AppliedToTxnAdd>"
+        "</BillPaymentCheckAdd></BillPaymentCheckAddRq>"
+    )
+    assert status(rs(payment)) == (
+        "3180", "Error", f"There was an error when saving a Bill Pmt -Check.  {NOT_A_BANK}"
+    )
+    assert company.list_records("Check") == [] and company.list_records("BillPaymentCheck") == []
