@@ -3,7 +3,8 @@
 - Items waiting for accounting acceptance, or accepted and being exported, cannot be edited until they
   are retrieved or rejected (seed 002: "Reject (item editable again)").
 - Once ``origin_id`` is set: a direct cost is immutable; a subcontractor invoice is immutable ("The invoice
-  is not editable because it has been synced with ERP"); a contract payment cannot be edited or deleted; an
+  is not editable because it has been synced with ERP"); a contract payment cannot be edited or deleted
+  except for its payment number and attachments (seed 003); an
   Approved/Complete commitment or CCO keeps its schedule of values and contract company and cannot be
   deleted.
 """
@@ -25,6 +26,8 @@ COMMITMENT_DELETE_LOCKED = "A commitment synced with ERP cannot be deleted."
 DIRECT_COST_LOCKED = "The direct cost cannot be edited or deleted because it is synced with an ERP system"
 COMMITMENT_KINDS = ("work_order_contract", "purchase_order_contract", "commitment_change_order")
 LOCKED_COMMITMENT_FIELDS = ("vendor_id", "line_items", "accounting_method")
+# Seed 003: users cannot edit synced payments, but may add attachments and add or edit the Payment number.
+PAYMENT_EDITABLE_WHEN_SYNCED = {"payment_number", "attachments"}
 
 
 def erp_status(record: Record) -> str:
@@ -42,7 +45,7 @@ def check_update(kind: str, record: Record, changes: dict[str, Any]) -> None:
         return
     if kind == "requisition":
         raise Locked(INVOICE_LOCKED)
-    if kind == "contract_payment":
+    if kind == "contract_payment" and set(changes) - PAYMENT_EDITABLE_WHEN_SYNCED:
         raise Locked(PAYMENT_LOCKED)
     if kind in ("direct_cost", "direct_cost_line_item"):
         raise Locked(DIRECT_COST_LOCKED)

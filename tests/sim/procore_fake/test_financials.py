@@ -370,3 +370,29 @@ def test_direct_costs_sync_upserts_by_origin_id(fake: Fake) -> None:
     body["updates"][0]["invoice_number"] = "B"
     second = fake.dmsa.patch(url, body).json()["entities"][0]
     assert second["id"] == first["id"] and second["invoice_number"] == "B"
+
+
+def test_synced_payment_number_stays_editable(fake: Fake) -> None:
+    """Seed 003: synced payments are read-only except the Payment # (and attachments)."""
+    w = synced_world(fake)
+    pid = w["project"]["id"]
+    woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"])
+    pay = fake.dmsa.post(
+        "/rest/v1.0/contract_payments",
+        {
+            "project_id": pid,
+            "contract_id": woc["id"],
+            "contract_payment": {"amount": "5", "date": "2024-03-01"},
+        },
+    )
+    pid_ = pay.json()["id"]
+    mark_synced(fake, "contract_payment", pid_, "PMT-1")
+    ok = fake.dmsa.patch(
+        f"/rest/v1.0/contract_payments/{pid_}",
+        {"project_id": pid, "contract_payment": {"payment_number": "P-7"}},
+    )
+    assert ok.status_code == 200 and ok.json()["payment_number"] == "P-7"
+    no = fake.dmsa.patch(
+        f"/rest/v1.0/contract_payments/{pid_}", {"project_id": pid, "contract_payment": {"notes": "x"}}
+    )
+    assert no.status_code == 422
