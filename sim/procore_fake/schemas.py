@@ -74,3 +74,5 @@ class ErpItemAction(BaseModel):
     reason: str | None = None
     customer_origin_id: str | None = None
     origin_code: str | None = None
+    income_account_origin_id: str | None = None
+    expense_account_origin_id: str | None = None

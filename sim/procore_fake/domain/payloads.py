@@ -28,6 +28,8 @@ NO_RETAINAGE_ITEM = (
 NEGATIVE_INVOICE = "Subcontractor invoices with negative values cannot be synced with QuickBooks."
 CUSTOMER_REQUIRED = "Select the QuickBooks customer this job belongs to."
 QB_ID_REQUIRED = "Enter the QuickBooks Desktop ID before exporting this commitment."
+ACCOUNT_REQUIRED = "Select the QuickBooks account this item posts to."
+ACCOUNT_FIELDS = ("income_account_origin_id", "expense_account_origin_id")
 ALREADY_EXPORTING = "Another change order for this commitment is being exported; export them one at a time."
 
 
@@ -69,6 +71,14 @@ def check_prerequisites(
     elif kind == "standard_cost_code":
         if record["standard_cost_code_list_id"] != erp_settings.erp_list_id(store, company_id):
             raise ErpRuleViolation(NEEDS_ERP_LIST)
+        # seed 001: "At the time of export, an expense account and an income account are assigned"
+        missing = {
+            f: [ACCOUNT_REQUIRED]
+            for f in ACCOUNT_FIELDS
+            if not (options.get(f) or (record.get("_erp_custom_fields") or {}).get(f))
+        }
+        if missing:
+            raise ValidationFailed(missing)
     elif kind == "budget":
         project = store.get("project", record["project_id"])
         if not project or not project.get("origin_id"):
@@ -116,6 +126,10 @@ def apply_accept_options(
     editable = record.get("origin_id") is None or record.get("_erp", {}).get("origin_code_editable")
     if kind == "project" and options.get("origin_code") and editable:
         record["origin_code"] = options["origin_code"]
+    if kind == "standard_cost_code":
+        fields = dict(record.get("_erp_custom_fields") or {})
+        fields.update({f: options[f] for f in ACCOUNT_FIELDS if options.get(f)})
+        record["_erp_custom_fields"] = fields
     if kind in COMMITMENT_KINDS:
         if options.get("origin_code"):
             record["origin_code"] = options["origin_code"]  # "Commitment # can be changed before export"

@@ -117,7 +117,21 @@ def test_standard_cost_code_export_event(fake: Fake) -> None:
         },
     )
     fake.act("send", "Erin Sponsor", "standard_cost_code", child["id"])
-    fake.act("accept", "Alex Accountant", "standard_cost_code", child["id"])
+    r = fake.act("accept", "Alex Accountant", "standard_cost_code", child["id"])
+    assert r.status_code == 422 and r.json() == {
+        "errors": {
+            "income_account_origin_id": ["Select the QuickBooks account this item posts to."],
+            "expense_account_origin_id": ["Select the QuickBooks account this item posts to."],
+        }
+    }
+    fake.act(
+        "accept",
+        "Alex Accountant",
+        "standard_cost_code",
+        child["id"],
+        income_account_origin_id="80000010-INC",
+        expense_account_origin_id="80000011-EXP",
+    )
     detail = fake.dmsa.get(
         f"/rest/v1.0/companies/{fake.company_id}/erp_request_details", **{"filters[item_id]": child["id"]}
     ).json()[0]
@@ -128,3 +142,7 @@ def test_standard_cost_code_export_event(fake: Fake) -> None:
     item = req["request_data"][0]
     assert item["request_detail_id"] == detail["id"] and item["parent_origin_id"] == "scc_parent_origin_id"
     assert item["long_name_helper"][0] == ["01", "100"]
+    assert item["erp_custom_fields"] == {
+        "income_account_origin_id": "80000010-INC",
+        "expense_account_origin_id": "80000011-EXP",
+    }
