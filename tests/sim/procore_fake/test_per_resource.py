@@ -213,3 +213,100 @@ def test_read_only_user_cannot_write(
     s = f.login("Robin Viewer")
     r = s.http.request(method, _fill(path, ids), json=_fill_body(body, ids), headers=s.headers())
     assert r.status_code == 403 and r.json() == FORBIDDEN
+
+
+INVALID: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "POST",
+        "/rest/v1.0/projects",
+        {"company_id": "{cid}", "project": {"name": ""}},
+        {"errors": {"name": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/vendors",
+        {"company_id": "{cid}", "vendor": {}},
+        {"errors": {"name": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/budget_line_items",
+        {"project_id": "{pid}", "budget_line_item": {"amount": "1"}},
+        {"errors": {"cost_code_id": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/work_order_contracts",
+        {"project_id": "{pid}", "work_order_contract": {}},
+        {"errors": {"title": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/purchase_order_contracts",
+        {"project_id": "{pid}", "purchase_order_contract": {"title": "x", "accounting_method": "lump"}},
+        {"errors": {"accounting_method": ["is not included in the list (amount, unit)"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/projects/{pid}/commitment_change_orders",
+        {"commitment_change_order": {"title": "x"}},
+        {"errors": {"contract_id": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.1/requisitions",
+        {"project_id": "{pid}", "requisition": {}},
+        {"errors": {"commitment_id": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/contract_payments",
+        {"project_id": "{pid}", "contract_id": "{woc}", "contract_payment": {"amount": "1"}},
+        {"errors": {"date": ["can't be blank"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/projects/{pid}/direct_costs",
+        {"direct_cost": {"direct_cost_date": "2024-01-01", "direct_cost_type": "Gift"}},
+        {
+            "errors": {
+                "direct_cost_type": [
+                    "is not included in the list (Invoice, Expense, Payroll, Subcontractor Invoice)"
+                ]
+            }
+        },
+    ),
+    (
+        "POST",
+        "/rest/v1.0/projects/{pid}/budget_modifications",
+        {
+            "budget_modification": {
+                "from_budget_line_item_id": 1,
+                "to_budget_line_item_id": 2,
+                "transfer_amount": 1,
+            }
+        },
+        {"errors": {"from_budget_line_item_id": ["is invalid"]}},
+    ),
+    (
+        "POST",
+        "/rest/v1.0/webhooks/hooks",
+        {"company_id": "{cid}", "hook": {"destination_url": "nope"}},
+        {"errors": {"destination_url": ["is invalid"]}},
+    ),
+    (
+        "PATCH",
+        "/rest/v1.0/companies/{cid}/external_data/sync",
+        {"updates": {"item_type": "vendor"}},
+        {"errors": {"updates": ["Input should be a valid list"]}},
+    ),
+]
+
+
+@pytest.mark.parametrize("method,path,body,expected", INVALID, ids=[v[1] for v in INVALID])
+def test_validation_error_bodies(
+    world: tuple[Fake, dict[str, Any]], method: str, path: str, body: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    f, ids = world
+    r = f.dmsa.http.request(method, _fill(path, ids), json=_fill_body(body, ids), headers=f.dmsa.headers())
+    assert r.status_code in (400, 422) and r.json() == expected
