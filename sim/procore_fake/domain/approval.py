@@ -281,6 +281,18 @@ def settle(store: Store, kind: str, record: Record) -> Record:
     elif record.get("origin_id") and (detail == "success" or closes_by_origin):
         erp["status"] = "synced"
         erp["changed_since_sync"] = False
+        if closes_by_origin:
+            # Nobody can close a detail whose id was never sent: the origin id closes it (our choice).
+            erp["detail_status"] = "success"
+            owner = store.owner(kind, record["id"])
+            for open_detail in store.query("erp_request_detail", company_id=owner[0] if owner else None):
+                if (open_detail["item_type"], open_detail["item_id"], open_detail["status"]) == (
+                    kind,
+                    record["id"],
+                    "in progress",
+                ):
+                    open_detail["status"] = "success"
+                    store.put("erp_request_detail", open_detail)
     return store.put(kind, record)
 
 
