@@ -12,6 +12,7 @@ from txnkit import (
     RETENTION,
     VENDOR,
     money,
+    payment_add,
     ret,
     set_up,
     text,
@@ -72,15 +73,7 @@ def test_partial_then_final_payment(company, run) -> None:
 
 def test_overpayment_is_3210_info_and_writes_nothing(company, run) -> None:
     bill = enter_bill(company)
-    el = rs(
-        run(
-            "<BillPaymentCheckAddRq><BillPaymentCheckAdd><PayeeEntityRef><FullName>Acme Concrete</FullName>"
-            "</PayeeEntityRef><BankAccountRef><FullName>Checking</FullName></BankAccountRef>"
-            f"<RefNumber>1003</RefNumber><AppliedToTxnAdd><TxnID>{bill['TxnID']}</TxnID>"
-            "<PaymentAmount>900.01</PaymentAmount></AppliedToTxnAdd></BillPaymentCheckAdd>"
-            "</BillPaymentCheckAddRq>"
-        )
-    )
+    el = rs(run(payment_add(bill["TxnID"], "900.01", check_number="1003")))
     assert status(el) == (
         "3210",
         "Info",
@@ -94,15 +87,7 @@ def test_overpayment_is_3210_info_and_writes_nothing(company, run) -> None:
 
 def test_bill_payment_check_add_over_qbxml(company, run) -> None:
     bill = enter_bill(company)
-    pay = ret(
-        run(
-            "<BillPaymentCheckAddRq><BillPaymentCheckAdd><PayeeEntityRef><FullName>Acme Concrete</FullName>"
-            "</PayeeEntityRef><TxnDate>2024-02-02</TxnDate><BankAccountRef><FullName>Checking</FullName>"
-            "</BankAccountRef><RefNumber>1004</RefNumber><Memo>Jan</Memo><AppliedToTxnAdd>"
-            f"<TxnID>{bill['TxnID']}</TxnID><PaymentAmount>900.00</PaymentAmount></AppliedToTxnAdd>"
-            "</BillPaymentCheckAdd></BillPaymentCheckAddRq>"
-        )
-    )
+    pay = ret(run(payment_add(bill["TxnID"], "900.00", check_number="1004", date="2024-02-02", memo="Jan")))
     assert (text(pay, "Amount"), text(pay, "RefNumber"), text(pay, "TxnDate")) == (
         "900.00",
         "1004",
@@ -113,14 +98,7 @@ def test_bill_payment_check_add_over_qbxml(company, run) -> None:
 
 def test_paying_another_vendors_bill_is_refused(company, run) -> None:
     bill = enter_bill(company)
-    el = rs(
-        run(
-            "<BillPaymentCheckAddRq><BillPaymentCheckAdd><PayeeEntityRef><FullName>Bolt Electric</FullName>"
-            "</PayeeEntityRef><BankAccountRef><FullName>Checking</FullName></BankAccountRef><RefNumber>9"
-            f"</RefNumber><AppliedToTxnAdd><TxnID>{bill['TxnID']}</TxnID><PaymentAmount>1.00</PaymentAmount>"
-            "</AppliedToTxnAdd></BillPaymentCheckAdd></BillPaymentCheckAddRq>"
-        )
-    )
+    el = rs(run(payment_add(bill["TxnID"], "1.00", vendor=OTHER_VENDOR, check_number="9")))
     assert status(el) == (
         "3180",
         "Error",

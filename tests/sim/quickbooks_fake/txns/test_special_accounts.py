@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from qbfake_helpers import request, rs, status
-from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, bill_add, bill_line, ref, ret, text
+from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, bill_add, bill_line, payment_add, ref, ret, text
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.errors import StatusError
@@ -68,12 +68,7 @@ def test_checks_and_bill_payments_are_drawn_on_a_bank_account_only(run, company)
         + ref("AccountRef", "Job Expenses") + "<Amount>5.00</Amount></ExpenseLineAdd></CheckAdd></CheckAddRq>"
     )
     assert status(rs(check)) == ("3180", "Error", f"There was an error when saving a Check.  {NOT_A_BANK}")
-    payment = run(
-        "<BillPaymentCheckAddRq><BillPaymentCheckAdd>" + ref("PayeeEntityRef", VENDOR)
-        + ref("BankAccountRef", "Job Expenses") + "<RefNumber>1001</RefNumber><AppliedToTxnAdd>"
-        f"<TxnID>{bill['TxnID']}</TxnID><PaymentAmount>5.00</PaymentAmount></AppliedToTxnAdd>"
-        "</BillPaymentCheckAdd></BillPaymentCheckAddRq>"
-    )
+    payment = run(payment_add(bill["TxnID"], "5.00", bank="Job Expenses"))
     assert status(rs(payment)) == (
         "3180", "Error", f"There was an error when saving a Bill Pmt -Check.  {NOT_A_BANK}"
     )

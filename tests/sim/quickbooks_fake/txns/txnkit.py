@@ -108,6 +108,32 @@ def bill_add(
     return f"<BillAddRq><BillAdd>{head}{links}{expense}{lines}</BillAdd></BillAddRq>"
 
 
+def payment_add(
+    bill_txn_id: str,
+    amount: str,
+    *,
+    vendor: str = VENDOR,
+    bank: str = "Checking",
+    check_number: str = "1001",
+    date: str = "",
+    memo: str = "",
+) -> str:
+    """A BillPaymentCheckAddRq paying ``amount`` of one bill (elements in XSD order)."""
+    head = (
+        ref("PayeeEntityRef", vendor)
+        + (f"<TxnDate>{date}</TxnDate>" if date else "")
+        + ref("BankAccountRef", bank)
+        + f"<RefNumber>{check_number}</RefNumber>"
+        + (f"<Memo>{memo}</Memo>" if memo else "")
+    )
+    applied = (
+        f"<AppliedToTxnAdd><TxnID>{bill_txn_id}</TxnID><PaymentAmount>{amount}</PaymentAmount>"
+        "</AppliedToTxnAdd>"
+    )
+    body = f"<BillPaymentCheckAdd>{head}{applied}</BillPaymentCheckAdd>"
+    return f"<BillPaymentCheckAddRq>{body}</BillPaymentCheckAddRq>"
+
+
 def text(el: etree._Element, path: str) -> str:
     found = el.find(path)
     assert found is not None, f"{path} missing in {etree.tostring(el)[:300]!r}"
