@@ -40,7 +40,7 @@ Record = dict[str, Any]
 
 
 class Base(DeclarativeBase):
-    pass
+    """SQLAlchemy declarative base of the fake's single table."""
 
 
 class RecordRow(Base):

@@ -7,7 +7,7 @@ from typing import Any
 
 
 class BadAmount(ValueError):
-    pass
+    """A value that is not a finite decimal amount."""
 
 
 def parse(value: Any) -> Decimal:
