@@ -22,6 +22,7 @@ from sim.procore_fake.domain import (
     records,
     schedule,
     staging,
+    support,
     webhooks,
 )
 from sim.procore_fake.domain.permissions import (
@@ -375,3 +376,38 @@ async def staged_action(company_id: int, staged_id: int, action: str, request: R
             require(actor, "erp_integrations", "standard")
             return JSONResponse(records.public(staging.archive(sim.store, staged)))
     raise NotFound()
+
+
+@router.post(
+    "/companies/{company_id}/erp/support/reset",
+    openapi_extra=sim_only(
+        "Procore ERP support, Super User access: reset a synced job, invoice, payment or standard cost code"
+    ),
+)
+async def support_reset(company_id: int, request: Request) -> Response:
+    sim = sim_state(request)
+    data = await json_body(request)
+    _company(sim, company_id)
+    with sim.store.company_lock(company_id):
+        try:
+            item_id = int(data.get("item_id"))
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed({"item_id": ["is not a number"]}) from exc
+        record = support.reset(sim.store, sim.clock, company_id, str(data.get("item_type")), item_id)
+    return JSONResponse(records.public(record))
+
+
+@router.post("/companies/{company_id}/vendors/merge", openapi_extra=sim_only("Directory: Vendor Merge Tool"))
+async def merge(company_id: int, request: Request) -> Response:
+    sim = sim_state(request)
+    data = await json_body(request)
+    with sim.store.company_lock(company_id):
+        actor = _actor(sim, company_id, data)
+        require(actor, "directory", "admin")
+        sources = data.get("source_vendor_ids")
+        if not isinstance(sources, list) or not all(isinstance(x, int) for x in sources):
+            raise ValidationFailed({"source_vendor_ids": ["must be an array of ids"]})
+        master = support.merge_vendors(
+            sim.store, sim.clock, company_id, int(data.get("master_vendor_id") or 0), sources
+        )
+    return JSONResponse(records.public(master))
