@@ -30,9 +30,20 @@ def _due(settings: Record, key: str, every: timedelta | None, now: datetime) -> 
 
 
 def emit_sync(store: Store, clock: Clock, company_id: int, request_name: str) -> Record:
-    """A company-level sync request (Refresh Job List, Refresh Vendors, payment sync …)."""
-    data = {"company_id": company_id}
-    if request_name == "sync_contract_payments":
+    """A company-level sync request (Refresh Job List, Refresh Vendors, payment sync …), with the
+    ``request_data`` erp-events.json documents for it (and a request detail where it carries one)."""
+    data: dict[str, object]
+    if request_name in ("sync_jobs", "sync_vendors", "sync_commitments", "sync_sub_jobs"):
+        data = {"company_id": company_id}
+    elif request_name == "sync_standard_cost_codes":
+        data = {"standard_cost_code_list_id": erp_settings.erp_list_id(store, company_id)}
+    elif request_name == "sync_metadata":
+        return erp_requests.emit(
+            store, clock, company_id, request_name, {"company_id": company_id}, items=[], placement="none"
+        )
+    elif request_name == "sync_standard_categories":
+        return erp_requests.emit(store, clock, company_id, request_name, {}, items=[], placement="none")
+    else:  # sync_contract_payments, sync_commitment_change_orders, sync_prime_contracts
         data = {}
     return erp_requests.emit(store, clock, company_id, request_name, data, items=[("company", company_id)])
 

@@ -45,6 +45,7 @@ REFRESH = {
     "jobs": "sync_jobs",
     "vendors": "sync_vendors",
     "commitments": "sync_commitments",
+    "commitment_change_orders": "sync_commitment_change_orders",
     "payments": "sync_contract_payments",
     "standard_cost_codes": "sync_standard_cost_codes",
     "metadata": "sync_metadata",
@@ -341,6 +342,8 @@ async def refresh(company_id: int, what: str, request: Request) -> Response:
         else:
             require(actor, "erp_integrations", "admin")
         request_record = schedule.emit_sync(sim.store, sim.clock, company_id, REFRESH[what])
+        if what == "standard_cost_codes":  # the one button syncs cost codes and cost types
+            schedule.emit_sync(sim.store, sim.clock, company_id, "sync_standard_categories")
     return JSONResponse(
         {"erp_request_id": request_record["id"], "request_name": request_record["request_name"]}
     )

@@ -529,3 +529,33 @@ def test_synced_project_edit_is_re_exported_as_an_update(fake: Fake) -> None:
     _close(fake, detail, status="success")
     view = _status(fake, "project", project["id"])
     assert view["status"] == "synced" and view["changed_since_sync"] is False
+
+
+@pytest.mark.parametrize(
+    "button,names",
+    [
+        ("jobs", ["sync_jobs"]),
+        ("vendors", ["sync_vendors"]),
+        ("commitments", ["sync_commitments"]),
+        ("commitment_change_orders", ["sync_commitment_change_orders"]),
+        ("payments", ["sync_contract_payments"]),
+        ("standard_cost_codes", ["sync_standard_cost_codes", "sync_standard_categories"]),
+        ("metadata", ["sync_metadata"]),
+    ],
+)
+def test_refresh_buttons_emit_documented_payloads(fake: Fake, button: str, names: list[str]) -> None:
+    hook = fake.dmsa.post(
+        "/rest/v1.0/webhooks/hooks",
+        {"company_id": fake.company_id, "hook": {"destination_url": "https://connector.example/h"}},
+    ).json()
+    fake.dmsa.post(
+        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
+        {"company_id": fake.company_id, "trigger": {"resource_name": "ERP Requests", "event_type": "create"}},
+    )
+    r = fake.sim("POST", f"/erp/refresh/{button}", {"as_user_id": fake.users["Erin Sponsor"]})
+    assert r.status_code == 200
+    delivered = fake.http.post("/_sim/webhooks/deliver").json()
+    requests = [_request(fake, d["payload"]["resource_id"]) for d in delivered]
+    assert [q["request_name"] for q in requests] == names
+    for q in requests:
+        _documented_keys_present(q["request_name"], q["request_data"])
