@@ -36,7 +36,7 @@ from sim.procore_fake.routers import (
     vendors,
     webhooks,
 )
-from sim.procore_fake.state import SimState
+from sim.procore_fake.state import STATE_SCOPE_KEY, SimState
 from sim.procore_fake.store import Store
 
 ROUTERS = (
@@ -64,6 +64,43 @@ def _with_rate_headers(request: Request, response: Response) -> Response:
     return response
 
 
+def create_state(
+    *,
+    database_url: str = "sqlite://",
+    seed: int = 0,
+    clock: Clock | None = None,
+    rate_limit: RateLimitConfig | None = None,
+    webhook_transport: httpx.BaseTransport | None = None,
+    company_header_mode: str = "strict",
+) -> SimState:
+    """The simulated Procore itself (store, clock, limits, seeded company), without the HTTP app."""
+    if company_header_mode not in ("strict", "lenient"):
+        raise ValueError("company_header_mode must be 'strict' or 'lenient'")
+    store = Store(database_url, seed=seed)
+    the_clock = clock or SystemClock()
+    state = SimState(
+        store=store,
+        clock=the_clock,
+        limiter=RateLimiter(rate_limit),
+        webhook_transport=webhook_transport,
+        company_header_mode=company_header_mode,
+    )
+    # A database that already holds companies (a file from an earlier run) is reopened, not reseeded.
+    if not store.query("company"):
+        state.seeded = accounts.seed_company(store, the_clock)
+    return state
+
+
+def bind_state(app: FastAPI, state: SimState) -> Any:
+    """An ASGI app serving ``state`` through ``app``'s routes: several simulated Procores can share one
+    FastAPI app (building FastAPI's per-app route state for ~170 routes costs far more than a request)."""
+
+    async def scoped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await app({**scope, STATE_SCOPE_KEY: state}, receive, send)
+
+    return scoped
+
+
 def create_app(
     *,
     database_url: str = "sqlite://",
@@ -79,20 +116,14 @@ def create_app(
     network for webhook deliveries. ``company_header_mode`` is ``strict`` (documented rules) or ``lenient``
     (see :class:`~sim.procore_fake.state.SimState`).
     """
-    if company_header_mode not in ("strict", "lenient"):
-        raise ValueError("company_header_mode must be 'strict' or 'lenient'")
-    store = Store(database_url, seed=seed)
-    the_clock = clock or SystemClock()
-    state = SimState(
-        store=store,
-        clock=the_clock,
-        limiter=RateLimiter(rate_limit),
+    state = create_state(
+        database_url=database_url,
+        seed=seed,
+        clock=clock,
+        rate_limit=rate_limit,
         webhook_transport=webhook_transport,
         company_header_mode=company_header_mode,
     )
-    # A database that already holds companies (a file from an earlier run) is reopened, not reseeded.
-    if not store.query("company"):
-        state.seeded = accounts.seed_company(store, the_clock)
     app = FastAPI(
         title="qbsim fake Procore API",
         version="1.0",

@@ -17,7 +17,7 @@ from sim.procore_fake import errors
 from sim.procore_fake.conventions import COMPANY_HEADER
 from sim.procore_fake.domain import oauth
 from sim.procore_fake.errors import Forbidden, MissingCompanyHeader, NotFound
-from sim.procore_fake.state import SimState
+from sim.procore_fake.state import STATE_SCOPE_KEY, SimState
 from sim.procore_fake.store import Record
 
 HEADER_EXEMPT = {("GET", "/rest/v1.0/me"), ("GET", "/rest/v1.0/companies")}
@@ -73,7 +73,8 @@ class Ctx:
 
 
 def sim_state(request: Request) -> SimState:
-    return request.app.state.sim
+    bound = request.scope.get(STATE_SCOPE_KEY)
+    return bound if bound is not None else request.app.state.sim
 
 
 def bearer(request: Request) -> str | None:

@@ -11,6 +11,9 @@ from sim.procore_fake.clock import Clock
 from sim.procore_fake.ratelimit import RateLimiter
 from sim.procore_fake.store import Store
 
+# ASGI scope key through which ``app.bind_state`` hands a request its simulated Procore.
+STATE_SCOPE_KEY = "qbsim.procore_fake.state"
+
 
 @dataclass
 class SimState:

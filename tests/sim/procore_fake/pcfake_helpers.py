@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import httpx
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 
-from sim.procore_fake.app import create_app
+from sim.procore_fake.app import bind_state, create_app, create_state
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.ratelimit import RateLimitConfig
+from sim.procore_fake.state import SimState
+
+
+class AsgiClient:
+    """A synchronous HTTP client over ``httpx.ASGITransport`` on one private event loop: the fake's HTTP
+    face in-process, about twice as fast per request as Starlette's AsgiClient (no portal thread)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._loop = asyncio.new_event_loop()
+        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
+    def __enter__(self) -> AsgiClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._loop.run_until_complete(self._client.aclose())
+        self._loop.close()
+
 
 CLIENT_ID = "qbsim-client-id"
 CLIENT_SECRET = "qbsim-client-secret"
@@ -20,7 +61,7 @@ CLIENT_SECRET = "qbsim-client-secret"
 class Session:
     """One person's (or the service account's) authenticated view of the fake."""
 
-    http: TestClient
+    http: AsgiClient
     token: str
     company_id: int
     refresh_token: str | None = None
@@ -51,7 +92,7 @@ class Session:
 
 @dataclass
 class Fake:
-    http: TestClient
+    http: AsgiClient
     clock: FakeClock
     company_id: int
     users: dict[str, int]
@@ -59,6 +100,7 @@ class Fake:
     erp_list_id: int
     dmsa: Session
     transport_log: list[httpx.Request]
+    state: SimState
 
     def close(self) -> None:
         self.http.__exit__(None, None, None)
@@ -82,7 +124,7 @@ class Fake:
         return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users["Erin Sponsor"], **changes})
 
 
-def client_credentials(http: TestClient, company_id: int) -> Session:
+def client_credentials(http: AsgiClient, company_id: int) -> Session:
     r = http.post(
         "/oauth/token",
         data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
@@ -91,7 +133,7 @@ def client_credentials(http: TestClient, company_id: int) -> Session:
     return Session(http, r.json()["access_token"], company_id)
 
 
-def login_as(http: TestClient, user_id: int, company_id: int) -> Session:
+def login_as(http: AsgiClient, user_id: int, company_id: int) -> Session:
     r = http.get(
         "/oauth/authorize",
         params={
@@ -125,9 +167,8 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
         log.append(request)
         return httpx.Response(200)
 
-    app = create_app(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
-    http = TestClient(app)
-    http.__enter__()  # one portal thread for the client's lifetime (much faster than one per request)
+    state = create_state(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
+    http = AsgiClient(bind_state(shared_app(), state))
     company = http.get("/_sim/state").json()["companies"][0]
     users = {u["name"]: u["id"] for u in company["users"] if not u["is_service_account"]}
     service = next(u["id"] for u in company["users"] if u["is_service_account"])
@@ -140,7 +181,18 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
         company["erp_standard_cost_code_list_id"],
         client_credentials(http, company["id"]),
         log,
+        state,
     )
+
+
+_SHARED: list[FastAPI] = []
+
+
+def shared_app() -> FastAPI:
+    """One FastAPI app for the whole test session; each Fake binds its own simulated Procore to it."""
+    if not _SHARED:
+        _SHARED.append(create_app(clock=FakeClock()))
+    return _SHARED[0]
 
 
 # -- builders: the Procore-side set-up a person does, through the API ------------------------------------

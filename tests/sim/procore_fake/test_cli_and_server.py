@@ -176,3 +176,21 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
         assert names == ["Kept", "New"]  # the reopened store does not reuse ids
         fresh = http.post("/oauth/token", data=form).json()["access_token"]
         assert fresh != token
+
+
+def test_bound_states_share_one_app_but_not_data() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pcfake_helpers import build, make_vendor
+
+    a, b = build(), build()
+    try:
+        make_vendor(a, "Only in A")
+        names_b = [v["name"] for v in b.dmsa.get("/rest/v1.0/vendors", company_id=b.company_id).json()]
+        names_a = [v["name"] for v in a.dmsa.get("/rest/v1.0/vendors", company_id=a.company_id).json()]
+        assert (names_a, names_b) == (["Only in A"], [])
+    finally:
+        a.close()
+        b.close()

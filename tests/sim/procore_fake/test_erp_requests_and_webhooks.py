@@ -109,9 +109,7 @@ def test_failed_deliveries_retry_on_the_clock_then_discard() -> None:
 
     calls: list[int] = []
     fake = build()
-    fake.http.app.state.sim.webhook_transport = httpx.MockTransport(
-        lambda request: calls.append(1) or httpx.Response(503)
-    )
+    fake.state.webhook_transport = httpx.MockTransport(lambda request: calls.append(1) or httpx.Response(503))
     try:
         _hook(fake)
         _export_vendor(fake)
