@@ -164,7 +164,10 @@ def export_transactions(
     for line in store.query("budget_line_item", project_id=project_id):
         job_cost = {
             "id": line["id"],
-            "cost_code_origin_id": line["cost_code"].get("origin_id"),
+            # the embedded cost_code is a snapshot; the project cost code may have been synced since
+            "cost_code_origin_id": (store.get("cost_code", line["cost_code"]["id"]) or line["cost_code"]).get(
+                "origin_id"
+            ),
             "line_item_type_origin_id": line["line_item_type"].get("origin_id"),
             "budget_line_item_id": line["id"],
             "new_amount": float(money.parse(line["revised_budget"])),

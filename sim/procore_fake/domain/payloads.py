@@ -50,7 +50,7 @@ def _live_cost_codes(store: Store, lines: list[Record]) -> list[Record]:
             {
                 **line,
                 "cost_code": refs.cost_code_ref(cc)
-                | {"standard_cost_code_origin_id": cc.get("standard_cost_code_origin_id")},
+                | {"standard_cost_code_origin_id": refs.standard_origin_id(store, cc)},
             }
         )
     return out
@@ -138,10 +138,10 @@ def apply_accept_options(
     store.put(kind, record)
 
 
-def _cost_code_payload(cc: Record) -> Record:
+def _cost_code_payload(store: Store, cc: Record) -> Record:
     body = refs.cost_code_ref(cc)
     body["long_name_helper"] = cc.get("long_name_helper")
-    body["standard_cost_code_origin_id"] = cc.get("standard_cost_code_origin_id")
+    body["standard_cost_code_origin_id"] = refs.standard_origin_id(store, cc)
     return body
 
 
@@ -173,7 +173,7 @@ def build(
         job.update({"custom_fields": {}, "erp_custom_fields": {}, "synced": bool(record.get("origin_id"))})
         if record.get("_customer_origin_id"):
             job["erp_custom_fields"]["customer_origin_id"] = record["_customer_origin_id"]
-        ccs = [_cost_code_payload(c) for c in store.query("cost_code", project_id=record["id"])]
+        ccs = [_cost_code_payload(store, c) for c in store.query("cost_code", project_id=record["id"])]
         return "create_or_update_job", {"job": job, "all_cost_codes": ccs, "company_id": company_id}, "top"
     if kind == "standard_cost_code":
         parent = store.get("standard_cost_code", record["parent_id"]) if record.get("parent_id") else None
@@ -220,7 +220,7 @@ def build(
         items = [
             records.public(li)
             | {
-                "cost_code": _cost_code_payload(store.get("cost_code", li["cost_code"]["id"])),
+                "cost_code": _cost_code_payload(store, store.get("cost_code", li["cost_code"]["id"])),
                 "project": refs.project_ref(project),
             }
             for li in commitments.line_items(store, record)
@@ -241,7 +241,7 @@ def build(
         project = store.get("project", record["project_id"])
         change_order = {k: v for k, v in records.public(record).items() if k != "line_items"}
         items = [
-            li | {"cost_code": _cost_code_payload(store.get("cost_code", li["cost_code"]["id"]))}
+            li | {"cost_code": _cost_code_payload(store, store.get("cost_code", li["cost_code"]["id"]))}
             for li in record["line_items"]
         ]
         return (

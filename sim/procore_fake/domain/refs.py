@@ -99,3 +99,14 @@ def vendor(store: Store, company_id: int, vendor_id: Any) -> Record:
     if v is None or store.owner("vendor", v["id"])[0] != company_id:
         raise ValidationFailed({"vendor_id": ["is invalid"]})
     return v
+
+
+def standard_origin_id(store: Store, cc: Record) -> str | None:
+    """The QuickBooks item behind a project cost code: its standard cost code's *current* origin id
+    (the standard code is usually exported after projects already copied it)."""
+    std = (
+        store.get("standard_cost_code", cc["standard_cost_code_id"])
+        if cc.get("standard_cost_code_id")
+        else None
+    )
+    return std.get("origin_id") if std else cc.get("standard_cost_code_origin_id")

@@ -559,3 +559,28 @@ def test_refresh_buttons_emit_documented_payloads(fake: Fake, button: str, names
     assert [q["request_name"] for q in requests] == names
     for q in requests:
         _documented_keys_present(q["request_name"], q["request_data"])
+
+
+def test_payloads_carry_origin_ids_synced_after_the_records_were_made(fake: Fake) -> None:
+    """Standard codes exported after the project copied them; project codes synced after budget lines."""
+    std = make_std_codes(fake, [("01-100", "Site Work")])[0]
+    project = make_project(fake)
+    cc = cost_codes_of(fake, project["id"])[0]
+    fake.dmsa.post(
+        "/rest/v1.0/budget_line_items",
+        {"project_id": project["id"], "budget_line_item": {"cost_code_id": cc["id"], "amount": "5"}},
+    )
+    mark_synced(fake, "standard_cost_code", std["id"], "800005FA-1477351439")
+    fake.act("send", "Pat Manager", "project", project["id"])
+    fake.act("accept", "Alex Accountant", "project", project["id"])
+    job = _latest_request(fake, "create_or_update_job")["request_data"]
+    assert job["all_cost_codes"][0]["standard_cost_code_origin_id"] == "800005FA-1477351439"
+    mark_synced(fake, "project", project["id"], "800003DD-1")
+    mark_synced(fake, "cost_code", cc["id"], "800003DD-1|800005FA-1477351439")
+    b = fake.sim(
+        "POST", "/erp/budgets", {"as_user_id": fake.users["Pat Manager"], "project_id": project["id"]}
+    )
+    fake.act("send", "Pat Manager", "budget", b.json()["item_id"])
+    fake.act("accept", "Alex Accountant", "budget", b.json()["item_id"])
+    budget = _latest_request(fake, "create_budget")["request_data"]
+    assert budget["job_costs"][0]["cost_code_origin_id"] == "800003DD-1|800005FA-1477351439"
