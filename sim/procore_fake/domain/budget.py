@@ -168,7 +168,9 @@ def export_transactions(
             "cost_code_origin_id": (store.get("cost_code", line["cost_code"]["id"]) or line["cost_code"]).get(
                 "origin_id"
             ),
-            "line_item_type_origin_id": line["line_item_type"].get("origin_id"),
+            "line_item_type_origin_id": refs.live_line_item_type(store, line["line_item_type"]).get(
+                "origin_id"
+            ),
             "budget_line_item_id": line["id"],
             "new_amount": float(money.parse(line["revised_budget"])),
             "job_origin_id": project.get("origin_id"),

@@ -218,7 +218,7 @@ def build(
         project = store.get("project", record["project_id"])
         commitment["project"] = refs.project_ref(project)
         items = [
-            records.public(li)
+            records.public(refs.refresh_line(store, li))
             | {
                 "cost_code": _cost_code_payload(store, store.get("cost_code", li["cost_code"]["id"])),
                 "project": refs.project_ref(project),
@@ -241,7 +241,8 @@ def build(
         project = store.get("project", record["project_id"])
         change_order = {k: v for k, v in records.public(record).items() if k != "line_items"}
         items = [
-            li | {"cost_code": _cost_code_payload(store, store.get("cost_code", li["cost_code"]["id"]))}
+            refs.refresh_line(store, li)
+            | {"cost_code": _cost_code_payload(store, store.get("cost_code", li["cost_code"]["id"]))}
             for li in record["line_items"]
         ]
         return (
@@ -283,7 +284,9 @@ def _requisition(store: Store, settings: Record, req: Record) -> Record:
                 "formatted_amount": _formatted(amount),
                 "formatted_unit_cost": _formatted(item.get("unit_price") or 0),
                 "line_item_description": item["description"],
-                "line_item_type_origin_id": item["line_item_type"].get("origin_id"),
+                "line_item_type_origin_id": refs.live_line_item_type(store, item["line_item_type"]).get(
+                    "origin_id"
+                ),
                 "qty": item.get("quantity") or "0.0",
                 "released_work_completed_this_period": "0.0",
                 "requisition_item_type": item["requisition_item_type"],

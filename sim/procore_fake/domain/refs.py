@@ -110,3 +110,17 @@ def standard_origin_id(store: Store, cc: Record) -> str | None:
         else None
     )
     return std.get("origin_id") if std else cc.get("standard_cost_code_origin_id")
+
+
+def live_line_item_type(store: Store, ref: Record) -> Record:
+    """A cost type as it is now (its origin id arrives with sync_standard_categories, usually later)."""
+    current = store.get("line_item_type", ref["id"])
+    return line_item_type_ref(current) if current else ref
+
+
+def refresh_line(store: Store, line: Record) -> Record:
+    """A financial line with its embedded cost type (and cost code types) re-read."""
+    fresh = dict(line)
+    if line.get("line_item_type"):
+        fresh["line_item_type"] = live_line_item_type(store, line["line_item_type"])
+    return fresh

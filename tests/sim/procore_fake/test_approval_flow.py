@@ -584,3 +584,17 @@ def test_payloads_carry_origin_ids_synced_after_the_records_were_made(fake: Fake
     fake.act("accept", "Alex Accountant", "budget", b.json()["item_id"])
     budget = _latest_request(fake, "create_budget")["request_data"]
     assert budget["job_costs"][0]["cost_code_origin_id"] == "800003DD-1|800005FA-1477351439"
+
+
+def test_cost_type_origin_synced_later_reaches_the_commitment_payload(fake: Fake) -> None:
+    w = synced_world(fake)
+    woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"])
+    other = fake.dmsa.get("/rest/v1.0/line_item_types", company_id=fake.company_id).json()[0]
+    fake.dmsa.patch(
+        "/rest/v1.0/line_item_types/sync",
+        {"company_id": fake.company_id, "updates": [{"id": other["id"], "origin_id": "std_cat_9_origin_id"}]},
+    )
+    fake.act("send", "Pat Manager", "work_order_contract", woc["id"])
+    fake.act("accept", "Alex Accountant", "work_order_contract", woc["id"])
+    item = _latest_request(fake, "create_commitment")["request_data"]["commitment_items"][0]
+    assert item["line_item_type"]["origin_id"] == "std_cat_9_origin_id"
