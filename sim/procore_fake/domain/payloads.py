@@ -142,6 +142,9 @@ def _cost_code_payload(store: Store, cc: Record) -> Record:
     body = refs.cost_code_ref(cc)
     body["long_name_helper"] = cc.get("long_name_helper")
     body["standard_cost_code_origin_id"] = refs.standard_origin_id(store, cc)
+    body["line_item_types"] = [
+        refs.live_line_item_type(store, lit) for lit in cc.get("line_item_types") or []
+    ]
     return body
 
 

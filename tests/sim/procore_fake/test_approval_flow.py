@@ -598,3 +598,4 @@ def test_cost_type_origin_synced_later_reaches_the_commitment_payload(fake: Fake
     fake.act("accept", "Alex Accountant", "work_order_contract", woc["id"])
     item = _latest_request(fake, "create_commitment")["request_data"]["commitment_items"][0]
     assert item["line_item_type"]["origin_id"] == "std_cat_9_origin_id"
+    assert item["cost_code"]["line_item_types"][0]["origin_id"] == "std_cat_9_origin_id"
