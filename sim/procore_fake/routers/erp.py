@@ -12,8 +12,8 @@ from sim.procore_fake.clock import iso
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import erp_costs, erp_requests, erp_settings, external_data, records, staging
 from sim.procore_fake.domain.permissions import require
-from sim.procore_fake.errors import Forbidden, NotFound, ValidationFailed
-from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int
+from sim.procore_fake.errors import Forbidden, ValidationFailed
+from sim.procore_fake.routers.common import body_int, json_body, listing, one
 from sim.procore_fake.routes import documented, inferred
 from sim.procore_fake.schemas import ErpRequestView, RequestDetailUpdate, SyncRequest, parse
 
@@ -269,9 +269,12 @@ async def sync_invoice_payments(company_id: int, request: Request, ctx: CtxDep) 
     return JSONResponse(result)
 
 
-@router.get(PREFIX + "/erp_settings", openapi_extra=inferred("settings page of the ERP tool; no public API"))
-def show_settings(company_id: int, request: Request, ctx: CtxDep) -> Response:
+@router.get(
+    PREFIX + "/erp_settings",
+    openapi_extra=inferred(
+        "the ERP tool's settings page has no public API; a read-only view for integrators"
+    ),
+)
+def show_settings(company_id: int, ctx: CtxDep) -> Response:
     _erp_ctx(ctx, company_id, "read_only")
-    if query_int(request, "project_id", required=False) is not None:
-        raise NotFound()
     return JSONResponse(erp_settings.public_view(erp_settings.get(ctx.store, ctx.company_id), ctx.now))
