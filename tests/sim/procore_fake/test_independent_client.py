@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+# A hard import: ProPyCore is a declared dev dependency, so a missing install must fail, not skip.
+import ProPyCore.exceptions as exceptions
+import ProPyCore.procore as procore_module
 import pytest
 from fastapi.testclient import TestClient
 from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
@@ -20,11 +23,6 @@ from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
 from sim.procore_fake.app import create_app
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.server import BackgroundServer
-
-procore_module = pytest.importorskip(
-    "ProPyCore.procore", reason="ProPyCore==0.8.0 (dev dependency) not installed"
-)
-exceptions = pytest.importorskip("ProPyCore.exceptions")
 
 
 def _served(mode: str) -> Iterator[dict[str, Any]]:
