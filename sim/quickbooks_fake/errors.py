@@ -268,15 +268,15 @@ class FeatureNotEnabled(StatusError):
 
 
 class IteratorError(StatusError):
-    """Bad/expired ``iteratorID`` on ``iterator="Continue"``.
+    """3391: unknown, drained, expired or foreign ``iteratorID`` on ``iterator="Continue"``.
 
-    Real behaviour: the OSR lists no dedicated code; QuickBooks is reported (Intuit developer forum
-    threads, not in the stored sources) to answer an unknown or expired iterator with an error status
-    on the query. The exact code/text is unknown, so the fake uses 3000 (invalid object ID) with the
-    OSR wording, naming the field ``iteratorID`` — a chosen, documented approximation.
+    Real capture: QuickBooks answered a Continue whose iterator had gone with
+    ``3391: The iteratorID "{dbd52aaa-a295-4d15-b675-fafa0f49fcf8}" is not valid.``
+    (consolibyte/quickbooks-php issue #183). The OSR error table does not list 3391; the severity is
+    not in the capture, so ``Error`` (the 3000+ range's) is assumed.
     """
 
-    code = 3000
+    code = 3391
 
     def __init__(self, iterator_id: str) -> None:
-        super().__init__(f"The given object ID {_q(iterator_id)} in the field {_q('iteratorID')} is invalid.")
+        super().__init__(f"The iteratorID {_q(iterator_id)} is not valid.")

@@ -8,7 +8,7 @@ Continue. Real behaviour imitated / chosen:
 * An iterator dies when its remaining count reaches 0, when the session that created it ends, or
   after :data:`ITERATOR_IDLE_SECONDS` without a Continue (on the injected clock). The SDK documents
   that iterators do not outlive the session; the idle limit is the fake's choice.
-* Continue with an unknown/expired ID → :class:`errors.IteratorError` (real code/text unknown; see
+* Continue with an unknown/expired ID → :class:`errors.IteratorError` (3391, real capture; see
   that class).
 """
 

@@ -9,7 +9,8 @@ from sim.quickbooks_fake.iterators import ITERATOR_IDLE_SECONDS
 
 
 def bad_iterator(iterator_id: str) -> tuple[str, str, str]:
-    return ("3000", "Error", f'The given object ID "{iterator_id}" in the field "iteratorID" is invalid.')
+    """QuickBooks' answer for an iterator that is gone (quickbooks-php#183 capture)."""
+    return ("3391", "Error", f'The iteratorID "{iterator_id}" is not valid.')
 
 
 @pytest.fixture

@@ -401,3 +401,28 @@ def test_total_balance_filter(run) -> None:
     run(vendor("Vendor Owed"))
     vflt = flt.replace("CustomerQueryRq", "VendorQueryRq")
     assert names(run(vflt.format("Equal", "0.00"))) == ["Vendor Owed"]
+
+
+def test_customer_and_vendor_names_longer_than_41_are_3070(run, company) -> None:
+    """Customer/Vendor/OtherName names: at most 41 characters (items: 31, see test_protocol); a longer
+    one answers 3070 on that request and nothing is saved; exactly 41 is fine."""
+    long_name, ok_name = "C" * 42, "C" * 41
+    too_long = 'The string "{}" in the field "Name" is too long.'
+    answers = run(customer(long_name) + customer(ok_name) + vendor("V" * 42),
+                  on_error="continueOnError").find("QBXMLMsgsRs")
+    assert status(answers[0]) == ("3070", "Error", too_long.format(long_name))
+    assert status(answers[1])[0] == "0"
+    assert status(answers[2]) == ("3070", "Error", too_long.format("V" * 42))
+    assert [c["Name"] for c in company.list_records("Customer")] == [ok_name]
+    assert company.list_records("Vendor") == []
+
+
+def test_a_too_long_name_on_mod_changes_nothing(run, company) -> None:
+    el = ret(run(customer("Short")))
+    mod = (f"<CustomerModRq><CustomerMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>"
+           f"{el.findtext('EditSequence')}</EditSequence><Name>{'N' * 42}</Name>"
+           "</CustomerMod></CustomerModRq>")
+    too_long = f'The string "{"N" * 42}" in the field "Name" is too long.'
+    assert status(rs(run(mod))) == ("3070", "Error", too_long)
+    [stored] = company.list_records("Customer")
+    assert (stored["Name"], stored["EditSequence"]) == ("Short", el.findtext("EditSequence"))
