@@ -236,6 +236,24 @@ class InvalidReference(StatusError):
         )
 
 
+class ListElementInUse(StatusError):
+    """ListDel of an element that has sub-elements or that other records still point at.
+
+    QuickBooks refuses such a delete (its windows say the element "has been used"; an SDK application
+    must make it inactive instead). The SDK's code and text for it are not in the stored sources: 3170
+    (OSR "error modifying") and this wording, shaped like the captured 3180 "error when saving" text,
+    are the fake's choice.
+    """
+
+    code = 3170
+
+    def __init__(self, kind: str, full_name: str) -> None:
+        super().__init__(
+            f"There was an error when deleting a {kind} list, element {_q(full_name)}. QuickBooks error "
+            "message: This list element has been used and cannot be deleted."
+        )
+
+
 class EditSequenceOutOfDate(StatusError):
     """3200: stale EditSequence; the trailing space is QuickBooks'. Carries the current record."""
 

@@ -15,8 +15,8 @@ A family is described by a :class:`ListFamily`; the generic functions here do th
   across Customers, Vendors, Employees and Other Names"); all item types share one; accounts have
   their own. Names compare case-insensitively on FullName (jobs under different customers may repeat).
 
-Inactivating a parent inactivates its descendants. Not yet faithful: the 5-level depth limit,
-refusing ':' in names, deleting elements in use (QuickBooks refuses; the fake deletes).
+Inactivating a parent inactivates its descendants; ListDel refuses elements that have sub-elements
+or are used by other records. Not yet faithful: the 5-level depth limit, refusing ':' in names.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ..errors import (
     FeatureNotEnabled,
     InvalidParent,
     InvalidReference,
+    ListElementInUse,
     NameNotUnique,
     ObjectNotFound,
 )
@@ -346,11 +347,24 @@ def _rename_descendants(company: CompanyFile, family: ListFamily, parent: Record
         _rename_descendants(company, family, child)
 
 
+def in_use(company: CompanyFile, rec: Record) -> bool:
+    """True if a live record other than ``rec`` refers to it (a sub-element's ParentRef, an item's
+    AccountRef, a transaction's VendorRef …): any ``"ListID": "<its id>"`` in another document."""
+    pattern = f'%"ListID": "{rec.list_id}"%'
+    return company.store.one("seq<>? AND doc LIKE ?", (rec.seq, pattern)) is not None
+
+
 def delete_record(company: CompanyFile, kind: str, list_id: str) -> Record:
-    """ListDel: the element disappears (kept as deleted for ListDeletedQuery-style views)."""
+    """ListDel: the element disappears (kept as deleted for ListDeletedQuery-style views).
+
+    An element with sub-elements, or used by another record, is refused (:class:`ListElementInUse`)
+    as QuickBooks refuses it: deleting it would leave jobs with a dangling ParentRef.
+    """
     rec = company.store.one("list_id=? AND kind=?", (list_id, kind))
     if rec is None:
         raise ObjectNotFound(list_id)
+    if in_use(company, rec):
+        raise ListElementInUse(kind, rec.full_name or "")
     rec.deleted = True
     rec.time_deleted = company.now_text()
     company.store.update(rec)

@@ -1,11 +1,10 @@
 """ListDel and ListDeletedQuery.
 
 ListDel answers ListDelType, ListID, TimeDeleted and FullName; unknown ListID (or of another type) →
-3120. ListDeletedQuery lists deleted elements of the given types (optionally within a
-DeletedDateRangeFilter, inclusive; a date without time covers the whole day), oldest deletion first;
-none → statusCode 1.
-Not yet faithful: QuickBooks refuses to delete elements that have children or are used in
-transactions; the fake deletes them (a job's sub-jobs keep their stale ParentRef).
+3120; an element with sub-elements or used by another record → 3170 (code and text chosen, see
+``errors.ListElementInUse``). ListDeletedQuery lists deleted elements of the given types (optionally
+within a DeletedDateRangeFilter, inclusive; a date without time covers the whole day), oldest
+deletion first; none → statusCode 1.
 """
 
 from __future__ import annotations

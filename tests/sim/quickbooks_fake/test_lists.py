@@ -426,3 +426,28 @@ def test_a_too_long_name_on_mod_changes_nothing(run, company) -> None:
     assert status(rs(run(mod))) == ("3070", "Error", too_long)
     [stored] = company.list_records("Customer")
     assert (stored["Name"], stored["EditSequence"]) == ("Short", el.findtext("EditSequence"))
+
+
+IN_USE = ('There was an error when deleting a {} list, element "{}". QuickBooks error message: This list '
+          "element has been used and cannot be deleted.")
+
+
+def list_del(kind: str, list_id: str) -> str:
+    return f"<ListDelRq><ListDelType>{kind}</ListDelType><ListID>{list_id}</ListID></ListDelRq>"
+
+
+def test_list_del_refuses_an_element_with_jobs_or_in_use(run, company) -> None:
+    """Deleting a customer with jobs would leave the jobs with a dangling ParentRef: refused (3170, the
+    fake's code/text), nothing changes; once the job is gone the customer can be deleted."""
+    owner = ret(run(customer("Owner")))
+    job = ret(run(customer("Job", parent="Owner")))
+    answer = rs(run(list_del("Customer", owner.findtext("ListID"))))
+    assert status(answer) == ("3170", "Error", IN_USE.format("Customer", "Owner"))
+    assert len(company.list_records("Customer")) == 2
+    assert status(rs(run(list_del("Customer", job.findtext("ListID")))))[0] == "0"
+    assert status(rs(run(list_del("Customer", owner.findtext("ListID")))))[0] == "0"
+    # an account an item points at is in use too
+    account = ret(run("<AccountQueryRq><FullName>Job Expenses:Job Materials</FullName></AccountQueryRq>"))
+    run(service("Lumber", account="Job Expenses:Job Materials"))
+    answer = rs(run(list_del("Account", account.findtext("ListID"))))
+    assert status(answer) == ("3170", "Error", IN_USE.format("Account", "Job Expenses:Job Materials"))
