@@ -44,8 +44,16 @@ def parse_request(text: str | bytes,
         tree = etree.ElementTree(etree.fromstring(raw, _parser()))
     except etree.XMLSyntaxError as exc:
         raise QBXMLParseError(f"not well-formed: {exc}") from None
-    version = None
-    match = _QBXML_PI.search(raw.decode("utf-8", errors="replace"))
-    if match:
-        version = match.group(1).strip()
-    return tree, version
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        # the byte check above cannot see a DOCTYPE in UTF-16 text; the parsed tree can
+        raise QBXMLParseError("DTDs and entity declarations are not accepted")
+    return tree, _qbxml_version(tree)
+
+
+def _qbxml_version(tree: etree._ElementTree) -> str | None:
+    """The ``<?qbxml version="…"?>`` before the root element (read from the tree: any encoding)."""
+    for node in tree.getroot().itersiblings(preceding=True):
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "qbxml":
+            match = _QBXML_PI.search(f"<?qbxml {node.text or ''}?>")
+            return match.group(1).strip() if match else None
+    return None

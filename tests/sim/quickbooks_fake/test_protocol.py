@@ -184,6 +184,34 @@ def test_hostile_xml_entities_and_dtd_refused(company) -> None:
         company.process_request(external)
 
 
+HOSTILE_BODY = ('<QBXML><QBXMLMsgsRq onError="stopOnError"><VendorAddRq><VendorAdd><Name>{name}</Name>'
+                "</VendorAdd></VendorAddRq></QBXMLMsgsRq></QBXML>")
+
+
+@pytest.mark.parametrize(("prolog", "name", "encoding"), [
+    ('<!DOCTYPE QBXML [<!ENTITY net SYSTEM "http://127.0.0.1:9/qb.txt">]>', "&net;", "utf-8"),
+    ('<!DOCTYPE QBXML SYSTEM "http://127.0.0.1:9/qbxml.dtd">', "Plain", "utf-8"),
+    ('<!DOCTYPE QBXML [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]>', "Plain", "utf-8"),
+    # UTF-16: a byte search for "<!DOCTYPE" cannot see it; the parsed tree's doctype is checked too
+    ('<!DOCTYPE QBXML [<!ENTITY a "aaaa">]>', "&a;", "utf-16"),
+])
+def test_network_entities_and_dtds_are_refused_whatever_the_encoding(company, prolog, name, encoding) -> None:
+    text = (f'<?xml version="1.0" encoding="{encoding.upper()}"?><?qbxml version="13.0"?>{prolog}'
+            + HOSTILE_BODY.format(name=name))
+    with pytest.raises(QBXMLError) as info:
+        company.process_request(text.encode(encoding))
+    assert (info.value.hresult, info.value.message) == ("0x80040400", PARSE_MSG)
+    assert "DTDs and entity declarations are not accepted" in info.value.detail
+    assert company.list_records("Vendor") == []
+
+
+def test_utf16_request_without_dtd_is_read(company) -> None:
+    text = ('<?xml version="1.0" encoding="UTF-16"?><?qbxml version="13.0"?>'
+            + HOSTILE_BODY.format(name="Ünal"))
+    assert 'statusCode="0"' in company.process_request(text.encode("utf-16"))
+    assert [v["Name"] for v in company.list_records("Vendor")] == ["Ünal"]
+
+
 def test_size_cap_has_a_named_error(company) -> None:
     company.max_request_bytes = 2000
     big = request("<HostQueryRq/>" * 200)
