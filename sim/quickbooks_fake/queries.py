@@ -30,7 +30,8 @@ from .store import Record, name_key, to_utc_text
 
 
 class PartialMatch(StatusError):
-    """500 (Warn): some requested ListIDs/FullNames were not found (qbwc gem test_helper capture)."""
+    """500 (Warn): some requested ListIDs/FullNames were not found (qbwc gem test_helper capture; the
+    value sits in parentheses, as in the OSR's 'required element ("fieldValue")')."""
 
     code = 500
     severity = "Warn"
@@ -38,7 +39,7 @@ class PartialMatch(StatusError):
     def __init__(self, missing: str) -> None:
         super().__init__(
             "The query request has not been fully completed. There was a required element "
-            f'"{missing}" that could not be found in QuickBooks.'
+            f'("{missing}") that could not be found in QuickBooks.'
         )
 
 

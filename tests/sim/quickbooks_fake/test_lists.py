@@ -269,7 +269,7 @@ def test_no_match_and_partial_match(run) -> None:
     run(vendor("Present"))
     answer = rs(run("<VendorQueryRq><FullName>Present</FullName><FullName>bleech</FullName></VendorQueryRq>"))
     assert status(answer) == ("500", "Warn", "The query request has not been fully completed. There was a "
-                              'required element "bleech" that could not be found in QuickBooks.')
+                              'required element ("bleech") that could not be found in QuickBooks.')
     assert [c.findtext("Name") for c in answer] == ["Present"]
 
 
