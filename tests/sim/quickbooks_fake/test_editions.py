@@ -89,3 +89,22 @@ def test_state_and_ui_over_http(client, company) -> None:
     assert dup.status_code == 422
     assert dup.json() == {"error": "NameNotUnique", "statusCode": 3100,
                           "statusMessage": 'The name "Dup" of the list element is already in use.'}
+
+
+@pytest.mark.parametrize("product", ["Pro", "Premier Contractor", "Enterprise Contractor", "Accountant"])
+@pytest.mark.parametrize("country", ["US", "CA"])
+@pytest.mark.parametrize("year", [2019, 2021, 2022, 2023, 2024])
+def test_every_edition_answers_host_company_and_preferences(run, country, year, product) -> None:
+    """One message set per edition; every answer is XSD-validated by the runner."""
+    company = CompanyFile.create(country=country, year=year, product=product)
+    answers = run("<HostQueryRq/><CompanyQueryRq/><PreferencesQueryRq/>", target=company).find("QBXMLMsgsRs")
+    host_ret, company_ret, prefs = (rs[0] for rs in answers)
+    versions = [v.text for v in host_ret.findall("SupportedQBXMLVersion")]
+    assert host_ret.findtext("MajorVersion") == str(year - 1990)
+    assert host_ret.findtext("Country") == country
+    assert ("16.0" in versions) == (year >= 2023)
+    assert ("15.0" in versions) == (year >= 2022)
+    assert ("CA3.0" in versions) == (country == "CA")
+    assert company_ret.findtext("Address/Country") == ("Canada" if country == "CA" else "US")
+    assert prefs.findtext("PurchasesAndVendorsPreferences/IsUsingInventory") == "false"
+    assert company.edition.is_procore_supported == (year >= 2022)
