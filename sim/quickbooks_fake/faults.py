@@ -3,10 +3,10 @@
 LocalStack-style declarative rules, kept in the company file (so a snapshot carries them):
 
 * match: ``target`` (``"request"`` — one qbXML request; ``"session"`` — BeginSession), ``request_type``
-  (``"VendorAdd"``; for sessions the application name), ``object_name`` (equals any Name/FullName
-  in the request), ``nth`` (fire only on the nth matching occurrence, 1-based), ``probability``
-  (0–1, decided by a hash of the file's seed, the rule and the occurrence: reproducible), ``times``
-  (stop after firing this many times).
+  (``"VendorAdd"`` or ``"VendorAddRq"``; for sessions the application name), ``object_name``
+  (equals any Name/FullName in the request), ``nth`` (fire only on the nth matching occurrence,
+  1-based), ``probability`` (0–1, decided by a hash of the file's seed, the rule and the occurrence:
+  reproducible), ``times`` (stop after firing this many times).
 * action: ``status`` (answer the request with ``status_code``/``status_severity``/``status_message``;
   nothing is changed), ``hresult`` (the whole call raises QBXMLError), ``delay`` (advance the
   injected clock by ``delay_seconds`` then process normally — never a real sleep).
@@ -60,6 +60,10 @@ class FaultRule:
             raise ValueError("a status fault needs status_message (QuickBooks' text for that code)")
         if self.probability is not None and not 0 <= self.probability <= 1:
             raise ValueError("probability must be between 0 and 1")
+        if self.target == "request" and self.request_type and self.request_type.endswith("Rq"):
+            # "VendorAddRq" (the element name) would otherwise never match "VendorAdd" and silently
+            # never fire
+            self.request_type = self.request_type[:-2]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

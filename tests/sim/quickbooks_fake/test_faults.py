@@ -103,3 +103,10 @@ def test_faults_over_http(client, http_run) -> None:
     assert client.delete("/_sim/faults").json() == {"rules": 0}
     assert client.get("/_sim/faults").json() == []
     assert client.post("/_sim/faults", json={"action": "nope"}).status_code == 400
+
+
+def test_request_type_may_be_given_as_the_element_name(company, run) -> None:
+    rule = company.faults.add(action="status", request_type="VendorAddRq", status_code=3180,
+                              status_message=MSG_3180)
+    assert rule.request_type == "VendorAdd"
+    assert status(rs(run(vendor("Acme")))) == ("3180", "Error", MSG_3180)

@@ -451,3 +451,29 @@ def test_list_del_refuses_an_element_with_jobs_or_in_use(run, company) -> None:
     run(service("Lumber", account="Job Expenses:Job Materials"))
     answer = rs(run(list_del("Account", account.findtext("ListID"))))
     assert status(answer) == ("3170", "Error", IN_USE.format("Account", "Job Expenses:Job Materials"))
+
+
+FEATURE_OFF = "This feature is not enabled or not available in this version of QuickBooks."
+
+
+def test_inventory_items_freeze_when_the_preference_is_turned_off(run, company) -> None:
+    """Turned off after items exist: they stay queryable, but ItemInventoryMod answers 3250."""
+    company.ui.set_inventory_active(True)
+    item = company.ui.create("ItemInventory", Name="Anchor Bolt",
+                             AssetAccountRef={"FullName": "Inventory Asset"})
+    company.ui.set_inventory_active(False)
+    mod = (f"<ItemInventoryModRq><ItemInventoryMod><ListID>{item['ListID']}</ListID><EditSequence>"
+           f"{item['EditSequence']}</EditSequence><SalesDesc>Bolt</SalesDesc></ItemInventoryMod>"
+           "</ItemInventoryModRq>")
+    assert status(rs(run(mod))) == ("3250", "Error", FEATURE_OFF)
+    assert [c.findtext("Name") for c in rs(run("<ItemInventoryQueryRq/>"))] == ["Anchor Bolt"]
+
+
+def test_renaming_onto_a_name_in_use_is_3100_and_changes_nothing(run, company) -> None:
+    run(vendor("Taken"))
+    el = ret(run(customer("Free")))
+    mod = (f"<CustomerModRq><CustomerMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>"
+           f"{el.findtext('EditSequence')}</EditSequence><Name>TAKEN</Name></CustomerMod></CustomerModRq>")
+    in_use = 'The name "TAKEN" of the list element is already in use.'
+    assert status(rs(run(mod))) == ("3100", "Error", in_use)
+    assert [c["Name"] for c in company.list_records("Customer")] == ["Free"]
