@@ -5,9 +5,10 @@ HostQuery answers from here. Facts and choices:
 * Year → MajorVersion: QuickBooks 2024 is internal version 34 (R-releases 34.0), 2023 → 33, 2022 →
   32, … (the Web Connector versions 31–34 in seed 001 track the same numbering). Enterprise names its
   releases "Enterprise Solutions 24.0" for 2024.
-* Supported qbXML versions per year: SDK 13.0 shipped with QuickBooks 2014; 14.0 is supported from
-  QuickBooks 2021, 15.0 from 2022 and 16.0 from 2023 (Intuit SDK release notes as recalled — not in the
-  stored sources, so treat the 14–16 boundaries as a chosen approximation). The list starts at 1.0
+* Supported qbXML versions per year: SDK 9.0 shipped with QuickBooks 2010, 10.0 with 2011 … 13.0
+  with QuickBooks 2014; 14.0 is supported from QuickBooks 2021, 15.0 from 2022 and 16.0 from 2023
+  (Intuit SDK release notes as recalled — not in the stored sources, so treat the boundaries as a
+  chosen approximation). The list starts at 1.0
   as real HostRets do. Canadian editions also list "CA2.0"/"CA3.0" (seen in real CA HostRets).
 * Products: Pro, Premier Contractor, Enterprise Contractor, Accountant (supported by Procore, seed 001),
   and "Mac" (QuickBooks Desktop for Mac has no SDK: the request processor is not there — the fake
@@ -67,7 +68,9 @@ class Edition:
         return self.product != "Mac"
 
     def supported_versions(self) -> list[str]:
-        versions = list(_BASE_VERSIONS)
+        # SDK N.0 shipped with QuickBooks 2001+N up to 13.0 (2014): a 2012 file tops out at 11.0
+        top = min(self.year - 2001, 13)
+        versions = [v for v in _BASE_VERSIONS if float(v) < top + 1]
         newer = [] if self.year < 2021 else _NEWER[min(self.year, 2023)]
         versions.extend(newer)
         if self.country == "CA":

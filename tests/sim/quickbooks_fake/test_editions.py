@@ -8,8 +8,8 @@ from qbfake_helpers import rs
 from sim.quickbooks_fake import CompanyFile
 
 
-def host(run, company: CompanyFile):
-    return rs(run("<HostQueryRq/>", target=company))[0]
+def host(run, company: CompanyFile, version: str = "13.0"):
+    return rs(run("<HostQueryRq/>", target=company, version=version))[0]
 
 
 @pytest.mark.parametrize(("country", "year", "product", "name", "major"), [
@@ -28,10 +28,12 @@ def test_host_ret_per_edition(run, country, year, product, name, major) -> None:
 
 
 def test_supported_versions_by_year(run) -> None:
-    versions = lambda c: [v.text for v in host(run, c).findall("SupportedQBXMLVersion")]  # noqa: E731
+    versions = lambda c: [v.text for v in host(run, c, "8.0").findall("SupportedQBXMLVersion")]  # noqa: E731
     assert versions(CompanyFile.create(year=2024))[-4:] == ["13.0", "14.0", "15.0", "16.0"]
     assert versions(CompanyFile.create(year=2022))[-3:] == ["13.0", "14.0", "15.0"]
     assert versions(CompanyFile.create(year=2019))[-1] == "13.0"
+    assert versions(CompanyFile.create(year=2012))[-1] == "11.0"
+    assert versions(CompanyFile.create(year=2010))[-2:] == ["8.0", "9.0"]
     assert "CA3.0" in versions(CompanyFile.create(country="CA"))
 
 

@@ -115,6 +115,11 @@ def test_old_year_does_not_support_new_versions() -> None:
         old.process_request(request("<HostQueryRq/>", version="14.0"))
     assert info.value.hresult == "0x80040423"
     assert 'statusCode="0"' in old.process_request(request("<HostQueryRq/>", version="13.0"))
+    older = CompanyFile.create(year=2012)  # SDK 12.0 came with QuickBooks 2013, 13.0 with 2014
+    with pytest.raises(QBXMLError) as info:
+        older.process_request(request("<HostQueryRq/>", version="13.0"))
+    assert (info.value.hresult, info.value.message) == ("0x80040423", VERSION_MSG)
+    assert 'statusCode="0"' in older.process_request(request("<HostQueryRq/>", version="11.0"))
 
 
 def test_16_0_document_may_carry_elements_added_after_13(run, company) -> None:
