@@ -46,3 +46,13 @@ def test_killed_over_http_the_fake_ended_the_dead_session(make_stack: Callable[.
     run = CATALOGUE["killed_mid_session"].run(lambda **kw: make_stack(company_over_http=True, **kw))
     assert [u.outcome for u in run.updates] == [Outcome.KILLED, Outcome.COMPLETED]
     assert run.stack.company.sessions == {}  # no request-processor session left open in QuickBooks
+
+
+def test_every_qwc_the_connector_writes_loads_in_the_web_connector() -> None:
+    """The connector's .qwc generator and the emulator's loader agree (QBWC1000/1001/1010 rules)."""
+    from connector.qbwc.qwc import QwcSpec, build_qwc
+    from sim.webconnector import parse_qwc
+
+    for url in ("http://localhost:8000/qbwc", "https://sync.example.com/qbwc"):
+        loaded = parse_qwc(build_qwc(QwcSpec("Procore", url, "acme", run_every_minutes=30)))
+        assert (loaded.app_url, loaded.user_name, loaded.run_every_seconds) == (url, "acme", 1800)
