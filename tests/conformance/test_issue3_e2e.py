@@ -262,6 +262,26 @@ def test_killed_web_connector_never_duplicates(scenario, assert_schema_valid) ->
     assert_schema_valid(run.documents())
 
 
+def test_killed_before_quickbooks_ran_the_batch_adds_each_item_once(make_stack, assert_schema_valid) -> None:
+    """The other half of "killed between sendRequestXML and receiveResponseXML": QuickBooks never saw it."""
+    from conformance.scenarios.data import cost_codes
+    from sim.webconnector import KillSwitch
+
+    stack = make_stack()
+    plan = stack.connector.export_cost_codes(stack.company_key, cost_codes(3))
+    killed = stack.run_update(kill=KillSwitch(after_send=1, after_process=False))
+    assert killed.outcome is Outcome.KILLED and stack.items("ItemService") == []
+    again = stack.run_update()
+    assert again.outcome is Outcome.COMPLETED
+    # probes find nothing, so the adds go out once: one probe batch, then one add batch
+    assert [tags(doc) for doc in again.requests] == [["ItemQueryRq"] * 3, ["ItemServiceAddRq"] * 3]
+    assert sorted(r["Name"] for r in stack.items("ItemService")) == ["01-100", "01-500", "02-200"]
+    for item_id in plan.queued.values():
+        record = stack.connector.work_item(item_id)
+        assert (record.state, record.result["action"], record.attempts) == ("done", "created", 3)
+    assert_schema_valid(stack.documents())
+
+
 def test_wrong_password_is_nvu_and_nothing_is_written(scenario, assert_schema_valid) -> None:
     run = scenario("wrong_password")
     result = run.last
