@@ -10,6 +10,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from connector.cli import app as connector_app
+from connector.cli import qwc as connector_qwc
 from sim.procore_fake.cli import app as procore_app
 from sim.quickbooks_fake.cli import app as quickbooks_app
 from sim.webconnector.__main__ import main as webconnector_main
@@ -22,6 +23,10 @@ app = typer.Typer(
 app.add_typer(quickbooks_app, name="quickbooks")
 app.add_typer(connector_app, name="connector")
 app.add_typer(procore_app, name="procore")
+# `qbsim qwc …` is the name issue 3 gives the .qwc generator; it is `qbsim connector qwc`, same options.
+app.command(name="qwc", help="Write a .qwc file for the Web Connector (same as `qbsim connector qwc`).")(
+    connector_qwc
+)
 app.command(name="webconnector", help="Run a Web Connector update from a .qwc file (QBWC emulator).")(
     webconnector_main
 )

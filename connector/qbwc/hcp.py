@@ -19,12 +19,11 @@ Premier / Enterprise names.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from lxml import etree
-
-from connector.qbwc.xmlsafe import parse_xml
+from connector.qbxml import parse_hcp_response as parse_hcp_document
 
 SUPPORTED_COUNTRIES = ("US", "CA")
 SUPPORTED_YEARS = (2022, 2023, 2024)
@@ -65,44 +64,45 @@ class HostInfo:
         return data
 
 
-def _text(el: etree._Element | None, name: str) -> str:
-    if el is None:
-        return ""
-    found = el.find(name)
-    return (found.text or "").strip() if found is not None else ""
-
-
-# Preferences the sync modules care about: (path under PreferencesRet, key).
+# Preferences the sync modules care about: (aggregate under PreferencesRet, flag).
 _PREFERENCES = (
-    ("AccountingPreferences/IsUsingClassTracking", "IsUsingClassTracking"),
-    ("JobsAndEstimatesPreferences/IsUsingEstimates", "IsUsingEstimates"),
-    ("PurchasesAndVendorsPreferences/IsUsingInventory", "IsUsingInventory"),
-    ("MultiCurrencyPreferences/IsMultiCurrencyOn", "IsMultiCurrencyOn"),
+    ("AccountingPreferences", "IsUsingClassTracking"),
+    ("JobsAndEstimatesPreferences", "IsUsingEstimates"),
+    ("PurchasesAndVendorsPreferences", "IsUsingInventory"),
+    ("MultiCurrencyPreferences", "IsMultiCurrencyOn"),
 )
 
 
+def _qbxml_text(value: Any) -> str:
+    """A typed leaf back in its qbXML lexical form (booleans as ``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
 def parse_hcp_response(hcp: str, max_bytes: int) -> HostInfo:
-    """Read strHCPResponse (raises UnsafeXmlError / ValueError on a broken document)."""
-    root = parse_xml(hcp, max_bytes)
-    msgs = root.find("QBXMLMsgsRs")
-    if root.tag != "QBXML" or msgs is None:
-        raise ValueError("strHCPResponse is not a QBXML/QBXMLMsgsRs document")
-    host = msgs.find("HostQueryRs/HostRet")
+    """Read strHCPResponse with the qbXML codec (raises ValueError on a broken or hostile document)."""
+    parsed = parse_hcp_document(hcp, max_bytes=max_bytes)
+    host = parsed.host
     if host is None:
         raise ValueError("strHCPResponse has no HostQueryRs/HostRet")
-    company = msgs.find("CompanyQueryRs/CompanyRet")
-    prefs_el = msgs.find("PreferencesQueryRs/PreferencesRet")
-    prefs = {key: _text(prefs_el, path) for path, key in _PREFERENCES if _text(prefs_el, path)}
-    auto = _text(host, "IsAutomaticLogin")
+    prefs_ret = parsed.preferences or {}
+    prefs: dict[str, str] = {}
+    for aggregate, flag in _PREFERENCES:
+        group = prefs_ret.get(aggregate)
+        value = _qbxml_text(group.get(flag)) if isinstance(group, Mapping) else ""
+        if value:
+            prefs[flag] = value
+    auto = host.get("IsAutomaticLogin")
     return HostInfo(
-        product_name=_text(host, "ProductName"),
-        major_version=_text(host, "MajorVersion"),
-        minor_version=_text(host, "MinorVersion"),
-        country=_text(host, "Country"),
-        supported_qbxml_versions=tuple((v.text or "").strip() for v in host.findall("SupportedQBXMLVersion")),
-        is_automatic_login=(auto == "true") if auto else None,
-        qb_file_mode=_text(host, "QBFileMode"),
-        company_name=_text(company, "CompanyName"),
+        product_name=_qbxml_text(parsed.product_name),
+        major_version=_qbxml_text(parsed.major_version),
+        minor_version=_qbxml_text(parsed.minor_version),
+        country=_qbxml_text(parsed.country),
+        supported_qbxml_versions=tuple(_qbxml_text(v) for v in parsed.supported_qbxml_versions),
+        is_automatic_login=auto if isinstance(auto, bool) else None,
+        qb_file_mode=_qbxml_text(parsed.file_mode),
+        company_name=_qbxml_text(parsed.company_name),
         preferences=prefs,
     )
 

@@ -8,6 +8,7 @@ QuickBooks admin to re-authorise the application.
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -57,11 +58,41 @@ def _check_url(url: str, what: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise QwcError(f"{what} {url!r} is not an http(s) URL")
+    if _is_ip_address(parts.hostname):
+        # QBWC1001 (QBWC Programmer's Guide, Table A-1): a service URL that is an IP address is not
+        # loaded -- 127.0.0.1 included, so a local service must be named "localhost".
+        raise QwcError(
+            f"QBWC1001: The application's {what} {url!r} is an IP address; the Web Connector will not "
+            "load it (use a host name, or localhost)"
+        )
     # QBWC1051: plain HTTP is only accepted for localhost (QBWC-PROTOCOL.md).
-    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1"):
+    if parts.scheme == "http" and parts.hostname != "localhost":
         raise QwcError(
             f"QBWC1051: The application's {what} {url!r} is not on a secure (https) server; "
             "the Web Connector only accepts http:// for localhost"
+        )
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _domain(host: str) -> str:
+    """The last two labels of a host name (what QBWC compares between AppURL and AppSupport)."""
+    return ".".join(host.lower().split(".")[-2:])
+
+
+def _check_same_domain(app_url: str, support: str) -> None:
+    # QBWC1000 (Table A-1): the service and support URLs must be on the same domain.
+    service_host, support_host = urlsplit(app_url).hostname or "", urlsplit(support).hostname or ""
+    if _domain(service_host) != _domain(support_host):
+        raise QwcError(
+            f"QBWC1000: AppSupport {support!r} is not on the domain of AppURL {app_url!r}; the Web "
+            "Connector refuses an application whose service and support URLs' domains differ"
         )
 
 
@@ -70,6 +101,7 @@ def build_qwc(spec: QwcSpec) -> str:
     _check_url(spec.app_url, "AppURL")
     support = spec.app_support or spec.app_url.split("?", 1)[0] + "?wsdl"
     _check_url(support, "AppSupport")
+    _check_same_domain(spec.app_url, support)
     if spec.qb_type not in QB_TYPES:
         raise QwcError(f"QBType must be one of {', '.join(QB_TYPES)}, not {spec.qb_type!r}")
     if spec.run_every_minutes is not None and spec.run_every_seconds is not None:

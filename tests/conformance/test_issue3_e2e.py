@@ -262,6 +262,26 @@ def test_killed_web_connector_never_duplicates(scenario, assert_schema_valid) ->
     assert_schema_valid(run.documents())
 
 
+def test_killed_before_quickbooks_ran_the_batch_adds_each_item_once(make_stack, assert_schema_valid) -> None:
+    """The other half of "killed between sendRequestXML and receiveResponseXML": QuickBooks never saw it."""
+    from conformance.scenarios.data import cost_codes
+    from sim.webconnector import KillSwitch
+
+    stack = make_stack()
+    plan = stack.connector.export_cost_codes(stack.company_key, cost_codes(3))
+    killed = stack.run_update(kill=KillSwitch(after_send=1, after_process=False))
+    assert killed.outcome is Outcome.KILLED and stack.items("ItemService") == []
+    again = stack.run_update()
+    assert again.outcome is Outcome.COMPLETED
+    # probes find nothing, so the adds go out once: one probe batch, then one add batch
+    assert [tags(doc) for doc in again.requests] == [["ItemQueryRq"] * 3, ["ItemServiceAddRq"] * 3]
+    assert sorted(r["Name"] for r in stack.items("ItemService")) == ["01-100", "01-500", "02-200"]
+    for item_id in plan.queued.values():
+        record = stack.connector.work_item(item_id)
+        assert (record.state, record.result["action"], record.attempts) == ("done", "created", 3)
+    assert_schema_valid(stack.documents())
+
+
 def test_wrong_password_is_nvu_and_nothing_is_written(scenario, assert_schema_valid) -> None:
     run = scenario("wrong_password")
     result = run.last
@@ -315,3 +335,34 @@ def test_more_cost_codes_than_a_batch_holds_go_in_several_documents(make_stack, 
     assert len(stack.items("ItemService")) == 25
     assert {stack.connector.work_item(i).state for i in plan.queued.values()} == {"done"}
     assert_schema_valid(stack.documents(result))
+
+
+def test_every_web_connector_version_procore_lists_runs_the_export(make_stack) -> None:
+    """Seed 001 Requirements: QBWC 31, 32, 33 and 34 builds; each gets "" from clientVersion and syncs."""
+    from conformance.scenarios.data import cost_codes
+    from sim.webconnector import SUPPORTED_VERSIONS
+
+    assert SUPPORTED_VERSIONS == ("31.0.10015.29", "32.0.10011.30", "33.0.1006.28", "34.0.1001.27")
+    for n, version in enumerate(SUPPORTED_VERSIONS):
+        stack = make_stack()
+        stack.connector.export_cost_codes(stack.company_key, cost_codes(1 + n))
+        result = stack.run_update(version=version)
+        assert result.calls_to("clientVersion")[0].params["strVersion"] == version
+        assert (result.client_version_reply, result.outcome) == ("", Outcome.COMPLETED)
+        assert len(stack.items("ItemService")) == 1 + n
+
+
+def test_an_old_web_connector_is_refused_before_authenticate(make_stack) -> None:
+    """QBWC 2.x numbering (before 31): clientVersion says E:, the Web Connector stops (QBWC1037)."""
+    from conformance.scenarios.data import cost_codes
+
+    stack = make_stack()
+    stack.connector.export_cost_codes(stack.company_key, cost_codes(1))
+    result = stack.run_update(version="2.3.0.215")
+    assert result.outcome is Outcome.VERSION_REFUSED
+    assert result.operations == ["serverVersion", "clientVersion"]
+    assert result.client_version_reply.startswith(
+        "E:Web Connector 2.3.0.215 is not supported by the Procore QuickBooks Desktop connector."
+    )
+    assert [e.code for e in result.errors] == ["QBWC1037"]
+    assert stack.items("ItemService") == []

@@ -23,7 +23,7 @@ def summary(run: ScenarioRun) -> tuple[object, ...]:
     return items, work, [u.outcome for u in run.updates], [u.progress for u in run.updates]
 
 
-WIRED = ["killed_mid_session", "parse_error", "duplicate_name", "stale_edit_sequence"]
+WIRED = sorted(CATALOGUE)  # every catalogue scenario, the failures (nvu, unsupported edition …) included
 
 
 @pytest.mark.parametrize("name", WIRED)
@@ -37,8 +37,10 @@ def test_raw_envelopes_and_http_company_reach_the_same_state(
 
     wired = CATALOGUE[name].run(over_the_wire)
     assert summary(wired) == summary(in_process)
-    envelope = wired.last.calls_to("sendRequestXML")[0].request_envelope
-    assert b'<sendRequestXML xmlns="http://developer.intuit.com/">' in envelope  # real QBWC's own form
+    envelope = wired.last.calls_to("authenticate")[0].request_envelope
+    assert b'<authenticate xmlns="http://developer.intuit.com/">' in envelope  # real QBWC's own form
+    for call in wired.last.calls_to("sendRequestXML"):
+        assert b'<sendRequestXML xmlns="http://developer.intuit.com/">' in call.request_envelope
     assert_schema_valid(wired.documents())
 
 
@@ -46,3 +48,13 @@ def test_killed_over_http_the_fake_ended_the_dead_session(make_stack: Callable[.
     run = CATALOGUE["killed_mid_session"].run(lambda **kw: make_stack(company_over_http=True, **kw))
     assert [u.outcome for u in run.updates] == [Outcome.KILLED, Outcome.COMPLETED]
     assert run.stack.company.sessions == {}  # no request-processor session left open in QuickBooks
+
+
+def test_every_qwc_the_connector_writes_loads_in_the_web_connector() -> None:
+    """The connector's .qwc generator and the emulator's loader agree (QBWC1000/1001/1010 rules)."""
+    from connector.qbwc.qwc import QwcSpec, build_qwc
+    from sim.webconnector import parse_qwc
+
+    for url in ("http://localhost:8000/qbwc", "https://sync.example.com/qbwc"):
+        loaded = parse_qwc(build_qwc(QwcSpec("Procore", url, "acme", run_every_minutes=30)))
+        assert (loaded.app_url, loaded.user_name, loaded.run_every_seconds) == (url, "acme", 1800)

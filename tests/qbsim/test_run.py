@@ -28,3 +28,17 @@ def test_every_party_has_its_subcommand() -> None:
         result = runner.invoke(app, [sub, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.output
         assert expected in result.output
+
+
+def test_qbsim_qwc_is_the_connectors_qwc_command(tmp_path) -> None:
+    """Issue 3 names the command `qbsim qwc …`; it writes the same file as `qbsim connector qwc …`."""
+    args = ["--app-url", "https://sync.example.com/qbwc", "--username", "acme", "--run-every-minutes", "60"]
+    runner = CliRunner()
+    short, long = tmp_path / "short.qwc", tmp_path / "long.qwc"
+    assert runner.invoke(app, ["qwc", *args, "-o", str(short)]).exit_code == 0
+    assert runner.invoke(app, ["connector", "qwc", *args, "-o", str(long)]).exit_code == 0
+    assert short.read_text() == long.read_text()
+    assert "<UserName>acme</UserName>" in short.read_text()
+    refused = runner.invoke(app, ["qwc", "--app-url", "http://127.0.0.1/qbwc", "--username", "acme"])
+    assert refused.exit_code == 2
+    assert "QBWC1001" in refused.output

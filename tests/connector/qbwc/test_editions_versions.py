@@ -109,6 +109,26 @@ def test_broken_hcp_response_refuses_the_session(harness) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("hcp", "reason"),
+    [
+        (
+            '<!DOCTYPE QBXML [<!ENTITY a "x">]><QBXML><QBXMLMsgsRs/></QBXML>',
+            "response has a DOCTYPE; refused (qbXML responses never carry one)",
+        ),
+        ("<Other/>", "root element is <Other>, expected <QBXML>"),
+    ],
+)
+def test_hostile_or_foreign_hcp_response_refuses_the_session(harness, hcp: str, reason: str) -> None:
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    assert harness.wsc.send(ticket, hcp) == ""
+    assert harness.wsc.last_error(ticket) == (
+        f"Could not read the QuickBooks host information (strHCPResponse): {reason}"
+    )
+    assert harness.service.sessions.get(ticket).state == "refused"
+
+
 def test_host_info_is_kept_on_the_session(harness, kit) -> None:
     harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
     ticket = harness.wsc.authenticate()[0]

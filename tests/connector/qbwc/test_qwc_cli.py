@@ -74,6 +74,22 @@ def test_qwc_seconds_scheduler_read_only_and_explicit_ids() -> None:
         ),
         (QwcSpec("P", "ftp://x/qbwc", "u"), "AppURL 'ftp://x/qbwc' is not an http(s) URL"),
         (
+            QwcSpec("P", "http://127.0.0.1:8000/qbwc", "u"),
+            "QBWC1001: The application's AppURL 'http://127.0.0.1:8000/qbwc' is an IP address; the Web "
+            "Connector will not load it (use a host name, or localhost)",
+        ),
+        (
+            QwcSpec("P", "https://10.0.0.5/qbwc", "u"),
+            "QBWC1001: The application's AppURL 'https://10.0.0.5/qbwc' is an IP address; the Web "
+            "Connector will not load it (use a host name, or localhost)",
+        ),
+        (
+            QwcSpec("P", "https://sync.example.com/qbwc", "u", app_support="https://help.other.org/procore"),
+            "QBWC1000: AppSupport 'https://help.other.org/procore' is not on the domain of AppURL "
+            "'https://sync.example.com/qbwc'; the Web Connector refuses an application whose service and "
+            "support URLs' domains differ",
+        ),
+        (
             QwcSpec("P", "https://x/qbwc", "u", qb_type="QBOE"),
             "QBType must be one of QBFS, QBPOS, not 'QBOE'",
         ),
