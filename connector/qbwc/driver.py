@@ -190,7 +190,7 @@ class SessionDriver:
                 **common,
             )
         elif outcome.state == "resend":
-            self._queue.complete(record.id, ticket, state="pending", **common)
+            self._queue.complete(record.id, ticket, state="pending", restart=outcome.restart, **common)
         else:
             self._queue.complete(record.id, ticket, state=outcome.state, **common)
 

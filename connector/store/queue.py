@@ -283,12 +283,13 @@ class WorkQueue:
         iterator: tuple[str, int] | None = None,
         probe: bool = False,
         solo: bool = False,
+        restart: bool = False,
     ) -> list[int]:
         """Apply one item's outcome atomically (state, id map, follow-ups). Returns follow-up ids.
 
         ``state`` is ``done``/``failed`` (finished in this session) or ``pending`` (send again:
         next iterator page when ``iterator`` is given, the normal request after a negative probe,
-        a probe when ``probe``, alone when ``solo``).
+        a probe when ``probe``, alone when ``solo``, from the first page when ``restart``).
         """
         if state not in ("done", "failed", "pending"):
             raise ValueError(f"bad work item state {state!r}")
@@ -309,9 +310,10 @@ class WorkQueue:
                     iterator[1],
                     ticket,
                 )
-            elif state != "pending" or probe:
+            elif state != "pending" or probe or restart:
                 # Finished, or fate unknown: QuickBooks may already have moved the iterator past the
-                # page whose response was lost, so "Continue" could skip records; start again.
+                # page whose response was lost, so "Continue" could skip records; start again. A
+                # restart is asked for when QuickBooks says the iterator is gone (3391).
                 row.iterator_id = row.iterator_remaining = row.iterator_ticket = None
             if state in ("done", "failed"):
                 row.finished_ticket = ticket

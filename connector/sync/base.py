@@ -119,6 +119,7 @@ class Outcome:
     result: Mapping[str, Any] | None = None
     followups: tuple[NewWork, ...] = ()
     id_map: tuple[IdMapUpdate, ...] = ()
+    restart: bool = False
 
     @classmethod
     def done(cls, response: QbResponse | None = None, **kw: Any) -> Outcome:
@@ -138,7 +139,11 @@ class Outcome:
 
     @classmethod
     def resend(cls, **kw: Any) -> Outcome:
-        """Send the item's normal request again (e.g. the probe found nothing)."""
+        """Send the item's normal request again (e.g. the probe found nothing).
+
+        An item mid-iteration goes on with ``Continue`` unless ``restart=True`` (the iterator is gone:
+        begin again with ``iterator="Start"``).
+        """
         return cls(state="resend", **kw)
 
 

@@ -6,6 +6,11 @@ request carries ``iterator="Start"`` and ``MaxReturned``; each response says ``i
 count reaches 0. Iterators die with the QuickBooks session, so an import interrupted by a crash
 starts again from "Start" in the next session — staging is an upsert by ListID, so re-read pages
 never duplicate a record.
+
+An iterator can also die inside a session: QuickBooks drops one left idle too long and answers the
+next ``Continue`` with 3391 ``The iteratorID "{…}" is not valid.``. The import then starts again from
+"Start" (at most ``MAX_ITERATOR_RESTARTS`` times per work item, so a file that keeps losing iterators
+fails with QuickBooks' message instead of looping).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from connector.sync import codec
 from connector.sync.base import Outcome, QbResponse, WorkItemView
 from connector.sync.context import SyncContext
 from connector.sync.staging import StageEntry
+
+ITERATOR_GONE = 3391
+MAX_ITERATOR_RESTARTS = 2
 
 ADDRESS_FIELDS = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5", "City", "State", "PostalCode", "Country")
 
@@ -51,7 +59,8 @@ def stage_page(
 ) -> Outcome:
     """Stage one page and report totals over the pages read so far in this iteration."""
     first_page = item.iterator_id is None
-    previous = {} if first_page else context.item_result(item.id)
+    recorded = context.item_result(item.id)
+    previous = {} if first_page else recorded
     context.staging.upsert(item.company_key, object_type, list(entries), context.now())
     ready = sum(1 for e in entries if e.status == "ready")
     result = {
@@ -61,7 +70,24 @@ def stage_page(
         "skipped": int(previous.get("skipped", 0)) + len(entries) - ready,
         "remaining": rs.iterator_remaining_count or 0,
     }
+    if recorded.get("iterator_restarts"):
+        result["iterator_restarts"] = int(recorded["iterator_restarts"])
     return Outcome.done(rs, result=result)
+
+
+def restart_gone_iterator(context: SyncContext, item: WorkItemView, rs: QbResponse) -> Outcome | None:
+    """A ``Continue`` answered 3391 (iterator gone): send the Start page again, within the cap."""
+    if rs.status_code != ITERATOR_GONE or item.iterator_id is None:
+        return None
+    restarts = int(context.item_result(item.id).get("iterator_restarts", 0))
+    if restarts >= MAX_ITERATOR_RESTARTS:
+        return None
+    return Outcome.resend(
+        restart=True,
+        status_code=str(rs.status_code),
+        message=rs.status_message,
+        result={"iterator_restarts": restarts + 1},
+    )
 
 
 def read_page(rs: QbResponse) -> list[Record] | None:
@@ -101,7 +127,7 @@ class PageImportHandler(ABC):
         rs = responses[0]
         records = read_page(rs)
         if records is None:
-            return Outcome.failed(rs)
+            return restart_gone_iterator(self._context, item, rs) or Outcome.failed(rs)
         return stage_page(self._context, item, rs, self.object_type, self.entries(item, records))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:

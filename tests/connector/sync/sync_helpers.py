@@ -64,7 +64,7 @@ class Env:
         state = "pending" if outcome.state == "resend" else outcome.state
         self.queue.complete(item_id, "T1", state=state, status_code=outcome.status_code,
                             message=outcome.message, result=outcome.result, followups=outcome.followups,
-                            id_map=outcome.id_map)
+                            id_map=outcome.id_map, restart=outcome.restart)
 
 
 def new_env(options: SyncOptions | None = None) -> Env:

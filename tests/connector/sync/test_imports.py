@@ -87,6 +87,43 @@ def test_no_vendors_is_done_and_errors_fail(env: Env) -> None:
     assert out.message == 'The given object ID "{IT-9}" in the field "iteratorID" is invalid.'
 
 
+GONE = ('<VendorQueryRs requestID="1" statusCode="3391" statusSeverity="Error" '
+        'statusMessage="The iteratorID &quot;{IT-1}&quot; is not valid." />')
+
+
+def test_a_gone_iterator_restarts_the_import_from_start_within_the_cap(env: Env) -> None:
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {"page_size": 1})
+
+    def first_page() -> None:  # staged, and the iterator kept open, as the session driver does
+        one = rs(page("VendorQueryRs", vendor_ret("V1", "Acme"), 1))
+        out = handler.handle_response(env.sent(item_id), [one])
+        env.queue.complete(item_id, "T1", state="pending", status_code=out.status_code, message=out.message,
+                           result=out.result, iterator=("{IT-1}", 1))
+
+    first_page()
+    for restart in (1, 2):
+        out = handler.handle_response(env.sent(item_id), [rs(GONE)])
+        assert (out.state, out.status_code, out.result) == ("resend", "3391", {"iterator_restarts": restart})
+        assert out.message == 'The iteratorID "{IT-1}" is not valid.'
+        env.apply(item_id, out)
+        assert env.view(item_id).iterator_id is None  # the next request is a Start page
+        first_page()
+        # the new iteration's totals start over; the restart count carries on
+        assert env.queue.get(item_id).result == {"pages": 1, "read": 1, "staged": 1, "skipped": 0,
+                                                 "remaining": 1, "iterator_restarts": restart}
+    out = handler.handle_response(env.sent(item_id), [rs(GONE)])
+    assert (out.state, out.status_code) == ("failed", "3391")
+    assert out.message == 'The iteratorID "{IT-1}" is not valid.'
+
+
+def test_3391_on_a_start_page_is_not_a_restart(env: Env) -> None:
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {})
+    out = handler.handle_response(env.sent(item_id), [rs(GONE)])
+    assert (out.state, out.status_code) == ("failed", "3391")
+
+
 def test_staging_is_an_upsert_by_list_id(env: Env) -> None:
     staging = env.context.staging
     staging.upsert(COMPANY, "vendor", [StageEntry("V1", "Acme", "1", {"phone": "1"})], NOW)
