@@ -261,7 +261,11 @@ class TxnActions:
                 items.append(item_line(retainage, "Cost"))
             if items:
                 request["ItemLineAdd"] = items
-            rec, _warning = bill_add_doc(self._company, _fits("BillAdd", request))
+            rec, warning = bill_add_doc(self._company, _fits("BillAdd", request))
+            if warning is not None:
+                # Enter Bills' "Open POs Exist" list offers open purchase orders only: a person cannot
+                # select a closed one (over qbXML the same link is a 570 warning and an unlinked bill).
+                raise ValueError(f'purchase order "{po}" is closed; Select PO lists open ones only')
             return rec
 
         return self._run(apply).doc

@@ -72,3 +72,12 @@ def test_window_fields_hold_no_more_than_quickbooks_stores(company) -> None:
         company.ui.write_check(VENDOR, items=[{**line, "desc": "d" * 4096}])
     assert company.list_records("BillPaymentCheck") == [] and company.list_records("Check") == []
     assert company.ui.find_transaction("PurchaseOrder", "SC-00000001")["RefNumber"] == "SC-00000001"
+
+
+def test_select_po_offers_open_purchase_orders_only(company) -> None:
+    line = {"item": CONCRETE, "amount": "100.00", "job": JOB}
+    company.ui.enter_purchase_order(VENDOR, [line], ref_number="SC-1")
+    company.ui.close_purchase_order("SC-1")
+    with pytest.raises(ValueError, match='purchase order "SC-1" is closed; Select PO lists open ones only'):
+        company.ui.enter_bill(VENDOR, po="SC-1", ref_number="INV-1")
+    assert company.list_records("Bill") == []  # nothing half-saved: no empty 0.00 bill
