@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ObjectNotFound
 from .qbxml_io import Doc, as_list
+from .schema import ElementDecl, element_decl
 from .store import Record
 from .txns.bill import bill_add_doc, bill_mod_doc
 from .txns.bill_payment import pay_bills
@@ -69,6 +70,27 @@ def _num(value: Money | None) -> str | None:
 
 def _compact(doc: dict[str, Any]) -> Doc:
     return {k: v for k, v in doc.items() if v is not None}
+
+
+def _fits(element: str, request: Doc) -> Doc:
+    """A window's fields hold no more than QuickBooks stores (the XSD ``maxLength``: P.O. NO. and a
+    check's NO. 11 characters, a bill's REF. NO. 20 …). A person cannot type past the limit, so a
+    scripted action asking for a longer value is refused (ValueError → HTTP 400) rather than silently
+    stored longer than QuickBooks could hold; over qbXML the same value is a 3070 (processor)."""
+    _fit_doc(element_decl(element), request)
+    return request
+
+
+def _fit_doc(decl: ElementDecl, doc: Doc) -> None:
+    for key, value in doc.items():
+        child = decl.child(key)
+        if child is None:
+            continue
+        for one in as_list(value):
+            if isinstance(one, dict):
+                _fit_doc(child, one)
+            elif child.max_length is not None and len(str(one)) > child.max_length:
+                raise ValueError(f'{key} holds at most {child.max_length} characters in QuickBooks: "{one}"')
 
 
 def _need(line: dict[str, Any], *keys: str) -> None:
@@ -155,7 +177,7 @@ class TxnActions:
                 "PurchaseOrderLineAdd": [item_line(ln, "Rate") for ln in lines],
             }
         )
-        return self._run(purchase_order_add_doc, self._company, request).doc
+        return self._run(purchase_order_add_doc, self._company, _fits("PurchaseOrderAdd", request)).doc
 
     def edit_purchase_order(
         self,
@@ -190,7 +212,7 @@ class TxnActions:
             )
             if new or removed:
                 request["PurchaseOrderLineMod"] = keep + new
-            return purchase_order_mod_doc(self._company, request)
+            return purchase_order_mod_doc(self._company, _fits("PurchaseOrderMod", request))
 
         return self._run(apply).doc
 
@@ -239,7 +261,11 @@ class TxnActions:
                 items.append(item_line(retainage, "Cost"))
             if items:
                 request["ItemLineAdd"] = items
-            rec, _warning = bill_add_doc(self._company, request)
+            rec, warning = bill_add_doc(self._company, _fits("BillAdd", request))
+            if warning is not None:
+                # Enter Bills' "Open POs Exist" list offers open purchase orders only: a person cannot
+                # select a closed one (over qbXML the same link is a 570 warning and an unlinked bill).
+                raise ValueError(f'purchase order "{po}" is closed; Select PO lists open ones only')
             return rec
 
         return self._run(apply).doc
@@ -276,7 +302,7 @@ class TxnActions:
                 request["ItemLineMod"] = keep + [
                     {"TxnLineID": "-1", **item_line(ln, "Cost")} for ln in add_lines or []
                 ]
-            return bill_mod_doc(self._company, request)
+            return bill_mod_doc(self._company, _fits("BillMod", request))
 
         return self._run(apply).doc
 
@@ -296,6 +322,7 @@ class TxnActions:
 
         def apply() -> Record:
             rec = self._txn("Bill", bill)
+            _fits("BillPaymentCheckAdd", _compact({"RefNumber": check_number, "Memo": memo}))
             return pay_bills(
                 self._company,
                 rec.doc["VendorRef"],
@@ -340,7 +367,7 @@ class TxnActions:
             request["ExpenseLineAdd"] = [expense_line(ln) for ln in expenses]
         if items:
             request["ItemLineAdd"] = [item_line(ln, "Cost") for ln in items]
-        return self._run(check_add_doc, self._company, request).doc
+        return self._run(check_add_doc, self._company, _fits("CheckAdd", request)).doc
 
     def make_journal_entry(
         self,
@@ -367,7 +394,7 @@ class TxnActions:
                     }
                 )
             )
-        return self._run(journal_entry_add_doc, self._company, request).doc
+        return self._run(journal_entry_add_doc, self._company, _fits("JournalEntryAdd", request)).doc
 
     # -- estimates, any transaction -------------------------------------------------------------------
     def enter_estimate(
@@ -388,7 +415,7 @@ class TxnActions:
                 "EstimateLineAdd": [item_line(ln, "Rate") for ln in lines],
             }
         )
-        return self._run(estimate_add_doc, self._company, request).doc
+        return self._run(estimate_add_doc, self._company, _fits("EstimateAdd", request)).doc
 
     def edit_estimate(
         self,
@@ -412,7 +439,7 @@ class TxnActions:
                 request["EstimateLineMod"] = keep + [
                     {"TxnLineID": "-1", **item_line(ln, "Rate")} for ln in add_lines
                 ]
-            return estimate_mod_doc(self._company, request)
+            return estimate_mod_doc(self._company, _fits("EstimateMod", request))
 
         return self._run(apply).doc
 

@@ -13,7 +13,8 @@ Real semantics imitated:
   re-sends the existing lines by ``TxnLineID`` and appends new ones with ``TxnLineID`` ``-1`` — lines
   left out of such a Mod are deleted, as the OSR says.
 * ``IsManuallyClosed`` on the header closes every line; received quantities, ``IsBilled`` and
-  ``IsFullyReceived`` follow the bills linked to the PO (``links.py``).
+  ``IsFullyReceived`` follow the bills linked to the PO (``links.py``); a line deleted by a Mod drops
+  the links of the bill lines that received it (chosen, see ``_unlink_deleted_lines``).
 
 Not yet faithful: line groups, VendorAddress defaulting from the vendor, ShipTo, currencies.
 """
@@ -27,8 +28,8 @@ from ..qbxml_io import Doc, as_list
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
 from ..store import Record
-from .common import LineSpec, TxnSpec, add_txn, apply_mod, line_total, touch
-from .links import refresh_po
+from .common import LineSpec, TxnSpec, add_txn, apply_mod, get_txn, line_total, touch
+from .links import drop_links, links_to, refresh_bill, refresh_po
 from .money import amt
 from .replies import ret_reply
 
@@ -78,8 +79,22 @@ def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
     rec = apply_mod(
         company, PURCHASE_ORDER, request, close_then_finish, require=lambda: _require_feature(company)
     )
+    _unlink_deleted_lines(company, rec)
     refresh_po(company, rec, bump=False)
     return touch(company, rec)
+
+
+def _unlink_deleted_lines(company: CompanyFile, po: Record) -> None:
+    """A PO line deleted by a Mod takes its receipts' links with it; the bills stay, unlinked.
+
+    Chosen: whether QuickBooks refuses to delete a received PO line is not in our sources; the fake
+    keeps links consistent the way TxnDel of a whole PO does (``txn_del``).
+    """
+    kept = {ln["TxnLineID"] for ln in as_list(po.doc.get("PurchaseOrderLineRet"))}
+    stale = [link for link in links_to(company, po.txn_id or "") if link.doc["ToLineID"] not in kept]
+    drop_links(company, stale)
+    for bill_id in dict.fromkeys(link.doc["FromTxnID"] for link in stale):
+        refresh_bill(company, get_txn(company, "Bill", bill_id))
 
 
 @handles("PurchaseOrderAdd")

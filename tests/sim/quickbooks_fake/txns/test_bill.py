@@ -88,6 +88,9 @@ def test_link_to_txn_id_receives_every_open_line_and_closes_the_po(run) -> None:
     po = po_ret(run, po_id)
     assert text(po, "IsFullyReceived") == "true"
     assert [x.text for x in po.findall("PurchaseOrderLineRet/IsBilled")] == ["true", "true"]
+    # closed by receipt, not by hand: IsManuallyClosed stays false on the PO and its lines
+    assert text(po, "IsManuallyClosed") == "false"
+    assert [x.text for x in po.findall("PurchaseOrderLineRet/IsManuallyClosed")] == ["false", "false"]
     assert [text(x, "RefNumber") for x in po.findall("LinkedTxn")] == ["INV-1", "INV-2"]
 
 
@@ -270,3 +273,56 @@ def test_bill_ui_actions_select_po_retainage_edit_delete(company) -> None:
     company.ui.delete_bill("PC-1")
     assert company.list_records("Bill") == []
     assert company.ui.find_transaction("PurchaseOrder", "SC-5")["IsFullyReceived"] == "false"
+
+
+def test_a_received_po_line_deleted_by_a_mod_takes_its_link_along(run) -> None:
+    po_id, lines = make_po(run)
+    bill = ret(run(bill_add(bill_line(CONCRETE, qty="2", cost="5000", link=(po_id, lines[0])))))
+    po = po_ret(run, po_id)
+    keep_second = f"<PurchaseOrderLineMod><TxnLineID>{lines[1]}</TxnLineID></PurchaseOrderLineMod>"
+    run(
+        f"<PurchaseOrderModRq><PurchaseOrderMod><TxnID>{po_id}</TxnID><EditSequence>"
+        f"{text(po, 'EditSequence')}</EditSequence>{keep_second}</PurchaseOrderMod></PurchaseOrderModRq>"
+    )
+    po = po_ret(run, po_id)
+    assert [x.text for x in po.findall("PurchaseOrderLineRet/TxnLineID")] == [lines[1]]
+    assert po.find("LinkedTxn") is None and text(po, "IsFullyReceived") == "false"
+    after = ret(
+        run(
+            f"<BillQueryRq><TxnID>{text(bill, 'TxnID')}</TxnID><IncludeLinkedTxns>true</IncludeLinkedTxns>"
+            "</BillQueryRq>"
+        )
+    )
+    assert after.find("LinkedTxn") is None  # the bill stays, unlinked
+    assert text(after, "AmountDue") == "10000.00"
+    assert text(after, "EditSequence") != text(bill, "EditSequence")
+
+
+def test_the_vendor_of_a_linked_or_paid_bill_cannot_change(run, company) -> None:
+    po_id, lines = make_po(run)
+    bill = ret(run(bill_add(bill_line(CONCRETE, "100.00", link=(po_id, lines[0])))))
+    change = (
+        f"<BillModRq><BillMod><TxnID>{text(bill, 'TxnID')}</TxnID><EditSequence>{{}}</EditSequence>"
+        f"<VendorRef><FullName>{{}}</FullName></VendorRef></BillMod></BillModRq>"
+    )
+    locked = (
+        "3180",
+        "Error",
+        "There was an error when saving a Bill.  QuickBooks error message: "
+        "The vendor cannot be changed on a bill linked to a purchase order or with payments applied.",
+    )
+    assert status(rs(run(change.format(text(bill, "EditSequence"), OTHER_VENDOR)))) == locked
+    assert company.ui.find_transaction("Bill", "INV-1")["VendorRef"]["FullName"] == VENDOR
+    # the same vendor again is no change
+    same = rs(run(change.format(text(bill, "EditSequence"), VENDOR)))
+    assert status(same)[0] == "0"
+    company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "50.00", "job": JOB}], ref_number="D-1")
+    company.ui.pay_bill("D-1", amount="10.00")
+    paid = company.ui.find_transaction("Bill", "D-1")
+    paid_change = change.replace(text(bill, "TxnID"), paid["TxnID"])
+    assert status(rs(run(paid_change.format(paid["EditSequence"], OTHER_VENDOR)))) == locked
+    line = {"item": CONCRETE, "amount": "5.00", "job": JOB}
+    unpaid = company.ui.enter_bill(VENDOR, [line], ref_number="D-2")
+    free_change = change.replace(text(bill, "TxnID"), unpaid["TxnID"])
+    moved = rs(run(free_change.format(unpaid["EditSequence"], OTHER_VENDOR)))
+    assert status(moved)[0] == "0" and text(moved, "BillRet/VendorRef/FullName") == OTHER_VENDOR

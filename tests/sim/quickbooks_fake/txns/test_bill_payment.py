@@ -152,6 +152,10 @@ def test_canadian_file_records_and_answers_bill_payments_like_a_us_file(run) -> 
         el = rs(run("<BillPaymentCheckQueryRq/>", version=version, target=ca))
         assert status(el)[0] == "0"
         assert [text(r, "RefNumber") for r in el] == ["501"]
+    # what the connector must read to know it should not import payments: the host's country
+    for target, country in ((ca, "CA"), (set_up(CompanyFile.create()), "US")):
+        host = rs(run("<HostQueryRq/>", target=target))
+        assert text(host, "HostRet/Country") == country
 
 
 def test_bill_edited_below_what_was_paid_is_simply_paid(company) -> None:

@@ -33,7 +33,23 @@ def test_add_budget_on_a_job(run) -> None:
 def test_estimates_preference_off_is_3250(run, company) -> None:
     company.ui.set_preference("JobsAndEstimatesPreferences", "IsUsingEstimates", "false")
     el = rs(run(est_add(JOB, est_line(CONCRETE, "1.00"))))
-    assert status(el)[:2] == ("3250", "Error")
+    assert status(el) == (
+        "3250",
+        "Error",
+        "This feature is not enabled or not available in this version of QuickBooks.",
+    )
+    assert company.list_records("Estimate") == []
+
+
+def test_budget_modification_with_estimates_off_is_3250(run, company) -> None:
+    est = ret(run(est_add(JOB, est_line(CONCRETE, "1.00"))))
+    company.ui.set_preference("JobsAndEstimatesPreferences", "IsUsingEstimates", "false")
+    mod = (
+        f"<EstimateModRq><EstimateMod><TxnID>{text(est, 'TxnID')}</TxnID><EditSequence>"
+        f"{text(est, 'EditSequence')}</EditSequence><Memo>BM-1</Memo></EstimateMod></EstimateModRq>"
+    )
+    assert status(rs(run(mod)))[0] == "3250"
+    assert "Memo" not in company.list_records("Estimate")[0]
 
 
 def test_unknown_job_is_3140(run) -> None:

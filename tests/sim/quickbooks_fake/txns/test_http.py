@@ -103,3 +103,10 @@ def test_malformed_window_input_is_a_400(client) -> None:
     assert resp.status_code == 400 and "needs item" in resp.json()["message"]
     resp = client.post("/_sim/ui/make_journal_entry", json={"lines": [{"account": "Checking"}]})
     assert resp.status_code == 400 and "exactly one of debit or credit" in resp.json()["message"]
+
+
+def test_a_window_value_longer_than_quickbooks_holds_is_a_400(client) -> None:
+    line = {"item": CONCRETE, "amount": "1.00", "job": JOB}
+    resp = client.post("/_sim/ui/enter_purchase_order", json={"vendor": VENDOR, "lines": [line],
+                                                              "ref_number": "SC-000000001"})
+    assert resp.status_code == 400 and "RefNumber holds at most 11 characters" in resp.json()["message"]

@@ -45,6 +45,22 @@ def test_preference_off_answers_3250_and_stores_nothing(run, company) -> None:
     assert company.list_records("PurchaseOrder") == []
 
 
+def test_change_order_with_the_preference_off_is_3250_and_changes_nothing(run, company) -> None:
+    """A change order exported after the accountant turned POs off (seed 000 needs them on)."""
+    po = add_po(run)
+    company.ui.set_inventory_active(False)
+    mod = (
+        f"<PurchaseOrderModRq><PurchaseOrderMod><TxnID>{text(po, 'TxnID')}</TxnID><EditSequence>"
+        f"{text(po, 'EditSequence')}</EditSequence><Memo>CCO-01</Memo>"
+        + po_line(CONCRETE, "100.00", tag="PurchaseOrderLineMod", line_id="-1")
+        + "</PurchaseOrderMod></PurchaseOrderModRq>"
+    )
+    assert status(rs(run(mod))) == ("3250", "Error", FEATURE_OFF)
+    stored = company.ui.find_transaction("PurchaseOrder", "SC-001")
+    assert stored["EditSequence"] == text(po, "EditSequence") and "Memo" not in stored
+    assert len(stored["PurchaseOrderLineRet"]) == 2
+
+
 def test_ref_number_longer_than_quickbooks_11_characters_is_3070(run, company) -> None:
     """P.O. NO. holds 11 characters (XSD maxLength); the core answers a too-long string with 3070."""
     el = rs(run(po_add(po_line(CONCRETE, "10"), ref_number="SC-000000001")))
