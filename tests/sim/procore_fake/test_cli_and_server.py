@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import httpx
+import pytest
 from pcfake_helpers import AsgiClient, build, make_vendor
 from typer.testing import CliRunner
 
+from qbsim.cli import app as qbsim_cli
 from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
 from sim.procore_fake.clock import FakeClock
@@ -19,6 +22,38 @@ def test_cli_serve_help_lists_options() -> None:
     assert result.exit_code == 0
     for option in ("--port", "--database-url", "--seed", "--rate-limit-hourly", "--lenient-company-header"):
         assert option in result.output
+
+
+def test_cli_serve_builds_the_fake_from_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``qbsim procore serve``: options reach create_app, the dispatcher runs around uvicorn, and stops."""
+    import sim.procore_fake.cli as cli_module
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, *, host: str, port: int, log_level: str) -> None:
+        seen.update(app=app, host=host, port=port, dispatcher_running=seen["dispatcher"].running)
+
+    real_dispatcher = cli_module.Dispatcher
+
+    def dispatcher(state: Any) -> Any:
+        seen["dispatcher"] = real_dispatcher(state)
+        return seen["dispatcher"]
+
+    monkeypatch.setattr(cli_module.uvicorn, "run", fake_run)
+    monkeypatch.setattr(cli_module, "Dispatcher", dispatcher)
+    args = ["serve", "--port", "8411", "--seed", "3", "--rate-limit-hourly", "50", "--rate-limit-spike", "5"]
+    result = CliRunner().invoke(qbsim_cli, ["procore", *args, "--lenient-company-header"])
+    assert result.exit_code == 0, result.output
+    assert "fake Procore on http://127.0.0.1:8411" in result.output
+    state = seen["app"].state.sim
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8411)
+    assert state.company_header_mode == "lenient"
+    limits = state.limiter.config
+    assert (limits.hourly, limits.spike, limits.enforce) == (50, 5, True)
+    assert seen["dispatcher_running"] and not seen["dispatcher"].running  # stopped after uvicorn returns
+    plain = CliRunner().invoke(cli, ["serve"])
+    assert plain.exit_code == 0 and not seen["app"].state.sim.limiter.config.enforce  # headers only
+    assert seen["app"].state.sim.company_header_mode == "strict"
 
 
 def test_background_server_answers_oauth_and_rest_then_stops() -> None:
