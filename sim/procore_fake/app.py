@@ -142,10 +142,11 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404:
+        if exc.status_code in (404, 405):
+            # A verb Procore has no route for (PUT on a vendor, DELETE on a project) is a path it does not
+            # have: Rails answers unrouted requests with its 404, not a 405 (inferred; Starlette's Allow
+            # header would list only one of several routes on the path anyway).
             return JSONResponse({"errors": NOT_FOUND}, status_code=404)
-        if exc.status_code == 405:
-            return JSONResponse({"errors": "Method Not Allowed"}, status_code=405, headers=exc.headers)
         return JSONResponse({"errors": str(exc.detail)}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

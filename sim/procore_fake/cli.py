@@ -1,4 +1,4 @@
-"""``qbsim procore serve``: run the fake Procore API with uvicorn (the lead wires ``app`` into qbsim)."""
+"""``qbsim procore serve``: run the fake Procore API with uvicorn (``qbsim.cli`` mounts ``app``)."""
 
 from __future__ import annotations
 

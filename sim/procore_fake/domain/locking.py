@@ -30,6 +30,11 @@ LOCKED_COMMITMENT_FIELDS = ("vendor_id", "line_items", "accounting_method")
 PAYMENT_EDITABLE_WHEN_SYNCED = {"payment_number", "attachments"}
 
 
+def _approved(record: Record) -> bool:
+    """Commitments say "Approved"/"Complete", change orders "approved": both lock once synced."""
+    return str(record.get("status") or "").lower() in ("approved", "complete")
+
+
 def erp_status(record: Record) -> str:
     return str(record.get("_erp", {}).get("status", "not_sent"))
 
@@ -49,18 +54,14 @@ def check_update(kind: str, record: Record, changes: dict[str, Any]) -> None:
         raise Locked(PAYMENT_LOCKED)
     if kind in ("direct_cost", "direct_cost_line_item"):
         raise Locked(DIRECT_COST_LOCKED)
-    if (
-        kind in COMMITMENT_KINDS
-        and record.get("status") in ("Approved", "Complete")
-        and any(f in changes for f in LOCKED_COMMITMENT_FIELDS)
-    ):
+    if kind in COMMITMENT_KINDS and _approved(record) and any(f in changes for f in LOCKED_COMMITMENT_FIELDS):
         raise Locked(COMMITMENT_LOCKED)
 
 
 def check_sov_change(holder_kind: str, holder: Record) -> None:
     """Adding/changing/deleting a schedule-of-values line of a synced Approved/Complete commitment."""
     check_pending(holder)
-    if holder.get("origin_id") and holder.get("status") in ("Approved", "Complete"):
+    if holder.get("origin_id") and _approved(holder):
         raise Locked(COMMITMENT_LOCKED)
 
 
@@ -74,5 +75,5 @@ def check_delete(kind: str, record: Record) -> None:
         raise Locked(PAYMENT_LOCKED)
     if kind in ("direct_cost", "direct_cost_line_item"):
         raise Locked(DIRECT_COST_LOCKED)
-    if kind in COMMITMENT_KINDS and record.get("status") in ("Approved", "Complete"):
+    if kind in COMMITMENT_KINDS and _approved(record):
         raise Locked(COMMITMENT_DELETE_LOCKED)

@@ -112,7 +112,8 @@ def token(store: Store, clock: Clock, form: dict[str, str]) -> Record:
             code is None
             or code["used"]
             or code["client_id"] != client["client_id"]
-            or code["redirect_uri"] != form.get("redirect_uri", code["redirect_uri"])
+            # RFC 6749 4.1.3 (Doorkeeper enforces it): the same redirect_uri as the authorize call, not absent
+            or code["redirect_uri"] != form.get("redirect_uri")
             or now - datetime.fromisoformat(code["created_at"]) > timedelta(seconds=AUTH_CODE_SECONDS)
         ):
             raise OAuthError("invalid_grant", errors.INVALID_GRANT)

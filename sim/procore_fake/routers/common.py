@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sim.procore_fake.deps import Ctx
 from sim.procore_fake.domain.records import as_int, public
 from sim.procore_fake.errors import BadRequest, ValidationFailed
+from sim.procore_fake.formdata import parse_form
 from sim.procore_fake.pagination import paginate
 from sim.procore_fake.store import Record
 
@@ -23,6 +24,18 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise BadRequest("Request body too large")
     if not raw:
         return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        try:
+            return parse_form(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadRequest("The request body is not a valid form") from exc
+    if content_type.startswith("multipart/"):
+        # Procore takes multipart (attachments); parsing it needs python-multipart, not a dependency.
+        raise BadRequest(
+            "multipart/form-data bodies are not supported by the fake; send JSON or "
+            "application/x-www-form-urlencoded (the closest supported forms)"
+        )
     try:
         data = json.loads(raw)
     except ValueError as exc:

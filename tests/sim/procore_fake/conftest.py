@@ -1,4 +1,5 @@
-"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face (Starlette TestClient)."""
+"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face (httpx.ASGITransport, not
+Starlette's TestClient, whose httpx backend is deprecated)."""
 
 from __future__ import annotations
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import httpx
+import pytest
+from pcfake_helpers import AsgiClient, build, make_vendor
 from typer.testing import CliRunner
 
+from qbsim.cli import app as qbsim_cli
 from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
 from sim.procore_fake.clock import FakeClock
@@ -18,6 +22,38 @@ def test_cli_serve_help_lists_options() -> None:
     assert result.exit_code == 0
     for option in ("--port", "--database-url", "--seed", "--rate-limit-hourly", "--lenient-company-header"):
         assert option in result.output
+
+
+def test_cli_serve_builds_the_fake_from_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``qbsim procore serve``: options reach create_app, the dispatcher runs around uvicorn, and stops."""
+    import sim.procore_fake.cli as cli_module
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, *, host: str, port: int, log_level: str) -> None:
+        seen.update(app=app, host=host, port=port, dispatcher_running=seen["dispatcher"].running)
+
+    real_dispatcher = cli_module.Dispatcher
+
+    def dispatcher(state: Any) -> Any:
+        seen["dispatcher"] = real_dispatcher(state)
+        return seen["dispatcher"]
+
+    monkeypatch.setattr(cli_module.uvicorn, "run", fake_run)
+    monkeypatch.setattr(cli_module, "Dispatcher", dispatcher)
+    args = ["serve", "--port", "8411", "--seed", "3", "--rate-limit-hourly", "50", "--rate-limit-spike", "5"]
+    result = CliRunner().invoke(qbsim_cli, ["procore", *args, "--lenient-company-header"])
+    assert result.exit_code == 0, result.output
+    assert "fake Procore on http://127.0.0.1:8411" in result.output
+    state = seen["app"].state.sim
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8411)
+    assert state.company_header_mode == "lenient"
+    limits = state.limiter.config
+    assert (limits.hourly, limits.spike, limits.enforce) == (50, 5, True)
+    assert seen["dispatcher_running"] and not seen["dispatcher"].running  # stopped after uvicorn returns
+    plain = CliRunner().invoke(cli, ["serve"])
+    assert plain.exit_code == 0 and not seen["app"].state.sim.limiter.config.enforce  # headers only
+    assert seen["app"].state.sim.company_header_mode == "strict"
 
 
 def test_background_server_answers_oauth_and_rest_then_stops() -> None:
@@ -43,21 +79,8 @@ def test_background_server_answers_oauth_and_rest_then_stops() -> None:
     assert not server._thread.is_alive()
 
 
-def test_two_companies_write_concurrently_without_losing_records() -> None:
-    app = create_app(clock=FakeClock())
-    from fastapi.testclient import TestClient
-
-    http = TestClient(app)
-    made = http.post(
-        "/_sim/companies", json={"name": "Second", "client_id": "c2", "client_secret": "s2"}
-    ).json()
-    creds = [
-        ("qbsim-client-id", "qbsim-client-secret", http.get("/_sim/state").json()["companies"][0]["id"]),
-        ("c2", "s2", made["company_id"]),
-    ]
-    errors: list[str] = []
-
-    def worker(client_id: str, secret: str, company_id: int) -> None:
+def _write_vendors(url: str, client_id: str, secret: str, company_id: int, errors: list[str]) -> None:
+    with httpx.Client(base_url=url) as http:
         token = http.post(
             "/oauth/token",
             data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
@@ -72,29 +95,38 @@ def test_two_companies_write_concurrently_without_losing_records() -> None:
             if r.status_code != 201:
                 errors.append(r.text)
 
-    threads = [threading.Thread(target=worker, args=c) for c in creds]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    for client_id, secret, company_id in creds:
-        token = http.post(
-            "/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-        ).json()["access_token"]
-        r = http.get(
-            "/rest/v1.0/vendors",
-            params={"company_id": company_id},
-            headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)},
-        )
-        assert r.headers["Total"] == "15"
-    http.close()
+
+def test_two_companies_write_concurrently_without_losing_records() -> None:
+    """Two threads, each on its own connection to the served fake: one lock per company, no lost writes."""
+    with BackgroundServer(create_app(clock=FakeClock())) as server, httpx.Client(base_url=server.url) as http:
+        made = http.post(
+            "/_sim/companies", json={"name": "Second", "client_id": "c2", "client_secret": "s2"}
+        ).json()
+        creds = [
+            ("qbsim-client-id", "qbsim-client-secret", http.get("/_sim/state").json()["companies"][0]["id"]),
+            ("c2", "s2", made["company_id"]),
+        ]
+        errors: list[str] = []
+        threads = [threading.Thread(target=_write_vendors, args=(server.url, *c, errors)) for c in creds]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        for client_id, secret, company_id in creds:
+            token = http.post(
+                "/oauth/token",
+                data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+            ).json()["access_token"]
+            r = http.get(
+                "/rest/v1.0/vendors",
+                params={"company_id": company_id},
+                headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)},
+            )
+            assert r.headers["Total"] == "15"
 
 
 def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
-    from fastapi.testclient import TestClient
-
     from sim.procore_fake.dispatcher import Dispatcher
 
     seen: list[httpx.Request] = []
@@ -102,7 +134,7 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
     app = create_app(
         clock=clock, webhook_transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
     )
-    with TestClient(app) as http:
+    with AsgiClient(app) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post(
             "/oauth/token",
@@ -140,15 +172,13 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
 
 
 def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from fastapi.testclient import TestClient
-
     url = f"sqlite:///{tmp_path / 'procore.db'}"
     form = {
         "grant_type": "client_credentials",
         "client_id": "qbsim-client-id",
         "client_secret": "qbsim-client-secret",
     }
-    with TestClient(create_app(database_url=url, clock=FakeClock())) as http:
+    with AsgiClient(create_app(database_url=url, clock=FakeClock())) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post("/oauth/token", data=form).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
@@ -160,7 +190,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
             ).status_code
             == 201
         )
-    with TestClient(create_app(database_url=url, clock=FakeClock())) as http:
+    with AsgiClient(create_app(database_url=url, clock=FakeClock())) as http:
         state = http.get("/_sim/state").json()
         assert [c["id"] for c in state["companies"]] == [company]
         r = http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers)
@@ -179,12 +209,6 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
 
 
 def test_bound_states_share_one_app_but_not_data() -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from pcfake_helpers import build, make_vendor
-
     a, b = build(), build()
     try:
         make_vendor(a, "Only in A")

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 from pcfake_helpers import (
     Fake,
     client_credentials,
@@ -493,3 +494,23 @@ def test_project_hook_gets_object_events_of_its_project_only(fake: Fake) -> None
     assert r.status_code == 422 and r.json()["errors"]["resource_name"][0].startswith(
         "is not included in the list"
     )
+
+
+@pytest.mark.parametrize(
+    "program,payment_syncs",
+    [("Daily", 1), ("Every 4 Hours", 6), ("Every 2 Hours", 12), ("Hourly", 24), ("Never", 0)],
+)
+def test_payment_sync_program_runs_on_its_interval(fake: Fake, program: str, payment_syncs: int) -> None:
+    """Seed 004's payment "Sync Program": how many sync_contract_payments requests a day brings."""
+    assert fake.settings(sync_program=program).status_code == 200
+    assert fake.http.post("/_sim/clock/advance", json={"seconds": 1}).json()["erp_requests"] == []
+    ids: list[int] = []
+    for _ in range(24):
+        ids += fake.http.post("/_sim/clock/advance", json={"seconds": 3600}).json()["erp_requests"]
+    fake.dmsa = client_credentials(fake.http, fake.company_id)
+    names = [
+        fake.dmsa.get(f"/rest/v1.0/companies/{fake.company_id}/erp_requests/{i}").json()["request_name"]
+        for i in ids
+    ]
+    assert names.count("sync_contract_payments") == payment_syncs
+    assert names.count("sync_jobs") == 24  # the company syncs stay hourly whatever the program

@@ -15,6 +15,8 @@ from pcfake_helpers import (
     synced_world,
 )
 
+from sim.procore_fake.domain import locking
+
 FORBIDDEN = {"errors": "You do not have access to perform this action."}
 
 
@@ -396,3 +398,26 @@ def test_synced_payment_number_stays_editable(fake: Fake) -> None:
         f"/rest/v1.0/contract_payments/{pid_}", {"project_id": pid, "contract_payment": {"notes": "x"}}
     )
     assert no.status_code == 422
+
+
+def test_synced_approved_change_order_is_locked(fake: Fake) -> None:
+    """CCO statuses are lowercase ("approved"): a synced approved CCO keeps its lines, cannot be deleted."""
+    w = synced_world(fake)
+    pid = w["project"]["id"]
+    woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"])
+    mark_synced(fake, "work_order_contract", woc["id"], "PO-1")
+    path = f"/rest/v1.0/projects/{pid}/commitment_change_orders"
+    line = {"cost_code_id": w["codes"][0]["id"], "amount": "233"}
+    ccos = []
+    for title, status in (("CO 1", "approved"), ("CO 2", "pending")):
+        attrs = {"contract_id": woc["id"], "title": title, "status": status, "line_items": [line]}
+        ccos.append(fake.dmsa.post(path, {"commitment_change_order": attrs}).json())
+        mark_synced(fake, "change_order", ccos[-1]["id"], f"CO-TXN-{title}")
+    locked, pending = ccos
+    r = fake.dmsa.patch(f"{path}/{locked['id']}", {"commitment_change_order": {"line_items": [line]}})
+    assert r.status_code == 422 and r.json() == {"errors": {"base": [locking.COMMITMENT_LOCKED]}}
+    assert locking.COMMITMENT_LOCKED.startswith("The schedule of values and contract company")
+    r = fake.dmsa.delete(f"{path}/{locked['id']}")
+    assert r.status_code == 422
+    assert r.json() == {"errors": {"base": ["A commitment synced with ERP cannot be deleted."]}}
+    assert fake.dmsa.delete(f"{path}/{pending['id']}").status_code == 204  # not approved: not locked

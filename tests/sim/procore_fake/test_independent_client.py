@@ -17,8 +17,7 @@ from typing import Any
 import ProPyCore.exceptions as exceptions
 import ProPyCore.procore as procore_module
 import pytest
-from fastapi.testclient import TestClient
-from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
+from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, AsgiClient, client_credentials
 
 from sim.procore_fake.app import create_app
 from sim.procore_fake.clock import FakeClock
@@ -27,7 +26,7 @@ from sim.procore_fake.server import BackgroundServer
 
 def _served(mode: str) -> Iterator[dict[str, Any]]:
     app = create_app(clock=FakeClock(), company_header_mode=mode)
-    http = TestClient(app)
+    http = AsgiClient(app)
     company_id = http.get("/_sim/state").json()["companies"][0]["id"]
     dmsa = client_credentials(http, company_id)
     lists = dmsa.get("/rest/v1.0/standard_cost_code_lists", company_id=company_id).json()
@@ -49,8 +48,8 @@ def _served(mode: str) -> Iterator[dict[str, Any]]:
             base_url=server.url,
             oauth_url=server.url,
         )
-        yield {"client": client, "company_id": company_id, "project": project, "http": http}
-    http.close()
+        yield {"client": client, "company_id": company_id, "project": project, "http": http, "dmsa": dmsa}
+    http.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +66,9 @@ def test_write_then_read_cost_codes_and_vendors(strict: dict[str, Any]) -> None:
     client, company_id, project = strict["client"], strict["company_id"], strict["project"]
     made = client.cost_codes.create(company_id, project["id"], name="Concrete", code="03-300")
     assert made["full_code"] == "03-300" and made["name"] == "Concrete"
+    # ProPyCore reads cost codes without the header (refused in strict mode): read the write back directly
+    stored = strict["dmsa"].get("/rest/v1.0/cost_codes", project_id=project["id"]).json()
+    assert [(c["id"], c["full_code"], c["name"]) for c in stored] == [(made["id"], "03-300", "Concrete")]
     vendors = client.directory.vendors.get(company_id=company_id)  # loops page++ until an empty page
     assert sorted(v["name"] for v in vendors) == ["Vendor 0", "Vendor 1", "Vendor 2"]
     assert client.direct_costs.get(company_id, project["id"]) == []
@@ -91,3 +93,27 @@ def test_lenient_mode_serves_every_propycore_call(lenient: dict[str, Any]) -> No
     assert [p["name"] for p in projects] == ["Client Test Project"]
     client.cost_codes.create(company_id, project["id"], name="Steel", code="05-100")
     assert [c["full_code"] for c in client.cost_codes.get(company_id, project["id"])] == ["05-100"]
+
+
+def test_form_encoded_direct_cost_write_then_read(strict: dict[str, Any]) -> None:
+    """ProPyCore posts direct costs as a Rails form body (``direct_cost[key]=value``), not JSON."""
+    client, company_id, project = strict["client"], strict["company_id"], strict["project"]
+    fields = {
+        "direct_cost_date": "2024-01-05",
+        "direct_cost_type": "Invoice",
+        "invoice_number": "INV-77",
+        "description": "Lumber",
+    }
+    made = client.direct_costs.create(company_id, project["id"], fields, line_items=[])
+    assert {k: made[k] for k in fields} == fields and made["status"] == "draft"
+    found = client.direct_costs.find(company_id, project["id"], "INV-77")  # reads v1.1 list, all pages
+    assert found["id"] == made["id"] and found["description"] == "Lumber"
+    shown = client.direct_costs.show(company_id, project["id"], made["id"])
+    assert shown["invoice_number"] == "INV-77"
+    with pytest.raises(exceptions.ProcoreException) as info:  # a form body is validated like JSON
+        bad = {"direct_cost_date": "2024-01-05", "direct_cost_type": "Gift"}
+        client.direct_costs.create(company_id, project["id"], bad, line_items=[])
+    assert info.value.response == (
+        '{"errors":{"direct_cost_type":["is not included in the list '
+        '(Invoice, Expense, Payroll, Subcontractor Invoice)"]}}'
+    )

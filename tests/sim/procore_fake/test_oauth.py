@@ -96,6 +96,10 @@ def test_authorization_code_is_single_use_and_lives_ten_minutes(fake: Fake) -> N
         "client_secret": CLIENT_SECRET,
         "redirect_uri": "https://app.example/cb",
     }
+    for redirect in ({"redirect_uri": "https://other.example/cb"}, {}):  # a wrong or missing redirect_uri
+        bad = {**{k: v for k, v in form.items() if k != "redirect_uri"}, **redirect}
+        r = fake.http.post("/oauth/token", data=bad)
+        assert (r.status_code, r.json()["error"]) == (400, "invalid_grant")
     assert fake.http.post("/oauth/token", data=form).status_code == 200
     assert fake.http.post("/oauth/token", data=form).json()["error"] == "invalid_grant"
     r = fake.http.get("/oauth/authorize", params=params, follow_redirects=False)

@@ -303,10 +303,15 @@ INVALID: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
+SHAPE_ERRORS = {"/rest/v1.0/companies/{cid}/external_data/sync"}
+
+
 @pytest.mark.parametrize("method,path,body,expected", INVALID, ids=[v[1] for v in INVALID])
 def test_validation_error_bodies(
     world: tuple[Fake, dict[str, Any]], method: str, path: str, body: dict[str, Any], expected: dict[str, Any]
 ) -> None:
     f, ids = world
     r = f.dmsa.http.request(method, _fill(path, ids), json=_fill_body(body, ids), headers=f.dmsa.headers())
-    assert r.status_code in (400, 422) and r.json() == expected
+    # model validation is Rails' 422; a body of the wrong type is refused at the edge with 400
+    status = 400 if path in SHAPE_ERRORS else 422
+    assert (r.status_code, r.json()) == (status, expected)

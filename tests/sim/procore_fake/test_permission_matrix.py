@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pcfake_helpers import Fake, make_vendor, mark_synced
+from pcfake_helpers import Fake, make_commitment, make_vendor, mark_synced, synced_world
 
 LEVELS = ("none", "read_only", "standard", "admin")
 
@@ -37,7 +37,11 @@ MATRIX = {
     "link_erp_company": "admin",
     "refresh_companies_list": "admin",
     "configure_settings": "admin",
+    "configure_sync_schedule": "admin",
+    "enable_direct_exports": "admin",
+    "refresh_cost_codes": "admin",
     "unlink_company": "standard",
+    "unlink_commitment": "standard",
 }
 
 
@@ -65,7 +69,20 @@ def _do(fake: Fake, action: str, user_id: int) -> int:
     if action == "refresh_companies_list":
         return fake.sim("POST", "/erp/refresh/vendors", who).status_code
     if action == "configure_settings":
+        return fake.sim("PATCH", "/erp/settings", {**who, "use_procore_contract_number": False}).status_code
+    if action == "configure_sync_schedule":
         return fake.sim("PATCH", "/erp/settings", {**who, "sync_program": "Hourly"}).status_code
+    if action == "enable_direct_exports":
+        return fake.sim("PATCH", "/erp/settings", {**who, "direct_export_enabled": True}).status_code
+    if action == "refresh_cost_codes":
+        return fake.sim("POST", "/erp/refresh/standard_cost_codes", who).status_code
+    if action == "unlink_commitment":
+        w = synced_world(fake)
+        woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"])
+        mark_synced(fake, "work_order_contract", woc["id"], "PO-U")
+        return fake.sim(
+            "POST", "/erp/items/unlink", {**who, "item_type": "work_order_contract", "item_id": woc["id"]}
+        ).status_code
     vendor = make_vendor(fake, "Synced")
     mark_synced(fake, "vendor", vendor["id"], "800000CD-U")
     return fake.sim(

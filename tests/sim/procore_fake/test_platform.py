@@ -40,6 +40,14 @@ def test_unknown_path_and_unknown_record_are_procore_404(fake: Fake) -> None:
     assert fake.dmsa.get("/rest/v1.0/no_such_thing").status_code == 404
     r = fake.dmsa.get("/rest/v1.0/projects/1", company_id=fake.company_id)
     assert r.status_code == 404 and r.json() == NOT_FOUND
+    # verbs Procore has no route for on paths it has (it publishes GET/PATCH only for these)
+    vendor, project = make_vendor(fake), make_project(fake)
+    for method, path in (
+        ("PUT", f"/rest/v1.0/vendors/{vendor['id']}"),
+        ("DELETE", f"/rest/v1.0/projects/{project['id']}"),
+    ):
+        r = fake.dmsa.http.request(method, path, json={}, headers=fake.dmsa.headers())
+        assert (r.status_code, r.json(), "allow" in r.headers) == (404, NOT_FOUND, False), path
 
 
 def test_pagination_headers_links_clamp_and_past_the_end(fake: Fake) -> None:

@@ -87,9 +87,9 @@ def test_inferred_routes_say_why() -> None:
 
 
 def test_openapi_document_is_served() -> None:
-    from fastapi.testclient import TestClient
+    from pcfake_helpers import AsgiClient
 
-    with TestClient(create_app()) as http:
+    with AsgiClient(create_app()) as http:
         doc = http.get("/openapi.json").json()
     assert "/rest/v1.0/work_order_contracts" in doc["paths"]
 
@@ -111,3 +111,41 @@ def test_no_route_shadows_a_later_literal_route() -> None:
             if same_method and earlier.path != route.path and earlier.path_regex.match(route.path):
                 shadowed.append(f"{sorted(same_method)} {route.path} shadowed by {earlier.path}")
     assert shadowed == []
+
+
+def _rest_calls() -> list[tuple[str, str]]:
+    calls = []
+    for route in _routes():
+        if route.path.startswith("/rest/"):
+            calls += [(method, re.sub(r"\{[^}]+\}", "1", route.path)) for method in sorted(route.methods)]
+    return calls
+
+
+def test_every_rest_route_needs_a_token_the_company_header_and_counts_against_the_limit() -> None:
+    """What the per-resource tests show for a sample, for all ~170 /rest operations at once."""
+    from pcfake_helpers import build
+
+    from sim.procore_fake.errors import INVALID_TOKEN, MISSING_COMPANY_HEADER, RATE_LIMITED
+    from sim.procore_fake.ratelimit import RateLimitConfig
+
+    f = build(RateLimitConfig(hourly=10_000, spike=10_000))
+    limited = build(RateLimitConfig(hourly=1, spike=10_000))
+    try:
+        limited.dmsa.get("/rest/v1.0/companies")  # the hour's only request
+        token_only = {"Authorization": f"Bearer {f.dmsa.token}"}
+        wrong, calls = [], _rest_calls()
+        assert len(calls) > 150
+        for method, path in calls:
+            r = f.http.request(method, path, json={})
+            if (r.status_code, r.json()) != (401, {"errors": INVALID_TOKEN}):
+                wrong.append(f"no token: {method} {path} {r.status_code}")
+            r = f.http.request(method, path, json={}, headers=token_only)
+            if (r.status_code, r.json()) != (400, {"errors": MISSING_COMPANY_HEADER}):
+                wrong.append(f"no header: {method} {path} {r.status_code}")
+            r = limited.http.request(method, path, json={}, headers=limited.dmsa.headers())
+            if (r.status_code, r.text) != (429, RATE_LIMITED):
+                wrong.append(f"over the limit: {method} {path} {r.status_code}")
+        assert wrong == []
+    finally:
+        f.close()
+        limited.close()
