@@ -169,10 +169,12 @@ class CompanyFile:
         with self.lock:
             return process(self, qbxml, ticket)
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare", company_file: str | None = None) -> str:
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", company_file: str | None = None,
+                      *, read_only: bool = False) -> str:
         """OpenConnection + BeginSession: a ticket, or the HRESULT QuickBooks would raise.
 
         ``company_file``: the path the application asks for ("" or None = the file QuickBooks has open).
+        ``read_only``: the application asked for read-only access; its writes answer 3260.
         """
         with self.lock:
             outcome = self.faults.match("session", app_name, set())
@@ -190,7 +192,7 @@ class CompanyFile:
                     state["open_file"] = "this"
                 self.set_ui_state(state)
                 ticket = self.ids.ticket()
-            self.sessions[ticket] = Session(ticket, app_name, mode, self.now_text())
+            self.sessions[ticket] = Session(ticket, app_name, mode, self.now_text(), read_only=read_only)
             return ticket
 
     def end_session(self, ticket: str) -> None:

@@ -276,6 +276,19 @@ class InvalidFieldValue(StatusError):
         )
 
 
+class InsufficientPermission(StatusError):
+    """3260: a write from an application that holds read-only access to the company file.
+
+    OSR status table: 3260 "Insufficient permission level to perform this action." That QuickBooks
+    answers a read-only application's Add/Mod/Del with exactly this code is our reading, not a capture.
+    """
+
+    code = 3260
+
+    def __init__(self) -> None:
+        super().__init__("Insufficient permission level to perform this action.")
+
+
 class FeatureNotEnabled(StatusError):
     """3250: a preference turned off (inventory/POs, estimates …) or not in this edition."""
 

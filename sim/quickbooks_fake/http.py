@@ -58,7 +58,8 @@ def create_app(company: CompanyFile) -> FastAPI:
             return _bad_request("app_name is required")
         try:
             ticket = company.begin_session(str(payload["app_name"]), str(payload.get("mode", "DoNotCare")),
-                                           payload.get("company_file"))
+                                           payload.get("company_file"),
+                                           read_only=bool(payload.get("read_only", False)))
         except QBXMLError as exc:
             return _error(exc)
         except ValueError as exc:

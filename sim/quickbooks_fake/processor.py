@@ -35,6 +35,7 @@ from lxml import etree
 from ._generated_qbxml_newer import NEWER_THAN_13
 from .edition import KNOWN_VERSIONS
 from .errors import (
+    InsufficientPermission,
     InvalidRequestId,
     QBXMLError,
     QBXMLParseError,
@@ -184,6 +185,18 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
     return document(lines)
 
 
+#: Request names that change the company file; everything else (``…Query``) only reads it.
+WRITE_SUFFIXES = ("Add", "Mod", "Del", "Void", "Merge")
+
+
+def is_write(name: str) -> bool:
+    """Whether a request changes data (``VendorAdd``, ``TxnDel``, ``ListMerge`` …).
+
+    ``ListDisplayAdd``/``TxnDisplayMod`` only open a QuickBooks window, so they count as reads.
+    """
+    return name.endswith(WRITE_SUFFIXES) and "Display" not in name
+
+
 def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
                  lines: list[str], too_long: StringTooLong | None, include_data: bool = True) -> bool:
     """Answer one request into ``lines``; return True if its status is an Error.
@@ -210,6 +223,8 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
             raise InvalidRequestId(attrs["requestID"])
         if too_long is not None:
             raise too_long
+        if ticket is not None and company.sessions[ticket].read_only and is_write(name):
+            raise InsufficientPermission()
         handler = get_handler(name)
         if handler is None:
             _note_unsupported(company, name)

@@ -63,6 +63,9 @@ class Session:
     app_name: str
     mode: str
     begun_at: str
+    #: The application asked for read-only access (QBWC: ``<IsReadOnly>true</IsReadOnly>`` in the .qwc,
+    #: QBXMLRP2 ``AuthPreferences.PutIsReadOnly``): writes are refused with 3260.
+    read_only: bool = False
 
 
 def check_begin_session(state: dict[str, Any], app_name: str, mode: str, has_sdk: bool,

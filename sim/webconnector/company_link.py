@@ -36,7 +36,7 @@ class CompanyLink(Protocol):
     @property
     def qbw_path(self) -> str: ...
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str: ...
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str: ...
 
     def end_session(self, ticket: str) -> None: ...
 
@@ -77,8 +77,10 @@ class InProcessCompany:
     def qbw_path(self) -> str:
         return str(self._company.qbw_path)
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str:
         with _hresults_as_company_errors():
+            if read_only:
+                return str(self._company.begin_session(app_name, mode, read_only=True))
             return str(self._company.begin_session(app_name, mode))
 
     def end_session(self, ticket: str) -> None:
@@ -138,10 +140,11 @@ class HttpCompany:
             self._qbw_path = _find_qbw_path(response.json())
         return self._qbw_path
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
-        response = self._client.post(
-            self._url("/_sim/session/begin"), json={"app_name": app_name, "mode": mode}
-        )
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str:
+        payload: dict[str, Any] = {"app_name": app_name, "mode": mode}
+        if read_only:
+            payload["read_only"] = True
+        response = self._client.post(self._url("/_sim/session/begin"), json=payload)
         self._raise_for(response)
         return str(response.json()["ticket"])
 

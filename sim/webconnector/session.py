@@ -291,7 +291,10 @@ class UpdateSession:
         if path and path.strip().lower() != self.company.qbw_path.strip().lower():
             # The one company file is what QuickBooks has open; asking for another is 0x8004040A.
             raise CompanyError(FILE_MISMATCH_HRESULT, FILE_MISMATCH_MESSAGE)
-        self._qb_ticket = self.company.begin_session(self.qwc.app_name, OPEN_MODE)
+        # IsReadOnly in the .qwc: QBWC asks QBXMLRP2 for read-only access (AuthPreferences).
+        self._qb_ticket = self.company.begin_session(
+            self.qwc.app_name, OPEN_MODE, read_only=self.qwc.is_read_only
+        )
 
     def _open_company(self, ticket: str, path: str) -> None:
         src = f"{SOAP}.updateWS"

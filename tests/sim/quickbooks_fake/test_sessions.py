@@ -132,3 +132,36 @@ def test_bad_session_requests_over_http(client) -> None:
     ended = client.post("/_sim/session/end", json={"ticket": "{nope}"})
     assert ended.status_code == 422
     assert ended.json()["hresult"] == "0x8004040D"
+
+
+VENDOR_ADD = "<VendorAddRq requestID=\"1\"><VendorAdd><Name>Read Only Vendor</Name></VendorAdd></VendorAddRq>"
+PERMISSION = ("3260", "Error", "Insufficient permission level to perform this action.")
+
+
+def test_a_read_only_application_reads_but_may_not_write(company, run) -> None:
+    ticket = company.begin_session(APP, read_only=True)
+    answer = run(VENDOR_ADD + "<AccountQueryRq requestID=\"2\"/>", on_error="continueOnError", ticket=ticket)
+    added, queried = rs(answer, 0), rs(answer, 1)
+    assert status(added) == PERMISSION
+    assert (queried.tag, status(queried)[0]) == ("AccountQueryRs", "0")  # the chart of accounts is read
+    assert all(v["Name"] != "Read Only Vendor" for v in company.list_records("Vendor"))
+    # the same application with read-write access may
+    company.end_session(ticket)
+    writable = company.begin_session(APP)
+    assert status(rs(run(VENDOR_ADD, ticket=writable)))[0] == "0"
+
+
+def test_read_only_access_over_the_http_face(client, http_run) -> None:
+    ticket = client.post("/_sim/session/begin", json={"app_name": APP, "read_only": True}).json()["ticket"]
+    assert status(rs(http_run(VENDOR_ADD, ticket=ticket))) == PERMISSION
+    assert status(rs(http_run("<TxnDelRq><TxnDelType>Bill</TxnDelType><TxnID>1-1</TxnID></TxnDelRq>",
+                              ticket=ticket))) == PERMISSION
+
+
+def test_only_requests_that_change_data_are_writes() -> None:
+    from sim.quickbooks_fake.processor import is_write
+
+    assert [n for n in ("VendorAdd", "ItemServiceMod", "ListDel", "TxnDel", "TxnVoid", "ListMerge",
+                        "VendorQuery", "HostQuery", "JobReportQuery", "TxnDisplayAdd") if is_write(n)] == [
+        "VendorAdd", "ItemServiceMod", "ListDel", "TxnDel", "TxnVoid", "ListMerge"
+    ]

@@ -97,7 +97,7 @@ class StubCompany:
     processed: list[str] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    def begin_session(self, app_name: str, mode: str = "DoNotCare") -> str:
+    def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str:
         if self.session_faults:
             raise StubQBXMLError(self.session_faults.pop(0))
         ticket = f"QB-{next(self._ids)}"
