@@ -30,7 +30,10 @@ __all__ = ["assert_schema_valid", "make_stack", "scenario", "stack"]
 def _check_target() -> None:
     target = os.environ.get(TARGET_ENV, "inprocess")
     if target != "inprocess":
-        pytest.skip(f"{TARGET_ENV}={target!r}: only the in-process connector target is implemented")
+        # Fail, not skip: a CI job that points the suite at another connector must not go green having
+        # run nothing.
+        pytest.fail(f"{TARGET_ENV}={target!r}: only the in-process connector target is implemented",
+                    pytrace=False)
 
 
 @pytest.fixture
