@@ -21,12 +21,13 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
-## Install and pass the tests (what CI runs).
+## Install and pass the tests (what CI runs). The benchmarks run once each, untimed, so they cannot rot.
 test: install lint
 	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
 
 bench: install
-	$(BIN)/python -m pytest benchmarks --benchmark-only
+	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-group-by=group
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
