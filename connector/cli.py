@@ -73,15 +73,17 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Run the QBWC SOAP service with uvicorn."""
+    """Run the QBWC SOAP service with uvicorn, every sync handler installed (as the embedded default)."""
     import uvicorn
 
     from connector.app import create_app
     from connector.config import Settings, UserSpec
+    from connector.sync.registry import install
 
     try:
         users = [UserSpec.parse(spec) for spec in user or []]
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--user") from exc
     web = create_app(Settings(database_url=db_url, public_url=public_url), users=users)
+    install(web.state.qbwc)
     uvicorn.run(web, host=host, port=port)

@@ -161,6 +161,11 @@ def test_serve_command_builds_the_app_and_users(monkeypatch, tmp_path) -> None:
     assert served["port"] == 8123 and served["host"] == "127.0.0.1"
     account = served["web"].state.qbwc.users.authenticate("acme", "pw")  # type: ignore[attr-defined]
     assert account is not None and account.company_file == r"C:\Company\acme.qbw"
+    # every sync handler is installed, as in the embedded default: served work can actually sync
+    from connector.app import create_default_app
+
+    kinds = set(served["web"].state.qbwc.handlers)  # type: ignore[attr-defined]
+    assert kinds and kinds == set(create_default_app().state.qbwc.handlers)
 
 
 def test_user_specs_and_the_environment(monkeypatch) -> None:
