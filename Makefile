@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench coverage clean
+.PHONY: install run test lint bench load coverage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +29,11 @@ test: install lint
 bench: install
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-group-by=group
 
+## Load: the connector served on localhost, locust driving many customers' Web Connectors against it.
+## Tune with LOAD_ARGS (locust options), e.g. make load LOAD_ARGS="--users 50 --spawn-rate 10 --run-time 5m".
+LOAD_ARGS ?= --users 20 --spawn-rate 5 --run-time 1m
+load: install
+	$(BIN)/python -m load.run $(LOAD_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db load-results_*.csv load-connector.log

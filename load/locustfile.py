@@ -1,0 +1,59 @@
+"""Locust: many customers' QuickBooks Web Connectors updating against one connector.
+
+    qbsim connector serve --port 8765 --db-url sqlite:///load.db &
+    QBSIM_LOAD_DB_URL=sqlite:///load.db locust -f load/locustfile.py --headless -u 20 -r 5 -t 2m \
+        --host http://localhost:8765
+
+(``make load`` does both.) Each locust user is one customer (see ``qbwc_load``): every task queues
+``QBSIM_LOAD_CODES`` cost code exports (default 20) and runs one Web Connector update by URL. Locust
+reports each SOAP callback by operation name and the whole update as ``update``; an update that does not
+complete, or leaves work failed, is a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time
+
+from locust import User, between, events, task
+
+from load.qbwc_load import ConnectorStore, Customer
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per SOAP call otherwise
+
+_indexes = itertools.count()
+_store: ConnectorStore | None = None
+
+
+def store() -> ConnectorStore:
+    global _store
+    if _store is None:
+        _store = ConnectorStore(os.environ.get("QBSIM_LOAD_DB_URL", "sqlite:///load.db"))
+    return _store
+
+
+class WebConnectorUser(User):
+    # QBWC's Auto-Run runs every few minutes; compressed so a short run has many updates.
+    wait_time = between(0.2, 1.0)
+
+    def on_start(self) -> None:
+        codes = int(os.environ.get("QBSIM_LOAD_CODES", "20"))
+        self.customer = Customer(next(_indexes), self.host or "http://localhost:8765", store(), codes)
+
+    def _report(self, operation: str, milliseconds: float, size: int, error: Exception | None) -> None:
+        events.request.fire(request_type="SOAP", name=operation, response_time=milliseconds,
+                            response_length=size, exception=error, context={})
+
+    @task
+    def update(self) -> None:
+        queued = self.customer.queue_work()
+        started = time.perf_counter()
+        error: Exception | None = None
+        try:
+            self.customer.update(self._report)
+        except Exception as exc:  # reported to locust as this update's failure
+            error = exc
+        events.request.fire(request_type="QBWC", name="update", response_time=(time.perf_counter() - started)
+                            * 1000, response_length=queued, exception=error, context={})

@@ -1,0 +1,63 @@
+"""``make load``: serve the connector on localhost in its own process, run locust headless against it.
+
+    python -m load.run [locust options, e.g. --users 20 --spawn-rate 5 --run-time 1m]
+
+The connector runs as it is deployed (``qbsim connector serve``, uvicorn, a SQLite file shared with the
+load generator, which adds logins and queues work in it). Exit status is locust's: non-zero when any
+update failed. Results: ``load-results_stats.csv`` and friends (locust ``--csv``); the connector's own
+output goes to ``load-connector.log``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PORT = 8765
+DB = Path(".load.db")
+LOG = Path("load-connector.log")
+STARTUP_SECONDS = 30.0
+
+
+def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
+    """Until the server accepts connections (a real process starting: polling is the only way)."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the connector exited with status {server.returncode} before listening")
+        try:
+            socket.create_connection(("localhost", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the connector did not listen on port {port} within {STARTUP_SECONDS:.0f} s")
+
+
+def main(locust_args: list[str]) -> int:
+    DB.unlink(missing_ok=True)
+    db_url = f"sqlite:///{DB}"
+    qbsim = Path(sys.executable).with_name("qbsim")  # the console script beside this interpreter
+    log = LOG.open("wb")  # uvicorn's access log would drown locust's summary
+    server = subprocess.Popen([str(qbsim), "connector", "serve", "--port", str(PORT), "--db-url", db_url],
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(PORT, server)
+        args = locust_args or ["--users", "20", "--spawn-rate", "5", "--run-time", "1m"]
+        return subprocess.call(
+            [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
+             "--headless", "--host", f"http://localhost:{PORT}", "--csv", "load-results",
+             "--exit-code-on-error", "1", "--stop-timeout", "120", *args],
+            env={**os.environ, "QBSIM_LOAD_DB_URL": db_url},
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

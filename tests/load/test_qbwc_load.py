@@ -1,0 +1,94 @@
+"""The load generator's customers against a connector served on a real socket (no locust in this process:
+it monkey-patches the standard library on import)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conformance.serve import Served, serve
+from connector.app import create_app
+from connector.config import Settings
+from connector.sync.registry import install
+from load.qbwc_load import ConnectorStore, Customer, UpdateFailed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Served, str]]:
+    db_url = f"sqlite:///{tmp_path / 'connector.db'}"
+    app = create_app(Settings(database_url=db_url))
+    install(app.state.qbwc)
+    with serve(app) as running:
+        yield running, db_url
+
+
+def test_two_customers_update_by_url_and_every_call_is_timed(served: tuple[Served, str]) -> None:
+    running, db_url = served
+    store = ConnectorStore(db_url)
+    customers = [Customer(n, running.url, store, codes_per_update=5) for n in range(2)]
+    calls: list[tuple[str, int, Exception | None]] = []
+    for customer in customers:
+        assert customer.queue_work() == 5
+        result = customer.update(lambda op, ms, size, err: calls.append((op, size, err)))
+        assert result.outcome.value == "completed"
+    for customer in customers:  # each company file got its own five Service items, nothing else
+        mine = sorted(i["Name"] for i in customer.company.list_records("ItemService") if i["Name"][0] == "L")
+        assert len(mine) == 5
+        assert [r.state for r in store.queue.items(customer.company_key)] == ["done"] * 5
+    operations = [op for op, _, _ in calls]
+    assert operations[:3] == ["serverVersion", "clientVersion", "authenticate"]
+    assert {"sendRequestXML", "receiveResponseXML", "closeConnection"} <= set(operations)
+    assert all(size > 0 and err is None for _, size, err in calls)
+    # nothing left to do: the next update authenticates to "none" and closes
+    again: list[str] = []
+    customers[0].update(lambda op, ms, size, err: again.append(op))
+    assert again == ["serverVersion", "clientVersion", "authenticate"]
+
+
+def test_failed_work_is_a_load_failure(served: tuple[Served, str]) -> None:
+    running, db_url = served
+    store = ConnectorStore(db_url)
+    customer = Customer(7, running.url, store, codes_per_update=1)
+    customer.queue_work()
+    customer.company.faults.add(action="status", request_type="ItemServiceAdd", status_code=3180,
+                                status_message="There was an error when saving a Service item.")
+    expected = (r"^load-7: 1 work item\(s\) failed, first 3180: "
+                r"There was an error when saving a Service item\.$")
+    with pytest.raises(UpdateFailed, match=expected):
+        customer.update(lambda *call: None)
+
+
+def test_locustfile_runs_headless_without_failures(served: tuple[Served, str], tmp_path: Path) -> None:
+    """Locust in its own process (gevent), a few seconds, two users: exit status 0 means no failures.
+
+    The duration only bounds the run; nothing here asserts how fast anything was.
+    """
+    running, db_url = served
+    csv = tmp_path / "run"
+    done = subprocess.run(
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
+         "--users", "2", "--spawn-rate", "2", "--run-time", "4s", "--host", running.url, "--only-summary",
+         # users finish the update under way when the time is up, so at least one completes however slow
+         # the machine is
+         "--stop-timeout", "90",
+         "--csv", str(csv), "--exit-code-on-error", "1"],
+        cwd=ROOT, env={**_env(), "QBSIM_LOAD_DB_URL": db_url, "QBSIM_LOAD_CODES": "3"},
+        capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    stats = (csv.parent / "run_stats.csv").read_text()
+    assert "update" in stats and "authenticate" in stats
+    failures = (csv.parent / "run_failures.csv").read_text().strip().splitlines()
+    assert failures[1:] == []
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("QBSIM_LOAD")}
