@@ -238,3 +238,15 @@ def test_v2_body_names_rails_error_types() -> None:
         ("not_a_number", "Amount is not a number", "line_items.amount"),
         ("invalid", "Locked", "base"),
     ]
+
+
+def test_staged_record_lists_every_failure(fake: Fake) -> None:
+    r = fake.dmsa.post(
+        f"/rest/v1.0/companies/{fake.company_id}/erp_staged_records",
+        {"staged_record": {"item_type": "gadget", "status": "lost"}},
+    )
+    assert r.status_code == 422
+    body = r.json()["errors"]
+    assert list(body) == ["item_type", "status", "origin_id"]
+    assert body["item_type"][0].startswith("is not included in the list (")
+    assert body["status"][0].startswith("is not included in the list (") and body["origin_id"] == BLANK
