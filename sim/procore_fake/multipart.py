@@ -85,6 +85,8 @@ def parse_multipart(raw: bytes, content_type: str) -> dict[str, Any]:
         parts = key_parts(name)
         if parts is None:
             raise MalformedMultipart(f"malformed parameter name {name!r}")
+        if part.get_filename() == "":
+            continue  # a file input left empty; Rack drops it (Rack::Multipart::Parser, blank filename)
         try:
             assign(out, parts, _value(part))
         except ValueError as exc:

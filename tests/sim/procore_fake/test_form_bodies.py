@@ -50,7 +50,9 @@ def _multipart(boundary: str, parts: list[tuple[str, str | None, str | None, byt
     """A hand-built multipart/form-data body: (name, filename, content type, bytes) per part."""
     out = b""
     for name, filename, content_type, data in parts:
-        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        disposition = f'form-data; name="{name}"'
+        if filename is not None:
+            disposition += f'; filename="{filename}"'
         out += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
         if content_type:
             out += f"Content-Type: {content_type}\r\n".encode()
@@ -68,6 +70,7 @@ def test_parse_multipart_nests_like_rails_and_keeps_uploads() -> None:
             ("direct_cost[line_items][][amount]", None, None, b"2"),
             ("attachments[]", "scan.pdf", "application/pdf", b"%PDF\r\n\x00\xff\n"),
             ("attachments[]", "note.txt", None, b""),
+            ("empty", "", None, b""),  # filename="" (an empty file input): dropped
         ],
     )
     assert parse_multipart(body, "multipart/form-data; boundary=XyZ") == {
