@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sim.procore_fake.clock import Clock, SystemClock
 from sim.procore_fake.domain import accounts
-from sim.procore_fake.errors import NOT_FOUND, ProcoreError
+from sim.procore_fake.errors import NOT_FOUND, ProcoreError, ValidationFailed
 from sim.procore_fake.ratelimit import RateLimitConfig, RateLimiter
 from sim.procore_fake.routers import (
     billing,
@@ -134,6 +134,8 @@ def create_app(
     @app.exception_handler(ProcoreError)
     async def procore_error(request: Request, exc: ProcoreError) -> Response:
         body: Any = exc.body()
+        if isinstance(exc, ValidationFailed) and request.url.path.startswith("/rest/v2.0/"):
+            body = exc.v2_body()
         if isinstance(body, str):
             response: Response = PlainTextResponse(body, status_code=exc.status_code, headers=exc.headers)
         else:

@@ -4,9 +4,14 @@ Known texts (api-conventions.json): the expired-token message, "Missing Procore-
 404 text observed in ruby-sdk issue #40, the 429 text, the sync-action "Entity with this ID not found" and
 the record-locking texts. The exact *shape* of Procore's 401/403/404 bodies is not published; we send
 ``{"errors": "<text>"}`` (a Rails ``render json: {errors: ...}``), which is what the OAS's most common error
-schema reduces to for a single message. Validation errors are Rails-style ``{"errors": {"field": ["msg"]}}``
-(the shape the OAS gives budget_changes/tax_codes), except budget line items, whose 422 is
-``{"error": ..., "message": ...}`` per the OAS.
+schema reduces to for a single message.
+
+Validation errors are Rails-style ``{"errors": {"field": ["msg"]}}`` listing every failing attribute (the
+shape the OAS gives tax_codes; ``domain/validation.py``), except budget line items, whose lock and
+duplicate 422s are ``{"error": ..., "message": ...}`` per the OAS, and ``/rest/v2.0`` paths, whose errors
+the OAS wraps as ``{"error": {"code", "message", "details": [...]}}`` (``ValidationFailed.v2_body``).
+The OAS's generic ``{code, message, fields, reason, error}`` schema, attached to nearly every v1.0
+operation, is a catch-all default (no example, lossy reconstruction); it is not used.
 """
 
 from __future__ import annotations
@@ -100,6 +105,47 @@ class ValidationFailed(ProcoreError):
 
     def body(self) -> Any:
         return {"errors": self.errors}
+
+    def v2_body(self) -> Any:
+        """The v2.0 error envelope of the OAS: ``{"error": {code, message, details: [{reason_code, message,
+        source}]}}``, one detail per failing attribute and message. The envelope is documented; the values
+        of ``code`` and ``reason_code`` are not (inferred: the HTTP reason and Rails' error type)."""
+        details = [
+            {"reason_code": _reason_code(message), "message": _full_message(field, message), "source": field}
+            for field, messages in self.errors.items()
+            for message in messages
+        ]
+        return {
+            "error": {
+                "code": "unprocessable_entity" if self.status_code == 422 else "bad_request",
+                "message": "Validation failed: " + ", ".join(d["message"] for d in details),
+                "details": details,
+            }
+        }
+
+
+# Rails' error types (``errors.details``) behind its default messages.
+_REASON_CODES = {
+    "can't be blank": "blank",
+    "has already been taken": "taken",
+    "is not a number": "not_a_number",
+    "is invalid": "invalid",
+}
+
+
+def _reason_code(message: str) -> str:
+    if message.startswith("is not included in the list"):
+        return "inclusion"
+    if message.startswith("is too long"):
+        return "too_long"
+    return _REASON_CODES.get(message, "invalid")
+
+
+def _full_message(field: str, message: str) -> str:
+    """Rails' ``full_messages``: "Due date is not a valid date" (``base`` messages stand alone)."""
+    if field == "base":
+        return message
+    return f"{field.split('.')[-1].replace('_', ' ').capitalize()} {message}"
 
 
 class BadRequest(ProcoreError):

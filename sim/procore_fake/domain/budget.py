@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock, iso
 from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed
 from sim.procore_fake.store import Record, Store
 
@@ -36,10 +37,17 @@ def create_line_item(
 ) -> Record:
     if is_locked(project):
         raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
-    records.require_fields(data, "cost_code_id")
-    cc = refs.project_cost_code(store, company_id, project["id"], data["cost_code_id"])
-    lit = refs.line_item_type(store, company_id, data.get("line_item_type_id"))
-    amount = _amount(data.get("amount"), "amount")
+    errors = Errors()
+    errors.blank(data, "cost_code_id")
+    cc = None
+    if data.get("cost_code_id") not in (None, ""):
+        cc = errors.attempt(
+            lambda: refs.project_cost_code(store, company_id, project["id"], data["cost_code_id"])
+        )
+    lit = errors.attempt(lambda: refs.line_item_type(store, company_id, data.get("line_item_type_id")))
+    amount = errors.amount(data.get("amount"), "amount")
+    errors.raise_if_any()
+    assert cc is not None and lit is not None and amount is not None
     for existing in store.query("budget_line_item", project_id=project["id"]):
         if existing["cost_code"]["id"] == cc["id"] and existing["line_item_type"]["id"] == lit["id"]:
             raise UnprocessableMessage(
@@ -106,18 +114,25 @@ def recompute(store: Store, line: Record) -> None:
 def create_modification(
     store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
 ) -> Record:
-    records.require_fields(data, "from_budget_line_item_id", "to_budget_line_item_id", "transfer_amount")
+    errors = Errors()
+    errors.blank(data, "from_budget_line_item_id", "to_budget_line_item_id", "transfer_amount")
     lines = {}
     for field in ("from_budget_line_item_id", "to_budget_line_item_id"):
-        line = store.get("budget_line_item", records.as_int(data[field], field))
-        if line is None or line["project_id"] != project["id"]:
-            raise ValidationFailed({field: ["is invalid"]})
-        lines[field] = line
-    if lines["from_budget_line_item_id"]["id"] == lines["to_budget_line_item_id"]["id"]:
-        raise ValidationFailed({"to_budget_line_item_id": ["must be different from the from line item"]})
-    amount = _amount(data["transfer_amount"], "transfer_amount")
-    if amount <= 0:
-        raise ValidationFailed({"transfer_amount": ["must be greater than 0"]})
+        if data.get(field) in (None, ""):
+            continue
+        line_id = errors.attempt(lambda field=field: records.as_int(data[field], field))
+        line = store.get("budget_line_item", line_id) if line_id is not None else None
+        if line_id is not None and (line is None or line["project_id"] != project["id"]):
+            errors.add(field, INVALID)
+        elif line is not None:
+            lines[field] = line
+    if len(lines) == 2 and lines["from_budget_line_item_id"]["id"] == lines["to_budget_line_item_id"]["id"]:
+        errors.add("to_budget_line_item_id", "must be different from the from line item")
+    amount = errors.amount(data.get("transfer_amount"), "transfer_amount")
+    if data.get("transfer_amount") not in (None, "") and amount is not None and amount <= 0:
+        errors.add("transfer_amount", "must be greater than 0")
+    errors.raise_if_any()
+    assert amount is not None
     body = {
         "project_id": project["id"],
         "from_budget_line_item_id": lines["from_budget_line_item_id"]["id"],
@@ -290,20 +305,33 @@ def create_budget_change(
     names the project cost code. Approved adjustments add to the line's revised budget and are exported as
     revised-estimate transactions.
     """
+    errors = Errors()
     status = data.get("status", "draft")
-    if status not in BUDGET_CHANGE_STATUSES:
-        raise ValidationFailed(
-            {"status": [f"is not included in the list ({', '.join(BUDGET_CHANGE_STATUSES)})"]}
-        )
+    errors.inclusion(status, BUDGET_CHANGE_STATUSES, "status")
+    given = data.get("adjustment_line_items") or []
+    if not isinstance(given, list) or not all(isinstance(g, dict) for g in given):
+        errors.add("adjustment_line_items", INVALID)
+        given = []
+    # Adjustment errors keep their bare keys ("wbs_code_id"), as this fake has always reported them; the OAS
+    # gives budget changes their own 400 shape (``{"errors": [...]}``) whose items are not published.
+    nested = errors
     adjustments = []
-    for n, item in enumerate(data.get("adjustment_line_items") or [], start=1):
-        cc = refs.project_cost_code(store, company_id, project["id"], item.get("wbs_code_id"), "wbs_code_id")
+    for n, item in enumerate(given, start=1):
+        code_id = item.get("wbs_code_id")
+        cc = nested.attempt(
+            lambda code_id=code_id: refs.project_cost_code(
+                store, company_id, project["id"], code_id, "wbs_code_id"
+            )
+        )
+        amount = nested.amount(item.get("amount"), "amount")
+        if cc is None or amount is None:
+            continue
         adjustments.append(
             {
                 "id": store.ids.next_id(),
                 "adjustment_number": item.get("adjustment_number", n),
                 "wbs_code_id": cc["id"],
-                "amount": money.fmt(_amount(item.get("amount"), "amount")),
+                "amount": money.fmt(amount),
                 "description": item.get("description"),
                 "comment": item.get("comment"),
                 "type": item.get("type"),
@@ -312,6 +340,7 @@ def create_budget_change(
                 "unit_cost": item.get("unit_cost"),
             }
         )
+    errors.raise_if_any()
     number = len(store.query("budget_change", project_id=project["id"])) + 1
     body = {
         "project_id": project["id"],
@@ -331,9 +360,7 @@ def create_budget_change(
 def update_budget_change(store: Store, clock: Clock, change: Record, data: dict[str, Any]) -> Record:
     if "status" in data:
         if data["status"] not in BUDGET_CHANGE_STATUSES:
-            raise ValidationFailed(
-                {"status": [f"is not included in the list ({', '.join(BUDGET_CHANGE_STATUSES)})"]}
-            )
+            raise ValidationFailed({"status": [not_included(BUDGET_CHANGE_STATUSES)]})
         change["status"] = data["status"]
     for key in ("title", "description"):
         if key in data:

@@ -12,12 +12,12 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record, Store
 
 KINDS = {"work_order_contract": "WorkOrderContract", "purchase_order_contract": "PurchaseOrderContract"}
 STATUSES = ("Draft", "Out For Bid", "Out For Signature", "Approved", "Complete", "Terminated", "Void")
-CCO_STATUSES = ("draft", "pending", "approved", "rejected", "void")
 FIELDS = (
     "title",
     "number",
@@ -46,19 +46,23 @@ FIELDS = (
 )
 
 
-def _status(value: Any, allowed: tuple[str, ...], field: str = "status") -> str:
-    if value not in allowed:
-        raise ValidationFailed({field: [f"is not included in the list ({', '.join(allowed)})"]})
-    return str(value)
-
-
 def create(
     store: Store, clock: Clock, company_id: int, kind: str, project: Record, data: dict[str, Any]
 ) -> Record:
-    records.require_fields(data, "title")
+    errors = Errors()
+    errors.blank(data, "title")
     vendor = (
-        refs.vendor(store, company_id, data.get("vendor_id")) if data.get("vendor_id") is not None else None
+        errors.attempt(lambda: refs.vendor(store, company_id, data.get("vendor_id")))
+        if data.get("vendor_id") is not None
+        else None
     )
+    errors.inclusion(data.get("status", "Draft"), STATUSES, "status")
+    errors.inclusion(data.get("accounting_method", "amount"), ("amount", "unit"), "accounting_method")
+    lines = [
+        _line_attrs(store, company_id, project["id"], line, errors.nested("line_items"))
+        for line in _list(data.get("line_items"), "line_items", errors)
+    ]
+    errors.raise_if_any()
     count = len(store.query(kind, project_id=project["id"])) + 1
     prefix = "SC" if kind == "work_order_contract" else "PO"
     body: Record = {
@@ -90,13 +94,10 @@ def create(
         "code": None,
     }
     body.update(records.pick(data, FIELDS))
-    body["status"] = _status(body["status"], STATUSES)
-    if body["accounting_method"] not in ("amount", "unit"):
-        raise ValidationFailed({"accounting_method": ["is not included in the list (amount, unit)"]})
     records.stamp(body, clock, created=True)
     contract = store.add(kind, body, company_id=company_id, project_id=project["id"])
-    for line in data.get("line_items") or []:
-        add_line_item(store, clock, company_id, kind, contract, line)
+    for attrs in lines:
+        _store_line_item(store, clock, company_id, kind, contract, attrs)
     return totals(store, kind, store.get(kind, contract["id"]))
 
 
@@ -104,30 +105,75 @@ def update(
     store: Store, clock: Clock, company_id: int, kind: str, contract: Record, data: dict[str, Any]
 ) -> Record:
     changes = records.pick(data, FIELDS)
+    errors = Errors()
     if "status" in changes:
-        _status(changes["status"], STATUSES)
-    if "title" in changes and not changes["title"]:
-        raise ValidationFailed({"title": ["can't be blank"]})
+        errors.inclusion(changes["status"], STATUSES, "status")
+    if "title" in changes:
+        errors.blank(changes, "title")
+    if "accounting_method" in changes:
+        errors.inclusion(changes["accounting_method"], ("amount", "unit"), "accounting_method")
+    vendor = (
+        errors.attempt(lambda: refs.vendor(store, company_id, data["vendor_id"]))
+        if "vendor_id" in data
+        else None
+    )
+    errors.raise_if_any()
     contract.update(changes)
-    if "vendor_id" in data:
-        contract["vendor"] = refs.vendor_ref(refs.vendor(store, company_id, data["vendor_id"]))
+    if vendor is not None:
+        contract["vendor"] = refs.vendor_ref(vendor)
     records.stamp(contract, clock)
     store.put(kind, contract)
     return totals(store, kind, contract)
 
 
+def _list(value: Any, field: str, errors: Errors) -> list[dict[str, Any]]:
+    """A nested-attributes array: absent is empty; anything but an array of hashes is invalid."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        errors.add(field, INVALID)
+        return []
+    return value
+
+
+def _line_attrs(
+    store: Store, company_id: int, project_id: int, data: dict[str, Any], errors: Errors
+) -> dict[str, Any]:
+    """Validate a schedule-of-values line (every failing attribute) and resolve its references."""
+    cc = errors.attempt(
+        lambda: refs.project_cost_code(store, company_id, project_id, data.get("cost_code_id"))
+    )
+    lit = errors.attempt(lambda: refs.line_item_type(store, company_id, data.get("line_item_type_id")))
+    quantity = errors.amount(data.get("quantity", 0), "quantity")
+    unit_cost = errors.amount(data.get("unit_cost", 0), "unit_cost")
+    if data.get("amount") is not None:
+        amount = errors.amount(data["amount"], "amount")
+    else:
+        amount = quantity * unit_cost if quantity is not None and unit_cost is not None else None
+    return {
+        "data": data,
+        "cost_code": cc,
+        "line_item_type": lit,
+        "quantity": quantity,
+        "unit_cost": unit_cost,
+        "amount": amount,
+    }
+
+
 def add_line_item(
     store: Store, clock: Clock, company_id: int, kind: str, contract: Record, data: dict[str, Any]
 ) -> Record:
+    errors = Errors()
+    attrs = _line_attrs(store, company_id, contract["project_id"], data, errors)
+    errors.raise_if_any()
+    return _store_line_item(store, clock, company_id, kind, contract, attrs)
+
+
+def _store_line_item(
+    store: Store, clock: Clock, company_id: int, kind: str, contract: Record, attrs: dict[str, Any]
+) -> Record:
     project_id = contract["project_id"]
-    cc = refs.project_cost_code(store, company_id, project_id, data.get("cost_code_id"))
-    lit = refs.line_item_type(store, company_id, data.get("line_item_type_id"))
-    try:
-        quantity = money.parse(data.get("quantity", 0))
-        unit_cost = money.parse(data.get("unit_cost", 0))
-        amount = money.parse(data["amount"]) if data.get("amount") is not None else quantity * unit_cost
-    except money.BadAmount as exc:
-        raise ValidationFailed({"amount": ["is not a number"]}) from exc
+    data, amount = attrs["data"], attrs["amount"]
     position = len(store.query("commitment_line_item", project_id=project_id)) + 1
     body = {
         "amount": money.fmt(amount),
@@ -138,14 +184,14 @@ def add_line_item(
         "tax_code_id": None,
         "extended_type": "manual",
         "description": data.get("description", ""),
-        "quantity": money.fmt(quantity),
-        "unit_cost": money.fmt(unit_cost),
+        "quantity": money.fmt(attrs["quantity"]),
+        "unit_cost": money.fmt(attrs["unit_cost"]),
         "uom": data.get("uom"),
         "position": position,
         "origin_id": data.get("origin_id"),
         "origin_data": data.get("origin_data"),
-        "cost_code": refs.cost_code_ref(cc),
-        "line_item_type": refs.line_item_type_ref(lit),
+        "cost_code": refs.cost_code_ref(attrs["cost_code"]),
+        "line_item_type": refs.line_item_type_ref(attrs["line_item_type"]),
         "holder": {"id": contract["id"], "holder_type": KINDS[kind]},
         "project": contract["project"],
         "company": {"id": company_id, "name": ""},
@@ -155,21 +201,27 @@ def add_line_item(
     return store.add("commitment_line_item", body, company_id=company_id, project_id=project_id)
 
 
+def _recomputed_amount(line: Record, data: dict[str, Any], errors: Errors) -> Decimal | None:
+    """The amount a line update leaves: given, or quantity x unit cost when either changes."""
+    values = {k: errors.amount(data[k], k) for k in ("amount", "quantity", "unit_cost") if k in data}
+    if None in values.values():
+        return None
+    if "amount" in values:
+        return values["amount"]
+    if values:
+        return values.get("quantity", money.parse(line["quantity"])) * values.get(
+            "unit_cost", money.parse(line["unit_cost"])
+        )
+    return money.parse(line["amount"])
+
+
 def update_line_item(store: Store, line: Record, data: dict[str, Any]) -> Record:
-    try:
-        if "amount" in data:
-            amount = money.parse(data["amount"])
-        elif "quantity" in data or "unit_cost" in data:
-            amount = money.parse(data.get("quantity", line["quantity"])) * money.parse(
-                data.get("unit_cost", line["unit_cost"])
-            )
-        else:
-            amount = money.parse(line["amount"])
-        for key in ("quantity", "unit_cost"):
-            if key in data:
-                line[key] = money.fmt(money.parse(data[key]))
-    except money.BadAmount as exc:
-        raise ValidationFailed({"amount": ["is not a number"]}) from exc
+    errors = Errors()
+    amount = _recomputed_amount(line, data, errors)
+    errors.raise_if_any()
+    for key in ("quantity", "unit_cost"):
+        if key in data:
+            line[key] = money.fmt(money.parse(data[key]))
     line["amount"] = line["extended_amount"] = line["total_amount"] = money.fmt(amount)
     for key in ("description", "uom", "origin_id", "origin_data"):
         if key in data:
@@ -231,73 +283,18 @@ def find_commitment(store: Store, company_id: int, contract_id: Any) -> tuple[st
     raise ValidationFailed({"contract_id": ["is invalid"]})
 
 
-def create_change_order(
-    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
-) -> Record:
-    records.require_fields(data, "contract_id", "title")
-    kind, contract = find_commitment(store, company_id, data["contract_id"])
-    if contract["project_id"] != project["id"]:
-        raise ValidationFailed({"contract_id": ["is invalid"]})
-    number = len(change_orders(store, contract)) + 1
-    body: Record = {
-        "contract_id": contract["id"],
-        "_contract_kind": kind,
-        "project_id": project["id"],
-        "number": data.get("number", number),
-        "status": _status(data.get("status", "draft"), CCO_STATUSES),
-        "title": data["title"],
-        "description": data.get("description", ""),
-        "due_date": data.get("due_date"),
-        "origin_code": data.get("origin_code"),
-        "origin_data": data.get("origin_data"),
-        "origin_id": data.get("origin_id"),
-        "deleted_at": None,
-        "custom_fields": {},
-        "erp_custom_fields": {},
-        "grand_total": "0.0",
-        "line_items": [],
-    }
-    lines = []
-    for item in data.get("line_items") or []:
-        cc = refs.project_cost_code(store, company_id, project["id"], item.get("cost_code_id"))
-        lit = refs.line_item_type(store, company_id, item.get("line_item_type_id"))
-        try:
-            amount = money.parse(item.get("amount"))
-        except money.BadAmount as exc:
-            raise ValidationFailed({"amount": ["is not a number"]}) from exc
-        sov_id = item.get("commitment_line_item_id")
-        if sov_id is not None and store.get("commitment_line_item", int(sov_id)) is None:
-            raise ValidationFailed({"commitment_line_item_id": ["is invalid"]})
-        lines.append(
-            {
-                "id": store.ids.next_id(),
-                "amount": money.fmt(amount),
-                "description": item.get("description", ""),
-                "commitment_line_item_id": sov_id,
-                "cost_code": refs.cost_code_ref(cc),
-                "line_item_type": refs.line_item_type_ref(lit),
-                "origin_id": None,
-                "origin_data": None,
-                "quantity": "0.0",
-                "unit_cost": "0.0",
-                "uom": None,
-            }
-        )
-    body["line_items"] = lines
-    body["grand_total"] = money.fmt(sum((money.parse(x["amount"]) for x in lines), Decimal(0)))
-    records.stamp(body, clock, created=True)
-    cco = store.add("commitment_change_order", body, company_id=company_id, project_id=project["id"])
-    totals(store, kind, store.get(kind, contract["id"]))
-    return cco
-
-
-def update_change_order(store: Store, clock: Clock, cco: Record, data: dict[str, Any]) -> Record:
-    if "status" in data:
-        cco["status"] = _status(data["status"], CCO_STATUSES)
-    for key in ("title", "description", "due_date", "origin_id", "origin_data", "origin_code"):
-        if key in data:
-            cco[key] = data[key]
-    records.stamp(cco, clock)
-    store.put("commitment_change_order", cco)
-    totals(store, cco["_contract_kind"], store.get(cco["_contract_kind"], cco["contract_id"]))
-    return cco
+def in_project(
+    store: Store, company_id: int, project: Record, data: dict[str, Any], field: str, errors: Errors
+) -> tuple[str, Record] | None:
+    """The commitment ``data[field]`` names: blank, unknown or another project's is an error on ``field``."""
+    errors.blank(data, field)
+    if data.get(field) in (None, ""):
+        return None
+    try:
+        found = find_commitment(store, company_id, data[field])
+    except ValidationFailed:
+        found = None
+    if found is None or found[1]["project_id"] != project["id"]:
+        errors.add(field, INVALID)
+        return None
+    return found

@@ -13,7 +13,8 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import records
-from sim.procore_fake.errors import ErpRuleViolation, ValidationFailed
+from sim.procore_fake.domain.validation import Errors, too_long
+from sim.procore_fake.errors import ErpRuleViolation
 from sim.procore_fake.store import Record, Store
 
 MAX_CODE_LENGTH = 96
@@ -41,10 +42,13 @@ def _full_code(store: Store, kind: str, parent_id: int | None, code: str) -> str
 def create_standard(
     store: Store, clock: Clock, company_id: int, list_id: int, data: dict[str, Any]
 ) -> Record:
-    records.require_fields(data, "code", "name")
-    full_code = _full_code(store, "standard_cost_code", data.get("parent_id"), str(data["code"]))
+    errors = Errors()
+    errors.blank(data, "code", "name")
+    full_code = _full_code(store, "standard_cost_code", data.get("parent_id"), str(data.get("code") or ""))
     if len(full_code) > MAX_CODE_LENGTH:
-        raise ValidationFailed({"code": [f"is too long (maximum is {MAX_CODE_LENGTH} characters)"]})
+        errors.add("code", too_long(MAX_CODE_LENGTH))
+    errors.unique_origin(store, "standard_cost_code", data, company_id=company_id)
+    errors.raise_if_any()
     body = {
         "standard_cost_code_list_id": list_id,
         "parent_id": data.get("parent_id"),
@@ -59,10 +63,19 @@ def create_standard(
 
 
 def update_standard(store: Store, clock: Clock, record: Record, data: dict[str, Any]) -> Record:
-    record.update(records.pick(data, ("name", "code", "origin_id", "origin_data", "parent_id")))
-    record["full_code"] = _full_code(
-        store, "standard_cost_code", record.get("parent_id"), str(record["code"])
+    changes = records.pick(data, ("name", "code", "origin_id", "origin_data", "parent_id"))
+    errors = Errors()
+    errors.blank({**record, **changes}, "code", "name")
+    merged = {**record, **changes}
+    full_code = _full_code(
+        store, "standard_cost_code", merged.get("parent_id"), str(merged.get("code") or "")
     )
+    if len(full_code) > MAX_CODE_LENGTH:
+        errors.add("code", too_long(MAX_CODE_LENGTH))
+    errors.unique_origin(store, "standard_cost_code", changes, own_id=record["id"])
+    errors.raise_if_any()
+    record.update(changes)
+    record["full_code"] = full_code
     records.stamp(record, clock)
     return store.put("standard_cost_code", record)
 
@@ -76,7 +89,11 @@ def project_cost_code(
     *,
     standard: Record | None = None,
 ) -> Record:
-    records.require_fields(data, "code", "name")
+    errors = Errors()
+    errors.blank(data, "code", "name")
+    if data.get("code") is not None and len(str(data["code"])) > MAX_CODE_LENGTH:
+        errors.add("code", too_long(MAX_CODE_LENGTH))
+    errors.raise_if_any()
     parent_id = data.get("parent_id")
     full_code = _full_code(store, "cost_code", parent_id, str(data["code"]))
     other = other_cost_type(store, company_id)
@@ -129,6 +146,12 @@ def refuse_direct_write_on_erp_project(project: Record) -> None:
 
 
 def update_project_cost_code(store: Store, clock: Clock, record: Record, data: dict[str, Any]) -> Record:
-    record.update(records.pick(data, ("name", "code", "origin_id", "origin_data", "position")))
+    changes = records.pick(data, ("name", "code", "origin_id", "origin_data", "position"))
+    errors = Errors()
+    errors.blank({**record, **changes}, "code", "name")
+    if len(str(changes.get("code", ""))) > MAX_CODE_LENGTH:
+        errors.add("code", too_long(MAX_CODE_LENGTH))
+    errors.raise_if_any()
+    record.update(changes)
     records.stamp(record, clock)
     return store.put("cost_code", record)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import money, records, refs
-from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.store import Record, Store
 
 TYPES = ("Invoice", "Expense", "Payroll", "Subcontractor Invoice")
@@ -18,14 +18,21 @@ STATUSES = ("draft", "pending", "revise_and_resubmit", "approved")
 
 
 def create(store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]) -> Record:
-    records.require_fields(data, "direct_cost_date")
+    errors = Errors()
+    errors.blank(data, "direct_cost_date")
     dtype = data.get("direct_cost_type", "Invoice")
-    if dtype not in TYPES:
-        raise ValidationFailed({"direct_cost_type": [f"is not included in the list ({', '.join(TYPES)})"]})
+    errors.inclusion(dtype, TYPES, "direct_cost_type")
     status = data.get("status", "draft")
-    if status not in STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
-    vendor = refs.vendor(store, company_id, data["vendor_id"]) if data.get("vendor_id") else None
+    errors.inclusion(status, STATUSES, "status")
+    vendor = None
+    if data.get("vendor_id"):
+        vendor = errors.attempt(lambda: refs.vendor(store, company_id, data["vendor_id"]))
+    given = data.get("line_items") or []
+    if not isinstance(given, list) or not all(isinstance(g, dict) for g in given):
+        errors.add("line_items", INVALID)
+        given = []
+    lines = [_line_attrs(store, company_id, project["id"], g, errors.nested("line_items")) for g in given]
+    errors.raise_if_any()
     body = {
         "project_id": project["id"],
         "direct_cost_type": dtype,
@@ -42,26 +49,36 @@ def create(store: Store, clock: Clock, company_id: int, project: Record, data: d
     }
     records.stamp(body, clock, created=True)
     cost = store.add("direct_cost", body, company_id=company_id, project_id=project["id"])
-    for line in data.get("line_items") or []:
-        add_line(store, clock, company_id, cost, line)
+    for attrs in lines:
+        _store_line(store, clock, company_id, cost, attrs)
     return total(store, store.get("direct_cost", cost["id"]))
 
 
+def _line_attrs(
+    store: Store, company_id: int, project_id: int, data: dict[str, Any], errors: Errors
+) -> dict[str, Any]:
+    code_id = data.get("wbs_code_id", data.get("cost_code_id"))
+    cc = errors.attempt(lambda: refs.project_cost_code(store, company_id, project_id, code_id))
+    lit = errors.attempt(lambda: refs.line_item_type(store, company_id, data.get("line_item_type_id")))
+    amount = errors.amount(data.get("amount"), "amount")
+    return {"data": data, "cost_code": cc, "line_item_type": lit, "amount": amount}
+
+
 def add_line(store: Store, clock: Clock, company_id: int, cost: Record, data: dict[str, Any]) -> Record:
-    cc = refs.project_cost_code(
-        store, company_id, cost["project_id"], data.get("wbs_code_id", data.get("cost_code_id"))
-    )
-    lit = refs.line_item_type(store, company_id, data.get("line_item_type_id"))
-    try:
-        amount = money.parse(data.get("amount"))
-    except money.BadAmount as exc:
-        raise ValidationFailed({"amount": ["is not a number"]}) from exc
+    errors = Errors()
+    attrs = _line_attrs(store, company_id, cost["project_id"], data, errors)
+    errors.raise_if_any()
+    return _store_line(store, clock, company_id, cost, attrs)
+
+
+def _store_line(store: Store, clock: Clock, company_id: int, cost: Record, attrs: dict[str, Any]) -> Record:
+    data = attrs["data"]
     body = {
         "direct_cost_id": cost["id"],
-        "amount": money.fmt(amount),
+        "amount": money.fmt(attrs["amount"]),
         "description": data.get("description"),
-        "cost_code": refs.cost_code_ref(cc),
-        "line_item_type": refs.line_item_type_ref(lit),
+        "cost_code": refs.cost_code_ref(attrs["cost_code"]),
+        "line_item_type": refs.line_item_type_ref(attrs["line_item_type"]),
         "quantity": data.get("quantity"),
         "unit_cost": data.get("unit_cost"),
         "uom": data.get("uom"),
@@ -88,8 +105,12 @@ def total(store: Store, cost: Record) -> Record:
 
 
 def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any]) -> Record:
-    if "status" in data and data["status"] not in STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
+    errors = Errors()
+    if "status" in data:
+        errors.inclusion(data["status"], STATUSES, "status")
+    if "direct_cost_date" in data:
+        errors.blank(data, "direct_cost_date")
+    errors.raise_if_any()
     for key in (
         "status",
         "direct_cost_date",
@@ -108,10 +129,10 @@ def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any]) -> Re
 
 def update_line(store: Store, line: Record, data: dict[str, Any]) -> Record:
     if "amount" in data:
-        try:
-            line["amount"] = money.fmt(money.parse(data["amount"]))
-        except money.BadAmount as exc:
-            raise ValidationFailed({"amount": ["is not a number"]}) from exc
+        errors = Errors()
+        amount = errors.amount(data["amount"], "amount")
+        errors.raise_if_any()
+        line["amount"] = money.fmt(amount)
     for key in ("description", "quantity", "unit_cost", "uom", "origin_id", "origin_data"):
         if key in data:
             line[key] = data[key]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock, iso
 from sim.procore_fake.domain import webhooks
-from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.store import Record, Store
 
 DETAIL_STATUSES = ("in progress", "success", "failed", "stale")
@@ -89,12 +89,13 @@ def view(request: Record) -> Record:
 
 def close_detail(store: Store, detail: Record, changes: dict[str, Any], clock: Clock) -> Record:
     """PATCH erp_request_details/{id}: "closing out"; failure messages are shown to users in the ERP tab."""
+    errors = Errors()
     new_status = changes.get("status")
-    if new_status not in DETAIL_STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(DETAIL_STATUSES)})"]})
+    errors.inclusion(new_status, DETAIL_STATUSES, "status")
     messages = changes.get("messages", [])
     if not isinstance(messages, list) or not all(isinstance(m, str) for m in messages):
-        raise ValidationFailed({"messages": ["must be an array of strings"]})
+        errors.add("messages", "must be an array of strings")
+    errors.raise_if_any()
     detail["status"] = new_status
     detail["messages"] = messages
     detail["updated_at"] = iso(clock.now())

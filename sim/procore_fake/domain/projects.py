@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import cost_codes, erp_settings, records
-from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.store import Record, Store
 
 FIELDS = (
@@ -46,7 +46,9 @@ FIELDS = (
 
 
 def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) -> Record:
-    records.require_fields(data, "name")
+    errors = Errors()
+    errors.blank(data, "name")
+    errors.unique_origin(store, "project", data, company_id=company_id)
     body: Record = {k: None for k in FIELDS}
     body.update(
         {"active": True, "country_code": "US", "address": "", "city": "", "state_code": "", "zip": ""}
@@ -55,7 +57,8 @@ def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) ->
     list_id = body.get("standard_cost_code_list_id") or erp_settings.erp_list_id(store, company_id)
     lists = {x["id"]: x for x in store.query("standard_cost_code_list", company_id=company_id)}
     if list_id not in lists:
-        raise ValidationFailed({"standard_cost_code_list_id": ["is invalid"]})
+        errors.add("standard_cost_code_list_id", INVALID)
+    errors.raise_if_any()
     body["standard_cost_code_list_id"] = list_id
     body["is_erp_integrated"] = bool(lists[list_id].get("is_erp_list"))
     body["display_name"] = body.get("display_name") or _display(body)
@@ -73,15 +76,16 @@ def _display(body: Record) -> str:
 
 def update(store: Store, clock: Clock, project: Record, data: dict[str, Any]) -> Record:
     changes = records.pick(data, FIELDS)
-    if "name" in changes and not changes["name"]:
-        raise ValidationFailed({"name": ["can't be blank"]})
+    errors = Errors()
+    if "name" in changes:
+        errors.blank(changes, "name")
+    errors.unique_origin(store, "project", changes, own_id=project["id"])
     if (
         "standard_cost_code_list_id" in changes
         and changes["standard_cost_code_list_id"] != project["standard_cost_code_list_id"]
     ):
-        raise ValidationFailed(
-            {"standard_cost_code_list_id": ["cannot be changed once the project is created"]}
-        )
+        errors.add("standard_cost_code_list_id", "cannot be changed once the project is created")
+    errors.raise_if_any()
     project.update(changes)
     project["display_name"] = _display(project)
     records.stamp(project, clock)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import commitments, money, records
+from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record, Store
 
@@ -30,21 +31,15 @@ APPROVED = ("approved", "approved_as_noted")
 PAYMENT_METHODS = ("check", "ach", "credit_card", "wire", "cash", "other")
 
 
-def _dec(value: Any, field: str) -> Decimal:
-    try:
-        return money.parse(value)
-    except money.BadAmount as exc:
-        raise ValidationFailed({field: ["is not a number"]}) from exc
-
-
 def create(store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]) -> Record:
-    records.require_fields(data, "commitment_id")
-    kind, contract = commitments.find_commitment(store, company_id, data["commitment_id"])
-    if contract["project_id"] != project["id"]:
-        raise ValidationFailed({"commitment_id": ["is invalid"]})
+    errors = Errors()
+    found = commitments.in_project(store, company_id, project, data, "commitment_id", errors)
     status = data.get("status", "draft")
-    if status not in STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
+    errors.inclusion(status, STATUSES, "status")
+    values = _items(store, found[1], data.get("items"), errors) if found else {}
+    errors.raise_if_any()
+    assert found is not None
+    kind, contract = found
     number = (
         len(
             [
@@ -76,25 +71,49 @@ def create(store: Store, clock: Clock, company_id: int, project: Record, data: d
     }
     records.stamp(body, clock, created=True)
     requisition = store.add("requisition", body, company_id=company_id, project_id=project["id"])
-    by_sov = {
-        int(i["commitment_line_item_id"]): i
-        for i in data.get("items") or []
-        if "commitment_line_item_id" in i
-    }
     for sov in commitments.line_items(store, contract):
-        item = by_sov.get(sov["id"], {})
-        add_item(store, company_id, requisition, sov, item)
+        add_item(store, company_id, requisition, sov, values[sov["id"]])
     return summarize(store, store.get("requisition", requisition["id"]))
 
 
-def add_item(store: Store, company_id: int, requisition: Record, sov: Record, data: dict[str, Any]) -> Record:
-    work = _dec(data.get("work_completed_this_period", 0), "work_completed_this_period")
-    materials = _dec(data.get("materials_presently_stored", 0), "materials_presently_stored")
+def _items(store: Store, contract: Record, given: Any, errors: Errors) -> dict[int, dict[str, Any]]:
+    """One detail line per schedule-of-values line, with the amounts given for it (validated up front)."""
+    if given in (None, ""):
+        given = []
+    if not isinstance(given, list) or not all(isinstance(g, dict) for g in given):
+        errors.add("items", INVALID)
+        given = []
+    nested = errors.nested("items")
+    by_sov: dict[int, dict[str, Any]] = {}
+    for item in given:
+        if "commitment_line_item_id" in item:
+            raw = item["commitment_line_item_id"]
+            sov_id = nested.attempt(lambda raw=raw: records.as_int(raw, "commitment_line_item_id"))
+            if sov_id is not None:
+                by_sov[sov_id] = item
+    sovs = commitments.line_items(store, contract)
+    return {sov["id"]: _item_values(by_sov.get(sov["id"], {}), nested) for sov in sovs}
+
+
+def _item_values(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    work = errors.amount(data.get("work_completed_this_period", 0), "work_completed_this_period")
+    materials = errors.amount(data.get("materials_presently_stored", 0), "materials_presently_stored")
     if "retainage_this_period" in data:
-        retainage = _dec(data["retainage_this_period"], "retainage_this_period")
+        retainage = errors.amount(data["retainage_this_period"], "retainage_this_period")
     else:
-        percent = _dec(data.get("work_completed_retainage_percent", 0), "work_completed_retainage_percent")
-        retainage = (work * percent / 100).quantize(Decimal("0.01"))
+        percent = errors.amount(
+            data.get("work_completed_retainage_percent", 0), "work_completed_retainage_percent"
+        )
+        ok = work is not None and percent is not None
+        retainage = (work * percent / 100).quantize(Decimal("0.01")) if ok else None
+    return {"data": data, "work": work, "materials": materials, "retainage": retainage}
+
+
+def add_item(
+    store: Store, company_id: int, requisition: Record, sov: Record, values: dict[str, Any]
+) -> Record:
+    data, work, materials = values["data"], values["work"], values["materials"]
+    retainage = values["retainage"]
     body = {
         "requisition_id": requisition["id"],
         "commitment_line_item_id": sov["id"],
@@ -142,7 +161,7 @@ def summarize(store: Store, requisition: Record) -> Record:
 
 def update(store: Store, clock: Clock, requisition: Record, data: dict[str, Any]) -> Record:
     if "status" in data and data["status"] not in STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
+        raise ValidationFailed({"status": [not_included(STATUSES)]})
     for key in ("status", "billing_date", "payment_date", "invoice_number", "period_id"):
         if key in data:
             requisition[key] = data[key]
@@ -151,9 +170,12 @@ def update(store: Store, clock: Clock, requisition: Record, data: dict[str, Any]
 
 
 def update_item(store: Store, requisition: Record, item: Record, data: dict[str, Any]) -> Record:
-    for key in ("work_completed_this_period", "materials_presently_stored", "retainage_this_period"):
-        if key in data:
-            item[key] = money.fmt(_dec(data[key], key))
+    errors = Errors()
+    keys = ("work_completed_this_period", "materials_presently_stored", "retainage_this_period")
+    values = {key: errors.amount(data[key], key) for key in keys if key in data}
+    errors.raise_if_any()
+    for key, value in values.items():
+        item[key] = money.fmt(value)
     store.put("requisition_item", item)
     summarize(store, requisition)
     return item
@@ -168,23 +190,23 @@ def has_negative_values(store: Store, requisition: Record) -> bool:
 def create_payment(
     store: Store, clock: Clock, company_id: int, project_id: int, contract: Record, data: dict[str, Any]
 ) -> Record:
-    records.require_fields(data, "amount", "date")
-    amount = _dec(data["amount"], "amount")
+    errors = Errors()
+    errors.blank(data, "amount", "date")
+    amount = errors.amount(data.get("amount"), "amount")
     method = data.get("payment_method", "check")
-    if method not in PAYMENT_METHODS:
-        raise ValidationFailed(
-            {"payment_method": [f"is not included in the list ({', '.join(PAYMENT_METHODS)})"]}
-        )
+    errors.inclusion(method, PAYMENT_METHODS, "payment_method")
     requisition_id = data.get("requisition_id")
     if requisition_id is not None:
-        req = store.get("requisition", records.as_int(requisition_id, "requisition_id"))
-        if req is None or req["commitment_id"] != contract["id"]:
-            raise ValidationFailed({"requisition_id": ["is invalid"]})
+        req_id = errors.attempt(lambda: records.as_int(requisition_id, "requisition_id"))
+        req = store.get("requisition", req_id) if req_id is not None else None
+        if req_id is not None and (req is None or req["commitment_id"] != contract["id"]):
+            errors.add("requisition_id", INVALID)
+    errors.raise_if_any()
     body = {
         "project_id": project_id,
         "contract_id": contract["id"],
         "requisition_id": requisition_id,
-        "amount": money.fmt(amount),
+        "amount": money.fmt(amount or 0),
         "date": data["date"],
         "invoice_number": data.get("invoice_number"),
         "check_number": data.get("check_number"),

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from sim.procore_fake.clock import Clock, iso
-from sim.procore_fake.domain import approval, erp_requests, erp_settings, projects, records, vendors
-from sim.procore_fake.errors import ErpRuleViolation, ValidationFailed
+from sim.procore_fake.domain import approval, erp_requests, erp_settings, projects, vendors
+from sim.procore_fake.domain.validation import Errors
+from sim.procore_fake.errors import ErpRuleViolation
 from sim.procore_fake.store import Record, Store
 
 STATUSES = ("staged", "imported", "invalid", "archived")
@@ -32,13 +33,13 @@ UNSUPPORTED_FOR_QBD = ("sub_job", "prime_contract")  # seed 001: sub jobs and pr
 
 
 def upsert(store: Store, clock: Clock, company_id: int, attrs: dict[str, Any]) -> Record:
+    errors = Errors()
     item_type = attrs.get("item_type")
-    if item_type not in ITEM_TYPES:
-        raise ValidationFailed({"item_type": [f"is not included in the list ({', '.join(ITEM_TYPES)})"]})
+    errors.inclusion(item_type, ITEM_TYPES, "item_type")
     status = attrs.get("status", "staged")
-    if status not in STATUSES:
-        raise ValidationFailed({"status": [f"is not included in the list ({', '.join(STATUSES)})"]})
-    records.require_fields(attrs, "origin_id")
+    errors.inclusion(status, STATUSES, "status")
+    errors.blank(attrs, "origin_id")
+    errors.raise_if_any()
     existing = [
         s
         for s in store.query("staged_record", company_id=company_id, origin_id=str(attrs["origin_id"]))

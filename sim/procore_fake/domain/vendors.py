@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import records
-from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.store import Record, Store
 
 FIELDS = (
@@ -44,7 +44,10 @@ FIELDS = (
 
 
 def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) -> Record:
-    records.require_fields(data, "name")
+    errors = Errors()
+    errors.blank(data, "name")
+    errors.unique_origin(store, "vendor", data, company_id=company_id)
+    errors.raise_if_any()
     body: Record = {
         "name": data["name"],
         "abbreviated_name": None,
@@ -87,8 +90,11 @@ def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) ->
 
 def update(store: Store, clock: Clock, vendor: Record, data: dict[str, Any]) -> Record:
     changes = records.pick(data, FIELDS)
-    if "name" in changes and not changes["name"]:
-        raise ValidationFailed({"name": ["can't be blank"]})
+    errors = Errors()
+    if "name" in changes:
+        errors.blank(changes, "name")
+    errors.unique_origin(store, "vendor", changes, own_id=vendor["id"])
+    errors.raise_if_any()
     vendor.update(changes)
     vendor["company"] = vendor["name"]
     vendor["synced_to_erp"] = bool(vendor.get("origin_id"))

@@ -43,12 +43,15 @@ RESOURCES = (
 def create_hook(
     store: Store, clock: Clock, company_id: int, project_id: int | None, data: dict[str, Any]
 ) -> Record:
+    errors: dict[str, list[str]] = {}
     url = data.get("destination_url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ValidationFailed({"destination_url": ["is invalid"]})
+        errors["destination_url"] = ["is invalid"]
     headers = data.get("destination_headers") or {}
     if not isinstance(headers, dict):
-        raise ValidationFailed({"destination_headers": ["must be an object"]})
+        errors["destination_headers"] = ["must be an object"]
+    if errors:
+        raise ValidationFailed(errors)
     body = {
         "company_id": company_id,
         "project_id": project_id,

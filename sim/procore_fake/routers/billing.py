@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import locking, records
 from sim.procore_fake.domain.permissions import require
+from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.errors import BillingPeriodNotFound, NotFound, ValidationFailed
 from sim.procore_fake.routers.common import json_body, listing, one, section
 from sim.procore_fake.routes import documented
@@ -18,16 +19,19 @@ router = APIRouter()
 BASE = "/rest/v1.0/projects/{project_id}/billing_periods"
 
 
-def _dates(attrs: dict) -> dict:
+def _dates(attrs: dict, errors: Errors | None = None) -> dict:
+    """ISO dates, every bad one reported (with any errors already collected) in one 422."""
+    errors = Errors() if errors is None else errors
     out = {}
     for key in ("start_date", "end_date", "due_date"):
         if key in attrs and attrs[key] is not None:
             try:
                 out[key] = date.fromisoformat(str(attrs[key])).isoformat()
-            except ValueError as exc:
-                raise ValidationFailed({key: ["is not a valid date"]}) from exc
+            except ValueError:
+                errors.add(key, "is not a valid date")
     if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
-        raise ValidationFailed({"end_date": ["must be after the start date"]})
+        errors.add("end_date", "must be after the start date")
+    errors.raise_if_any()
     return out
 
 
@@ -49,11 +53,13 @@ async def create_period(project_id: int, request: Request, ctx: CtxDep) -> Respo
     data = await json_body(request)
     require(ctx.user, "invoicing", "admin")
     attrs = section(data, "billing_period")
-    records.require_fields(attrs, "start_date", "end_date", "due_date")
+    errors = Errors()
+    errors.blank(attrs, "start_date", "end_date", "due_date")
+    dates = _dates(attrs, errors)
     with ctx.locked():
         ctx.owned("project", project_id)
         position = len(ctx.store.query("billing_period", project_id=project_id)) + 1
-        body = {"project_id": project_id, "position": position, "status": "open", **_dates(attrs)}
+        body = {"project_id": project_id, "position": position, "status": "open", **dates}
         records.stamp(body, ctx.sim.clock, created=True)
         made = ctx.store.add("billing_period", body, company_id=ctx.company_id, project_id=project_id)
     return one(made, 201)

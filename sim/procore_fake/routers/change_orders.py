@@ -1,18 +1,28 @@
-"""Commitment change orders (v1.0, project-scoped)."""
+"""Commitment change orders (v1.0, project-scoped).
+
+The OAS wraps create/update attributes as ``{"change_order": {...}}``; this fake's earlier
+``{"commitment_change_order": {...}}`` is still taken (the ERP payloads name the object that way).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import approval, commitments, locking
+from sim.procore_fake.domain import approval, change_orders, commitments, locking
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.routers.common import json_body, listing, one, section
 from sim.procore_fake.routes import documented
 
 router = APIRouter()
 BASE = "/rest/v1.0/projects/{project_id}/commitment_change_orders"
+
+
+def _attrs(data: dict[str, Any]) -> dict[str, Any]:
+    return section(data, "change_order" if "change_order" in data else "commitment_change_order")
 
 
 @router.get(BASE, openapi_extra=documented())
@@ -28,9 +38,7 @@ async def create_cco(project_id: int, request: Request, ctx: CtxDep) -> Response
     require(ctx.user, "commitments", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        cco = commitments.create_change_order(
-            ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "commitment_change_order")
-        )
+        cco = change_orders.create(ctx.store, ctx.sim.clock, ctx.company_id, project, _attrs(data))
         ctx.emit("Commitment Change Orders", "create", cco)
     return one(cco, 201)
 
@@ -45,11 +53,11 @@ def show_cco(project_id: int, cco_id: int, ctx: CtxDep) -> Response:
 async def update_cco(project_id: int, cco_id: int, request: Request, ctx: CtxDep) -> Response:
     data = await json_body(request)
     require(ctx.user, "commitments", "admin")
-    attrs = section(data, "commitment_change_order")
+    attrs = _attrs(data)
     with ctx.locked():
         cco = ctx.owned("commitment_change_order", cco_id, project_id=project_id)
         locking.check_update("commitment_change_order", cco, attrs)
-        updated = commitments.update_change_order(ctx.store, ctx.sim.clock, cco, attrs)
+        updated = change_orders.update(ctx.store, ctx.sim.clock, ctx.company_id, cco, attrs)
         approval.note_edit(ctx.store, "commitment_change_order", updated)
         ctx.emit("Commitment Change Orders", "update", updated)
     return one(updated)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import approval, commitments, locking, records, sync
+from sim.procore_fake.domain import approval, attachments, commitments, locking, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -41,9 +41,9 @@ def _routes(kind: str) -> None:
         require(ctx.user, "commitments", "admin")
         with ctx.locked():
             project = ctx.owned("project", project_id)
-            made = commitments.create(
-                ctx.store, ctx.sim.clock, ctx.company_id, kind, project, section(data, wrapper)
-            )
+            attrs = section(data, wrapper)
+            made = commitments.create(ctx.store, ctx.sim.clock, ctx.company_id, kind, project, attrs)
+            made = attachments.attach(ctx.store, kind, made, attachments.uploads(data, attrs))
             ctx.emit(RESOURCE[kind], "create", made)
         return one(made, 201)
 
@@ -85,7 +85,9 @@ def _routes(kind: str) -> None:
         require(ctx.user, "commitments", "admin")
         with ctx.locked():
             contract = ctx.owned(kind, contract_id, project_id=project_id)
-            updated = _guarded_update(ctx, kind, contract, section(data, wrapper))
+            attrs = section(data, wrapper)
+            updated = _guarded_update(ctx, kind, contract, attrs)
+            updated = attachments.attach(ctx.store, kind, updated, attachments.uploads(data, attrs))
             approval.note_edit(ctx.store, kind, updated)
             ctx.emit(RESOURCE[kind], "update", updated)
         return one(updated)

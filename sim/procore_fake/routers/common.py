@@ -12,6 +12,7 @@ from sim.procore_fake.deps import Ctx
 from sim.procore_fake.domain.records import as_int, public
 from sim.procore_fake.errors import BadRequest, ValidationFailed
 from sim.procore_fake.formdata import parse_form
+from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
 from sim.procore_fake.pagination import paginate
 from sim.procore_fake.store import Record
 
@@ -31,11 +32,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest("The request body is not a valid form") from exc
     if content_type.startswith("multipart/"):
-        # Procore takes multipart (attachments); parsing it needs python-multipart, not a dependency.
-        raise BadRequest(
-            "multipart/form-data bodies are not supported by the fake; send JSON or "
-            "application/x-www-form-urlencoded (the closest supported forms)"
-        )
+        # Procore takes writes with attachments as multipart/form-data (attachments[] file parts).
+        return multipart_body(raw, request.headers.get("content-type", ""))
     try:
         data = json.loads(raw)
     except ValueError as exc:
@@ -45,6 +43,13 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object")
     return data
+
+
+def multipart_body(raw: bytes, content_type: str) -> dict[str, Any]:
+    try:
+        return parse_multipart(raw, content_type)
+    except MalformedMultipart as exc:
+        raise BadRequest(f"The request body is not valid multipart/form-data: {exc}") from exc
 
 
 def listing(request: Request, items: list[Record], *, max_per_page: int | None = None) -> Response:

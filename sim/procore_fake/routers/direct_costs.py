@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import direct_costs, locking, records, sync
+from sim.procore_fake.domain import attachments, direct_costs, locking, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, section
@@ -31,9 +31,9 @@ def _routes(version: str) -> None:
         require(ctx.user, "direct_costs", "admin")
         with ctx.locked():
             project = ctx.owned("project", project_id)
-            cost = direct_costs.create(
-                ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "direct_cost")
-            )
+            attrs = section(data, "direct_cost")
+            cost = direct_costs.create(ctx.store, ctx.sim.clock, ctx.company_id, project, attrs)
+            cost = attachments.attach(ctx.store, "direct_cost", cost, attachments.uploads(data, attrs))
         return one(cost, 201)
 
     @router.get(f"{base}/{{cost_id}}", name=f"show_direct_cost_{version}", openapi_extra=documented())
@@ -50,6 +50,8 @@ def _routes(version: str) -> None:
             cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
             locking.check_update("direct_cost", cost, attrs)
             updated = direct_costs.update(ctx.store, ctx.sim.clock, cost, attrs)
+            files = attachments.uploads(data, attrs)
+            updated = attachments.attach(ctx.store, "direct_cost", updated, files)
         return one(updated)
 
     @router.delete(f"{base}/{{cost_id}}", name=f"delete_direct_cost_{version}", openapi_extra=documented())

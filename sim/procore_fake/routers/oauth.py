@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sim.procore_fake.deps import bearer, sim_state
 from sim.procore_fake.domain import oauth
 from sim.procore_fake.errors import OAuthError
+from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
+from sim.procore_fake.routers.common import MAX_BODY_BYTES
 from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import TokenInfo, TokenResponse
 
@@ -28,12 +30,17 @@ async def _form(request: Request) -> dict[str, str]:
         raw = await request.json()
         data = {k: str(v) for k, v in raw.items() if v is not None} if isinstance(raw, dict) else {}
     elif content_type.startswith("multipart/"):
-        # Procore also accepts curl -F; parsing multipart needs python-multipart, which is not a dependency.
-        raise OAuthError(
-            "invalid_request",
-            "multipart/form-data token requests are not supported by the fake; "
-            "send application/x-www-form-urlencoded (the closest supported form)",
-        )
+        # Procore's docs also show curl -F (multipart) token requests; only the text fields matter.
+        raw_body = await request.body()
+        if len(raw_body) > MAX_BODY_BYTES:
+            raise OAuthError("invalid_request", "Request body too large")
+        try:
+            parsed = parse_multipart(raw_body, content_type)
+        except MalformedMultipart as exc:
+            raise OAuthError(
+                "invalid_request", f"The request body is not valid multipart/form-data: {exc}"
+            ) from exc
+        data = {k: v for k, v in parsed.items() if isinstance(v, str)}
     else:
         raw = (await request.body()).decode("utf-8", errors="replace")
         data = dict(parse_qsl(raw, keep_blank_values=True))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import commitments, locking, records, requisitions
+from sim.procore_fake.domain import attachments, commitments, locking, records, requisitions
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -38,9 +38,12 @@ async def create_payment(request: Request, ctx: CtxDep) -> Response:
     with ctx.locked():
         ctx.owned("project", project_id)
         _, contract = commitments.find_commitment(ctx.store, ctx.company_id, contract_id)
+        attrs = section(data, "contract_payment")
         payment = requisitions.create_payment(
-            ctx.store, ctx.sim.clock, ctx.company_id, project_id, contract, section(data, "contract_payment")
+            ctx.store, ctx.sim.clock, ctx.company_id, project_id, contract, attrs
         )
+        files = attachments.uploads(data, attrs)
+        payment = attachments.attach(ctx.store, "contract_payment", payment, files)
     return one(payment, 201)
 
 
@@ -69,6 +72,7 @@ async def update_payment(payment_id: int, request: Request, ctx: CtxDep) -> Resp
                 payment[key] = attrs[key]
         records.stamp(payment, ctx.sim.clock)
         ctx.store.put("contract_payment", payment)
+        payment = attachments.attach(ctx.store, "contract_payment", payment, attachments.uploads(data, attrs))
     return one(payment)
 
 

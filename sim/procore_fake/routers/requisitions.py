@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import approval, locking, requisitions
+from sim.procore_fake.domain import approval, attachments, locking, requisitions
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -40,6 +40,7 @@ def _routes(version: str) -> None:
         with ctx.locked():
             project = ctx.owned("project", project_id)
             req = requisitions.create(ctx.store, ctx.sim.clock, ctx.company_id, project, attrs)
+            req = attachments.attach(ctx.store, "requisition", req, attachments.uploads(data, attrs))
             ctx.emit("Requisitions", "create", req)
         return one(req, 201)
 
@@ -59,6 +60,7 @@ def _routes(version: str) -> None:
             req = ctx.owned("requisition", req_id, project_id=project_id)
             locking.check_update("requisition", req, attrs)
             updated = requisitions.update(ctx.store, ctx.sim.clock, req, attrs)
+            updated = attachments.attach(ctx.store, "requisition", updated, attachments.uploads(data, attrs))
             approval.note_edit(ctx.store, "requisition", updated)
             ctx.emit("Requisitions", "update", updated)
         return one(updated)

@@ -286,7 +286,8 @@ INVALID: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
                 "transfer_amount": 1,
             }
         },
-        {"errors": {"from_budget_line_item_id": ["is invalid"]}},
+        # both ids are unknown: Rails reports every failing attribute, not only the first
+        {"errors": {"from_budget_line_item_id": ["is invalid"], "to_budget_line_item_id": ["is invalid"]}},
     ),
     (
         "POST",
