@@ -1,6 +1,7 @@
 """The report filters qbXML report queries share (ReportPeriod, entity/item/account, txn type …).
 
-Semantics: dates are inclusive; ``…WithChildren`` includes sub-jobs / sub-items / sub-accounts by
+Semantics: dates are inclusive (a ReportPeriod or ReportModifiedDateRangeFilter whose From is after
+its To → 3030); ``…WithChildren`` includes sub-jobs / sub-items / sub-accounts by
 FullName prefix; ``ReportEntityFilter`` matches a posting's Customer:Job or its name (vendor, payee);
 ``ReportPostingStatusFilter`` defaults to Posting for detail reports. ``ReportDateMacro`` supports
 All, Today, ThisMonth, ThisMonthToDate, ThisYear, ThisYearToDate, LastMonth and LastYear on the
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..dates import parse_date
 from ..qbxml_io import Doc, as_list
-from ..queries import parse_qb_datetime
+from ..queries import day_range, modified_range
 from ..store import to_utc_text
 from .postings import Posting
 
@@ -50,9 +52,7 @@ def macro_period(macro: str, today: date) -> tuple[date | None, date | None]:
 def period(company: CompanyFile, body: Doc) -> tuple[date | None, date | None]:
     span = body.get("ReportPeriod")
     if isinstance(span, dict):
-        low = span.get("FromReportDate")
-        high = span.get("ToReportDate")
-        return (date.fromisoformat(low) if low else None, date.fromisoformat(high) if high else None)
+        return day_range(span.get("FromReportDate"), span.get("ToReportDate"))
     if body.get("ReportDateMacro"):
         return macro_period(str(body["ReportDateMacro"]), company.clock.now().date())
     return None, None
@@ -104,21 +104,12 @@ def posting_filter(
     account = ref_filter(body.get("ReportAccountFilter"))
     types = {str(t) for t in as_list((body.get("ReportTxnTypeFilter") or {}).get("TxnTypeFilter"))}
     mod = body.get("ReportModifiedDateRangeFilter") or {}
-    mod_low = (
-        to_utc_text(parse_qb_datetime(mod["FromReportModifiedDate"]).isoformat())
-        if mod.get("FromReportModifiedDate")
-        else None
-    )
-    mod_high = (
-        to_utc_text(parse_qb_datetime(mod["ToReportModifiedDate"], end_of_day=True).isoformat())
-        if mod.get("ToReportModifiedDate")
-        else None
-    )
+    mod_low, mod_high = modified_range(mod.get("FromReportModifiedDate"), mod.get("ToReportModifiedDate"))
     status = str(body.get("ReportPostingStatusFilter", default_status))
 
     def keep(p: Posting) -> bool:
-        day = date.fromisoformat(str(p.txn.doc.get("TxnDate")))
-        if (low and day < low) or (high and day > high):
+        day = parse_date(p.txn.doc.get("TxnDate"))
+        if (low and (day is None or day < low)) or (high and (day is None or day > high)):
             return False
         if status == "Posting" and not p.is_posting:
             return False
