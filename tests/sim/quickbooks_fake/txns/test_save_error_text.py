@@ -22,5 +22,5 @@ def test_save_error_uses_the_captured_separator() -> None:
 
 def test_a_refused_bill_answers_the_captured_frame(run) -> None:
     el = rs(run(bill_add(bill_line(CONCRETE, "100") + bill_line(RETENTION, "-150"))))
-    assert status(el) == ("3180", "Error",
-                          f"There was an error when saving a Bill. QuickBooks error message: {NEGATIVE_TOTAL}")
+    expected = f"There was an error when saving a Bill. QuickBooks error message: {NEGATIVE_TOTAL}"
+    assert status(el) == ("3180", "Error", expected)
