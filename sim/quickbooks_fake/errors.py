@@ -64,8 +64,11 @@ class QBXMLError(Exception):
         super().__init__(f"{hresult}: {self.message}" + (f" ({detail})" if detail else ""))
 
     def to_dict(self) -> dict[str, str]:
-        """The JSON shape the HTTP face uses."""
-        return {"error": "QBXMLError", "hresult": self.hresult, "message": self.message}
+        """The JSON shape the HTTP face uses: QuickBooks' HRESULT and text, plus ``reason`` — the fake's
+        own explanation (which schema rule failed, the size cap …), or the message when it has none —
+        so a user can tell why without reading the server log."""
+        return {"error": "QBXMLError", "hresult": self.hresult, "message": self.message,
+                "reason": self.detail or self.message}
 
 
 class QBXMLParseError(QBXMLError):
@@ -80,10 +83,12 @@ class RequestTooLargeError(QBXMLParseError):
 
     Real QuickBooks has no documented cap; it fails big documents with the parse HRESULT or runs out
     of memory. The fake refuses them before parsing, with the parse HRESULT and a named detail.
+    ``size`` is None when the HTTP face stopped reading a body without a Content-Length at the cap.
     """
 
-    def __init__(self, size: int, cap: int) -> None:
-        super().__init__(f"request is {size} bytes; the size cap is {cap} bytes")
+    def __init__(self, size: int | None, cap: int) -> None:
+        told = f"request is {size} bytes" if size is not None else "request body is larger than the cap"
+        super().__init__(f"{told}; the size cap is {cap} bytes")
         self.size = size
         self.cap = cap
 
