@@ -123,7 +123,7 @@ def test_sessions_over_http(client, company) -> None:
     assert resp.status_code == 422
     assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040414",
                            "message": HRESULT_MESSAGES["0x80040414"],
-                           "reason": HRESULT_MESSAGES["0x80040414"]}
+                           "reason": "dialog: Reconcile"}
 
 
 def test_bad_session_requests_over_http(client) -> None:
