@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .balances import BALANCED_KINDS, balance_view
 from .dates import parse_date, parse_datetime
 from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
 from .iterators import IteratorState
@@ -125,16 +126,19 @@ _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 }
 
 
-def total_balance_filter(body: Doc) -> Callable[[Record], bool] | None:
-    """TotalBalanceFilter (Operator + Amount) on TotalBalance (Balance for vendors, which have no total)."""
-    flt = body.get("TotalBalanceFilter")
+def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None:
+    """TotalBalanceFilter (Operator + Amount) on TotalBalance (Balance for vendors, which have no total),
+    as derived from the file's transactions (``balances``), the same number the Ret shows."""
+    flt = ctx.body.get("TotalBalanceFilter")
     if not isinstance(flt, dict):
         return None
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
+    view = balance_view(ctx.company)
 
     def keep(rec: Record) -> bool:
-        balance = rec.doc.get("TotalBalance", rec.doc.get("Balance", "0"))
+        doc = view(rec)
+        balance = doc.get("TotalBalance", doc.get("Balance", "0"))
         return compare(Decimal(str(balance)), amount)
 
     return keep
@@ -188,8 +192,10 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     kinds = tuple(kinds)
     body = ctx.body
     ret_name = ret_name or (lambda rec: f"{rec.kind}Ret")
+    # vendors' and customers' balances are derived from transactions when answered (balances.py)
+    view = balance_view(ctx.company) if set(kinds) & set(BALANCED_KINDS) else None
     if ctx.attrs.get("iterator") == "Continue":
-        return query_reply(ctx, [], ret_name)
+        return query_reply(ctx, [], ret_name, view=view)
     list_ids = [str(v) for v in as_list(body.get("ListID"))]
     full_names = [str(v) for v in as_list(body.get("FullName"))]
     if list_ids or full_names:
@@ -198,11 +204,11 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
         else:
             records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
         status = PartialMatch(missing) if missing is not None else None
-        return query_reply(ctx, records, ret_name, status=status)
+        return query_reply(ctx, records, ret_name, status=status, view=view)
     keep = list_filter(body)
     records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
     records.sort(key=order)
-    return query_reply(ctx, records, ret_name)
+    return query_reply(ctx, records, ret_name, view=view)
 
 
 View = Callable[[Record], Doc]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ..balances import ret_doc
 from ..errors import (
     EditSequenceOutOfDate,
     FeatureNotEnabled,
@@ -294,7 +295,7 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
     rec = get_record(company, family, str(request["ListID"]))
     given = str(request.get("EditSequence", ""))
     if given != rec.edit_sequence:
-        raise EditSequenceOutOfDate(given, rec.doc, family.ret_name)
+        raise EditSequenceOutOfDate(given, ret_doc(company, rec), family.ret_name)
     if family.requires_inventory and not company.inventory_enabled:
         raise FeatureNotEnabled()
     changes = _map_request_fields(family, request)
