@@ -16,7 +16,8 @@ D = ("<CustomDetailReportQueryRq><CustomDetailReportType>CustomTxnDetail</Custom
 
 
 def scenario(company: CompanyFile) -> None:
-    company.ui.create_service_item(f"{CONCRETE}:Footings", account="Job Expenses:Subcontractors")
+    company.ui.create_service_item("Footings", account="Job Expenses:Subcontractors",
+                                   ParentRef={"FullName": CONCRETE})
     company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "150.00", "job": JOB},
                                    {"item": f"{CONCRETE}:Footings", "amount": "250.00", "job": JOB},
                                    {"item": ELECTRICAL, "amount": "75.00", "job": OTHER_JOB}],
