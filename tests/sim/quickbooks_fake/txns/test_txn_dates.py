@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from qbfake_helpers import rs, status
 from txnkit import CONCRETE, VENDOR, bill_line, ref
 
@@ -47,3 +48,17 @@ def test_from_after_to_on_transaction_queries_and_reports_is_3030(run) -> None:
         "</ToTxnDate></TxnDateRangeFilter></BillQueryRq>",
         on_error="continueOnError").find("QBXMLMsgsRs"))
     assert [status(a) for a in answers] == [RANGE, RANGE, RANGE, RANGE, ("0", "Info", "Status OK")]
+
+
+def test_dates_typed_in_the_windows_are_stored_canonically(company) -> None:
+    bill = company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "400.00", "job": "Smith Residence"}],
+                                 date="2024-2-5")
+    assert (bill["TxnDate"], bill["DueDate"]) == ("2024-02-05", "2024-02-15")
+    paid = company.ui.pay_bill(bill["TxnID"], "100.00", date="2024-2-6")
+    assert paid["TxnDate"] == "2024-02-06"
+
+
+def test_an_impossible_date_in_a_window_is_refused(company) -> None:
+    with pytest.raises(ValueError, match='TxnDate is not a date QuickBooks can store: "2024-13-45"'):
+        company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "1.00"}], date="2024-13-45")
+    assert company.list_records("Bill") == []
