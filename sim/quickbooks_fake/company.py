@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .balances import balance_view
 from .clock import Clock, ManualClock, qb_datetime
 from .edition import Edition, default_preferences
 from .errors import QBXMLError
@@ -212,7 +213,8 @@ class CompanyFile:
     def list_records(self, kind: str) -> list[dict[str, Any]]:
         """Every live record of one kind (``Vendor``, ``ItemService`` …), Ret-shaped, in store order."""
         with self.lock:
-            return [r.doc for r in self.store.select("kind=?", (kind,))]
+            view = balance_view(self)
+            return [view(r) for r in self.store.select("kind=?", (kind,))]
 
     def state(self) -> dict[str, Any]:
         """A read-only view of everything (``/_sim/state``)."""

@@ -64,8 +64,11 @@ class QBXMLError(Exception):
         super().__init__(f"{hresult}: {self.message}" + (f" ({detail})" if detail else ""))
 
     def to_dict(self) -> dict[str, str]:
-        """The JSON shape the HTTP face uses."""
-        return {"error": "QBXMLError", "hresult": self.hresult, "message": self.message}
+        """The JSON shape the HTTP face uses: QuickBooks' HRESULT and text, plus ``reason`` — the fake's
+        own explanation (which schema rule failed, the size cap …), or the message when it has none —
+        so a user can tell why without reading the server log."""
+        return {"error": "QBXMLError", "hresult": self.hresult, "message": self.message,
+                "reason": self.detail or self.message}
 
 
 class QBXMLParseError(QBXMLError):
@@ -80,10 +83,12 @@ class RequestTooLargeError(QBXMLParseError):
 
     Real QuickBooks has no documented cap; it fails big documents with the parse HRESULT or runs out
     of memory. The fake refuses them before parsing, with the parse HRESULT and a named detail.
+    ``size`` is None when the HTTP face stopped reading a body without a Content-Length at the cap.
     """
 
-    def __init__(self, size: int, cap: int) -> None:
-        super().__init__(f"request is {size} bytes; the size cap is {cap} bytes")
+    def __init__(self, size: int | None, cap: int) -> None:
+        told = f"request is {size} bytes" if size is not None else "request body is larger than the cap"
+        super().__init__(f"{told}; the size cap is {cap} bytes")
         self.size = size
         self.cap = cap
 
@@ -169,12 +174,42 @@ class InvalidRequestId(StatusError):
 
 
 class InvalidObjectId(StatusError):
-    """3000: OSR "The given object ID "fieldValue" in the field "fieldName" is invalid."."""
+    """3000: a ListID/TxnID that is not of QuickBooks' id form (``80000001-1405768916``) or is empty.
+
+    OSR: "The given object ID "fieldValue" in the field "fieldName" is invalid." Real answers name the
+    field in lower-case words and end with a space: ``The given object ID "1" in the field "list id"
+    is invalid. `` (reviewer's capture; a public integration's comment quotes the same text for a
+    VendorRef ListID in a BillAdd). "txn id" for a TxnID is the fake's analogy (no capture seen).
+    """
 
     code = 3000
 
     def __init__(self, value: str, field_name: str) -> None:
-        super().__init__(f"The given object ID {_q(value)} in the field {_q(field_name)} is invalid.")
+        super().__init__(f"The given object ID {_q(value)} in the field {_q(field_name)} is invalid. ")
+
+
+class InvalidDate(StatusError):
+    """3020: a date the schema's grammar allows but no calendar has (``2024-13-45``, hour 25 …).
+
+    The text is the OSR's explanation (no trailing period there); no captured statusMessage is known,
+    and which name QuickBooks gives the field is unknown: the fake names the element.
+    """
+
+    code = 3020
+
+    def __init__(self, value: str, field_name: str) -> None:
+        super().__init__(f"There was an error when converting the date value {_q(value)} in the field "
+                         f"{_q(field_name)}")
+
+
+class InvalidDateRange(StatusError):
+    """3030: a date range whose From is after its To (OSR "Invalid date range" / "From date is greater
+    than To date."; no captured statusMessage known, the OSR explanation is used)."""
+
+    code = 3030
+
+    def __init__(self) -> None:
+        super().__init__("From date is greater than To date.")
 
 
 class StringTooLong(StatusError):

@@ -1,7 +1,9 @@
 """HTTP face of a company file (FastAPI), for when QuickBooks lives in another process.
 
 * ``POST /qbxml`` (body: the qbXML request, text/xml; optional ``?ticket=``) → 200 text/xml response;
-  a :class:`QBXMLError` → 422 ``{"error": "QBXMLError", "hresult": …, "message": …}``.
+  a :class:`QBXMLError` → 422 ``{"error": "QBXMLError", "hresult": …, "message": …, "reason": …}``
+  (``reason``: the fake's explanation). A body over the company's size cap is refused by its
+  Content-Length before it is read, or while it streams in (0x80040400, reason names the cap).
 * ``POST /_sim/session/begin`` ``{"app_name", "mode", "company_file"?}`` → ``{"ticket"}`` (or 422);
   ``POST /_sim/session/end`` ``{"ticket"}``.
 * LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
@@ -24,7 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from .company import CompanyFile
-from .errors import QBXMLError, StatusError
+from .errors import QBXMLError, RequestTooLargeError, StatusError
 from .faults import FaultRule
 from .ui import ACTIONS
 
@@ -37,6 +39,23 @@ def _bad_request(message: str) -> JSONResponse:
     return JSONResponse(status_code=400, content={"error": "BadRequest", "message": message})
 
 
+async def _read_capped(request: Request, cap: int) -> bytes:
+    """The request body, refused before it is read when its Content-Length is over the cap and read
+    chunk by chunk (stopping at the cap) otherwise: a huge body never sits in memory whole. The
+    answer is the request processor's own (RequestTooLargeError: 0x80040400 with the size as reason)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise RequestTooLargeError(int(declared), cap)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise RequestTooLargeError(None, cap)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def create_app(company: CompanyFile) -> FastAPI:
     """A FastAPI app serving ``company``."""
     app = FastAPI(title="qbsim fake QuickBooks Desktop", version="1")
@@ -44,8 +63,8 @@ def create_app(company: CompanyFile) -> FastAPI:
 
     @app.post("/qbxml")
     async def qbxml(request: Request, ticket: str | None = None) -> Response:
-        body = await request.body()
         try:
+            body = await _read_capped(request, company.max_request_bytes)
             # the request processor blocks (SQLite, one lock per file): keep the event loop free
             answer = await run_in_threadpool(company.process_request, body, ticket=ticket)
         except QBXMLError as exc:

@@ -13,6 +13,8 @@ Imitates QuickBooks Desktop's request processor:
    implements the 13.0 feature set, so such elements (the generated list ``_generated_qbxml_newer``)
    are removed before validation and ignored, like fields an older implementation does not know. Any other
    unknown element still fails validation, as it would in real QuickBooks;
+   Then per request, the field formats QuickBooks checks itself (``formats``): an impossible date →
+   3020, a malformed ListID/TxnID → 3000; every date is rewritten in QuickBooks' one shape;
 4. ``onError``: ``stopOnError`` answers up to and including the first request whose status is an
    Error and nothing after; ``continueOnError`` answers all. ``rollbackOnError`` is refused with
    0x80040400: Intuit's OSR says for QuickBooks Desktop "rollbackOnError is not valid and will produce
@@ -44,6 +46,7 @@ from .errors import (
     UnsupportedRequest,
     UnsupportedVersionError,
 )
+from .formats import check_requests
 from .hardened import parse_request
 from .qbxml_io import document, element_to_doc, response_lines
 from .registry import Reply, RequestContext, get_handler, handled_requests
@@ -133,8 +136,9 @@ def names_in(doc: Any) -> set[str]:
 
 
 def check_document(company: CompanyFile,
-                   qbxml: str | bytes) -> tuple[etree._Element, str, dict[int, StringTooLong]]:
-    """Steps 1–3: parse, version, schema. Returns QBXMLMsgsRq, the version and the 3070s to answer."""
+                   qbxml: str | bytes) -> tuple[etree._Element, str, dict[int, StatusError]]:
+    """Steps 1–3: parse, version, schema, field formats. Returns QBXMLMsgsRq, the version and, per
+    request, the status to answer instead of running it (3070 first, then 3020/3000)."""
     tree, version = parse_request(qbxml, company.max_request_bytes)
     if version is None:
         raise QBXMLParseError("no <?qbxml version=...?> processing instruction")
@@ -155,14 +159,15 @@ def check_document(company: CompanyFile,
         raise QBXMLParseError("no QBXMLMsgsRq (subscription/sign-on message sets are not simulated)")
     if msgs.get("onError") == "rollbackOnError":
         raise QBXMLParseError("onError=rollbackOnError is not valid for QuickBooks Desktop")
-    return msgs, version, too_long
+    refused: dict[int, StatusError] = {**check_requests(msgs), **too_long}
+    return msgs, version, refused
 
 
 def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
     """Run a request document against ``company`` (caller holds the company lock)."""
     if ticket is not None:
         company.require_session(ticket)
-    msgs, version, too_long = check_document(company, qbxml)
+    msgs, version, refused = check_document(company, qbxml)
     stop_on_error = msgs.get("onError") == "stopOnError"
     include_data = msgs.get("responseData", "includeAll") != "includeNone"
     lines: list[str] = []
@@ -170,7 +175,7 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
         with company.store.transaction():
             requests = [el for el in msgs if isinstance(el.tag, str)]
             for index, el in enumerate(requests):
-                status_is_error = _one_request(company, el, version, ticket, lines, too_long.get(index),
+                status_is_error = _one_request(company, el, version, ticket, lines, refused.get(index),
                                                include_data)
                 if status_is_error and stop_on_error:
                     break
@@ -198,7 +203,7 @@ def is_write(name: str) -> bool:
 
 
 def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
-                 lines: list[str], too_long: StringTooLong | None, include_data: bool = True) -> bool:
+                 lines: list[str], refused: StatusError | None, include_data: bool = True) -> bool:
     """Answer one request into ``lines``; return True if its status is an Error.
 
     ``include_data`` False is ``responseData="includeNone"``: statuses only, no Ret elements.
@@ -221,8 +226,8 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
             raise outcome.status
         if len(attrs.get("requestID", "")) > MAX_REQUEST_ID:
             raise InvalidRequestId(attrs["requestID"])
-        if too_long is not None:
-            raise too_long
+        if refused is not None:
+            raise refused
         if ticket is not None and company.sessions[ticket].read_only and is_write(name):
             raise InsufficientPermission()
         handler = get_handler(name)

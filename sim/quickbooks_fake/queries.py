@@ -17,12 +17,13 @@ it to :func:`query_reply`, which applies what all qbXML queries share. Real sema
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .clock import DEFAULT_TZ
-from .errors import IteratorError, NoMatch, StatusError
+from .balances import BALANCED_KINDS, balance_view
+from .dates import parse_date, parse_datetime
+from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
 from .iterators import IteratorState
 from .qbxml_io import Doc, as_list, filter_ret
 from .registry import Reply, RequestContext
@@ -43,15 +44,25 @@ class PartialMatch(StatusError):
         )
 
 
-def parse_qb_datetime(text: str, *, end_of_day: bool = False) -> datetime:
-    """DATETIMETYPE or DATETYPE as QuickBooks reads it (local time when no offset is given)."""
-    text = text.strip()
-    if "T" not in text:
-        day = date.fromisoformat(text)
-        moment = datetime.combine(day, time.max if end_of_day else time.min)
-        return moment.replace(tzinfo=DEFAULT_TZ)
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=DEFAULT_TZ)
+def modified_range(from_text: Any, to_text: Any) -> tuple[str | None, str | None]:
+    """A From/To modified-date (or deleted-date) pair as inclusive UTC bounds.
+
+    A bare date covers its whole day; From after To → 3030 (QuickBooks refuses the range rather than
+    answering "no match").
+    """
+    low = parse_datetime(from_text)
+    high = parse_datetime(to_text, end_of_day=True)
+    if low is not None and high is not None and low > high:
+        raise InvalidDateRange()
+    return (to_utc_text(low.isoformat()) if low else None, to_utc_text(high.isoformat()) if high else None)
+
+
+def day_range(from_text: Any, to_text: Any) -> tuple[date | None, date | None]:
+    """A From/To calendar-day pair (TxnDateRangeFilter, ReportPeriod); From after To → 3030."""
+    low, high = parse_date(from_text), parse_date(to_text)
+    if low is not None and high is not None and low > high:
+        raise InvalidDateRange()
+    return low, high
 
 
 def hierarchical_key(rec: Record) -> tuple[str, ...]:
@@ -84,10 +95,7 @@ def _range_filter(value: str, flt: Doc) -> bool:
 def list_filter(body: Doc) -> Callable[[Record], bool]:
     """The ListFilter group (ActiveStatus, modified dates, name filters) as a predicate."""
     active = body.get("ActiveStatus", "ActiveOnly")
-    from_mod = body.get("FromModifiedDate")
-    to_mod = body.get("ToModifiedDate")
-    low = to_utc_text(parse_qb_datetime(from_mod).isoformat()) if from_mod else None
-    high = to_utc_text(parse_qb_datetime(to_mod, end_of_day=True).isoformat()) if to_mod else None
+    low, high = modified_range(body.get("FromModifiedDate"), body.get("ToModifiedDate"))
     name_flt = body.get("NameFilter")
     range_flt = body.get("NameRangeFilter")
 
@@ -118,16 +126,19 @@ _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 }
 
 
-def total_balance_filter(body: Doc) -> Callable[[Record], bool] | None:
-    """TotalBalanceFilter (Operator + Amount) on TotalBalance (Balance for vendors, which have no total)."""
-    flt = body.get("TotalBalanceFilter")
+def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None:
+    """TotalBalanceFilter (Operator + Amount) on TotalBalance (Balance for vendors, which have no total),
+    as derived from the file's transactions (``balances``), the same number the Ret shows."""
+    flt = ctx.body.get("TotalBalanceFilter")
     if not isinstance(flt, dict):
         return None
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
+    view = balance_view(ctx.company)
 
     def keep(rec: Record) -> bool:
-        balance = rec.doc.get("TotalBalance", rec.doc.get("Balance", "0"))
+        doc = view(rec)
+        balance = doc.get("TotalBalance", doc.get("Balance", "0"))
         return compare(Decimal(str(balance)), amount)
 
     return keep
@@ -181,8 +192,10 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     kinds = tuple(kinds)
     body = ctx.body
     ret_name = ret_name or (lambda rec: f"{rec.kind}Ret")
+    # vendors' and customers' balances are derived from transactions when answered (balances.py)
+    view = balance_view(ctx.company) if set(kinds) & set(BALANCED_KINDS) else None
     if ctx.attrs.get("iterator") == "Continue":
-        return query_reply(ctx, [], ret_name)
+        return query_reply(ctx, [], ret_name, view=view)
     list_ids = [str(v) for v in as_list(body.get("ListID"))]
     full_names = [str(v) for v in as_list(body.get("FullName"))]
     if list_ids or full_names:
@@ -191,11 +204,11 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
         else:
             records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
         status = PartialMatch(missing) if missing is not None else None
-        return query_reply(ctx, records, ret_name, status=status)
+        return query_reply(ctx, records, ret_name, status=status, view=view)
     keep = list_filter(body)
     records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
     records.sort(key=order)
-    return query_reply(ctx, records, ret_name)
+    return query_reply(ctx, records, ret_name, view=view)
 
 
 View = Callable[[Record], Doc]
@@ -331,17 +344,17 @@ def txn_filter(ctx: RequestContext, *, entity_fields: tuple[str, ...],
                account_fields: tuple[str, ...]) -> Callable[[Record], bool]:
     """The TxnFilter group: modified/txn date ranges, entity/account, RefNumber filters.
 
-    ``DateMacro`` is not simulated (ignored). Dates compare as QuickBooks does: inclusive.
+    ``DateMacro`` is not simulated (ignored). Dates compare as QuickBooks does: inclusive; a range
+    whose From is after its To → 3030.
     """
     body = ctx.body
     mod = body.get("ModifiedDateRangeFilter") or {}
-    low = high = None
-    if mod.get("FromModifiedDate"):
-        low = to_utc_text(parse_qb_datetime(mod["FromModifiedDate"]).isoformat())
-    if mod.get("ToModifiedDate"):
-        high = to_utc_text(parse_qb_datetime(mod["ToModifiedDate"], end_of_day=True).isoformat())
+    low, high = modified_range(mod.get("FromModifiedDate"), mod.get("ToModifiedDate"))
     dates = body.get("TxnDateRangeFilter") or {}
-    from_date, to_date = dates.get("FromTxnDate"), dates.get("ToTxnDate")
+    from_day, to_day = day_range(dates.get("FromTxnDate"), dates.get("ToTxnDate"))
+    # stored TxnDates are canonical ``YYYY-MM-DD`` (formats.py rewrites request dates), so text compares
+    from_date = from_day.isoformat() if from_day else None
+    to_date = to_day.isoformat() if to_day else None
     entity = body.get("EntityFilter")
     account = body.get("AccountFilter")
     ref_flt = body.get("RefNumberFilter")

@@ -215,3 +215,21 @@ def _all_names() -> frozenset[str]:
             if node.get("name"):
                 names.add(node.get("name"))
     return frozenset(names)
+
+
+DATE_TYPES = ("DATETYPE", "DATETIMETYPE")
+
+
+def date_elements() -> dict[str, str]:
+    """Element name → ``DATETYPE``/``DATETIMETYPE`` for every date element of the 13.0 set.
+
+    Every date element is a global declaration with one of the two types (no local element reuses
+    such a name), so the name alone says how a request value is to be read.
+    """
+    return _date_elements()
+
+
+@lru_cache(maxsize=1)
+def _date_elements() -> dict[str, str]:
+    return {name: node.get("type") for name, node in _index().elements.items()
+            if node.get("type") in DATE_TYPES}

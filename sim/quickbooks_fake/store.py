@@ -232,6 +232,12 @@ class Store:
             for r in rows
         ]
 
+    def json_values(self, kind: str, *paths: str) -> list[tuple[Any, ...]]:
+        """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse)."""
+        columns = ", ".join("json_extract(doc, ?)" for _ in paths)
+        return [tuple(row) for row in self._conn.execute(
+            f"SELECT {columns} FROM objects WHERE kind=? AND deleted=0 ORDER BY seq", (*paths, kind))]
+
     def one(self, where: str, params: Sequence[Any] = (), *, include_deleted: bool = False) -> Record | None:
         found = self.select(where, params, include_deleted=include_deleted)
         return found[0] if found else None

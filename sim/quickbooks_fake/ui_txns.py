@@ -24,9 +24,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .dates import BadDate, canonical
 from .errors import ObjectNotFound
 from .qbxml_io import Doc, as_list
-from .schema import ElementDecl, element_decl
+from .schema import ElementDecl, date_elements, element_decl
 from .store import Record
 from .txns.bill import bill_add_doc, bill_mod_doc
 from .txns.bill_payment import pay_bills
@@ -81,10 +82,25 @@ def _fits(element: str, request: Doc) -> Doc:
     return request
 
 
+def _ui_date(key: str, value: str | None) -> str | None:
+    """A date typed into a window, stored the way QuickBooks writes it (``dates.py``); a date no
+    calendar has is refused (ValueError → HTTP 400) as the window's date field refuses it."""
+    if value is None or not value.strip():
+        return value
+    try:
+        return canonical(value)
+    except BadDate:
+        raise ValueError(f'{key} is not a date QuickBooks can store: "{value}"') from None
+
+
 def _fit_doc(decl: ElementDecl, doc: Doc) -> None:
+    dates = date_elements()
     for key, value in doc.items():
         child = decl.child(key)
         if child is None:
+            continue
+        if key in dates and isinstance(value, str):
+            doc[key] = _ui_date(key, value)
             continue
         for one in as_list(value):
             if isinstance(one, dict):
@@ -328,7 +344,7 @@ class TxnActions:
                 rec.doc["VendorRef"],
                 [(rec.txn_id or "", None if amount is None else dec(amount))],
                 bank_account={"FullName": bank_account},
-                txn_date=date,
+                txn_date=_ui_date("TxnDate", date),
                 ref_number=check_number,
                 memo=memo,
             )

@@ -3,9 +3,10 @@
 Jobs are customers with a ParentRef to a customer; sub-jobs nest further (tier 3+), FullName
 "Customer:Job:SubJob", Sublevel 0/1/2…. Bill-to/ship-to addresses (BillAddress, ShipAddress,
 ShipToAddress) are kept as sent. The name space is shared with Vendor/Employee/OtherName (3100); a
-bad ParentRef answers 3130 "… in the Customers list." (hotglue capture). OpenBalance becomes
-Balance/TotalBalance. Not yet faithful: the *AddressBlock elements, TotalBalance of parents rolling
-up their jobs, Contacts/AdditionalNotes on Add, CurrencyFilter.
+bad ParentRef answers 3130 "… in the Customers list." (hotglue capture). OpenBalance is the opening
+balance; Balance adds A/R journal lines naming the customer/job, and TotalBalance rolls its jobs up
+(``balances.py``). Not yet faithful: the *AddressBlock elements, Contacts/AdditionalNotes on Add,
+CurrencyFilter.
 """
 
 from __future__ import annotations
@@ -42,4 +43,4 @@ def customer_mod(ctx: RequestContext) -> Reply:
 @handles("CustomerQuery")
 def customer_query(ctx: RequestContext) -> Reply:
     """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
-    return query_reply(ctx, CUSTOMER, extra=all_of(total_balance_filter(ctx.body), class_filter(ctx)))
+    return query_reply(ctx, CUSTOMER, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

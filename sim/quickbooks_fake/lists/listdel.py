@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..errors import NoMatch
 from ..qbxml_io import as_list, filter_ret
-from ..queries import parse_qb_datetime
+from ..queries import modified_range
 from ..registry import Reply, RequestContext, handles
 from ..store import to_utc_text
 from .common import delete_record
@@ -36,11 +36,7 @@ def list_deleted_query(ctx: RequestContext) -> Reply:
     marks = ",".join("?" for _ in kinds)
     records = ctx.company.store.select(f"deleted=1 AND kind IN ({marks})", kinds, include_deleted=True)
     window = ctx.body.get("DeletedDateRangeFilter") or {}
-    low = high = None
-    if window.get("FromDeletedDate"):
-        low = to_utc_text(parse_qb_datetime(window["FromDeletedDate"]).isoformat())
-    if window.get("ToDeletedDate"):
-        high = to_utc_text(parse_qb_datetime(window["ToDeletedDate"], end_of_day=True).isoformat())
+    low, high = modified_range(window.get("FromDeletedDate"), window.get("ToDeletedDate"))
     rows = []
     for rec in records:
         when = to_utc_text(rec.time_deleted) or ""

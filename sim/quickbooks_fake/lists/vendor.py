@@ -1,6 +1,7 @@
 """Vendor: VendorAdd/Mod/Query (name, company name, address, phone, fax …).
 
-Shares the Customer/Employee/OtherName name space (3100). OpenBalance becomes Balance. Not yet
+Shares the Customer/Employee/OtherName name space (3100). OpenBalance is the opening balance; the
+Balance answered adds the vendor's open bills and A/P journal lines (``balances.py``). Not yet
 faithful: VendorAddressBlock, Contacts/AdditionalNotes on Add, CurrencyFilter.
 """
 
@@ -35,4 +36,4 @@ def vendor_mod(ctx: RequestContext) -> Reply:
 @handles("VendorQuery")
 def vendor_query(ctx: RequestContext) -> Reply:
     """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
-    return query_reply(ctx, VENDOR, extra=all_of(total_balance_filter(ctx.body), class_filter(ctx)))
+    return query_reply(ctx, VENDOR, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

@@ -1,6 +1,7 @@
 """The report filters qbXML report queries share (ReportPeriod, entity/item/account, txn type …).
 
-Semantics: dates are inclusive; ``…WithChildren`` includes sub-jobs / sub-items / sub-accounts by
+Semantics: dates are inclusive (a ReportPeriod or ReportModifiedDateRangeFilter whose From is after
+its To → 3030); ``…WithChildren`` includes sub-jobs / sub-items / sub-accounts by
 FullName prefix; ``ReportEntityFilter`` matches a posting's Customer:Job or its name (vendor, payee);
 ``ReportPostingStatusFilter`` defaults to Posting for detail reports. ``ReportDateMacro`` supports
 All, Today, ThisMonth, ThisMonthToDate, ThisYear, ThisYearToDate, LastMonth and LastYear on the
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..dates import parse_date
 from ..qbxml_io import Doc, as_list
-from ..queries import parse_qb_datetime
+from ..queries import day_range, modified_range
 from ..store import to_utc_text
 from .postings import Posting
 
@@ -50,9 +52,7 @@ def macro_period(macro: str, today: date) -> tuple[date | None, date | None]:
 def period(company: CompanyFile, body: Doc) -> tuple[date | None, date | None]:
     span = body.get("ReportPeriod")
     if isinstance(span, dict):
-        low = span.get("FromReportDate")
-        high = span.get("ToReportDate")
-        return (date.fromisoformat(low) if low else None, date.fromisoformat(high) if high else None)
+        return day_range(span.get("FromReportDate"), span.get("ToReportDate"))
     if body.get("ReportDateMacro"):
         return macro_period(str(body["ReportDateMacro"]), company.clock.now().date())
     return None, None
@@ -71,16 +71,30 @@ def subtitle(low: date | None, high: date | None) -> str:
     return f"{low:%B} {low.day}, {low.year} through {high:%B} {high.day}, {high.year}"
 
 
-def ref_filter(flt: Any) -> Callable[[Doc | None], bool] | None:
-    """A ListID/FullName/…WithChildren report filter as a predicate over a reference."""
+def _full_name_of(company: CompanyFile, list_id: str) -> str | None:
+    rec = company.store.one("list_id=?", (list_id,))
+    return rec.full_name if rec is not None else None
+
+
+def ref_filter(company: CompanyFile, flt: Any) -> Callable[[Doc | None], bool] | None:
+    """A ListID/FullName/…WithChildren report filter as a predicate over a reference.
+
+    ``ListIDWithChildren`` names the same subtree as ``FullNameWithChildren``: the ListID is resolved
+    to its FullName and the element itself plus every ``FullName:…`` below it match (a customer's
+    jobs, an item's sub-items, an account's sub-accounts). An unknown ListID matches nothing.
+    """
     if not isinstance(flt, dict):
         return None
     ids = {str(v) for v in as_list(flt.get("ListID"))}
     names = {str(v).casefold() for v in as_list(flt.get("FullName"))}
-    prefix = str(flt.get("FullNameWithChildren", "")).casefold()
+    prefixes = [str(flt["FullNameWithChildren"]).casefold()] if flt.get("FullNameWithChildren") else []
     parent_id = str(flt.get("ListIDWithChildren", ""))
-    if not (ids or names or prefix or parent_id):
+    if not (ids or names or prefixes or parent_id):
         return None
+    if parent_id:
+        parent_name = _full_name_of(company, parent_id)
+        if parent_name is not None:
+            prefixes.append(parent_name.casefold())
 
     def keep(ref: Doc | None) -> bool:
         if not ref:
@@ -88,9 +102,7 @@ def ref_filter(flt: Any) -> Callable[[Doc | None], bool] | None:
         full = str(ref.get("FullName", "")).casefold()
         if ref.get("ListID") in ids or full in names:
             return True
-        if prefix and (full == prefix or full.startswith(prefix + ":")):
-            return True
-        return bool(parent_id) and ref.get("ListID") == parent_id
+        return any(full == prefix or full.startswith(prefix + ":") for prefix in prefixes)
 
     return keep
 
@@ -99,26 +111,17 @@ def posting_filter(
     company: CompanyFile, body: Doc, *, default_status: str = "Posting"
 ) -> Callable[[Posting], bool]:
     low, high = period(company, body)
-    entity = ref_filter(body.get("ReportEntityFilter"))
-    item = ref_filter(body.get("ReportItemFilter"))
-    account = ref_filter(body.get("ReportAccountFilter"))
+    entity = ref_filter(company, body.get("ReportEntityFilter"))
+    item = ref_filter(company, body.get("ReportItemFilter"))
+    account = ref_filter(company, body.get("ReportAccountFilter"))
     types = {str(t) for t in as_list((body.get("ReportTxnTypeFilter") or {}).get("TxnTypeFilter"))}
     mod = body.get("ReportModifiedDateRangeFilter") or {}
-    mod_low = (
-        to_utc_text(parse_qb_datetime(mod["FromReportModifiedDate"]).isoformat())
-        if mod.get("FromReportModifiedDate")
-        else None
-    )
-    mod_high = (
-        to_utc_text(parse_qb_datetime(mod["ToReportModifiedDate"], end_of_day=True).isoformat())
-        if mod.get("ToReportModifiedDate")
-        else None
-    )
+    mod_low, mod_high = modified_range(mod.get("FromReportModifiedDate"), mod.get("ToReportModifiedDate"))
     status = str(body.get("ReportPostingStatusFilter", default_status))
 
     def keep(p: Posting) -> bool:
-        day = date.fromisoformat(str(p.txn.doc.get("TxnDate")))
-        if (low and day < low) or (high and day > high):
+        day = parse_date(p.txn.doc.get("TxnDate"))
+        if (low and (day is None or day < low)) or (high and (day is None or day > high)):
             return False
         if status == "Posting" and not p.is_posting:
             return False

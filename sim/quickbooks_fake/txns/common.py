@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..dates import parse_date
 from ..errors import EditSequenceOutOfDate, ObjectNotFound
 from ..lists.account import ACCOUNT
 from ..lists.common import add_record, find_ref, ref_doc, resolve_refs
@@ -83,7 +84,11 @@ def today(company: CompanyFile) -> str:
 
 
 def add_days(day: str, days: int) -> str:
-    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    """``day`` (a request or stored DATETYPE value) plus ``days``, as QuickBooks writes a date."""
+    start = parse_date(day)
+    if start is None:
+        raise ValueError("add_days needs a date")  # formats.py turns an empty request date into none
+    return (start + timedelta(days=days)).isoformat()
 
 
 def stamp_new(company: CompanyFile) -> Doc:

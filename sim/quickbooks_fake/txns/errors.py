@@ -28,12 +28,16 @@ class PaymentExceedsAmountDue(StatusError):
 
 
 class TxnSaveError(StatusError):
-    """3180: QuickBooks refused to save the transaction (reason text chosen; see module doc)."""
+    """3180: QuickBooks refused to save the transaction (reason text chosen; see module doc).
+
+    The frame is the captured 3180 text (STATUS-CODES.md, quickbooks-php): one space after the period
+    before "QuickBooks error message:" (unlike 3120/3130/3140, which have two).
+    """
 
     code = 3180
 
     def __init__(self, label: str, reason: str) -> None:
-        super().__init__(f"There was an error when saving a {label}.  QuickBooks error message: {reason}")
+        super().__init__(f"There was an error when saving a {label}. QuickBooks error message: {reason}")
 
 
 class LinkClosed(StatusError):

@@ -231,7 +231,10 @@ def test_http_face_qbxml_and_error_shape(client, http_run) -> None:
     assert status(rs(http_run('<HostQueryRq requestID="1"/>')))[0] == "0"
     resp = client.post("/qbxml", content=b"<garbage", headers={"Content-Type": "text/xml"})
     assert resp.status_code == 422
-    assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040400", "message": PARSE_MSG}
+    body = resp.json()
+    assert {k: body[k] for k in ("error", "hresult", "message")} == {
+        "error": "QBXMLError", "hresult": "0x80040400", "message": PARSE_MSG}
+    assert body["reason"].startswith("not well-formed")
     resp = client.post("/qbxml", content=request("<HostQueryRq/>", version="99.0").encode())
     assert resp.status_code == 422
     assert resp.json()["hresult"] == "0x80040423"

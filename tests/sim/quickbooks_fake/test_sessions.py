@@ -116,12 +116,14 @@ def test_sessions_over_http(client, company) -> None:
     stale = client.post("/qbxml", params={"ticket": ticket}, content=request("<HostQueryRq/>").encode())
     assert stale.status_code == 422
     assert stale.json() == {"error": "QBXMLError", "hresult": "0x8004040D",
-                            "message": "The ticket parameter is invalid"}
+                            "message": "The ticket parameter is invalid",
+                            "reason": f"unknown or ended ticket {ticket!r}"}
     assert client.post("/_sim/ui/open_modal_dialog", json={"title": "Reconcile"}).status_code == 200
     resp = client.post("/_sim/session/begin", json={"app_name": APP, "company_file": company.qbw_path})
     assert resp.status_code == 422
     assert resp.json() == {"error": "QBXMLError", "hresult": "0x80040414",
-                           "message": HRESULT_MESSAGES["0x80040414"]}
+                           "message": HRESULT_MESSAGES["0x80040414"],
+                           "reason": "dialog: Reconcile"}
 
 
 def test_bad_session_requests_over_http(client) -> None:

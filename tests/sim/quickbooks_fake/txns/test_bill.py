@@ -118,7 +118,7 @@ def test_po_of_another_vendor_cannot_be_linked(run, company) -> None:
     assert status(el) == (
         "3180",
         "Error",
-        "There was an error when saving a Bill.  QuickBooks error message: "
+        "There was an error when saving a Bill. QuickBooks error message: "
         'The purchase order "SC-001" is for a different vendor.',
     )
     assert company.list_records("Bill") == []
@@ -129,7 +129,7 @@ def test_negative_lines_allowed_but_not_a_negative_bill(run, company) -> None:
     assert status(el) == (
         "3180",
         "Error",
-        "There was an error when saving a Bill.  QuickBooks error message: "
+        "There was an error when saving a Bill. QuickBooks error message: "
         "The transaction total cannot be negative; enter a vendor credit "
         "instead.",
     )
@@ -308,7 +308,7 @@ def test_the_vendor_of_a_linked_or_paid_bill_cannot_change(run, company) -> None
     locked = (
         "3180",
         "Error",
-        "There was an error when saving a Bill.  QuickBooks error message: "
+        "There was an error when saving a Bill. QuickBooks error message: "
         "The vendor cannot be changed on a bill linked to a purchase order or with payments applied.",
     )
     assert status(rs(run(change.format(text(bill, "EditSequence"), OTHER_VENDOR)))) == locked

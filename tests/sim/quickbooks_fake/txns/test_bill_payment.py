@@ -102,7 +102,7 @@ def test_paying_another_vendors_bill_is_refused(company, run) -> None:
     assert status(el) == (
         "3180",
         "Error",
-        "There was an error when saving a Bill Pmt -Check.  QuickBooks error "
+        "There was an error when saving a Bill Pmt -Check. QuickBooks error "
         f'message: The bill "{bill["TxnID"]}" is not from this payee.',
     )
 

@@ -71,7 +71,7 @@ def test_unbalanced_journal_entry_is_refused(run, company) -> None:
     assert status(el) == (
         "3180",
         "Error",
-        "There was an error when saving a General Journal.  QuickBooks error "
+        "There was an error when saving a General Journal. QuickBooks error "
         "message: Transaction not in balance.",
     )
     assert company.list_records("JournalEntry") == []

@@ -51,7 +51,7 @@ def test_paying_a_bill_in_a_file_without_a_bank_account_is_refused(company) -> N
         pay_bills(company, bill["VendorRef"], [(bill["TxnID"], None)])
     assert (caught.value.code, caught.value.message) == (
         3180,
-        "There was an error when saving a transaction.  QuickBooks error message: "
+        "There was an error when saving a transaction. QuickBooks error message: "
         "The company file has no Bank account to use.",
     )
     assert company.list_records("BillPaymentCheck") == []
@@ -67,9 +67,9 @@ def test_checks_and_bill_payments_are_drawn_on_a_bank_account_only(run, company)
         "<CheckAddRq><CheckAdd>" + ref("AccountRef", "Job Expenses") + "<ExpenseLineAdd>"
         + ref("AccountRef", "Job Expenses") + "<Amount>5.00</Amount></ExpenseLineAdd></CheckAdd></CheckAddRq>"
     )
-    assert status(rs(check)) == ("3180", "Error", f"There was an error when saving a Check.  {NOT_A_BANK}")
+    assert status(rs(check)) == ("3180", "Error", f"There was an error when saving a Check. {NOT_A_BANK}")
     payment = run(payment_add(bill["TxnID"], "5.00", bank="Job Expenses"))
     assert status(rs(payment)) == (
-        "3180", "Error", f"There was an error when saving a Bill Pmt -Check.  {NOT_A_BANK}"
+        "3180", "Error", f"There was an error when saving a Bill Pmt -Check. {NOT_A_BANK}"
     )
     assert company.list_records("Check") == [] and company.list_records("BillPaymentCheck") == []
