@@ -17,6 +17,7 @@ Conventions imitated (procore-openapi-subset descriptions):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ INVALID_RANGE = "is not a valid ISO 8601 range (expected <start>...<end>)"
 INVALID_BOOLEAN = "is not a boolean (expected true or false)"
 INVALID_NUMBER = "is not a number"
 INVALID_CHOICE = "is not included in the list"
+INVALID_JSON = "is not a JSON object"
 
 Match = Callable[[Record, Any, Any], bool]
 
@@ -106,6 +108,12 @@ def _flag(param: str, raw: list[str]) -> bool:
     raise bad(param, INVALID_BOOLEAN)
 
 
+def flag_param(request: Request, name: str) -> bool | None:
+    """A plain boolean query parameter (``include_trigger_count=true``); None when absent."""
+    raw = request.query_params.getlist(name)
+    return _flag(name, raw) if raw else None
+
+
 def boolean(test: Callable[[Record], bool]) -> Filter:
     """``true`` keeps records passing ``test``, ``false`` keeps the others."""
     return Filter(_flag, lambda r, wanted, _: test(r) == wanted)
@@ -114,6 +122,25 @@ def boolean(test: Callable[[Record], bool]) -> Filter:
 def boolean_with(test: Callable[[Record, Any], bool]) -> Filter:
     """A boolean answered through other records (``test(record, ctx)``)."""
     return Filter(_flag, lambda r, wanted, ctx: test(r, ctx) == wanted)
+
+
+def json_object(path: str) -> Filter:
+    """A JSON object of values a record must all carry under ``path`` (``filters[custom_fields]``)."""
+
+    def parse(param: str, raw: list[str]) -> dict[str, Any]:
+        try:
+            value = json.loads(raw[-1])
+        except ValueError as exc:
+            raise bad(param, INVALID_JSON) from exc
+        if not isinstance(value, dict):
+            raise bad(param, INVALID_JSON)
+        return value
+
+    def match(record: Record, wanted: dict[str, Any], _: Any) -> bool:
+        have = _get(record, path) or {}
+        return all(str(have.get(k)) == str(v) for k, v in wanted.items())
+
+    return Filter(parse, match)
 
 
 def search(*paths: str) -> Filter:

@@ -29,8 +29,13 @@ STANDARD = filters.ListQuery(
     },
     extra_params=("standard_cost_code_list_id",),
 )
+# The fake has no sub jobs: no cost code belongs to one, so a sub_job_id matches nothing.
 PROJECT_CODES = filters.ListQuery(
-    filters={"filters[id]": filters.ids(), "filters[origin_id]": filters.origin_id()}
+    filters={
+        "filters[id]": filters.ids(),
+        "filters[origin_id]": filters.origin_id(),
+        "sub_job_id": filters.ids("sub_job_id"),
+    }
 )
 LINE_ITEM_TYPES = filters.ListQuery(filters={"filters[origin_id]": filters.origin_id()})
 

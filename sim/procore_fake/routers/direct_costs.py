@@ -23,7 +23,8 @@ LIST = filters.ListQuery(
         "filters[origin_id]": filters.origin_id(),
         "filters[invoice_number]": filters.equals("invoice_number"),
         **filters.TIMESTAMPS,
-        "filters[payment_date]": filters.time_range("payment_date"),
+        # A direct cost's payment date is its paid_date attribute (the filter's field name is inferred).
+        "filters[payment_date]": filters.time_range("paid_date"),
         "filters[received_date]": filters.time_range("received_date"),
     }
 )

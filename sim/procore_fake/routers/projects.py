@@ -36,6 +36,7 @@ _FILTERS = {
     "filters[id]": filters.ids(),
     "filters[synced]": filters.boolean(lambda p: bool(p.get("origin_id"))),
     "filters[vendor_id]": filters.related(_in_vendor_directory),
+    "filters[custom_fields]": filters.json_object("_custom_field_values"),  # the fake never sets any
 }
 _SORTS = {**filters.SORT_COMMON, "name": "name", "project_number": "project_number"}
 _STATUS = ("filters[by_status]",)  # read by _visible: its default is Active, not "no filter"
@@ -55,6 +56,21 @@ V11 = filters.ListQuery(
         "filters[project_number]": filters.equals("project_number"),
         "filters[is_demo]": filters.boolean(lambda p: False),
         "filters[template]": filters.boolean(lambda p: False),
+        # The fake's company defines no owner types, departments, regions, offices, programs, stages,
+        # project types or bid types: a project carries none, so any id asked for matches nothing.
+        **{
+            f"filters[by_{name}]": filters.ids(f"_{name}_id")
+            for name in (
+                "owner_type",
+                "department",
+                "region",
+                "office",
+                "program",
+                "stage",
+                "type",
+                "bid_type",
+            )
+        },
     },
     sorts=_SORTS,
     views={

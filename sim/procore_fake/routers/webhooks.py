@@ -38,7 +38,8 @@ HOOKS = filters.ListQuery(
 )
 # payload_version is taken to be the hook's api_version (v2/v3/v4 payloads; inferred).
 HOOKS_V2 = filters.ListQuery(
-    filters={"namespace": filters.equals("namespace"), "payload_version": filters.equals("api_version")}
+    filters={"namespace": filters.equals("namespace"), "payload_version": filters.equals("api_version")},
+    extra_params=("include_trigger_count",),  # read by list_hooks_v2
 )
 _STATUS = filters.Filter(
     lambda _, raw: raw[-1], lambda d, wanted, __: wanted == "any" or d["status"] == wanted
@@ -149,7 +150,12 @@ def list_resources(request: Request, ctx: CtxDep) -> Response:
 def list_hooks_v2(company_id: int, request: Request, ctx: CtxDep) -> Response:
     _scope(ctx, company_id, None)
     rows = [h for h in ctx.store.query("webhook_hook", company_id=ctx.company_id) if h["project_id"] is None]
-    return JSONResponse({"data": [records.public(h) for h in HOOKS_V2.apply(request, rows)]})
+    data = [records.public(h) for h in HOOKS_V2.apply(request, rows)]
+    if filters.flag_param(request, "include_trigger_count"):
+        triggers = ctx.store.query("webhook_trigger", company_id=ctx.company_id)
+        for hook in data:
+            hook["trigger_count"] = sum(t["hook_id"] == hook["id"] for t in triggers)
+    return JSONResponse({"data": data})
 
 
 @router.post(V2, status_code=201, openapi_extra=documented("v2 envelope"))
