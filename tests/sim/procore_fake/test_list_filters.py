@@ -17,6 +17,10 @@ from pcfake_helpers import (
     mark_synced,
 )
 
+from sim.procore_fake.app import create_app
+from sim.procore_fake.coverage import routes
+from sim.procore_fake.filters import PARAMS_KEY
+
 DAY = 86400
 BAD_RANGE = "is not a valid ISO 8601 range (expected <start>...<end>)"
 
@@ -458,3 +462,50 @@ def test_webhook_deliveries_take_filters_status_as_documented(fake: Fake) -> Non
 def test_budget_views_sort(fake: Fake) -> None:
     rows = fake.dmsa.get("/rest/v1.0/budget_views", sort="-name").json()
     assert [r["name"] for r in rows] == ["Procore Standard Budget"]
+
+
+def _bad_range_body(path: str, name: str) -> dict[str, Any]:
+    if not path.startswith("/rest/v2.0/"):
+        return {"errors": {name: [BAD_RANGE]}}
+    # v2.0 paths answer the OAS v2 envelope (errors.py), the message in Rails' full_messages form
+    message = f"{name.replace('_', ' ').capitalize()} {BAD_RANGE}"
+    return {
+        "error": {
+            "code": "unprocessable_entity",
+            "message": f"Validation failed: {message}",
+            "details": [{"reason_code": "invalid", "message": message, "source": name}],
+        }
+    }
+
+
+def _range_lists() -> dict[str, list[str]]:
+    """Every served list route honouring filters[created_at]/[updated_at] (computed from the route tags)."""
+    out = {}
+    for r in routes(create_app()):
+        names = (r.openapi_extra or {}).get(PARAMS_KEY, [])
+        wanted = [n for n in ("filters[created_at]", "filters[updated_at]") if n in names]
+        if "GET" in r.methods and wanted:
+            out[r.path] = wanted
+    return out
+
+
+def test_bad_range_answers_the_same_422_on_every_list_with_a_timestamp_filter(
+    fake: Fake, money_world: dict[str, Any]
+) -> None:
+    pid, woc, (vendor, _) = money_world["pid"], money_world["wocs"][0], money_world["vendors"]
+    poc = make_commitment(
+        fake, {"id": pid}, vendor, money_world["codes"][0]["id"], kind="purchase_order_contract"
+    )
+    cost = fake.dmsa.post(
+        f"/rest/v1.1/projects/{pid}/direct_costs", {"direct_cost": {"direct_cost_date": "2024-01-10"}}
+    ).json()
+    lists = _range_lists()
+    assert len(lists) >= 15
+    for path, names in lists.items():
+        contract = poc if "purchase_order" in path else woc
+        url = path.format(
+            company_id=fake.company_id, project_id=pid, contract_id=contract["id"], cost_id=cost["id"]
+        )
+        for name in names:
+            r = fake.dmsa.get(url, company_id=fake.company_id, project_id=pid, **{name: "2024-01-32...x"})
+            assert (r.status_code, r.json()) == (422, _bad_range_body(path, name)), url
