@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from sim.procore_fake.filters import PARAMS_KEY
 from sim.procore_fake.routes import SOURCE_KEY
 
 HERE = Path(__file__).parent
@@ -34,6 +35,32 @@ def routes(app: FastAPI) -> list[APIRoute]:
 
     walk(app.routes)
     return found
+
+
+# Scoping and paging parameters every list takes; not counted as filters.
+COMMON_LIST_PARAMS = {"company_id", "project_id", "page", "per_page"}
+
+
+def list_params(app: FastAPI) -> list[str]:
+    """Per served list (index) endpoint: the OAS subset's query parameters, honoured or not."""
+    documented = {
+        _norm(p): names
+        for p, names in json.loads((HERE / "data" / "oas-get-query-params.json").read_text())[
+            "get_query_params"
+        ].items()
+    }
+    rows = []
+    for r in sorted(routes(app), key=lambda r: r.path):
+        if "GET" not in r.methods or not r.path.startswith("/rest/") or r.path.endswith("}"):
+            continue
+        names = [n for n in documented.get(_norm(r.path), []) if n not in COMMON_LIST_PARAMS]
+        if not names:
+            continue
+        handled = set((r.openapi_extra or {}).get(PARAMS_KEY, []))
+        yes = ", ".join(f"`{n}`" for n in names if n in handled) or "-"
+        no = ", ".join(f"`{n}`" for n in names if n not in handled) or "-"
+        rows.append(f"| `{r.path}` | {yes} | {no} |")
+    return rows
 
 
 def report(app: FastAPI) -> str:
@@ -67,6 +94,15 @@ def report(app: FastAPI) -> str:
             "| source | method | path |",
             "|---|---|---|",
             *extra,
+            "",
+            "## List query parameters (filters, sort, view) of the served list endpoints",
+            "",
+            "From `data/oas-get-query-params.json` (the OAS subset) and each route's "
+            "`x-procore-list-params`; why the ignored ones are not implemented: `README.md`.",
+            "",
+            "| path | honoured | ignored |",
+            "|---|---|---|",
+            *list_params(app),
             "",
         ]
     )

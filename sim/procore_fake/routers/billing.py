@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import locking, records
 from sim.procore_fake.domain.permissions import require
@@ -42,10 +43,15 @@ def _period(ctx: CtxDep, project_id: int, period_id: int) -> dict:
     return ctx.store.get("billing_period", period_id)
 
 
-@router.get(BASE, openapi_extra=documented())
+LIST = filters.ListQuery(
+    filters={"filters[id]": filters.ids(), **filters.TIMESTAMPS, "filters[status]": filters.one_of("status")}
+)
+
+
+@router.get(BASE, openapi_extra=documented() | LIST.extra())
 def list_periods(project_id: int, request: Request, ctx: CtxDep) -> Response:
     ctx.owned("project", project_id)
-    return listing(request, ctx.store.query("billing_period", project_id=project_id))
+    return listing(request, ctx.store.query("billing_period", project_id=project_id), query=LIST)
 
 
 @router.post(BASE, status_code=201, openapi_extra=documented())

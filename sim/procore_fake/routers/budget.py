@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, budget, erp_settings, money, sync
 from sim.procore_fake.domain.permissions import require
@@ -185,13 +186,18 @@ def show_modification(project_id: int, mod_id: int, ctx: CtxDep) -> Response:
     return one(ctx.owned("budget_modification", mod_id, project_id=project_id))
 
 
-@router.get("/rest/v1.0/budget_views", openapi_extra=documented("one view: Procore Standard Budget"))
+VIEWS = filters.ListQuery(sorts={"id": "id", "name": "name"})
+
+
+@router.get(
+    "/rest/v1.0/budget_views", openapi_extra=documented("one view: Procore Standard Budget") | VIEWS.extra()
+)
 def list_budget_views(request: Request, ctx: CtxDep) -> Response:
     project_id = query_int(request, "project_id", required=False)
     if project_id is not None:
         ctx.owned("project", project_id)
     view = {"id": ctx.company_id, "name": "Procore Standard Budget", "description": None}
-    return listing(request, [view])
+    return listing(request, [view], query=VIEWS)
 
 
 @router.get("/rest/v1.0/budget_views/{view_id}/detail_rows", openapi_extra=documented())

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import approval, change_orders, commitments, locking
 from sim.procore_fake.domain.permissions import require
@@ -25,11 +26,41 @@ def _attrs(data: dict[str, Any]) -> dict[str, Any]:
     return section(data, "change_order" if "change_order" in data else "commitment_change_order")
 
 
-@router.get(BASE, openapi_extra=documented())
+def _of_vendor(cco: dict[str, Any], vendor_id: int, ctx: Any) -> bool:
+    contract = ctx.store.get(cco["_contract_kind"], cco["contract_id"]) or {}
+    return (contract.get("vendor") or {}).get("id") == vendor_id
+
+
+# The fake's CCOs are never in a batch or legacy package and never need a signature: those filters match
+# accordingly. 'view' (extended adds change events) is not modelled: the fake has no change events.
+LIST = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        "filters[batch_id]": filters.ids("batch_id"),
+        "filters[legacy_package_id]": filters.ids("legacy_package_id"),
+        "filters[contract_id]": filters.ids("contract_id"),
+        "filters[vendor_id]": filters.related(_of_vendor),
+        "filters[signature_required]": filters.boolean(lambda c: bool(c.get("signature_required"))),
+        "filters[executed]": filters.boolean(lambda c: bool(c.get("executed"))),
+        "filters[status]": filters.one_of("status"),
+        "filters[updated_at]": filters.time_range("updated_at"),
+    },
+    sorts={
+        **filters.SORT_COMMON,
+        "number": "number",
+        "status": "status",
+        "title": "title",
+        "due_date": "due_date",
+    },
+)
+
+
+@router.get(BASE, openapi_extra=documented() | LIST.extra())
 def list_ccos(project_id: int, request: Request, ctx: CtxDep) -> Response:
     ctx.owned("project", project_id)
     require(ctx.user, "commitments", "read_only")
-    return listing(request, ctx.store.query("commitment_change_order", project_id=project_id))
+    rows = ctx.store.query("commitment_change_order", project_id=project_id)
+    return listing(request, rows, query=LIST, ctx=ctx)
 
 
 @router.post(BASE, status_code=201, openapi_extra=documented())

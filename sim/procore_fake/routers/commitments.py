@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, attachments, commitments, locking, records, sync
 from sim.procore_fake.domain.permissions import require
@@ -23,16 +24,52 @@ RESOURCE = {
 }
 
 
+# The fake's contracts never require a signature and belong to no change order batch or package; those
+# filters match accordingly. Procore's 'view' shapes (compact by default) are not in the OAS subset.
+_LINES = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        **filters.TIMESTAMPS,
+        # "or within the specified range of Cost Code IDs": the range syntax is undocumented; ids only.
+        "filters[cost_code_id]": filters.ids("cost_code.id"),
+        "filters[line_item_type_id]": filters.ids("line_item_type.id"),
+    }
+)
+CONTRACTS = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        "filters[status]": filters.one_of("status"),
+        **filters.TIMESTAMPS,
+        "filters[include_deleted]": filters.include_deleted(),
+        "filters[origin_id]": filters.origin_id(),
+    }
+)
+V2_CONTRACTS = filters.ListQuery(
+    filters={
+        "filters[include_deleted]": filters.include_deleted(),
+        "filters[accounting_method]": filters.one_of("accounting_method"),
+        "filters[type]": filters.one_of("type"),
+        **filters.TIMESTAMPS,
+        "filters[deleted_at]": filters.time_range("deleted_at"),
+        "filters[id]": filters.ids(),
+        "filters[signature_required]": filters.boolean(lambda c: bool(c.get("signature_required"))),
+        "filters[status]": filters.one_of("status"),
+        "filters[vendor_id]": filters.ids("vendor.id"),
+        "filters[executed]": filters.boolean(lambda c: bool(c.get("executed"))),
+    }
+)
+
+
 def _routes(kind: str) -> None:
     base = f"/rest/v1.0/{kind}s"
     wrapper = kind
 
-    @router.get(base, name=f"list_{kind}s", openapi_extra=documented())
+    @router.get(base, name=f"list_{kind}s", openapi_extra=documented() | CONTRACTS.extra())
     def list_contracts(request: Request, ctx: CtxDep) -> Response:
         project_id = query_int(request, "project_id")
         ctx.owned("project", project_id)
         require(ctx.user, "commitments", "read_only")
-        return listing(request, ctx.store.query(kind, project_id=project_id))
+        return listing(request, ctx.store.query(kind, project_id=project_id), query=CONTRACTS)
 
     @router.post(base, name=f"create_{kind}", status_code=201, openapi_extra=documented())
     async def create_contract(request: Request, ctx: CtxDep) -> Response:
@@ -105,12 +142,14 @@ def _routes(kind: str) -> None:
         return JSONResponse({})
 
     @router.get(
-        f"{base}/{{contract_id}}/line_items", name=f"list_{kind}_line_items", openapi_extra=documented()
+        f"{base}/{{contract_id}}/line_items",
+        name=f"list_{kind}_line_items",
+        openapi_extra=documented() | _LINES.extra(),
     )
     def list_lines(contract_id: int, request: Request, ctx: CtxDep) -> Response:
         project_id = query_int(request, "project_id")
         contract = ctx.owned(kind, contract_id, project_id=project_id)
-        return listing(request, commitments.line_items(ctx.store, contract))
+        return listing(request, commitments.line_items(ctx.store, contract), query=_LINES)
 
     @router.post(
         f"{base}/{{contract_id}}/line_items",
@@ -211,16 +250,15 @@ def show_commitment(contract_id: int, request: Request, ctx: CtxDep) -> Response
 V2 = "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts"
 
 
-@router.get(V2, openapi_extra=documented('v2 envelope {"data": [...]}'))
-def list_commitment_contracts_v2(company_id: int, project_id: int, ctx: CtxDep) -> Response:
+@router.get(V2, openapi_extra=documented('v2 envelope {"data": [...]}') | V2_CONTRACTS.extra())
+def list_commitment_contracts_v2(company_id: int, project_id: int, request: Request, ctx: CtxDep) -> Response:
     if company_id != ctx.company_id:
         raise NotFound()
     ctx.owned("project", project_id)
     require(ctx.user, "commitments", "read_only")
-    rows = [
-        records.public(r) for kind in commitments.KINDS for r in ctx.store.query(kind, project_id=project_id)
-    ]
-    return JSONResponse({"data": sorted(rows, key=lambda r: r["id"])})
+    rows = [r for kind in commitments.KINDS for r in ctx.store.query(kind, project_id=project_id)]
+    rows = V2_CONTRACTS.apply(request, sorted(rows, key=lambda r: r["id"]))
+    return JSONResponse({"data": [records.public(r) for r in rows]})
 
 
 @router.get(V2 + "/{commitment_contract_id}", openapi_extra=documented('v2 envelope {"data": {...}}'))

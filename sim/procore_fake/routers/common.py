@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sim.procore_fake.deps import Ctx
 from sim.procore_fake.domain.records import as_int, public
 from sim.procore_fake.errors import BadRequest, ValidationFailed
+from sim.procore_fake.filters import ListQuery
 from sim.procore_fake.formdata import parse_form
 from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
 from sim.procore_fake.pagination import paginate
@@ -52,9 +53,18 @@ def multipart_body(raw: bytes, content_type: str) -> dict[str, Any]:
         raise BadRequest(f"The request body is not valid multipart/form-data: {exc}") from exc
 
 
-def listing(request: Request, items: list[Record], *, max_per_page: int | None = None) -> Response:
+def listing(
+    request: Request,
+    items: list[Record],
+    *,
+    max_per_page: int | None = None,
+    query: ListQuery | None = None,
+    ctx: Ctx | None = None,
+) -> Response:
+    """A paginated list; ``query`` filters and sorts first, so ``Total`` counts the filtered set."""
     kwargs = {"max_per_page": max_per_page} if max_per_page else {}
-    chunk, headers = paginate(request, [public(i) for i in items], **kwargs)
+    rows = [public(i) for i in (query.apply(request, items, ctx) if query else items)]
+    chunk, headers = paginate(request, query.render(request, rows) if query else rows, **kwargs)
     return JSONResponse(chunk, headers=headers)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, cost_codes, records, sync
 from sim.procore_fake.domain.permissions import require
@@ -16,6 +17,27 @@ from sim.procore_fake.schemas import SyncRequest, parse
 from sim.procore_fake.store import Record
 
 router = APIRouter()
+
+
+# The OAS: 'default' returns id and standard_cost_code_list_id, 'compact' adds origin_id, 'extended' (also
+# when no view is given) everything.
+STANDARD = filters.ListQuery(
+    filters={"filters[origin_id]": filters.origin_id()},
+    views={
+        "default": filters.View(fields=("id", "standard_cost_code_list_id")),
+        "compact": filters.View(fields=("id", "standard_cost_code_list_id", "origin_id")),
+    },
+    extra_params=("standard_cost_code_list_id",),
+)
+# The fake has no sub jobs: no cost code belongs to one, so a sub_job_id matches nothing.
+PROJECT_CODES = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        "filters[origin_id]": filters.origin_id(),
+        "sub_job_id": filters.ids("sub_job_id"),
+    }
+)
+LINE_ITEM_TYPES = filters.ListQuery(filters={"filters[origin_id]": filters.origin_id()})
 
 
 def _company(ctx: Ctx, company_id: int | None) -> None:
@@ -55,7 +77,7 @@ def _std_list(ctx: Ctx, list_id: int) -> Record:
     return ctx.owned("standard_cost_code_list", list_id)
 
 
-@router.get("/rest/v1.0/standard_cost_codes", openapi_extra=documented())
+@router.get("/rest/v1.0/standard_cost_codes", openapi_extra=documented() | STANDARD.extra())
 def list_standard(request: Request, ctx: CtxDep) -> Response:
     _company(ctx, query_int(request, "company_id"))
     list_id = query_int(request, "standard_cost_code_list_id")
@@ -65,7 +87,7 @@ def list_standard(request: Request, ctx: CtxDep) -> Response:
         for c in ctx.store.query("standard_cost_code", company_id=ctx.company_id)
         if c["standard_cost_code_list_id"] == list_id
     ]
-    return listing(request, sorted(rows, key=lambda c: c["full_code"]))
+    return listing(request, sorted(rows, key=lambda c: c["full_code"]), query=STANDARD)
 
 
 @router.post("/rest/v1.0/standard_cost_codes", status_code=201, openapi_extra=documented())
@@ -142,13 +164,13 @@ def delete_standard(code_id: int, request: Request, ctx: CtxDep) -> Response:
 
 
 # -- project cost codes ------------------------------------------------------------------------------------
-@router.get("/rest/v1.0/cost_codes", openapi_extra=documented())
+@router.get("/rest/v1.0/cost_codes", openapi_extra=documented() | PROJECT_CODES.extra())
 def list_cost_codes(request: Request, ctx: CtxDep) -> Response:
     project_id = query_int(request, "project_id")
     ctx.owned("project", project_id)
     require(ctx.user, "budget", "read_only")
     rows = ctx.store.query("cost_code", company_id=ctx.company_id, project_id=project_id)
-    return listing(request, sorted(rows, key=lambda c: c["sortable_code"]))
+    return listing(request, sorted(rows, key=lambda c: c["sortable_code"]), query=PROJECT_CODES)
 
 
 @router.post(
@@ -224,10 +246,11 @@ async def update_cost_code(code_id: int, request: Request, ctx: CtxDep) -> Respo
 
 
 # -- line item types (cost types) -------------------------------------------------------------------------
-@router.get("/rest/v1.0/line_item_types", openapi_extra=documented())
+@router.get("/rest/v1.0/line_item_types", openapi_extra=documented() | LINE_ITEM_TYPES.extra())
 def list_line_item_types(request: Request, ctx: CtxDep) -> Response:
     _company(ctx, query_int(request, "company_id", required=False))
-    return listing(request, ctx.store.query("line_item_type", company_id=ctx.company_id))
+    rows = ctx.store.query("line_item_type", company_id=ctx.company_id)
+    return listing(request, rows, query=LINE_ITEM_TYPES)
 
 
 @router.get("/rest/v1.0/line_item_types/{type_id}", openapi_extra=documented())

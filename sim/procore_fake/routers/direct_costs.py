@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import attachments, direct_costs, locking, records, sync
 from sim.procore_fake.domain.permissions import require
@@ -16,14 +17,36 @@ from sim.procore_fake.schemas import SyncRequest, parse
 router = APIRouter()
 
 
+LIST = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        "filters[origin_id]": filters.origin_id(),
+        "filters[invoice_number]": filters.equals("invoice_number"),
+        **filters.TIMESTAMPS,
+        # A direct cost's payment date is its paid_date attribute (the filter's field name is inferred).
+        "filters[payment_date]": filters.time_range("paid_date"),
+        "filters[received_date]": filters.time_range("received_date"),
+    }
+)
+LINES = filters.ListQuery(
+    filters={
+        "filters[id]": filters.ids(),
+        **filters.TIMESTAMPS,
+        # "or within the specified range of Cost Code IDs": the range syntax is undocumented; ids only.
+        "filters[cost_code_id]": filters.ids("cost_code.id"),
+        "filters[line_item_type_id]": filters.ids("line_item_type.id"),
+    }
+)
+
+
 def _routes(version: str) -> None:
     base = f"/rest/{version}/projects/{{project_id}}/direct_costs"
 
-    @router.get(base, name=f"list_direct_costs_{version}", openapi_extra=documented())
+    @router.get(base, name=f"list_direct_costs_{version}", openapi_extra=documented() | LIST.extra())
     def list_costs(project_id: int, request: Request, ctx: CtxDep) -> Response:
         ctx.owned("project", project_id)
         require(ctx.user, "direct_costs", "read_only")
-        return listing(request, ctx.store.query("direct_cost", project_id=project_id))
+        return listing(request, ctx.store.query("direct_cost", project_id=project_id), query=LIST)
 
     @router.post(base, name=f"create_direct_cost_{version}", status_code=201, openapi_extra=documented())
     async def create_cost(project_id: int, request: Request, ctx: CtxDep) -> Response:
@@ -66,10 +89,13 @@ def _routes(version: str) -> None:
         return JSONResponse({})
 
 
-@router.get("/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items", openapi_extra=documented())
+@router.get(
+    "/rest/v1.0/projects/{project_id}/direct_costs/{cost_id}/line_items",
+    openapi_extra=documented() | LINES.extra(),
+)
 def list_lines(project_id: int, cost_id: int, request: Request, ctx: CtxDep) -> Response:
     cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
-    return listing(request, direct_costs.lines(ctx.store, cost))
+    return listing(request, direct_costs.lines(ctx.store, cost), query=LINES)
 
 
 @router.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import attachments, commitments, locking, records, requisitions
 from sim.procore_fake.domain.permissions import require
@@ -15,7 +16,10 @@ from sim.procore_fake.routes import documented
 router = APIRouter()
 
 
-@router.get("/rest/v1.0/contract_payments", openapi_extra=documented())
+LIST = filters.ListQuery(extra_params=("contract_id",))  # required here; read below
+
+
+@router.get("/rest/v1.0/contract_payments", openapi_extra=documented() | LIST.extra())
 def list_payments(request: Request, ctx: CtxDep) -> Response:
     project_id = query_int(request, "project_id")
     contract_id = query_int(request, "contract_id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.conventions import MAX_PER_PAGE_V11_PROJECTS
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, projects, sync
@@ -23,6 +24,63 @@ def _check_company(ctx: Ctx, company_id: int | None) -> None:
         raise Forbidden()
 
 
+def _in_vendor_directory(project: Record, vendor_id: int, ctx: Ctx) -> bool:
+    vendor = ctx.store.get("vendor", vendor_id)
+    return vendor is not None and project["id"] in vendor["_project_ids"]
+
+
+_FILTERS = {
+    "filters[name]": filters.search("name"),
+    **filters.TIMESTAMPS,
+    "filters[origin_id]": filters.origin_id(),
+    "filters[id]": filters.ids(),
+    "filters[synced]": filters.boolean(lambda p: bool(p.get("origin_id"))),
+    "filters[vendor_id]": filters.related(_in_vendor_directory),
+    "filters[custom_fields]": filters.json_object("_custom_field_values"),  # the fake never sets any
+}
+_SORTS = {**filters.SORT_COMMON, "name": "name", "project_number": "project_number"}
+_STATUS = ("filters[by_status]",)  # read by _visible: its default is Active, not "no filter"
+# The fake has no project templates and no demo projects: these filters match accordingly.
+V10 = filters.ListQuery(
+    filters={**_FILTERS, "filters[from_project_template_id]": filters.ids("from_project_template_id")},
+    sorts=_SORTS,
+    views={"compact": filters.View(fields=("id", "name", "display_name"))},
+    view_param="serializer_view",
+    extra_params=_STATUS,
+)
+# v1.1 'normal' is documented as "more fields" without naming them: it answers the full record like
+# 'extended'. 'ids' also lifts per_page to 200000 at Procore; the fake keeps its clamp (not faithful).
+V11 = filters.ListQuery(
+    filters={
+        **_FILTERS,
+        "filters[project_number]": filters.equals("project_number"),
+        "filters[is_demo]": filters.boolean(lambda p: False),
+        "filters[template]": filters.boolean(lambda p: False),
+        # The fake's company defines no owner types, departments, regions, offices, programs, stages,
+        # project types or bid types: a project carries none, so any id asked for matches nothing.
+        **{
+            f"filters[by_{name}]": filters.ids(f"_{name}_id")
+            for name in (
+                "owner_type",
+                "department",
+                "region",
+                "office",
+                "program",
+                "stage",
+                "type",
+                "bid_type",
+            )
+        },
+    },
+    sorts=_SORTS,
+    views={
+        "ids": filters.View(shape=lambda p: p["id"]),
+        "compact": filters.View(fields=("id", "name")),
+    },
+    extra_params=_STATUS,
+)
+
+
 def _visible(ctx: Ctx, request: Request) -> list[Record]:
     rows = ctx.store.query("project", company_id=ctx.company_id)
     status = request.query_params.get("filters[by_status]", "Active")
@@ -30,31 +88,31 @@ def _visible(ctx: Ctx, request: Request) -> list[Record]:
         rows = [p for p in rows if p.get("active")]
     elif status == "Inactive":
         rows = [p for p in rows if not p.get("active")]
-    origin = request.query_params.get("filters[origin_id]")
-    if origin is not None:
-        rows = [p for p in rows if p.get("origin_id") == origin]
     return rows
 
 
-@router.get("/rest/v1.0/projects", openapi_extra=documented())
+@router.get("/rest/v1.0/projects", openapi_extra=documented() | V10.extra())
 def list_projects(request: Request, ctx: CtxDep) -> Response:
     _check_company(ctx, query_int(request, "company_id"))
     require(ctx.user, "projects", "read_only")
-    return listing(request, _visible(ctx, request))
+    return listing(request, _visible(ctx, request), query=V10, ctx=ctx)
 
 
-@router.get("/rest/v1.1/projects", openapi_extra=documented("per_page max 300"))
+@router.get("/rest/v1.1/projects", openapi_extra=documented("per_page max 300") | V11.extra())
 def list_projects_v11(request: Request, ctx: CtxDep) -> Response:
     _check_company(ctx, query_int(request, "company_id"))
     require(ctx.user, "projects", "read_only")
-    return listing(request, _visible(ctx, request), max_per_page=MAX_PER_PAGE_V11_PROJECTS)
+    return listing(
+        request, _visible(ctx, request), max_per_page=MAX_PER_PAGE_V11_PROJECTS, query=V11, ctx=ctx
+    )
 
 
-@router.get("/rest/v1.0/companies/{company_id}/projects", openapi_extra=documented())
+# The OAS lists no query parameters here; the v1.0 list's are taken (inferred: same Rails index).
+@router.get("/rest/v1.0/companies/{company_id}/projects", openapi_extra=documented() | V10.extra())
 def list_company_projects(company_id: int, request: Request, ctx: CtxDep) -> Response:
     _check_company(ctx, company_id)
     require(ctx.user, "projects", "read_only")
-    return listing(request, _visible(ctx, request))
+    return listing(request, _visible(ctx, request), query=V10, ctx=ctx)
 
 
 @router.post("/rest/v1.0/projects", status_code=201, openapi_extra=documented())

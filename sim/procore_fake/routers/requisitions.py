@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
 from sim.procore_fake.domain import approval, attachments, locking, requisitions
 from sim.procore_fake.domain.permissions import require
@@ -15,19 +18,41 @@ from sim.procore_fake.routes import documented
 router = APIRouter()
 
 
+def _is_last(req: dict[str, Any], ctx: Any) -> bool:
+    """The commitment's latest invoice (Procore: "the last item"; inferred as per commitment)."""
+    siblings = ctx.store.query("requisition", project_id=req["project_id"])
+    return req["id"] == max(r["id"] for r in siblings if r["commitment_id"] == req["commitment_id"])
+
+
+_FILTERS = {
+    "filters[id]": filters.ids(),
+    "filters[commitment_id]": filters.ids("commitment_id"),
+    "filters[period_id]": filters.ids("period_id"),
+    "filters[status]": filters.one_of("status"),
+    **filters.TIMESTAMPS,
+    "filters[origin_id]": filters.origin_id(),
+}
+LIST = {
+    "v1.0": filters.ListQuery(filters=_FILTERS),
+    "v1.1": filters.ListQuery(
+        filters={
+            **_FILTERS,
+            "filters[is_last]": filters.boolean_with(_is_last),
+        }
+    ),
+}
+
+
 def _routes(version: str) -> None:
     base = f"/rest/{version}/requisitions"
 
-    @router.get(base, name=f"list_requisitions_{version}", openapi_extra=documented())
+    @router.get(base, name=f"list_requisitions_{version}", openapi_extra=documented() | LIST[version].extra())
     def list_reqs(request: Request, ctx: CtxDep) -> Response:
         project_id = query_int(request, "project_id")
         ctx.owned("project", project_id)
         require(ctx.user, "invoicing", "read_only")
         rows = ctx.store.query("requisition", project_id=project_id)
-        commitment_id = request.query_params.get("filters[commitment_id]")
-        if commitment_id is not None:
-            rows = [r for r in rows if str(r["commitment_id"]) == commitment_id]
-        return listing(request, rows)
+        return listing(request, rows, query=LIST[version], ctx=ctx)
 
     @router.post(base, name=f"create_requisition_{version}", status_code=201, openapi_extra=documented())
     async def create_req(request: Request, ctx: CtxDep) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, erp_settings, sync, vendors
 from sim.procore_fake.domain.permissions import require
@@ -15,21 +16,37 @@ from sim.procore_fake.schemas import SyncRequest, parse
 
 router = APIRouter()
 
+# The fake's vendors have no parent company, trades or standard cost codes: those filters match nothing
+# (as Procore's would in a directory without them). Procore also searches "keywords", which the fake's
+# vendors do not have; ABN/EIN is ``business_register``.
+_SHARED = {
+    "filters[search]": filters.search("name", "origin_code", "business_register"),
+    "filters[id]": filters.ids(),
+    "filters[parent_id]": filters.ids("parent.id"),
+    "filters[trade_id]": filters.ids("_trade_ids"),
+    "filters[standard_cost_code_id]": filters.ids("_standard_cost_code_ids"),
+}
+_SORTS = {**filters.SORT_COMMON, "name": "name"}
+COMPANY = filters.ListQuery(
+    filters={**_SHARED, "filters[origin_id]": filters.origin_id(), **filters.TIMESTAMPS}, sorts=_SORTS
+)
+INACTIVE = filters.ListQuery(sorts=_SORTS)
+PROJECT = filters.ListQuery(
+    filters={**_SHARED, "filters[abbreviated_name]": filters.one_of("abbreviated_name")}, sorts=_SORTS
+)
+
 
 def _company(ctx: Ctx, company_id: int | None) -> None:
     if company_id is not None and company_id != ctx.company_id:
         raise Forbidden()
 
 
-@router.get("/rest/v1.0/vendors", openapi_extra=documented())
+@router.get("/rest/v1.0/vendors", openapi_extra=documented() | COMPANY.extra())
 def list_vendors(request: Request, ctx: CtxDep) -> Response:
     _company(ctx, query_int(request, "company_id"))
     require(ctx.user, "directory", "read_only")
     rows = [v for v in ctx.store.query("vendor", company_id=ctx.company_id) if v["is_active"]]
-    origin = request.query_params.get("filters[origin_id]")
-    if origin is not None:
-        rows = [v for v in rows if v.get("origin_id") == origin]
-    return listing(request, rows)
+    return listing(request, rows, query=COMPANY)
 
 
 @router.post("/rest/v1.0/vendors", status_code=201, openapi_extra=documented())
@@ -91,13 +108,14 @@ async def update_vendor(vendor_id: int, request: Request, ctx: CtxDep) -> Respon
     return one(updated)
 
 
-@router.get("/rest/v1.0/companies/{company_id}/vendors/inactive", openapi_extra=documented())
+@router.get(
+    "/rest/v1.0/companies/{company_id}/vendors/inactive", openapi_extra=documented() | INACTIVE.extra()
+)
 def inactive_vendors(company_id: int, request: Request, ctx: CtxDep) -> Response:
     _company(ctx, company_id)
     require(ctx.user, "directory", "read_only")
-    return listing(
-        request, [v for v in ctx.store.query("vendor", company_id=ctx.company_id) if not v["is_active"]]
-    )
+    rows = [v for v in ctx.store.query("vendor", company_id=ctx.company_id) if not v["is_active"]]
+    return listing(request, rows, query=INACTIVE)
 
 
 @router.patch("/rest/v1.0/companies/{company_id}/vendors/inactive/{vendor_id}", openapi_extra=documented())
@@ -117,15 +135,15 @@ def _project_vendors(project_id: int, request: Request, ctx: Ctx) -> Response:
     rows = [
         v for v in ctx.store.query("vendor", company_id=ctx.company_id) if project_id in v["_project_ids"]
     ]
-    return listing(request, rows)
+    return listing(request, rows, query=PROJECT)
 
 
-@router.get("/rest/v1.0/projects/{project_id}/vendors", openapi_extra=documented())
+@router.get("/rest/v1.0/projects/{project_id}/vendors", openapi_extra=documented() | PROJECT.extra())
 def project_vendors(project_id: int, request: Request, ctx: CtxDep) -> Response:
     return _project_vendors(project_id, request, ctx)
 
 
-@router.get("/rest/v1.1/projects/{project_id}/vendors", openapi_extra=documented())
+@router.get("/rest/v1.1/projects/{project_id}/vendors", openapi_extra=documented() | PROJECT.extra())
 def project_vendors_v11(project_id: int, request: Request, ctx: CtxDep) -> Response:
     return _project_vendors(project_id, request, ctx)
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import records, webhooks
 from sim.procore_fake.domain.permissions import require
@@ -32,13 +33,28 @@ def _hook(ctx: Ctx, hook_id: int) -> dict[str, Any]:
     return ctx.owned("webhook_hook", hook_id)
 
 
-@router.get(V1, openapi_extra=documented())
+HOOKS = filters.ListQuery(
+    filters={"namespace": filters.equals("namespace"), "api_version": filters.equals("api_version")}
+)
+# payload_version is taken to be the hook's api_version (v2/v3/v4 payloads; inferred).
+HOOKS_V2 = filters.ListQuery(
+    filters={"namespace": filters.equals("namespace"), "payload_version": filters.equals("api_version")},
+    extra_params=("include_trigger_count",),  # read by list_hooks_v2
+)
+_STATUS = filters.Filter(
+    lambda _, raw: raw[-1], lambda d, wanted, __: wanted == "any" or d["status"] == wanted
+)
+# The OAS says filters[status]; api-conventions.json (Procore's guide) says filter[status]: both taken.
+DELIVERIES = filters.ListQuery(filters={"filters[status]": _STATUS, "filter[status]": _STATUS})
+
+
+@router.get(V1, openapi_extra=documented() | HOOKS.extra())
 def list_hooks(request: Request, ctx: CtxDep) -> Response:
     project_id = _scope(ctx, request.query_params.get("company_id"), request.query_params.get("project_id"))
     rows = [
         h for h in ctx.store.query("webhook_hook", company_id=ctx.company_id) if h["project_id"] == project_id
     ]
-    return listing(request, rows)
+    return listing(request, rows, query=HOOKS)
 
 
 @router.post(V1, status_code=201, openapi_extra=documented())
@@ -110,7 +126,8 @@ def delete_trigger(hook_id: int, trigger_id: int, ctx: CtxDep) -> Response:
 
 
 @router.get(
-    V1 + "/{hook_id}/deliveries", openapi_extra=documented("filter[status]=any|successful|discarded|failing")
+    V1 + "/{hook_id}/deliveries",
+    openapi_extra=documented("filter[status]=any|successful|discarded|failing") | DELIVERIES.extra(),
 )
 def list_deliveries(hook_id: int, request: Request, ctx: CtxDep) -> Response:
     _hook(ctx, hook_id)
@@ -119,10 +136,7 @@ def list_deliveries(hook_id: int, request: Request, ctx: CtxDep) -> Response:
         for d in ctx.store.query("webhook_delivery", company_id=ctx.company_id)
         if d["hook_id"] == hook_id
     ]
-    wanted = request.query_params.get("filter[status]", "any")
-    if wanted != "any":
-        rows = [d for d in rows if d["status"] == wanted]
-    return listing(request, rows)
+    return listing(request, rows, query=DELIVERIES)
 
 
 @router.get("/rest/v1.0/webhooks/resources", openapi_extra=documented())
@@ -132,15 +146,16 @@ def list_resources(request: Request, ctx: CtxDep) -> Response:
 
 
 # -- v2.0 company hooks: same model, {"data": ...} envelope -----------------------------------------------
-@router.get(V2, openapi_extra=documented("v2 envelope"))
-def list_hooks_v2(company_id: int, ctx: CtxDep) -> Response:
+@router.get(V2, openapi_extra=documented("v2 envelope") | HOOKS_V2.extra())
+def list_hooks_v2(company_id: int, request: Request, ctx: CtxDep) -> Response:
     _scope(ctx, company_id, None)
-    rows = [
-        records.public(h)
-        for h in ctx.store.query("webhook_hook", company_id=ctx.company_id)
-        if h["project_id"] is None
-    ]
-    return JSONResponse({"data": rows})
+    rows = [h for h in ctx.store.query("webhook_hook", company_id=ctx.company_id) if h["project_id"] is None]
+    data = [records.public(h) for h in HOOKS_V2.apply(request, rows)]
+    if filters.flag_param(request, "include_trigger_count"):
+        triggers = ctx.store.query("webhook_trigger", company_id=ctx.company_id)
+        for hook in data:
+            hook["trigger_count"] = sum(t["hook_id"] == hook["id"] for t in triggers)
+    return JSONResponse({"data": data})
 
 
 @router.post(V2, status_code=201, openapi_extra=documented("v2 envelope"))

@@ -279,6 +279,34 @@ def make_commitment(
     return r.json()
 
 
+def make_invoice(
+    fake: Fake, pid: int, woc: dict[str, Any], work: str = "400", pct: str = "10"
+) -> dict[str, Any]:
+    """A subcontractor invoice (v1.1 requisition) billing ``work`` on the contract's first SOV line."""
+    sov = fake.dmsa.get(f"/rest/v1.0/work_order_contracts/{woc['id']}/line_items", project_id=pid).json()[0]
+    r = fake.dmsa.post(
+        "/rest/v1.1/requisitions",
+        {
+            "project_id": pid,
+            "commitment_id": woc["id"],
+            "requisition": {
+                "billing_date": "2024-01-31",
+                "payment_date": "2024-02-29",
+                "invoice_number": "INV-9348",
+                "items": [
+                    {
+                        "commitment_line_item_id": sov["id"],
+                        "work_completed_this_period": work,
+                        "work_completed_retainage_percent": pct,
+                    }
+                ],
+            },
+        },
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 def synced_world(f: Fake) -> dict[str, Any]:
     """A project, vendor and cost codes already synced with QuickBooks (origin ids as QBD ListIDs)."""
     make_std_codes(f, [("01-100", "Site Work"), ("03-300", "Concrete")])

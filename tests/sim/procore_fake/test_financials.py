@@ -8,6 +8,7 @@ from pcfake_helpers import (
     Fake,
     cost_codes_of,
     make_commitment,
+    make_invoice,
     make_project,
     make_std_codes,
     make_vendor,
@@ -178,36 +179,11 @@ def test_commitment_change_orders_roll_into_revised_contract(fake: Fake) -> None
     }
 
 
-def _invoice(fake: Fake, pid: int, woc: dict[str, Any], work: str = "400", pct: str = "10") -> dict[str, Any]:
-    sov = fake.dmsa.get(f"/rest/v1.0/work_order_contracts/{woc['id']}/line_items", project_id=pid).json()[0]
-    r = fake.dmsa.post(
-        "/rest/v1.1/requisitions",
-        {
-            "project_id": pid,
-            "commitment_id": woc["id"],
-            "requisition": {
-                "billing_date": "2024-01-31",
-                "payment_date": "2024-02-29",
-                "invoice_number": "INV-9348",
-                "items": [
-                    {
-                        "commitment_line_item_id": sov["id"],
-                        "work_completed_this_period": work,
-                        "work_completed_retainage_percent": pct,
-                    }
-                ],
-            },
-        },
-    )
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
 def test_requisition_fields_and_current_payment_due(fake: Fake) -> None:
     w = _world(fake)
     pid = w["project"]["id"]
     woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"], amount="1000")
-    req = _invoice(fake, pid, woc)
+    req = make_invoice(fake, pid, woc)
     assert (req["billing_date"], req["payment_date"], req["invoice_number"]) == (
         "2024-01-31",
         "2024-02-29",
@@ -291,7 +267,7 @@ def test_synced_invoice_and_payment_are_locked(fake: Fake) -> None:
     w = synced_world(fake)
     pid = w["project"]["id"]
     woc = make_commitment(fake, w["project"], w["vendor"], w["codes"][0]["id"], amount="1000")
-    req = _invoice(fake, pid, woc)
+    req = make_invoice(fake, pid, woc)
     mark_synced(fake, "requisition", req["id"], "BILL-1")
     r = fake.dmsa.patch(
         f"/rest/v1.1/requisitions/{req['id']}", {"project_id": pid, "requisition": {"invoice_number": "X"}}
