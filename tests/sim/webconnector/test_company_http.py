@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from sim.webconnector import CompanyError, HttpCompany, Outcome
+from sim.webconnector.asgi import asgi_client
 
 VENDOR_QUERY = (
     '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
@@ -16,7 +16,7 @@ VENDOR_QUERY = (
 
 @pytest.fixture
 def http_company(company, company_http_factory):
-    client = TestClient(company_http_factory(company))
+    client = asgi_client(company_http_factory(company))
     yield HttpCompany("http://fake-qb.local", client=client)
     client.close()
 
