@@ -1,8 +1,10 @@
 """A synchronous httpx transport that hands each request to an ASGI app in process, no sockets.
 
 It answers the way a server in front of the app would: the whole request body is delivered, the whole
-response body is read, and (with ``raise_app_exceptions=False``) an exception escaping the app becomes
-the ``500 Internal Server Error`` a real server sends instead of propagating into the caller::
+response body is read, and (with ``raise_app_exceptions=False``) an exception escaping the app becomes a
+``500`` response instead of propagating into the caller. A Starlette/FastAPI app has sent its own
+"Internal Server Error" page by then, as behind uvicorn; a bare ASGI app's 500 has an empty body where
+uvicorn would add that text::
 
     client = httpx.Client(transport=AsgiTransport(app), base_url="http://testserver")
     client = asgi_client(app)                    # the same, in one call
@@ -13,7 +15,7 @@ conformance harness reaches the fake company file's HTTP face through it.
 
 Threads: each calling thread runs the app on an event loop of its own, created on first use. Several
 Web Connectors (one per company) may post to one in-process connector from different threads at once,
-and a real server answers them concurrently (our routes run the blocking work in its thread pool); one
+and a real server answers them concurrently (our routes run the blocking work in a thread pool); one
 loop behind a lock would serialise them and hide exactly the interleavings those callers exercise, and
 one loop in a background thread would cost a thread hop per request. The app must therefore not keep
 state bound to one event loop (none of ours does: their locks are ``threading`` locks).
@@ -45,8 +47,9 @@ class AsgiTransport(httpx.BaseTransport):
     """``httpx.ASGITransport`` made synchronous: one private event loop per calling thread.
 
     ``raise_app_exceptions`` (default ``True``, as httpx) lets an exception escaping the app propagate to
-    the caller, which suits tests; ``False`` answers ``500`` as a real server would. ``close()`` closes
-    every loop; call it once no thread is still sending.
+    the caller, which suits tests; ``False`` answers ``500`` as a real server would. A thread's loop is
+    closed when ``close()`` is called (once no thread is still sending) or, if that thread has ended, as
+    soon as another thread makes its first request.
     """
 
     def __init__(
@@ -61,7 +64,7 @@ class AsgiTransport(httpx.BaseTransport):
             app=app, raise_app_exceptions=raise_app_exceptions, root_path=root_path, client=client
         )
         self._local = threading.local()
-        self._runners: list[asyncio.Runner] = []
+        self._runners: dict[threading.Thread, asyncio.Runner] = {}
         self._guard = threading.Lock()
         self._closed = False
 
@@ -88,9 +91,13 @@ class AsgiTransport(httpx.BaseTransport):
             with self._guard:
                 if self._closed:
                     raise RuntimeError("AsgiTransport is closed")
+                # An ended thread never runs its loop again: close it now, so a transport outliving many
+                # short-lived threads does not keep their loops (and file descriptors) until close().
+                for ended in [thread for thread in self._runners if not thread.is_alive()]:
+                    self._runners.pop(ended).close()
                 # loop_factory: the loop stays private (never installed as the thread's current loop).
                 runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
-                self._runners.append(runner)
+                self._runners[threading.current_thread()] = runner
             self._local.runner = runner
         elif self._closed:
             raise RuntimeError("AsgiTransport is closed")
@@ -99,7 +106,7 @@ class AsgiTransport(httpx.BaseTransport):
     def close(self) -> None:
         with self._guard:
             self._closed = True
-            runners, self._runners = self._runners, []
+            runners, self._runners = list(self._runners.values()), {}
         for runner in runners:
             runner.close()
 

@@ -184,6 +184,23 @@ def test_close_closes_every_threads_loop_and_refuses_further_requests() -> None:
         transport.handle_request(httpx.Request("GET", "http://testserver/"))
 
 
+def test_an_ended_threads_loop_is_closed_when_another_thread_first_calls() -> None:
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def record_loop(scope: Message, receive: Receive, send: Send) -> None:
+        loops.append(asyncio.get_running_loop())
+        await _answer(send, 204, [], b"")
+
+    with asgi_client(record_loop) as http:
+        for _ in range(2):
+            worker = threading.Thread(target=http.get, args=("/",))
+            worker.start()
+            worker.join()
+        assert len(loops) == 2 and loops[0] is not loops[1]
+        assert (loops[0].is_closed(), loops[1].is_closed()) == (True, False)
+    assert loops[1].is_closed()
+
+
 def test_calling_from_inside_a_running_event_loop_is_refused(client: httpx.Client) -> None:
     async def inside() -> Any:
         return client.get("/")
