@@ -106,7 +106,8 @@ class AsgiTransport(httpx.BaseTransport):
     def close(self) -> None:
         with self._guard:
             self._closed = True
-            runners, self._runners = list(self._runners.values()), {}
+            runners = list(self._runners.values())
+            self._runners.clear()
         for runner in runners:
             runner.close()
 

@@ -454,12 +454,15 @@ class Harness:
     wsc: Wsc
     qb: ScriptedQuickBooks
     settings: Settings
+    #: Every client the fixture opened (this one and restarts), closed at teardown.
+    opened: list[httpx.Client] = field(default_factory=list)
 
     def reopen(self) -> Harness:
         """A new app on the same database URL (a connector restart)."""
         app = create_app(self.settings, self.service.handlers)
         client = asgi_client(app)
-        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings)
+        self.opened.append(client)
+        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings, self.opened)
 
 
 @pytest.fixture
@@ -482,7 +485,7 @@ def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
         service.users.add_user("acme", "s3cret", "acme-co", r"C:\Company\acme.qbw")
         client = asgi_client(app)
         clients.append(client)
-        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings)
+        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings, clients)
 
     yield make
     for client in clients:

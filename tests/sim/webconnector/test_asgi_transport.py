@@ -13,9 +13,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.http import create_app as create_company_app
-from sim.webconnector import HttpCompany
 from sim.webconnector.asgi import AsgiTransport, Message, Receive, Send, asgi_client
 from sim.webconnector.wire import Wire
 
@@ -210,21 +207,3 @@ def test_calling_from_inside_a_running_event_loop_is_refused(client: httpx.Clien
     assert str(info.value) == (
         "AsgiTransport cannot be used from inside a running event loop; use httpx.ASGITransport"
     )
-
-
-def test_an_http_company_link_owns_a_transport_it_was_given() -> None:
-    company = CompanyFile.create()
-    transport = AsgiTransport(create_company_app(company))
-    link = HttpCompany("http://quickbooks.local", transport=transport)
-    assert link.qbw_path == company.qbw_path
-    link.close()
-    with pytest.raises(RuntimeError, match="^AsgiTransport is closed$"):
-        transport.handle_request(httpx.Request("GET", "http://quickbooks.local/_sim/state"))
-
-
-def test_an_http_company_link_takes_a_client_or_a_transport_not_both() -> None:
-    with (
-        asgi_client(echo) as http,
-        pytest.raises(TypeError, match="^pass a client or a transport, not both$"),
-    ):
-        HttpCompany("http://quickbooks.local", client=http, transport=AsgiTransport(echo))
