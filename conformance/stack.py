@@ -16,14 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.testclient import TestClient
-
 from conformance.target import ConnectorTarget, InProcessConnector
 from connector.sync.context import SyncOptions
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.clock import ManualClock
 from sim.quickbooks_fake.http import create_app as create_company_app
 from sim.webconnector import HttpCompany, KillSwitch, UpdateResult, WebConnector
+from sim.webconnector.asgi import AsgiTransport
 
 USERNAME = "procore-sync"
 PASSWORD = "correct horse battery staple"
@@ -97,8 +96,8 @@ class Stack:
     def _company_link(self) -> CompanyFile | HttpCompany:
         if not self.company_over_http:
             return self.company
-        client = TestClient(create_company_app(self.company), base_url=FAKE_URL)
-        return HttpCompany(FAKE_URL, client=client)
+        # The link owns this transport: closing the Web Connector closes it (and its event loops).
+        return HttpCompany(FAKE_URL, transport=AsgiTransport(create_company_app(self.company)))
 
     def run_update(
         self, *, password: str | None = None, kill: KillSwitch | None = None, **options: Any

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import typer
 from rich.console import Console
 from rich.rule import Rule
@@ -60,8 +58,6 @@ def run(
     from sim.quickbooks_fake.demo import run_exchange
     from sim.quickbooks_fake.demo_txns import run_transactions_demo
 
-    # Starlette's TestClient (the in-process transport) warns about its httpx backend; not ours to fix.
-    warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
     console = Console()
     console.print(Rule("1. Web Connector -> connector -> QuickBooks Desktop (in-process, SQLite)"))
     _print_lines(console, run_stack_demo())

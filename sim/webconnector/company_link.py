@@ -8,8 +8,9 @@ is reached.
 * :class:`InProcessCompany` wraps a ``sim.quickbooks_fake.CompanyFile`` (or anything honouring its
   contract: ``begin_session``, ``end_session``, ``process_request``, ``qbw_path``).
 * :class:`HttpCompany` speaks the fake's HTTP face (``POST /qbxml``, ``/_sim/session/*``,
-  ``GET /_sim/state``) with httpx; pass an ``httpx.Client`` (e.g. starlette's ``TestClient`` over the
-  fake's ASGI app) to stay in-process without sockets.
+  ``GET /_sim/state``) with httpx; pass an ``httpx.Client`` of yours, or a ``transport`` (e.g.
+  :class:`~sim.webconnector.asgi.AsgiTransport` over the fake's ASGI app, to stay in-process without
+  sockets) for a client the link owns.
 """
 
 from __future__ import annotations
@@ -97,17 +98,28 @@ class CompanyHttpError(RuntimeError):
 
 
 class HttpCompany:
-    """The fake company file's HTTP face (another process, or an ASGI app through a TestClient).
+    """The fake company file's HTTP face (another process, or its ASGI app in process).
 
     Only a 422 ``QBXMLError`` body is QuickBooks speaking; an unreachable face or any other status is a
     broken harness and raises (``httpx.HTTPError`` / :class:`CompanyHttpError`) out of ``run_update``
     rather than being dressed up as a QuickBooks HRESULT.
     """
 
-    def __init__(self, base_url: str, *, client: httpx.Client | None = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        """A ``client`` passed in stays the caller's; otherwise the link makes one, on ``transport`` if
+        given (e.g. :class:`~sim.webconnector.asgi.AsgiTransport`), and closes it in :meth:`close`."""
+        if client is not None and transport is not None:
+            raise TypeError("pass a client or a transport, not both")
         self._base = base_url.rstrip("/")
         self._owns_client = client is None
-        self._client = client if client is not None else httpx.Client(timeout=timeout)
+        self._client = client if client is not None else httpx.Client(transport=transport, timeout=timeout)
         self._qbw_path: str | None = None
 
     def _url(self, path: str) -> str:

@@ -3,10 +3,12 @@
 ``transport`` (as given to :class:`~sim.webconnector.WebConnector`) may be:
 
 * ``None`` — real HTTP(S) to the .qwc AppURL with httpx;
-* an ``httpx.Client`` — used as is (e.g. a starlette ``TestClient`` you manage yourself);
+* an ``httpx.Client`` — used as is (e.g. one on :class:`~sim.webconnector.asgi.AsgiTransport` you manage
+  yourself);
 * an ASGI application (e.g. the connector's ``connector.app:app``) — called in-process through
-  starlette's ``TestClient``, no sockets. Its lifespan runs as a real server's would; call
-  :meth:`Wire.close` (or ``WebConnector.close``) to end it.
+  :class:`~sim.webconnector.asgi.AsgiTransport`, no sockets. An exception escaping the app is answered
+  ``500 Internal Server Error``, as a server in front of it would. Lifespan events are not run (none of
+  our apps has any). :meth:`Wire.close` (or ``WebConnector.close``) releases it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from sim.webconnector.asgi import AsgiTransport
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -36,18 +40,14 @@ class Wire:
     """Posts envelopes and remembers the last exchange (for :class:`~sim.webconnector.result.CallRecord`)."""
 
     def __init__(self, transport: Any = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self._entered = False
         if transport is None:
             self.client: httpx.Client = httpx.Client(timeout=timeout)
         elif isinstance(transport, httpx.Client):
             self.client = transport
         elif callable(transport):
-            from starlette.testclient import TestClient
-
-            test_client = TestClient(transport, raise_server_exceptions=False)
-            test_client.__enter__()
-            self._entered = True
-            self.client = test_client
+            self.client = httpx.Client(
+                transport=AsgiTransport(transport, raise_app_exceptions=False), timeout=timeout
+            )
         else:
             raise TypeError(
                 f"transport must be None, an httpx.Client or an ASGI app, not {type(transport).__name__}"
@@ -69,7 +69,4 @@ class Wire:
         return response
 
     def close(self) -> None:
-        if self._entered:
-            self.client.__exit__(None, None, None)
-            self._entered = False
         self.client.close()

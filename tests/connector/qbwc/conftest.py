@@ -10,15 +10,16 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import httpx
 import pytest
 from connector_clock import FixedClock
-from fastapi.testclient import TestClient
 from lxml import etree
 
 from connector.app import create_app
 from connector.config import Settings
 from connector.qbwc.service import QbwcService
 from connector.sync.base import IdMapUpdate, NewWork, Outcome, QbResponse, WorkItemView
+from sim.webconnector.asgi import asgi_client
 
 TNS = "http://developer.intuit.com/"
 XSD = Path(__file__).resolve().parents[3] / "connector" / "qbxml" / "schemas" / "qbxmlops130.xsd"
@@ -376,7 +377,7 @@ class SoapResult:
 class Wsc:
     """Calls the service over HTTP (in process) the way a Web Connector does."""
 
-    def __init__(self, client: TestClient, style: str = "qbwc", version: str = "1.1") -> None:
+    def __init__(self, client: httpx.Client, style: str = "qbwc", version: str = "1.1") -> None:
         self.client, self.style, self.version = client, style, version
 
     def call(self, op: str, *params: tuple[str, str | int | None]) -> SoapResult:
@@ -447,23 +448,26 @@ class Wsc:
 class Harness:
     """An app, its service, its clock and a Web Connector speaking to it."""
 
-    client: TestClient
+    client: httpx.Client
     service: QbwcService
     clock: FixedClock
     wsc: Wsc
     qb: ScriptedQuickBooks
     settings: Settings
+    #: Every client the fixture opened (this one and restarts), closed at teardown.
+    opened: list[httpx.Client] = field(default_factory=list)
 
     def reopen(self) -> Harness:
         """A new app on the same database URL (a connector restart)."""
         app = create_app(self.settings, self.service.handlers)
-        client = TestClient(app)
-        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings)
+        client = asgi_client(app)
+        self.opened.append(client)
+        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings, self.opened)
 
 
 @pytest.fixture
 def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
-    clients: list[TestClient] = []
+    clients: list[httpx.Client] = []
 
     def make(**overrides: object) -> Harness:
         clock = FixedClock()
@@ -479,9 +483,9 @@ def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
         app = create_app(settings, {h.kind: h for h in handlers})
         service: QbwcService = app.state.qbwc
         service.users.add_user("acme", "s3cret", "acme-co", r"C:\Company\acme.qbw")
-        client = TestClient(app)
+        client = asgi_client(app)
         clients.append(client)
-        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings)
+        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings, clients)
 
     yield make
     for client in clients:

@@ -14,7 +14,7 @@ SOAP12_NS = "http://schemas.xmlsoap.org/wsdl/soap12/"
 
 
 class AsgiAdapter(BaseAdapter):
-    """A requests adapter that hands every request to a starlette TestClient (in process)."""
+    """A requests adapter that hands every request to an in-process httpx client (the app, no sockets)."""
 
     def __init__(self, client) -> None:
         super().__init__()

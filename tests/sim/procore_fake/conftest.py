@@ -1,5 +1,5 @@
-"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face (httpx.ASGITransport, not
-Starlette's TestClient, whose httpx backend is deprecated)."""
+"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face in process
+(``sim.webconnector.asgi``)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -14,44 +12,7 @@ from sim.procore_fake.app import bind_state, create_app, create_state
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.ratelimit import RateLimitConfig
 from sim.procore_fake.state import SimState
-
-
-class AsgiClient:
-    """A synchronous HTTP client over ``httpx.ASGITransport`` on one private event loop: the fake's HTTP
-    face in-process, about twice as fast per request as Starlette's AsgiClient (no portal thread)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self._loop = asyncio.new_event_loop()
-        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
-
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", url, **kwargs)
-
-    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("PATCH", url, **kwargs)
-
-    def put(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("PUT", url, **kwargs)
-
-    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("DELETE", url, **kwargs)
-
-    def __enter__(self) -> AsgiClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._loop.run_until_complete(self._client.aclose())
-        self._loop.close()
-
+from sim.webconnector.asgi import asgi_client
 
 CLIENT_ID = "qbsim-client-id"
 CLIENT_SECRET = "qbsim-client-secret"
@@ -61,7 +22,7 @@ CLIENT_SECRET = "qbsim-client-secret"
 class Session:
     """One person's (or the service account's) authenticated view of the fake."""
 
-    http: AsgiClient
+    http: httpx.Client
     token: str
     company_id: int
     refresh_token: str | None = None
@@ -92,7 +53,7 @@ class Session:
 
 @dataclass
 class Fake:
-    http: AsgiClient
+    http: httpx.Client
     clock: FakeClock
     company_id: int
     users: dict[str, int]
@@ -103,7 +64,7 @@ class Fake:
     state: SimState
 
     def close(self) -> None:
-        self.http.__exit__(None, None, None)
+        self.http.close()
 
     def login(self, name: str) -> Session:
         """Authorization-code flow for a named person (seeded: Erin Sponsor, Pat Manager, Alex Accountant,
@@ -124,7 +85,7 @@ class Fake:
         return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users["Erin Sponsor"], **changes})
 
 
-def client_credentials(http: AsgiClient, company_id: int) -> Session:
+def client_credentials(http: httpx.Client, company_id: int) -> Session:
     r = http.post(
         "/oauth/token",
         data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
@@ -133,7 +94,7 @@ def client_credentials(http: AsgiClient, company_id: int) -> Session:
     return Session(http, r.json()["access_token"], company_id)
 
 
-def login_as(http: AsgiClient, user_id: int, company_id: int) -> Session:
+def login_as(http: httpx.Client, user_id: int, company_id: int) -> Session:
     r = http.get(
         "/oauth/authorize",
         params={
@@ -168,7 +129,8 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
         return httpx.Response(200)
 
     state = create_state(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
-    http = AsgiClient(bind_state(shared_app(), state))
+    # The fake's HTTP face in process (no sockets), on the same transport the Web Connector emulator uses.
+    http = asgi_client(bind_state(shared_app(), state))
     company = http.get("/_sim/state").json()["companies"][0]
     users = {u["name"]: u["id"] for u in company["users"] if not u["is_service_account"]}
     service = next(u["id"] for u in company["users"] if u["is_service_account"])

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pcfake_helpers import AsgiClient, build, make_vendor
+from pcfake_helpers import build, make_vendor
 from typer.testing import CliRunner
 
 from qbsim.cli import app as qbsim_cli
@@ -15,6 +15,7 @@ from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.server import BackgroundServer
+from sim.webconnector.asgi import asgi_client
 
 
 def test_cli_serve_help_lists_options() -> None:
@@ -134,7 +135,7 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
     app = create_app(
         clock=clock, webhook_transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
     )
-    with AsgiClient(app) as http:
+    with asgi_client(app) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post(
             "/oauth/token",
@@ -178,7 +179,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
         "client_id": "qbsim-client-id",
         "client_secret": "qbsim-client-secret",
     }
-    with AsgiClient(create_app(database_url=url, clock=FakeClock())) as http:
+    with asgi_client(create_app(database_url=url, clock=FakeClock())) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post("/oauth/token", data=form).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
@@ -190,7 +191,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
             ).status_code
             == 201
         )
-    with AsgiClient(create_app(database_url=url, clock=FakeClock())) as http:
+    with asgi_client(create_app(database_url=url, clock=FakeClock())) as http:
         state = http.get("/_sim/state").json()
         assert [c["id"] for c in state["companies"]] == [company]
         r = http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -16,6 +16,7 @@ from qbfake_helpers import check, request
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
+from sim.webconnector.asgi import asgi_client
 
 Runner = Callable[..., etree._Element]
 _original_process_request = CompanyFile.process_request
@@ -51,12 +52,13 @@ def run(company: CompanyFile) -> Runner:
 
 
 @pytest.fixture
-def client(company: CompanyFile) -> TestClient:
-    return TestClient(create_app(company))
+def client(company: CompanyFile) -> Iterator[httpx.Client]:
+    with asgi_client(create_app(company)) as http:
+        yield http
 
 
 @pytest.fixture
-def http_run(client: TestClient) -> Runner:
+def http_run(client: httpx.Client) -> Runner:
     """Same as ``run`` but through POST /qbxml."""
 
     def _run(body: str, version: str = "13.0", on_error: str = "stopOnError",

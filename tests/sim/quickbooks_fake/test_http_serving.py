@@ -5,23 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from qbfake_helpers import check, request, rs, status
 from typer.testing import CliRunner
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.cli import app as cli_app
 from sim.quickbooks_fake.http import create_app_for_path, create_app_from_env
+from sim.webconnector.asgi import asgi_client
 
 
 def test_create_app_for_path_creates_then_reopens(tmp_path: Path) -> None:
     path = tmp_path / "served.qbsim"
-    client = TestClient(create_app_for_path(path, country="CA", year=2023))
-    add = request("<VendorAddRq><VendorAdd><Name>Served</Name></VendorAdd></VendorAddRq>")
-    assert status(rs(check(client.post("/qbxml", content=add.encode()).text)))[0] == "0"
+    with asgi_client(create_app_for_path(path, country="CA", year=2023)) as client:
+        add = request("<VendorAddRq><VendorAdd><Name>Served</Name></VendorAdd></VendorAddRq>")
+        assert status(rs(check(client.post("/qbxml", content=add.encode()).text)))[0] == "0"
     assert path.exists()
-    again = TestClient(create_app_for_path(path))
-    state = again.get("/_sim/state").json()
+    with asgi_client(create_app_for_path(path)) as again:
+        state = again.get("/_sim/state").json()
     assert state["edition"]["country"] == "CA"
     assert state["counts"]["Vendor"] == 1
     assert CompanyFile.open(path).list_records("Vendor")[0]["Name"] == "Served"
@@ -32,8 +32,8 @@ def test_env_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RuntimeError):
         create_app_from_env()
     monkeypatch.setenv("QBSIM_COMPANY_FILE", str(tmp_path / "env.qbsim"))
-    client = TestClient(create_app_from_env())
-    assert client.get("/_sim/state").json()["company_name"] == "Procore Demo Construction"
+    with asgi_client(create_app_from_env()) as client:
+        assert client.get("/_sim/state").json()["company_name"] == "Procore Demo Construction"
 
 
 def test_cli_serve_is_documented() -> None:

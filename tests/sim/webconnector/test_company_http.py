@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from sim.webconnector import CompanyError, HttpCompany, Outcome
+from sim.webconnector.asgi import AsgiTransport, asgi_client
 
 VENDOR_QUERY = (
     '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
@@ -16,7 +16,7 @@ VENDOR_QUERY = (
 
 @pytest.fixture
 def http_company(company, company_http_factory):
-    client = TestClient(company_http_factory(company))
+    client = asgi_client(company_http_factory(company))
     yield HttpCompany("http://fake-qb.local", client=client)
     client.close()
 
@@ -68,3 +68,19 @@ def test_state_without_a_path_is_reported():
     )
     with pytest.raises(CompanyHttpError, match="no company file path"):
         _ = HttpCompany("http://fake-qb.local", client=client).qbw_path
+
+
+def test_an_http_company_link_owns_a_transport_it_was_given(company, company_http_factory):
+    transport = AsgiTransport(company_http_factory(company))
+    link = HttpCompany("http://quickbooks.local", transport=transport)
+    assert link.qbw_path == company.qbw_path
+    link.close()
+    with pytest.raises(RuntimeError, match="^AsgiTransport is closed$"):
+        transport.handle_request(httpx.Request("GET", "http://quickbooks.local/_sim/state"))
+
+
+def test_an_http_company_link_takes_a_client_or_a_transport_not_both():
+    answer = httpx.MockTransport(lambda request: httpx.Response(200))
+    with httpx.Client(transport=answer) as client, pytest.raises(TypeError) as info:
+        HttpCompany("http://quickbooks.local", client=client, transport=answer)
+    assert str(info.value) == "pass a client or a transport, not both"

@@ -6,12 +6,12 @@ from datetime import UTC, timedelta
 
 import pytest
 from lxml import etree
-from starlette.testclient import TestClient
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
 from sim.quickbooks_fake.schema import validate
 from sim.webconnector import HttpCompany, Outcome
+from sim.webconnector.asgi import asgi_client
 from sim.webconnector.hcp import hcp_request
 
 SERVICE_ADD = (
@@ -102,7 +102,7 @@ def test_quickbooks_state_becomes_connection_error(make_wc, script, fake, action
 
 def test_through_the_fakes_http_face(make_wc, script, fake):
     script.requests = [SERVICE_ADD.format(n=1, name="02-300")]
-    with TestClient(create_app(fake)) as client:
+    with asgi_client(create_app(fake)) as client:
         link = HttpCompany("http://quickbooks.local", client=client)
         result = make_wc(company=link, raw_envelopes=True).run_update()
     assert result.outcome is Outcome.COMPLETED
