@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from connector.qbwc.qbxml_io import (
     BatchEntry,
@@ -20,7 +21,7 @@ from connector.qbwc.qbxml_io import (
     set_continue,
     to_elements,
 )
-from connector.store.queue import WorkQueue, WorkRecord
+from connector.store.queue import Completion, WorkQueue, WorkRecord
 from connector.sync.base import HandlerRegistry, Outcome, QbResponse, WorkItemView, WorkRefused
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,38 @@ def _view(record: WorkRecord, is_probe: bool) -> WorkItemView:
         attempts=record.attempts,
         iterator_id=record.iterator_id,
         is_probe=is_probe,
+        result=dict(record.result or {}),
     )
+
+
+def no_handler_message(kind: str) -> str:
+    return f"No sync handler is registered for work kind {kind!r}"
+
+
+def _failed(record: WorkRecord, code: str, message: str) -> Completion:
+    return Completion(record.id, "failed", code, message)
+
+
+def _from_outcome(record: WorkRecord, outcome: Outcome, last: QbResponse) -> Completion:
+    """A handler's outcome as a queue completion; a done page with records left continues the iterator."""
+    common: dict[str, Any] = {
+        "status_code": outcome.status_code,
+        "message": outcome.message,
+        "result": outcome.result,
+        "followups": tuple(outcome.followups),
+        "id_map": tuple(outcome.id_map),
+    }
+    if (
+        outcome.state == "done"
+        and not record.sent_as_probe
+        and last.iterator_id
+        and (last.iterator_remaining_count or 0) > 0
+    ):
+        iterator = (last.iterator_id, last.iterator_remaining_count or 0)
+        return Completion(record.id, "pending", iterator=iterator, **common)
+    if outcome.state == "resend":
+        return Completion(record.id, "pending", restart=outcome.restart, **common)
+    return Completion(record.id, outcome.state, **common)
 
 
 class SessionDriver:
@@ -86,9 +118,7 @@ class SessionDriver:
     def _entry(self, record: WorkRecord, ticket: str) -> tuple[BatchEntry, bool] | None:
         handler = self._handlers.get(record.kind)
         if handler is None:
-            self._fail(
-                record, ticket, "no-handler", f"No sync handler is registered for work kind {record.kind!r}"
-            )
+            self._fail(record, ticket, "no-handler", no_handler_message(record.kind))
             return None
         if record.attempts >= self._settings.max_attempts:
             self._fail(
@@ -123,36 +153,33 @@ class SessionDriver:
         return [r for r in self._queue.items(company_key, ["sent"]) if r.sent_ticket == ticket]
 
     def apply_response(self, company_key: str, ticket: str, qbxml: str) -> None:
-        """Route every ``...Rs`` to its work item's handler (raises ValueError on a broken document)."""
+        """Route every ``...Rs`` to its work item's handler (raises ValueError on a broken document).
+
+        Handlers read first (their own lookups), then every item's outcome is written in one
+        transaction: a response is applied whole, and N items cost one commit.
+        """
         responses = parse_responses(qbxml, self._settings.max_xml_bytes)
         grouped: dict[int, list[QbResponse]] = {}
         for rs in responses:
             item_id = item_id_of(rs.request_id)
             if item_id is not None:
                 grouped.setdefault(item_id, []).append(rs)
-        for record in self.in_flight(company_key, ticket):
-            self._apply_one(record, ticket, grouped.get(record.id, []))
+        completions = [
+            self._completion(record, grouped.get(record.id, []))
+            for record in self.in_flight(company_key, ticket)
+        ]
+        self._queue.complete_many(ticket, completions)
         # Dependants of what just failed are finished too (failed unsent): progress must count them.
         self._queue.fail_blocked(company_key, ticket)
 
-    def _apply_one(self, record: WorkRecord, ticket: str, responses: Sequence[QbResponse]) -> None:
+    def _completion(self, record: WorkRecord, responses: Sequence[QbResponse]) -> Completion:
+        """What becomes of one in-flight item, given its responses (none: fate unknown)."""
         if not responses:
             # Not in the response at all: fate unknown, so probe before any re-send.
-            self._queue.complete(
-                record.id,
-                ticket,
-                state="pending",
-                status_code=None,
-                message="no response for this request",
-                probe=True,
-            )
-            return
+            return Completion(record.id, "pending", None, "no response for this request", probe=True)
         handler = self._handlers.get(record.kind)
         if handler is None:
-            self._fail(
-                record, ticket, "no-handler", f"No sync handler is registered for work kind {record.kind!r}"
-            )
-            return
+            return _failed(record, "no-handler", no_handler_message(record.kind))
         view = _view(record, record.sent_as_probe)
         try:
             if record.sent_as_probe:
@@ -160,39 +187,11 @@ class SessionDriver:
             else:
                 outcome = handler.handle_response(view, responses)
         except WorkRefused as refused:
-            self._fail(record, ticket, refused.status_code, refused.message)
-            return
+            return _failed(record, refused.status_code, refused.message)
         except Exception as exc:
             log.exception("handler %s failed on the response for work item %s", record.kind, record.id)
-            self._fail(record, ticket, "handler-error", f"{type(exc).__name__}: {exc}")
-            return
-        self._record_outcome(record, ticket, outcome, responses[-1])
-
-    def _record_outcome(self, record: WorkRecord, ticket: str, outcome: Outcome, last: QbResponse) -> None:
-        common = {
-            "status_code": outcome.status_code,
-            "message": outcome.message,
-            "result": outcome.result,
-            "followups": outcome.followups,
-            "id_map": outcome.id_map,
-        }
-        if (
-            outcome.state == "done"
-            and not record.sent_as_probe
-            and last.iterator_id
-            and (last.iterator_remaining_count or 0) > 0
-        ):
-            self._queue.complete(
-                record.id,
-                ticket,
-                state="pending",
-                iterator=(last.iterator_id, last.iterator_remaining_count or 0),
-                **common,
-            )
-        elif outcome.state == "resend":
-            self._queue.complete(record.id, ticket, state="pending", restart=outcome.restart, **common)
-        else:
-            self._queue.complete(record.id, ticket, state=outcome.state, **common)
+            return _failed(record, "handler-error", f"{type(exc).__name__}: {exc}")
+        return _from_outcome(record, outcome, responses[-1])
 
     def apply_hresult(self, company_key: str, ticket: str, hresult: str, message: str) -> None:
         """ProcessRequest threw instead of answering.

@@ -70,6 +70,23 @@ def _record(row: WorkItem, deps: Sequence[int]) -> WorkRecord:
     )
 
 
+@dataclass(frozen=True)
+class Completion:
+    """One item's outcome, as :meth:`WorkQueue.complete` takes it (see there for the fields)."""
+
+    item_id: int
+    state: str
+    status_code: str | None
+    message: str | None
+    result: Mapping[str, Any] | None = None
+    followups: tuple[NewWork, ...] = ()
+    id_map: tuple[IdMapUpdate, ...] = ()
+    iterator: tuple[str, int] | None = None
+    probe: bool = False
+    solo: bool = False
+    restart: bool = False
+
+
 class WorkQueue:
     """Per-company queues in one table; every method is one short transaction."""
 
@@ -291,44 +308,58 @@ class WorkQueue:
         next iterator page when ``iterator`` is given, the normal request after a negative probe,
         a probe when ``probe``, alone when ``solo``, from the first page when ``restart``).
         """
-        if state not in ("done", "failed", "pending"):
-            raise ValueError(f"bad work item state {state!r}")
+        completion = Completion(item_id, state, status_code, message, result, tuple(followups),
+                                tuple(id_map), iterator, probe, solo, restart)
+        return self.complete_many(ticket, [completion])[item_id]
+
+    def complete_many(self, ticket: str, completions: Sequence[Completion]) -> dict[int, list[int]]:
+        """Apply several items' outcomes in one transaction (a whole receiveResponseXML at once).
+
+        One transaction per response instead of one per item: the response is applied entirely or
+        not at all, and a batch of N items costs one commit, not N. Returns follow-up ids per item.
+        """
+        for completion in completions:
+            if completion.state not in ("done", "failed", "pending"):
+                raise ValueError(f"bad work item state {completion.state!r}")
         now = self._clock()
         with self._sessions.begin() as db:
-            row = db.get(WorkItem, item_id)
-            if row is None:
-                raise KeyError(item_id)
-            row.state, row.updated_at = state, now
-            row.last_status_code, row.last_status_message = status_code, message
-            row.sent_as_probe = 0
-            row.probe, row.solo = int(probe), int(solo or bool(row.solo))
-            if result is not None:
-                row.result = dict(result)
-            if iterator is not None:
-                row.iterator_id, row.iterator_remaining, row.iterator_ticket = (
-                    iterator[0],
-                    iterator[1],
-                    ticket,
-                )
-            elif state != "pending" or probe or restart:
-                # Finished, or fate unknown: QuickBooks may already have moved the iterator past the
-                # page whose response was lost, so "Continue" could skip records; start again. A
-                # restart is asked for when QuickBooks says the iterator is gone (3391).
-                row.iterator_id = row.iterator_remaining = row.iterator_ticket = None
-            if state in ("done", "failed"):
-                row.finished_ticket = ticket
-            for update in id_map:
-                self._idmap.put(
-                    db,
-                    row.company_key,
-                    update.object_type,
-                    update.procore_id,
-                    update.qb_id,
-                    update.edit_sequence,
-                    update.name,
-                    now,
-                )
-            return [self._enqueue(db, row.company_key, work) for work in followups]
+            return {c.item_id: self._apply_completion(db, ticket, c, now) for c in completions}
+
+    def _apply_completion(self, db: Session, ticket: str, c: Completion, now: datetime) -> list[int]:
+        row = db.get(WorkItem, c.item_id)
+        if row is None:
+            raise KeyError(c.item_id)
+        row.state, row.updated_at = c.state, now
+        row.last_status_code, row.last_status_message = c.status_code, c.message
+        row.sent_as_probe = 0
+        row.probe, row.solo = int(c.probe), int(c.solo or bool(row.solo))
+        if c.result is not None:
+            row.result = dict(c.result)
+        if c.iterator is not None:
+            row.iterator_id, row.iterator_remaining, row.iterator_ticket = (
+                c.iterator[0],
+                c.iterator[1],
+                ticket,
+            )
+        elif c.state != "pending" or c.probe or c.restart:
+            # Finished, or fate unknown: QuickBooks may already have moved the iterator past the
+            # page whose response was lost, so "Continue" could skip records; start again. A
+            # restart is asked for when QuickBooks says the iterator is gone (3391).
+            row.iterator_id = row.iterator_remaining = row.iterator_ticket = None
+        if c.state in ("done", "failed"):
+            row.finished_ticket = ticket
+        for update in c.id_map:
+            self._idmap.put(
+                db,
+                row.company_key,
+                update.object_type,
+                update.procore_id,
+                update.qb_id,
+                update.edit_sequence,
+                update.name,
+                now,
+            )
+        return [self._enqueue(db, row.company_key, work) for work in c.followups]
 
     @property
     def id_map(self) -> IdMap:

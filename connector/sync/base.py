@@ -44,6 +44,9 @@ class WorkItemView:
     attempts: int
     iterator_id: str | None = None
     is_probe: bool = False
+    #: What the item's last outcome recorded (3100 link phase, 3200 retries spent, import page totals),
+    #: read with the item, so a handler needs no extra database round trip per item.
+    result: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from connector.store.idmap import IdMap
 from connector.store.queue import WorkQueue
@@ -56,8 +56,3 @@ class SyncContext:
         if self.clock is None:
             raise RuntimeError("SyncContext has no clock")
         return self.clock()
-
-    def item_result(self, item_id: int) -> dict[str, Any]:
-        """What the item's last outcome recorded (e.g. how many 3200 retries were spent)."""
-        record = self.queue.get(item_id)
-        return dict(record.result or {}) if record is not None else {}

@@ -194,7 +194,7 @@ class CostCodeExportHandler:
 
     def build_request(self, item: WorkItemView) -> RequestBody:
         cc = CostCode.from_item(item)
-        if self._context.item_result(item.id).get("phase") == "link":
+        if item.result.get("phase") == "link":
             return self._item_query(cc)
         return add_request(cc)
 
@@ -308,7 +308,7 @@ class CostCodeUpdateHandler:
     def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
         rs = responses[0]
         cc = CostCode.from_item(item)
-        spent = int(self._context.item_result(item.id).get("stale_retries", 0))
+        spent = int(item.result.get("stale_retries", 0))
         if rs.name == "ItemServiceQueryRs":
             if rs.is_error or not rs.ret_count:
                 return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})

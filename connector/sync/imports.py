@@ -59,7 +59,7 @@ def stage_page(
 ) -> Outcome:
     """Stage one page and report totals over the pages read so far in this iteration."""
     first_page = item.iterator_id is None
-    recorded = context.item_result(item.id)
+    recorded = item.result
     previous = {} if first_page else recorded
     context.staging.upsert(item.company_key, object_type, list(entries), context.now())
     ready = sum(1 for e in entries if e.status == "ready")
@@ -75,11 +75,11 @@ def stage_page(
     return Outcome.done(rs, result=result)
 
 
-def restart_gone_iterator(context: SyncContext, item: WorkItemView, rs: QbResponse) -> Outcome | None:
+def restart_gone_iterator(item: WorkItemView, rs: QbResponse) -> Outcome | None:
     """A ``Continue`` answered 3391 (iterator gone): send the Start page again, within the cap."""
     if rs.status_code != ITERATOR_GONE or item.iterator_id is None:
         return None
-    restarts = int(context.item_result(item.id).get("iterator_restarts", 0))
+    restarts = int(item.result.get("iterator_restarts", 0))
     if restarts >= MAX_ITERATOR_RESTARTS:
         return None
     return Outcome.resend(
@@ -127,7 +127,7 @@ class PageImportHandler(ABC):
         rs = responses[0]
         records = read_page(rs)
         if records is None:
-            return restart_gone_iterator(self._context, item, rs) or Outcome.failed(rs)
+            return restart_gone_iterator(item, rs) or Outcome.failed(rs)
         return stage_page(self._context, item, rs, self.object_type, self.entries(item, records))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:

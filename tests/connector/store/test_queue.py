@@ -189,3 +189,25 @@ def test_a_probe_drops_the_iterator_so_no_page_is_skipped(queue: WorkQueue) -> N
     queue.complete(item, "t1", state="pending", status_code="0x80040408", message="lost", probe=True)
     record = queue.get(item)
     assert record is not None and (record.probe, record.iterator_id) == (True, None)
+
+
+def test_a_whole_response_is_applied_in_one_transaction(queue: WorkQueue) -> None:
+    from connector.store.queue import Completion
+
+    a = queue.enqueue("co", "vendor_add", {"name": "A"}, procore_id="1")
+    b = queue.enqueue("co", "vendor_add", {"name": "B"}, procore_id="2")
+    queue.mark_sent([(a, False), (b, False)], "T1")
+    done = Completion(a, "done", "0", "Status OK",
+                      id_map=(IdMapUpdate("vendor", "1", "80000001-1700000000", "1700000000"),),
+                      followups=(NewWork("po_add", {"ref": "PO-1"}),))
+    # an unknown item in the same response: nothing of it is applied, not even item a's outcome
+    with pytest.raises(KeyError):
+        queue.complete_many("T1", [done, Completion(999, "done", "0", "Status OK")])
+    assert queue.get(a).state == "sent" and queue.id_map.by_procore_id("co", "vendor", "1") is None
+    assert queue.remaining("co") == 2
+    followups = queue.complete_many("T1", [done, Completion(b, "failed", "3100", "The name is in use.")])
+    assert [queue.get(i).state for i in (a, b)] == ["done", "failed"]
+    assert queue.id_map.by_procore_id("co", "vendor", "1").qb_id == "80000001-1700000000"
+    assert [queue.get(i).kind for i in followups[a]] == ["po_add"] and followups[b] == []
+    with pytest.raises(ValueError, match=r"^bad work item state 'sent'$"):
+        queue.complete_many("T1", [Completion(a, "sent", None, None)])

@@ -52,7 +52,7 @@ class Env:
         r = self.queue.get(item_id)
         assert r is not None
         return WorkItemView(r.id, r.company_key, r.kind, r.payload, r.procore_id, r.attempts, r.iterator_id,
-                            is_probe)
+                            is_probe, dict(r.result or {}))
 
     def sent(self, item_id: int) -> WorkItemView:
         """Mark the item sent (attempts + 1) as the driver does, and return its view."""
