@@ -363,10 +363,13 @@ def documented_request_data(name: str) -> Any:
     return json.JSONDecoder().raw_decode(event["payload_raw"].strip())[0]["request_data"]
 
 
-def assert_documented_shape(name: str, emitted: Any, nullable: tuple[str, ...] = ()) -> None:
+def assert_documented_shape(
+    name: str, emitted: Any, nullable: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+) -> None:
     """``emitted`` has exactly the documented keys, recursively, with the documented JSON types (the
     first element stands for a list). A documented null accepts any value; paths in ``nullable`` (dotted,
-    e.g. ``sub_job``) may be null where the example shows a value."""
+    e.g. ``sub_job``) may be null where the example shows a value; top-level keys in ``extra`` may be added
+    (a request_detail_id the required actions ask to close but the example omits)."""
 
     def walk(doc: Any, got: Any, path: str) -> None:
         where = f"{name}: {path or 'request_data'}"
@@ -374,7 +377,8 @@ def assert_documented_shape(name: str, emitted: Any, nullable: tuple[str, ...] =
             return
         if isinstance(doc, dict):
             assert isinstance(got, dict), f"{where} is {got!r}, documented an object"
-            assert set(got) == set(doc), f"{where} keys {sorted(got)} != documented {sorted(doc)}"
+            allowed = set(extra) if not path else set()
+            assert set(got) - allowed == set(doc), f"{where} keys {sorted(got)} != documented {sorted(doc)}"
             for key in doc:
                 walk(doc[key], got[key], f"{path}.{key}" if path else key)
         elif isinstance(doc, list):
