@@ -133,6 +133,5 @@ def _settle_delete(store: Store, detail: Record, record: Record) -> None:
         store.remove(detail["item_type"], detail["item_id"])
         return
     if detail["status"] in ("failed", "stale"):
-        record.pop("_pending_delete", None)
-        record["_erp_messages"] = detail["messages"]
+        record.pop("_pending_delete", None)  # deletable again; the messages stay on the detail
         store.put(detail["item_type"], record)

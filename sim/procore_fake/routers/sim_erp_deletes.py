@@ -13,7 +13,7 @@ from sim.procore_fake.domain import erp_deletes, records, staging
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound, ValidationFailed
 from sim.procore_fake.routers.common import json_body
-from sim.procore_fake.routers.sim import _actor, _company
+from sim.procore_fake.routers.sim import acting_user, sim_company
 from sim.procore_fake.routes import sim_only
 from sim.procore_fake.store import Record, Store
 
@@ -35,7 +35,7 @@ async def link_all(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require(actor, "erp_integrations", "admin")  # as "Link to Existing" for one vendor
         links = data.get("links")
         if not isinstance(links, list) or not all(isinstance(x, dict) for x in links):
@@ -61,7 +61,7 @@ async def delete_project_codes(company_id: int, project_id: int, request: Reques
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         owner = sim.store.owner("project", project_id)
         if owner is None or owner[0] != company_id:
             raise NotFound()
@@ -81,7 +81,7 @@ async def delete_project_codes(company_id: int, project_id: int, request: Reques
 async def support_delete(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
-    _company(sim, company_id)
+    sim_company(sim, company_id)
     with sim.store.company_lock(company_id):
         deleted = erp_deletes.support_delete(
             sim.store, sim.clock, company_id, str(data.get("item_type")), data.get("item_ids")
