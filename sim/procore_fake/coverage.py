@@ -74,7 +74,7 @@ def erp_event_rows() -> tuple[int, int, list[str]]:
             hit += 1
             rows.append(f"| `{name}` | {event['entity_section']} | yes | {erp_events.EMITTED[name]} |")
         else:
-            why = erp_events.NOT_EMITTED.get(name, "UNCLASSIFIED")
+            why = erp_events.not_emitted().get(name, "UNCLASSIFIED")
             rows.append(f"| `{name}` | {event['entity_section']} | no | {why} |")
     return hit, len(events), rows
 

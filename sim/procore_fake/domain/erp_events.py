@@ -4,9 +4,10 @@ Every documented event is in exactly one of two registries:
 
 - ``EMITTED``: the Procore-side action that makes the fake emit it. ``erp_requests.emit`` refuses a name
   that is not registered here, so the registry cannot fall behind the code.
-- ``NOT_EMITTED``: why the fake does not emit it. Most are events a company integrated with QuickBooks
-  Desktop cannot cause (seed 001, "Things to know about the QuickBooks Desktop Connector" and its data
-  mapping); ``erp_requests.emit`` refuses these too, so one cannot become emitted without moving here.
+- ``NOT_EMITTED``: events a company integrated with QuickBooks Desktop cannot cause, and why (seed 001,
+  "Things to know about the QuickBooks Desktop Connector" and its data mapping);
+- ``NOT_IMPLEMENTED``: events it can cause that the fake does not emit yet, and why.
+``erp_requests.emit`` refuses both allow-lists too, so none can become emitted without moving to ``EMITTED``.
 
 ``tests/sim/procore_fake/test_erp_event_coverage.py`` checks the two cover the dictionary exactly;
 ``python -m sim.procore_fake.coverage`` lists them in ``COVERAGE.md``.
@@ -95,9 +96,6 @@ NOT_EMITTED: dict[str, str] = {
     "to Procore (seed 001, budget limitations)",
     "create_commitment_in_procore": "commitments are export only: QuickBooks Desktop Purchase Orders can "
     "not be imported to Procore (seed 001, commitments limitations)",
-    "create_payment": "possible with QuickBooks Desktop only for companies that license Procore Pay (seed "
-    "001, data mapping note 4); the fake does not model Procore Pay payments (external payment ids, "
-    "funding dates), so it is NOT implemented yet, not impossible",
     "create_payment_application": _OWNER_INVOICES,
     "unlink_payment_application": _OWNER_INVOICES,
     "sync_prime_contracts": _PRIME,
@@ -110,9 +108,24 @@ NOT_EMITTED: dict[str, str] = {
 }
 
 
+# Events a QuickBooks Desktop company *can* cause that the fake does not emit yet.
+NOT_IMPLEMENTED: dict[str, str] = {
+    "create_payment": "possible with QuickBooks Desktop only for companies that license Procore Pay (seed "
+    "001, data mapping note 4: export of payment records); the fake does not model Procore Pay payments "
+    "(external payment ids, funding/settlement dates, bank ids), and the dictionary's example names the "
+    "request create_contract_payment, not create_payment",
+}
+
+
+def not_emitted() -> dict[str, str]:
+    """Every allow-listed event with its reason, the not-implemented ones marked as such."""
+    return NOT_EMITTED | {name: f"NOT IMPLEMENTED: {why}" for name, why in NOT_IMPLEMENTED.items()}
+
+
 def check_emittable(request_name: str) -> None:
     """Guard of ``erp_requests.emit``: a programming error, not an API answer."""
-    if request_name in NOT_EMITTED:
-        raise RuntimeError(f"{request_name} is allow-listed as not emitted: {NOT_EMITTED[request_name]}")
+    allow_listed = not_emitted()
+    if request_name in allow_listed:
+        raise RuntimeError(f"{request_name} is allow-listed as not emitted: {allow_listed[request_name]}")
     if request_name not in EMITTED:
         raise RuntimeError(f"{request_name} is not registered in erp_events.EMITTED")
