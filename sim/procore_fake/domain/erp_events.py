@@ -79,14 +79,15 @@ _COMPANY_DIRECT_COSTS = (
     "track expenses of any type; direct costs only come back as job costs"
 )
 _COST_TYPES = (
-    "Cost Types are NOT supported by QuickBooks Desktop (seed 001): the only cost type, 'Other', is a "
-    "Procore placeholder 'not transferred to QuickBooks Desktop in any way', so it never has an origin id"
+    "Cost Types are NOT supported by QuickBooks Desktop (seed 001): every cost type is the 'Other' "
+    "placeholder, 'not transferred to QuickBooks Desktop in any way', so no QuickBooks record stands behind "
+    "a category or a cost type assignment (the API would accept an origin id on 'Other'; the connector has "
+    "none to give)"
 )
 
 NOT_EMITTED: dict[str, str] = {
     "delete_standard_categories": _COST_TYPES + "; there is no synced standard category to delete",
-    "delete_cost_type_assignments": _COST_TYPES
-    + "; no line item type assignment is ever synced, so none can be deleted as synced",
+    "delete_cost_type_assignments": _COST_TYPES + "; there is no synced assignment to delete",
     "create_sub_job": _SUB_JOBS,
     "create_sub_job_in_procore": _SUB_JOBS,
     "reset_sub_job": _SUB_JOBS,
