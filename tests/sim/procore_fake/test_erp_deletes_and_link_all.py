@@ -56,6 +56,16 @@ def test_deleting_a_synced_standard_cost_code_through_the_api_emits_delete_stand
     assert r.status_code == 404
 
 
+def test_a_standard_cost_code_waiting_for_acceptance_cannot_be_deleted(fake: Fake) -> None:
+    subscribe_erp_requests(fake)
+    [code] = make_std_codes(fake, [("01-100", "Site Work")])
+    assert fake.act("send", "Erin Sponsor", "standard_cost_code", code["id"]).status_code == 200
+    r = fake.dmsa.delete(f"/rest/v1.0/standard_cost_codes/{code['id']}", company_id=fake.company_id)
+    pending = "This item has been sent to ERP Integrations for accounting acceptance and cannot be edited."
+    assert r.status_code == 422 and r.json() == {"errors": {"base": [pending]}}
+    assert delivered_erp_requests(fake) == []
+
+
 def test_super_user_deletes_synced_standard_cost_codes_in_one_event(fake: Fake) -> None:
     subscribe_erp_requests(fake)
     codes = make_std_codes(fake, [("01-100", "Site Work"), ("03-300", "Concrete")])
