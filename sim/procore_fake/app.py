@@ -33,6 +33,7 @@ from sim.procore_fake.routers import (
     projects,
     requisitions,
     sim,
+    sim_erp_deletes,
     vendors,
     webhooks,
 )
@@ -54,6 +55,7 @@ ROUTERS = (
     billing,
     erp,
     webhooks,
+    sim_erp_deletes,
     sim,
 )
 

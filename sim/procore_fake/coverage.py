@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from sim.procore_fake.domain import erp_events
 from sim.procore_fake.filters import PARAMS_KEY
 from sim.procore_fake.routes import SOURCE_KEY
 
@@ -63,6 +64,21 @@ def list_params(app: FastAPI) -> list[str]:
     return rows
 
 
+def erp_event_rows() -> tuple[int, int, list[str]]:
+    """Every event of ``data/erp-events.json``: emitted (and by what) or not emitted (and why), from the
+    registries in ``domain/erp_events.py``; an event in neither is listed as such (a test fails on it)."""
+    events = json.loads((HERE / "data" / "erp-events.json").read_text())["events"]
+    rows, hit = [], 0
+    for name, event in events.items():
+        if name in erp_events.EMITTED:
+            hit += 1
+            rows.append(f"| `{name}` | {event['entity_section']} | yes | {erp_events.EMITTED[name]} |")
+        else:
+            why = erp_events.not_emitted().get(name, "UNCLASSIFIED")
+            rows.append(f"| `{name}` | {event['entity_section']} | no | {why} |")
+    return hit, len(events), rows
+
+
 def report(app: FastAPI) -> str:
     served = {(m, _norm(r.path)): r for r in routes(app) for m in r.methods}
     ops = json.loads((HERE / "data" / "endpoint-index.json").read_text())["operations"]
@@ -104,8 +120,24 @@ def report(app: FastAPI) -> str:
             "|---|---|---|",
             *list_params(app),
             "",
+            *erp_events_section(),
         ]
     )
+
+
+def erp_events_section() -> list[str]:
+    hit, total, rows = erp_event_rows()
+    return [
+        "## ERP events (ERP Requests) of `data/erp-events.json`",
+        "",
+        f"{hit} of {total} documented events are emitted. Emitted: the Procore-side action that causes it; "
+        "not emitted: why (`domain/erp_events.py`, checked by `test_erp_event_coverage.py`).",
+        "",
+        "| event | section | emitted | trigger / reason |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.procore_fake.clock import Clock, iso
-from sim.procore_fake.domain import webhooks
+from sim.procore_fake.domain import erp_events, webhooks
 from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.store import Record, Store
 
@@ -30,13 +30,18 @@ def emit(
     *,
     items: list[tuple[str, int]],
     placement: str = "top",
+    list_key: str | None = None,
+    detail_action: str | None = None,
 ) -> Record:
     """Create the ERP Request (+ one detail per item) and notify webhooks.
 
     ``placement``: ``top`` puts the (single) detail id at ``request_data["request_detail_id"]``;
     ``each`` puts one per element when ``request_data`` is a list; ``none`` leaves the payload alone
-    (events whose documented payload has no request_detail_id).
+    (events whose documented payload has no request_detail_id). With ``list_key``, ``each`` places them
+    in the elements of ``request_data[list_key]`` (delete_cost_codes). ``detail_action="delete"`` marks
+    details that, closed with ``success``, delete their item (the integrator confirmed the ERP side).
     """
+    erp_events.check_emittable(request_name)
     now = iso(clock.now())
     request = store.add(
         "erp_request",
@@ -59,6 +64,7 @@ def emit(
                 "item_id": item_id,
                 "status": "in progress",
                 "messages": [],
+                **({"_action": detail_action} if detail_action else {}),
                 "created_at": now,
                 "updated_at": now,
             },
@@ -68,8 +74,9 @@ def emit(
     ]
     if placement == "top" and details and isinstance(request_data, dict):
         request_data["request_detail_id"] = details[0]["id"]
-    elif placement == "each" and isinstance(request_data, list):
-        for element, detail in zip(request_data, details, strict=False):
+    elif placement == "each":
+        elements = request_data[list_key] if list_key else request_data
+        for element, detail in zip(elements, details, strict=False):
             element["request_detail_id"] = detail["id"]
     request["request_data"] = request_data
     store.put("erp_request", request)
@@ -101,6 +108,9 @@ def close_detail(store: Store, detail: Record, changes: dict[str, Any], clock: C
     detail["updated_at"] = iso(clock.now())
     store.put("erp_request_detail", detail)
     record = store.get(detail["item_type"], detail["item_id"])
+    if detail.get("_action") == "delete" and record is not None:
+        _settle_delete(store, detail, record)
+        return detail
     if record is not None and "_erp" in record:
         from sim.procore_fake.domain import approval  # local: approval imports this module
 
@@ -112,3 +122,16 @@ def close_detail(store: Store, detail: Record, changes: dict[str, Any], clock: C
         store.put(detail["item_type"], record)
         approval.settle(store, detail["item_type"], store.get(detail["item_type"], detail["item_id"]))
     return detail
+
+
+def _settle_delete(store: Store, detail: Record, record: Record) -> None:
+    """delete_cost_codes: "A user attempts to delete synced project cost codes"; the integrator checks the
+    ERP side and closes the detail. ``success`` deletes the code in Procore; ``failed`` keeps it and its
+    messages are shown in the ERP tab. (That a failed or stale detail leaves the code in place is our
+    reading of "attempts"; Procore does not document it.)"""
+    if detail["status"] == "success":
+        store.remove(detail["item_type"], detail["item_id"])
+        return
+    if detail["status"] in ("failed", "stale"):
+        record.pop("_pending_delete", None)  # deletable again; the messages stay on the detail
+        store.put(detail["item_type"], record)

@@ -211,7 +211,10 @@ def build(
                 "job_id": project.get("origin_id"),
                 "budget": body,
                 "job_costs": job_costs,
-                "transactions": [records.public(t) for t in txns],
+                # the documented transaction has no project_id (kept on the record for the ERP API)
+                "transactions": [
+                    {k: v for k, v in records.public(t).items() if k != "project_id"} for t in txns
+                ],
             },
             "top",
         )

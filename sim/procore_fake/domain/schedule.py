@@ -33,7 +33,7 @@ def emit_sync(store: Store, clock: Clock, company_id: int, request_name: str) ->
     """A company-level sync request (Refresh Job List, Refresh Vendors, payment sync …), with the
     ``request_data`` erp-events.json documents for it (and a request detail where it carries one)."""
     data: dict[str, object]
-    if request_name in ("sync_jobs", "sync_vendors", "sync_commitments", "sync_sub_jobs"):
+    if request_name in ("sync_jobs", "sync_vendors", "sync_commitments"):
         data = {"company_id": company_id}
     elif request_name == "sync_standard_cost_codes":
         data = {"standard_cost_code_list_id": erp_settings.erp_list_id(store, company_id)}
@@ -43,7 +43,7 @@ def emit_sync(store: Store, clock: Clock, company_id: int, request_name: str) ->
         )
     elif request_name == "sync_standard_categories":
         return erp_requests.emit(store, clock, company_id, request_name, {}, items=[], placement="none")
-    else:  # sync_contract_payments, sync_commitment_change_orders, sync_prime_contracts
+    else:  # sync_contract_payments, sync_commitment_change_orders
         data = {}
     return erp_requests.emit(store, clock, company_id, request_name, data, items=[("company", company_id)])
 

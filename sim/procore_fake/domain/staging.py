@@ -5,7 +5,7 @@ company level, sub_job / prime_contract / commitments under a project, commitmen
 commitment, line_item as a child. Statuses: staged, imported, invalid, archived. ``*_origin_id`` fields in
 ``data`` are translated to Procore ids on import. Importing a vendor or a job creates the Procore record
 (origin_id set, so it is synced) and emits ``create_vendor_in_procore`` / ``create_job_in_procore``; linking
-a staged vendor to an existing Procore company emits ``link_vendor``.
+a staged vendor to an existing Procore company emits ``link_vendor`` ("Link All": ``link_all_vendors``).
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def import_record(
     return made
 
 
-def link_vendor(store: Store, clock: Clock, company_id: int, staged: Record, vendor: Record) -> Record:
+def _link(store: Store, clock: Clock, staged: Record, vendor: Record) -> Record:
     """ "Link to Existing" company: the Procore company takes the QuickBooks vendor's origin fields."""
     if staged["item_type"] != "vendor" or staged["status"] != "staged":
         raise ErpRuleViolation("Only staged vendors can be linked.")
@@ -167,12 +167,51 @@ def link_vendor(store: Store, clock: Clock, company_id: int, staged: Record, ven
     staged["status"] = "imported"
     staged["procore_id"] = vendor["id"]
     store.put("staged_record", staged)
+    return linked
+
+
+def link_vendor(store: Store, clock: Clock, company_id: int, staged: Record, vendor: Record) -> Record:
+    linked = _link(store, clock, staged, vendor)
     erp_requests.emit(
         store,
         clock,
         company_id,
         "link_vendor",
         {"vendor": {"id": vendor["id"], "origin_id": staged["origin_id"]}, "company_id": company_id},
+        items=[],
+        placement="none",
+    )
+    return linked
+
+
+def link_all_vendors(
+    store: Store, clock: Clock, company_id: int, pairs: list[tuple[Record, Record]]
+) -> list[Record]:
+    """ "Link All" on Ready to Import: each staged vendor linked to its (suggested) Procore company in one
+    action; one ``link_all_vendors`` event lists them all. The pairs are checked before any is linked so a
+    bad pair links nothing (all-or-nothing is our assumption; Procore's partial behaviour is unknown)."""
+    if not pairs:
+        raise ErpRuleViolation("Select at least one staged vendor to link.")
+    seen_staged, seen_vendors = set(), set()
+    for staged, vendor in pairs:
+        if staged["item_type"] != "vendor" or staged["status"] != "staged":
+            raise ErpRuleViolation("Only staged vendors can be linked.")
+        if vendor.get("origin_id"):
+            raise ErpRuleViolation("This company is already linked to an ERP vendor.")
+        if staged["id"] in seen_staged or vendor["id"] in seen_vendors:
+            raise ErpRuleViolation("Each staged vendor and each company can be linked only once.")
+        seen_staged.add(staged["id"])
+        seen_vendors.add(vendor["id"])
+    linked = [_link(store, clock, staged, vendor) for staged, vendor in pairs]
+    erp_requests.emit(
+        store,
+        clock,
+        company_id,
+        "link_all_vendors",
+        {
+            "vendors": [{"id": v["id"], "origin_id": v["origin_id"]} for v in linked],
+            "company_id": company_id,
+        },
         items=[],
         placement="none",
     )

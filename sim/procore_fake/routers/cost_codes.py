@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import approval, cost_codes, records, sync
+from sim.procore_fake.domain import approval, cost_codes, erp_deletes, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import Forbidden, ValidationFailed
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -159,7 +159,8 @@ def delete_standard(code_id: int, request: Request, ctx: CtxDep) -> Response:
     with ctx.locked():
         record = ctx.owned("standard_cost_code", code_id)
         approval.check_editable(record)
-        ctx.store.remove("standard_cost_code", code_id)
+        # A synced code's deletion is announced to the integrator (delete_standard_cost_codes).
+        erp_deletes.delete_standard_codes(ctx.store, ctx.sim.clock, ctx.company_id, [record])
     return Response(status_code=204)
 
 

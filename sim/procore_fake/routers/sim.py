@@ -52,14 +52,14 @@ REFRESH = {
 }
 
 
-def _company(sim: SimState, company_id: int) -> Record:
+def sim_company(sim: SimState, company_id: int) -> Record:
     company = sim.store.get("company", company_id)
     if company is None:
         raise NotFound()
     return company
 
 
-def _actor(sim: SimState, company_id: int, data: dict[str, Any]) -> Record:
+def acting_user(sim: SimState, company_id: int, data: dict[str, Any]) -> Record:
     user_id = data.get("as_user_id")
     user = sim.store.get("user", int(user_id)) if user_id is not None else None
     if user is None or user["company_id"] != company_id:
@@ -165,7 +165,7 @@ async def new_company(request: Request) -> Response:
 async def new_user(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
-    _company(sim, company_id)
+    sim_company(sim, company_id)
     records.require_fields(data, "name")
     permissions = data.get("permissions") or {}
     bad = [t for t in permissions if t not in TOOLS]
@@ -185,7 +185,7 @@ async def approvers(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require_executive_sponsor(actor)
         target = sim.store.get("user", int(data.get("user_id") or 0))
         if target is None or target["company_id"] != company_id:
@@ -209,7 +209,7 @@ async def update_settings(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require(actor, "erp_integrations", "admin")
         changes = {k: v for k, v in data.items() if k != "as_user_id"}
         if "progress_claims_enabled" in changes:
@@ -226,7 +226,7 @@ async def progress_claims(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require_executive_sponsor(actor)
         settings = erp_settings.get(sim.store, company_id)
         if data.get("enabled", True) and not settings.get("progress_claim_retention_item_origin_id"):
@@ -253,7 +253,7 @@ async def item_action(company_id: int, action: str, request: Request) -> Respons
     data = await json_body(request)
     with sim.store.company_lock(company_id):
         body = parse(ErpItemAction, data)
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         kind, item_id = body.item_type, body.item_id
         args = (sim.store, sim.clock, company_id, actor, kind, item_id)
         if action == "send":
@@ -283,7 +283,7 @@ async def project_budget(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require(actor, "budget", "read_only")
         project_id = data.get("project_id")
         owner = sim.store.owner("project", int(project_id)) if isinstance(project_id, int) else None
@@ -310,7 +310,7 @@ def item_status(company_id: int, item_type: str, item_id: int, request: Request)
 )
 def erp_lists(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
-    _company(sim, company_id)
+    sim_company(sim, company_id)
     return JSONResponse(approval.lists(sim.store, company_id))
 
 
@@ -326,7 +326,7 @@ async def refresh(company_id: int, what: str, request: Request) -> Response:
         raise NotFound()
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         if what == "payments":
             # seed 002: ERP Admin, or an accounting approver, may sync payments on demand (US editions only)
             if not (at_least(actor, "erp_integrations", "admin") or is_accounting_approver(actor)):
@@ -357,7 +357,7 @@ async def staged_action(company_id: int, staged_id: int, action: str, request: R
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         owner = sim.store.owner("staged_record", staged_id)
         if owner is None or owner[0] != company_id:
             raise NotFound()
@@ -390,7 +390,7 @@ async def staged_action(company_id: int, staged_id: int, action: str, request: R
 async def support_reset(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
-    _company(sim, company_id)
+    sim_company(sim, company_id)
     with sim.store.company_lock(company_id):
         try:
             item_id = int(data.get("item_id"))
@@ -405,7 +405,7 @@ async def merge(company_id: int, request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
     with sim.store.company_lock(company_id):
-        actor = _actor(sim, company_id, data)
+        actor = acting_user(sim, company_id, data)
         require(actor, "directory", "admin")
         sources = data.get("source_vendor_ids")
         if not isinstance(sources, list) or not all(isinstance(x, int) for x in sources):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+import sim.procore_fake
 from sim.procore_fake.app import bind_state, create_app, create_state
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.ratelimit import RateLimitConfig
@@ -280,3 +283,74 @@ def synced_world(f: Fake) -> dict[str, Any]:
     for n, cc in enumerate(codes):
         mark_synced(f, "cost_code", cc["id"], f"800003DD-1600977189|80000{n}FA-1477351439")
     return {"project": project, "vendor": vendor, "codes": cost_codes_of(f, project["id"])}
+
+
+# -- ERP events: webhook delivery and the documented request_data shape ------------------------------------
+EVENTS: dict[str, Any] = json.loads(
+    (Path(sim.procore_fake.__file__).parent / "data" / "erp-events.json").read_text()
+)["events"]
+
+
+def subscribe_erp_requests(f: Fake) -> None:
+    """What the connector does once: a hook + trigger for ERP Requests / create."""
+    hook = f.dmsa.post(
+        "/rest/v1.0/webhooks/hooks",
+        {"company_id": f.company_id, "hook": {"destination_url": "https://connector.example/h"}},
+    ).json()
+    r = f.dmsa.post(
+        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
+        {"company_id": f.company_id, "trigger": {"resource_name": "ERP Requests", "event_type": "create"}},
+    )
+    assert r.status_code == 201, r.text
+
+
+def delivered_erp_requests(f: Fake) -> list[dict[str, Any]]:
+    """Deliver due webhooks; read each delivered ERP Request by the id the webhook carries."""
+    out = []
+    for d in f.http.post("/_sim/webhooks/deliver").json():
+        assert d["status"] == "successful"
+        payload = d["payload"]
+        assert (payload["resource_name"], payload["event_type"]) == ("ERP Requests", "create")
+        r = f.dmsa.get(f"/rest/v1.0/companies/{f.company_id}/erp_requests/{payload['resource_id']}")
+        assert r.status_code == 200, r.text
+        out.append(r.json())
+    return out
+
+
+def documented_request_data(name: str) -> Any:
+    event = EVENTS[name]
+    if "payload" in event:
+        return event["payload"]["request_data"]
+    # A few doc examples are not strict JSON (a stray brace): take the first JSON value.
+    return json.JSONDecoder().raw_decode(event["payload_raw"].strip())[0]["request_data"]
+
+
+def assert_documented_shape(
+    name: str, emitted: Any, nullable: tuple[str, ...] = (), extra: tuple[str, ...] = ()
+) -> None:
+    """``emitted`` has exactly the documented keys, recursively, with the documented JSON types (the
+    first element stands for a list). A documented null accepts any value; paths in ``nullable`` (dotted,
+    e.g. ``sub_job``) may be null where the example shows a value; top-level keys in ``extra`` may be added
+    (a request_detail_id the required actions ask to close but the example omits)."""
+
+    def walk(doc: Any, got: Any, path: str) -> None:
+        where = f"{name}: {path or 'request_data'}"
+        if doc is None or (got is None and path in nullable):
+            return
+        if isinstance(doc, dict):
+            assert isinstance(got, dict), f"{where} is {got!r}, documented an object"
+            allowed = set(extra) if not path else set()
+            assert set(got) - allowed == set(doc), f"{where} keys {sorted(got)} != documented {sorted(doc)}"
+            for key in doc:
+                walk(doc[key], got[key], f"{path}.{key}" if path else key)
+        elif isinstance(doc, list):
+            assert isinstance(got, list) and got, f"{where} is {got!r}, documented a non-empty array"
+            for element in got:
+                walk(doc[0], element, f"{path}[]")
+        else:
+            kind = bool if isinstance(doc, bool) else (int, float) if isinstance(doc, int | float) else str
+            assert isinstance(got, kind) and not (kind is not bool and isinstance(got, bool)), (
+                f"{where} is {got!r}, documented like {doc!r}"
+            )
+
+    walk(documented_request_data(name), emitted, "")

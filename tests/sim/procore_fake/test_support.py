@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pcfake_helpers import Fake, make_project, make_vendor, mark_synced
-
-
-def _subscribe(fake: Fake) -> None:
-    hook = fake.dmsa.post(
-        "/rest/v1.0/webhooks/hooks",
-        {"company_id": fake.company_id, "hook": {"destination_url": "https://connector.example/h"}},
-    ).json()
-    fake.dmsa.post(
-        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
-        {"company_id": fake.company_id, "trigger": {"resource_name": "ERP Requests", "event_type": "create"}},
-    )
-    return []
-
-
-def _requests(fake: Fake) -> list[dict[str, Any]]:
-    delivered = fake.http.post("/_sim/webhooks/deliver").json()
-    return [
-        fake.dmsa.get(
-            f"/rest/v1.0/companies/{fake.company_id}/erp_requests/{d['payload']['resource_id']}"
-        ).json()
-        for d in delivered
-    ]
+from pcfake_helpers import (
+    Fake,
+    delivered_erp_requests,
+    make_project,
+    make_vendor,
+    mark_synced,
+    subscribe_erp_requests,
+)
 
 
 def test_reset_job_clears_origin_and_emits_reset_job(fake: Fake) -> None:
-    _subscribe(fake)
+    subscribe_erp_requests(fake)
     project = make_project(fake)
     mark_synced(fake, "project", project["id"], "800003DD-1")
     r = fake.sim("POST", "/erp/support/reset", {"item_type": "project", "item_id": project["id"]})
     assert r.json()["origin_id"] is None
-    reqs = _requests(fake)
+    reqs = delivered_erp_requests(fake)
     assert [q["request_name"] for q in reqs] == ["reset_job"]
     assert reqs[0]["request_data"] == {
         "project": {
@@ -53,7 +36,7 @@ def test_reset_job_clears_origin_and_emits_reset_job(fake: Fake) -> None:
 
 
 def test_merge_vendors(fake: Fake) -> None:
-    _subscribe(fake)
+    subscribe_erp_requests(fake)
     master, dup = make_vendor(fake, "Acme"), make_vendor(fake, "ACME Inc")
     mark_synced(fake, "vendor", master["id"], "ABC")
     r = fake.sim(
@@ -76,7 +59,7 @@ def test_merge_vendors(fake: Fake) -> None:
         },
     )
     assert r.status_code == 200
-    req = _requests(fake)[0]
+    req = delivered_erp_requests(fake)[0]
     assert req["request_name"] == "merge_vendors"
     assert req["request_data"] == {
         "master_vendor": {"id": master["id"], "origin_id": "ABC"},
