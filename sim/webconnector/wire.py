@@ -40,6 +40,8 @@ class Wire:
     """Posts envelopes and remembers the last exchange (for :class:`~sim.webconnector.result.CallRecord`)."""
 
     def __init__(self, transport: Any = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        # A client the caller passes in stays the caller's to close (it may serve several Web Connectors).
+        self._owns_client = not isinstance(transport, httpx.Client)
         if transport is None:
             self.client: httpx.Client = httpx.Client(timeout=timeout)
         elif isinstance(transport, httpx.Client):
@@ -69,4 +71,6 @@ class Wire:
         return response
 
     def close(self) -> None:
-        self.client.close()
+        """Close the HTTP client if this wire made it."""
+        if self._owns_client:
+            self.client.close()

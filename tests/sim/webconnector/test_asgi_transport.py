@@ -207,3 +207,18 @@ def test_calling_from_inside_a_running_event_loop_is_refused(client: httpx.Clien
     assert str(info.value) == (
         "AsgiTransport cannot be used from inside a running event loop; use httpx.ASGITransport"
     )
+
+
+def test_wire_closes_only_the_client_it_made() -> None:
+    import httpx
+
+    from sim.webconnector.wire import Wire
+
+    theirs = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, text="ok")))
+    Wire(theirs).close()
+    assert not theirs.is_closed  # still the caller's: it may serve the next Web Connector
+    assert theirs.get("http://qb.local/").text == "ok"
+    theirs.close()
+    mine = Wire(None)
+    mine.close()
+    assert mine.client.is_closed
