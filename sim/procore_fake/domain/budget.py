@@ -4,7 +4,8 @@ Budget line items carry an original budget amount per cost code + cost type ("Ot
 projects). Budget modifications move money from one line to another (QuickBooks shows a negative line for
 the "from" code and a positive one for the "to" code, seed 001). The ERP budget (item_type ``budget``) is one
 record per project that is exported as a QuickBooks Estimate; its transactions are the original estimate
-(first export) and revised estimates (later modifications).
+(a line's first export) and revised estimates (budget modifications, approved Budget Changes and edits of an
+exported line's original amount, sent on re-export).
 """
 
 from __future__ import annotations
@@ -173,7 +174,9 @@ def erp_budget(store: Store, company_id: int, project: Record) -> Record:
 def export_transactions(
     store: Store, clock: Clock, company_id: int, project_id: int
 ) -> tuple[list[Record], list[Record]]:
-    """Job costs (one per line) and the not-yet-synced estimate transactions of an export."""
+    """Job costs (one per line) and the estimate transactions not exported before: each new line's
+    original amount, each exported line's original-amount edit (net delta), new budget modifications and
+    approved Budget Changes."""
     job_costs, transactions = [], []
     project = store.get("project", project_id) or {}
     for line in store.query("budget_line_item", project_id=project_id):
@@ -192,10 +195,9 @@ def export_transactions(
             "sub_job_origin_id": None,
         }
         job_costs.append(job_cost)
-        existing = [
-            t for t in store.query("erp_transaction", project_id=project_id) if t["job_cost_id"] == line["id"]
-        ]
-        if not existing:
+        exported = exported_original(store, project_id, line["id"])
+        if exported is None:
+            # first export of the line: its current original amount, however often it was edited before
             transactions.append(
                 _txn(
                     store,
@@ -208,6 +210,8 @@ def export_transactions(
                     None,
                 )
             )
+        elif (delta := money.parse(line["original_budget_amount"]) - exported) != 0:
+            transactions.append(_original_edit_txn(store, clock, company_id, project_id, line["id"], delta))
     lines_by_code = {
         li["cost_code"]["id"]: li["id"] for li in store.query("budget_line_item", project_id=project_id)
     }
@@ -261,6 +265,43 @@ def export_transactions(
         mod["_exported"] = True
         store.put("budget_modification", mod)
     return job_costs, transactions
+
+
+ORIGINAL_EDIT_TYPE = "BudgetLineItem"
+
+
+def exported_original(store: Store, project_id: int, line_id: int) -> Decimal | None:
+    """The line's original budget amount as exported so far (None: the line was never exported): its
+    original-estimate transaction plus the deltas of later edits of the original amount."""
+    total, first = Decimal(0), False
+    for t in store.query("erp_transaction", project_id=project_id):
+        if t["job_cost_id"] != line_id:
+            continue
+        if t["type"] == "Erp::OriginalEstimateTransaction":
+            total, first = total + money.parse(t["value"]), True
+        elif t["procore_transaction_type"] == ORIGINAL_EDIT_TYPE:
+            total += money.parse(t["value"])
+    return total if first else None
+
+
+def _original_edit_txn(
+    store: Store, clock: Clock, company_id: int, project_id: int, line_id: int, delta: Decimal
+) -> Record:
+    """Re-export of an original budget amount edited after the line's first export (seed 001: budgets are
+    re-exported "as adjustments (added line items, editing original budget amounts, ...) are made").
+
+    Procore does not document this transaction; the fake's shape is our choice, made like the budget
+    modification / change ones: a revised-estimate transaction of the net delta (new original amount minus
+    the amount exported so far), pointing at the budget line item. So the Estimate's Est. Cost becomes the
+    revised total while QuickBooks keeps the first export as the Original Budget (seed 001's mapping:
+    "Original Budget amount at time of first export"). Edits back to the exported amount send nothing; two
+    edits between exports send one net delta.
+    """
+    txn = _txn(
+        store, clock, company_id, project_id, line_id, "Erp::RevisedEstimateTransaction", delta, line_id
+    )
+    txn["procore_transaction_type"] = ORIGINAL_EDIT_TYPE
+    return store.put("erp_transaction", txn)
 
 
 def _txn(
