@@ -24,13 +24,17 @@ def _mark_budget_changed(ctx: Ctx, project_id: int) -> None:
         approval.note_edit(ctx.store, "budget", b)
 
 
+def _check_budget_editable(ctx: Ctx, project_id: int) -> None:
+    for b in ctx.store.query("budget", project_id=project_id):
+        approval.check_editable(b)
+
+
 def _create_line(ctx: Ctx, data: dict) -> Record:
     project_id = body_int(data, "project_id")
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        for b in ctx.store.query("budget", project_id=project_id):
-            approval.check_editable(b)
+        _check_budget_editable(ctx, project_id)
         line = budget.create_line_item(
             ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "budget_line_item")
         )
@@ -67,6 +71,26 @@ async def sync_line_items(request: Request, ctx: CtxDep) -> Response:
     project_id = body_int(data, "project_id")
     require(ctx.user, "budget", "admin")
     clock = ctx.sim.clock
+    # A line added or an original amount set through sync is the same adjustment as through POST/PATCH:
+    # refused while the budget is pending acceptance, and a synced budget goes to Ready to Update (inferred:
+    # Procore documents neither for sync). Origin-only items (an integrator linking lines) touch neither.
+    adjusted = []
+
+    def create(attrs: dict) -> Record:
+        _check_budget_editable(ctx, project_id)
+        line = budget.create_line_item(ctx.store, clock, ctx.company_id, project, attrs)
+        adjusted.append(line["id"])
+        return line
+
+    def update(line: Record, attrs: dict) -> Record:
+        before = line["original_budget_amount"]
+        if "amount" in attrs:
+            _check_budget_editable(ctx, project_id)
+        updated = budget.update_line_item(ctx.store, clock, project, line, attrs)
+        if updated["original_budget_amount"] != before:
+            adjusted.append(line["id"])
+        return updated
+
     with ctx.locked():
         project = ctx.owned("project", project_id)
         result = sync.run(
@@ -74,10 +98,12 @@ async def sync_line_items(request: Request, ctx: CtxDep) -> Response:
             ctx.company_id,
             "budget_line_item",
             parse(SyncRequest, data).updates,
-            create=lambda a: budget.create_line_item(ctx.store, clock, ctx.company_id, project, a),
-            update=lambda r, a: budget.update_line_item(ctx.store, clock, project, r, a),
+            create=create,
+            update=update,
             scope=lambda r: r["project_id"] == project_id,
         )
+        if adjusted:
+            _mark_budget_changed(ctx, project_id)
     return JSONResponse(
         {"entities": [approval.public(e) for e in result["entities"]], "errors": result["errors"]}
     )
@@ -105,8 +131,7 @@ async def _update(line_id: int, request: Request, ctx: Ctx) -> Response:
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        for b in ctx.store.query("budget", project_id=project_id):
-            approval.check_editable(b)
+        _check_budget_editable(ctx, project_id)
         line = ctx.owned("budget_line_item", line_id, project_id=project_id)
         updated = budget.update_line_item(
             ctx.store, ctx.sim.clock, project, line, section(data, "budget_line_item")

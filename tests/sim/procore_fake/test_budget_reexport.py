@@ -230,3 +230,47 @@ def test_locked_or_forbidden_edit_of_a_synced_line_changes_nothing(fake: Fake) -
     fake.act("accept", "Alex Accountant", "budget", budget_id)
     data = _only(fake, "update_budget")
     assert data["transactions"] == [_delta(fake, data["transactions"][0]["id"], line["id"], 200.0)]
+
+
+def _sync(fake: Fake, pid: int, *updates: dict[str, Any]) -> dict[str, Any]:
+    r = fake.dmsa.post("/rest/v1.0/budget_line_items/sync", {"project_id": pid, "updates": list(updates)})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_amount_edited_through_sync_is_an_adjustment_too(fake: Fake) -> None:
+    w, line, budget_id = _synced_budget(fake)
+    pid = w["project"]["id"]
+    # an integrator linking the line to its QuickBooks estimate line adjusts nothing
+    body = _sync(fake, pid, {"id": line["id"], "origin_id": "EST-LINE-1"})
+    assert body["errors"] == [] and body["entities"][0]["origin_id"] == "EST-LINE-1"
+    assert _ready_to_update(fake) == []
+    body = _sync(fake, pid, {"id": line["id"], "amount": "900"})
+    assert body["errors"] == [] and body["entities"][0]["original_budget_amount"] == "900.0"
+    assert _ready_to_update(fake) == [("budget", budget_id)]
+    data = _export(fake, budget_id)
+    assert data["transactions"] == [_delta(fake, data["transactions"][0]["id"], line["id"], -100.0)]
+
+
+def test_sync_cannot_adjust_a_locked_or_pending_budget(fake: Fake) -> None:
+    w, line, budget_id = _synced_budget(fake)
+    pid = w["project"]["id"]
+    assert fake.dmsa.post(f"/rest/v1.0/projects/{pid}/budget/lock").status_code == 201
+    edit = {"id": line["id"], "amount": "1200"}
+    assert _sync(fake, pid, edit) == {
+        "entities": [],
+        "errors": [{**edit, "errors": {"base": [BUDGET_LOCKED["message"]]}}],
+    }
+    assert _ready_to_update(fake) == []
+    assert fake.dmsa.delete(f"/rest/v1.0/projects/{pid}/budget/lock").status_code == 200
+    _edit(fake, pid, line["id"], "1100")
+    assert fake.act("send", "Pat Manager", "budget", budget_id).status_code == 200
+    added = {"cost_code_id": w["codes"][1]["id"], "amount": "5"}
+    assert _sync(fake, pid, edit, added) == {
+        "entities": [],
+        "errors": [{**edit, "errors": PENDING["errors"]}, {**added, "errors": PENDING["errors"]}],
+    }
+    fake.act("accept", "Alex Accountant", "budget", budget_id)
+    data = _only(fake, "update_budget")
+    assert data["transactions"] == [_delta(fake, data["transactions"][0]["id"], line["id"], 100.0)]
+    assert [j["budget_line_item_id"] for j in data["job_costs"]] == [line["id"]]
