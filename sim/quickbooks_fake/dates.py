@@ -85,8 +85,8 @@ def parse_value(text: str | None) -> QBDate | None:
         if match["h"] is None:
             return QBDate(day)
         clock = time(int(match["h"]), int(match["mi"] or 0), int(match["s"] or 0))
-    except ValueError as exc:  # month 13, day 45, hour 25, year 0 or beyond 9999 …
-        raise BadDate(text) from exc
+    except (ValueError, OverflowError) as exc:  # month 13, day 45, hour 25, year 0 or beyond 9999,
+        raise BadDate(text) from exc  # a year too long for a C int (OverflowError) …
     zone = _zone(match["tz"]) or DEFAULT_TZ
     return QBDate(day, datetime.combine(day, clock, tzinfo=zone))
 

@@ -86,7 +86,7 @@ def _ui_date(key: str, value: str | None) -> str | None:
     """A date typed into a window, stored the way QuickBooks writes it (``dates.py``); a date no
     calendar has is refused (ValueError → HTTP 400) as the window's date field refuses it."""
     if value is None or not value.strip():
-        return value
+        return None  # a blank date field: the window's default (today), as an empty TxnDate over qbXML
     try:
         return canonical(value)
     except BadDate:
@@ -95,12 +95,16 @@ def _ui_date(key: str, value: str | None) -> str | None:
 
 def _fit_doc(decl: ElementDecl, doc: Doc) -> None:
     dates = date_elements()
-    for key, value in doc.items():
+    for key, value in list(doc.items()):
         child = decl.child(key)
         if child is None:
             continue
         if key in dates and isinstance(value, str):
-            doc[key] = _ui_date(key, value)
+            typed = _ui_date(key, value)
+            if typed is None:
+                del doc[key]  # a blank date field: the window's default applies
+            else:
+                doc[key] = typed
             continue
         for one in as_list(value):
             if isinstance(one, dict):

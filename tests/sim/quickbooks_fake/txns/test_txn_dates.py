@@ -62,3 +62,17 @@ def test_an_impossible_date_in_a_window_is_refused(company) -> None:
     with pytest.raises(ValueError, match='TxnDate is not a date QuickBooks can store: "2024-13-45"'):
         company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "1.00"}], date="2024-13-45")
     assert company.list_records("Bill") == []
+
+
+def test_a_blank_date_in_a_window_takes_today_like_an_empty_txn_date(company) -> None:
+    bill = company.ui.enter_bill(VENDOR, [{"item": CONCRETE, "amount": "50.00"}], ref_number="W-1", date="  ",
+                                 due_date="")
+    assert (bill["TxnDate"], bill["DueDate"]) == ("2024-01-15", "2024-01-25")
+
+
+def test_a_year_too_long_for_any_calendar_is_a_400_in_a_window(client) -> None:
+    answer = client.post("/_sim/ui/enter_bill", json={"vendor": VENDOR, "ref_number": "W-2",
+                                                     "lines": [{"item": CONCRETE, "amount": "50.00"}],
+                                                     "date": "99999999999999999999-01-01"})
+    assert answer.status_code == 400
+    assert "99999999999999999999-01-01" in answer.text
