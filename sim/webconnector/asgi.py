@@ -47,9 +47,10 @@ class AsgiTransport(httpx.BaseTransport):
     """``httpx.ASGITransport`` made synchronous: one private event loop per calling thread.
 
     ``raise_app_exceptions`` (default ``True``, as httpx) lets an exception escaping the app propagate to
-    the caller, which suits tests; ``False`` answers ``500`` as a real server would. A thread's loop is
-    closed when ``close()`` is called (once no thread is still sending) or, if that thread has ended, as
-    soon as another thread makes its first request.
+    the caller, which suits tests; ``False`` answers ``500`` as a real server would. ``close()`` closes
+    every idle thread's loop at once; a thread still inside a request finishes it and then closes its own
+    loop (a running loop cannot be closed from another thread). A thread that has ended has its loop
+    closed as soon as another thread makes its first request.
     """
 
     def __init__(
@@ -65,13 +66,25 @@ class AsgiTransport(httpx.BaseTransport):
         )
         self._local = threading.local()
         self._runners: dict[threading.Thread, asyncio.Runner] = {}
+        self._sending: set[threading.Thread] = set()  # threads inside a request (their loop is running)
         self._guard = threading.Lock()
         self._closed = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         # Reading turns any body (bytes, generator, file) into a ByteStream, which is also an async stream.
         request.read()
-        status, headers, body = self._runner().run(self._send(request))
+        runner = self._runner()
+        me = threading.current_thread()
+        with self._guard:
+            self._sending.add(me)
+        try:
+            status, headers, body = runner.run(self._send(request))
+        finally:
+            with self._guard:
+                self._sending.discard(me)
+                closed_meanwhile = self._closed and self._runners.pop(me, None) is runner
+            if closed_meanwhile:  # close() left this loop to its own thread
+                runner.close()
         return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
 
     async def _send(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -104,10 +117,11 @@ class AsgiTransport(httpx.BaseTransport):
         return runner
 
     def close(self) -> None:
+        """Refuse further requests; close the loops of threads not inside a request now."""
         with self._guard:
             self._closed = True
-            runners = list(self._runners.values())
-            self._runners.clear()
+            idle = [thread for thread in self._runners if thread not in self._sending]
+            runners = [self._runners.pop(thread) for thread in idle]
         for runner in runners:
             runner.close()
 

@@ -222,3 +222,38 @@ def test_wire_closes_only_the_client_it_made() -> None:
     mine = Wire(None)
     mine.close()
     assert mine.client.is_closed
+
+
+def test_close_while_another_thread_is_inside_a_request_lets_it_finish() -> None:
+    """The busy thread's loop is running: close() leaves it, the request completes, then it is closed."""
+    inside, release = threading.Event(), threading.Event()
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def slow(scope: Message, receive: Receive, send: Send) -> None:
+        loops.append(asyncio.get_running_loop())
+        inside.set()
+        release.wait(timeout=30)  # the timeout only turns a deadlock into a failure
+        await _answer(send, 200, [], b"finished")
+
+    transport = AsgiTransport(slow)
+    http = httpx.Client(transport=transport, base_url="http://testserver")
+    answers: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            answers.append(http.get("/").content)
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    assert inside.wait(timeout=30)
+    transport.close()  # from this thread, while the worker's loop runs its request
+    assert not loops[0].is_closed()
+    release.set()
+    worker.join()
+    assert (errors, answers) == ([], [b"finished"])
+    assert loops[0].is_closed()
+    with pytest.raises(RuntimeError, match="^AsgiTransport is closed$"):
+        transport.handle_request(httpx.Request("GET", "http://testserver/"))
