@@ -155,8 +155,10 @@ class SessionDriver:
     def apply_response(self, company_key: str, ticket: str, qbxml: str) -> None:
         """Route every ``...Rs`` to its work item's handler (raises ValueError on a broken document).
 
-        Handlers read first (their own lookups), then every item's outcome is written in one
-        transaction: a response is applied whole, and N items cost one commit.
+        Handlers run first, then every item's outcome (state, id map, follow-ups) is written in one
+        transaction: the queue never holds half a response, and N items cost one commit. Staged
+        import records are written by their handler in its own transaction before that; they are
+        upserts by ListID, so a response applied again after a failure re-stages the same rows.
         """
         responses = parse_responses(qbxml, self._settings.max_xml_bytes)
         grouped: dict[int, list[QbResponse]] = {}

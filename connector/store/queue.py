@@ -315,8 +315,9 @@ class WorkQueue:
     def complete_many(self, ticket: str, completions: Sequence[Completion]) -> dict[int, list[int]]:
         """Apply several items' outcomes in one transaction (a whole receiveResponseXML at once).
 
-        One transaction per response instead of one per item: the response is applied entirely or
-        not at all, and a batch of N items costs one commit, not N. Returns follow-up ids per item.
+        One transaction per response instead of one per item: the items' queue state (states, id map,
+        follow-ups) is written entirely or not at all, and a batch of N items costs one commit, not N.
+        Returns follow-up ids per item.
         """
         for completion in completions:
             if completion.state not in ("done", "failed", "pending"):
