@@ -39,7 +39,7 @@ def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
 
 def main(locust_args: list[str]) -> int:
     DB.unlink(missing_ok=True)
-    db_url = f"sqlite:///{DB}"
+    db_url = f"sqlite:///{DB}?timeout=30"  # two processes write it: wait for the other's lock
     qbsim = Path(sys.executable).with_name("qbsim")  # the console script beside this interpreter
     log = LOG.open("wb")  # uvicorn's access log would drown locust's summary
     server = subprocess.Popen([str(qbsim), "connector", "serve", "--port", str(PORT), "--db-url", db_url],

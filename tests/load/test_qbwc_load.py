@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Served, str]]:
-    db_url = f"sqlite:///{tmp_path / 'connector.db'}"
+    # Two processes write this file (the served connector, the locust run): wait up to 30 s for the other's
+    # write lock rather than SQLite's default 5 s, which a loaded CI machine can exceed.
+    db_url = f"sqlite:///{tmp_path / 'connector.db'}?timeout=30"
     app = create_app(Settings(database_url=db_url))
     install(app.state.qbwc)
     with serve(app) as running:
