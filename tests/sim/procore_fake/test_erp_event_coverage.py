@@ -39,8 +39,12 @@ def _literals(paths: list[Path]) -> str:
     return "\n".join(p.read_text() for p in paths)
 
 
-def test_every_emitted_event_is_triggered_and_named_by_a_test() -> None:
-    """The trigger tests assert ``request_name == "<event>"``: each registered event is named in one."""
+def test_every_emitted_event_is_named_in_another_test() -> None:
+    """Each registered event appears as a string literal in some other test file.
+
+    A proxy, not a proof: the trigger tests (``test_erp_event_triggers.py`` and the per-feature tests)
+    assert ``request_name`` after causing the event, but this check only sees that the name is there.
+    """
     text = _literals([p for p in TESTS_DIR.glob("test_*.py") if p.name != Path(__file__).name])
     untested = sorted(n for n in erp_events.EMITTED if not re.search(rf"[\"']{n}[\"']", text))
     assert untested == [], f"emitted events no test triggers by name: {untested}"
