@@ -46,8 +46,10 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
+        """Stop uvicorn (if started) and release the socket (also when ``start()`` was never called)."""
         self._server.should_exit = True
-        self._thread.join(timeout=STOP_TIMEOUT_SECONDS)
+        if self._thread.is_alive():
+            self._thread.join(timeout=STOP_TIMEOUT_SECONDS)
         self._sock.close()
 
     def __enter__(self) -> BackgroundServer:

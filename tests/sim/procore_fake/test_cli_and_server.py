@@ -219,3 +219,9 @@ def test_bound_states_share_one_app_but_not_data() -> None:
     finally:
         a.close()
         b.close()
+
+
+def test_a_server_never_started_still_releases_its_socket() -> None:
+    server = BackgroundServer(create_app(clock=FakeClock()))
+    server.stop()  # joined nothing, closed the bound socket
+    assert server._sock.fileno() == -1
