@@ -54,10 +54,16 @@ def assign(target: dict[str, Any], parts: list[str], value: Any) -> None:
 
 
 def parse_form(raw: bytes) -> dict[str, Any]:
-    """Nest a urlencoded body the way Rails does; raises ``ValueError`` on a malformed or clashing key."""
+    """Nest a urlencoded body the way Rails does; raises ``ValueError`` on a malformed or clashing key, and
+    ``UnicodeDecodeError`` (a ``ValueError``) when the body or a percent-escape (``%ff``) is not UTF-8."""
     out: dict[str, Any] = {}
+    # errors="strict": parse_qsl's default would turn %ff into U+FFFD while a raw \xff byte is refused.
     pairs = parse_qsl(
-        raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FIELDS
+        raw.decode("utf-8"),
+        keep_blank_values=True,
+        strict_parsing=False,
+        errors="strict",
+        max_num_fields=MAX_FIELDS,
     )
     for key, value in pairs:
         parts = key_parts(key)

@@ -6,17 +6,20 @@ direct costs, requisitions, work order/purchase order contracts and contract pay
 a urlencoded form (``formdata.py``); a file part becomes an :class:`Upload` (its name, content type and size;
 the bytes are not kept).
 
-The input is hostile: the caller caps the body size; here the part count and key depth are capped, the
+The input is hostile: the caller caps the body size and runs this off the event loop; here the part count
+is capped on the raw bytes before the ``email`` parser builds anything, the key depth is capped, the
 boundary must be RFC 2046's (1-70 characters), every part must be ``form-data`` with a name, nested
 multiparts are refused, text must decode in its charset, and any defect the ``email`` parser records (no
-start or close boundary, bad part headers) makes the whole body malformed (``MalformedMultipart``).
+start or close boundary, bad part headers) makes the whole body malformed (``MalformedMultipart``). A file
+name is kept as Rack keeps it: the raw parameter's basename.
 """
 
 from __future__ import annotations
 
 import email.parser
 import email.policy
-from email.message import EmailMessage
+import re
+from email.message import EmailMessage, Message
 from typing import Any, NamedTuple
 
 from sim.procore_fake.formdata import assign, key_parts
@@ -24,6 +27,8 @@ from sim.procore_fake.formdata import assign, key_parts
 MAX_PARTS = 1000
 # RFC 7578 4.4: a file part without Content-Type is application/octet-stream.
 DEFAULT_FILE_TYPE = "application/octet-stream"
+# A Content-Disposition parameter, its value quoted (escapes kept as sent) or a bare token.
+_PARAM = re.compile(r';\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 
 
 class MalformedMultipart(ValueError):
@@ -39,9 +44,18 @@ class Upload(NamedTuple):
     size: int
 
 
+def _refuse_many_parts(raw: bytes, content_type: str) -> None:
+    """Count delimiters in the raw bytes before parsing: the ``email`` parser builds every part before the
+    count could be checked, which for thousands of tiny parts takes seconds. RFC 2046 forbids the boundary
+    inside a part, so each ``--boundary`` is a delimiter; N parts have N + 1 (the close delimiter)."""
+    header = Message()  # the header alone: cheap, and the body is not touched
+    header["Content-Type"] = content_type
+    boundary = header.get_boundary()
+    if boundary and raw.count(b"--" + boundary.encode("latin-1", errors="replace")) > MAX_PARTS + 1:
+        raise MalformedMultipart(f"more than {MAX_PARTS} parts")
+
+
 def _message(raw: bytes, content_type: str) -> EmailMessage:
-    if "\r" in content_type or "\n" in content_type:
-        raise MalformedMultipart("the Content-Type header is malformed")
     head = b"Content-Type: " + content_type.encode("latin-1", errors="replace") + b"\r\n\r\n"
     msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
     assert isinstance(msg, EmailMessage)
@@ -55,12 +69,38 @@ def _message(raw: bytes, content_type: str) -> EmailMessage:
     return msg
 
 
+def _basename(path: str) -> str:
+    r"""What follows the last ``/`` or ``\``, as Rack keeps it (``Rack::Multipart::Parser#get_filename``:
+    ``filename.split(/[\/\\]/).last``; Ruby's split drops trailing empty fields, so ``dir/`` is ``dir``)."""
+    fields = re.split(r"[/\\]", path)
+    while fields and not fields[-1]:
+        fields.pop()
+    return fields[-1] if fields else ""
+
+
+def _filename(part: EmailMessage) -> str | None:
+    r"""The file name a browser sent, as Rack reads it: the ``filename`` parameter taken raw (the ``email``
+    package unescapes backslashes, so ``C:\Users\me\inv.pdf`` would become ``C:Usersmeinv.pdf``),
+    then its basename (no ``../`` survives). Other spellings (``filename*``, a Content-Type ``name``) are read
+    by the ``email`` package, as before."""
+    disposition = next((v for k, v in part.raw_items() if k.lower() == "content-disposition"), "")
+    # scanned in order, so a quoted value (name="a;filename=b") is consumed whole, as Rack's DISPPARM scan
+    raw = next((m.group(2) for m in _PARAM.finditer(disposition) if m.group(1).lower() == "filename"), None)
+    if raw is not None:
+        name = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
+    else:
+        name = part.get_filename()
+        if name is None:
+            return None
+    return _basename(name)
+
+
 def _value(part: EmailMessage) -> str | Upload:
     if part.is_multipart():
         raise MalformedMultipart("nested multipart parts are not accepted")
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
-    filename = part.get_filename()
+    filename = _filename(part)
     if filename is not None:
         declared = part.get("Content-Type")
         content_type = part.get_content_type() if declared else DEFAULT_FILE_TYPE
@@ -73,6 +113,9 @@ def _value(part: EmailMessage) -> str | Upload:
 
 def parse_multipart(raw: bytes, content_type: str) -> dict[str, Any]:
     """Nest a multipart/form-data body the way Rails does; raises :class:`MalformedMultipart`."""
+    if "\r" in content_type or "\n" in content_type:
+        raise MalformedMultipart("the Content-Type header is malformed")
+    _refuse_many_parts(raw, content_type)
     msg = _message(raw, content_type)
     out: dict[str, Any] = {}
     for count, part in enumerate(msg.iter_parts(), start=1):
@@ -85,7 +128,7 @@ def parse_multipart(raw: bytes, content_type: str) -> dict[str, Any]:
         parts = key_parts(name)
         if parts is None:
             raise MalformedMultipart(f"malformed parameter name {name!r}")
-        if part.get_filename() == "":
+        if _filename(part) == "":
             continue  # a file input left empty; Rack drops it (Rack::Multipart::Parser, blank filename)
         try:
             assign(out, parts, _value(part))

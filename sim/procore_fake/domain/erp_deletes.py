@@ -30,10 +30,12 @@ def _sortable(record: Record) -> str:
 
 
 def load_owned(store: Store, company_id: int, kind: str, ids: Any) -> list[Record]:
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+    """The records of ``ids``, each once in the order first given; a JSON ``true`` is no id (Python's bool
+    is an int, so it is refused by type, not by ``isinstance``)."""
+    if not isinstance(ids, list) or not ids or not all(type(i) is int for i in ids):
         raise ValidationFailed({"item_ids": ["must be a non-empty array of ids"]})
     found = []
-    for item_id in ids:
+    for item_id in dict.fromkeys(ids):
         owner = store.owner(kind, item_id)
         if owner is None or owner[0] != company_id:
             raise ValidationFailed({"item_ids": [f"{item_id} is invalid"]})

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.procore_fake.conventions import SYNC_MAX_ITEMS
+from sim.procore_fake.domain.validation import TAKEN, origin_taken
 from sim.procore_fake.errors import ENTITY_NOT_FOUND, ProcoreError, ValidationFailed
 from sim.procore_fake.store import Record, Store
 
@@ -80,6 +81,5 @@ def _one(
 
 
 def _unique_origin(store: Store, company_id: int, kind: str, origin_id: Any, own_id: int | None) -> None:
-    for other in store.query(kind, company_id=company_id, origin_id=str(origin_id)):
-        if other["id"] != own_id:
-            raise ValidationFailed({"origin_id": ["has already been taken"]})
+    if origin_taken(store, kind, company_id, origin_id, own_id):
+        raise ValidationFailed({"origin_id": [TAKEN]})

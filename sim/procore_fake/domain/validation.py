@@ -38,6 +38,13 @@ def not_included(allowed: Iterable[str]) -> str:
     return f"is not included in the list ({', '.join(allowed)})"
 
 
+def origin_taken(store: Store, kind: str, company_id: int | None, origin_id: Any, own_id: int | None) -> bool:
+    """Another record of ``kind`` in the company already has ``origin_id`` (unique per object type within a
+    company, api-conventions.json sync_actions)."""
+    others = store.query(kind, company_id=company_id, origin_id=str(origin_id))
+    return any(r["id"] != own_id for r in others)
+
+
 class Errors:
     """A record's ``errors``: add as validations run, then :meth:`raise_if_any` once (422)."""
 
@@ -91,7 +98,7 @@ class Errors:
             return
         if company_id is None and own_id is not None:
             company_id = (store.owner(kind, own_id) or (None, None))[0]
-        if any(r["id"] != own_id for r in store.query(kind, company_id=company_id, origin_id=str(origin_id))):
+        if origin_taken(store, kind, company_id, origin_id, own_id):
             self.add("origin_id", TAKEN)
 
     def attempt(self, check: Callable[[], T]) -> T | None:

@@ -2,55 +2,30 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from sim.procore_fake.bodies import BodyRefused, read_params
 from sim.procore_fake.deps import Ctx
 from sim.procore_fake.domain.records import as_int, public
 from sim.procore_fake.errors import BadRequest, ValidationFailed
 from sim.procore_fake.filters import ListQuery
-from sim.procore_fake.formdata import parse_form
-from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
 from sim.procore_fake.pagination import paginate
 from sim.procore_fake.store import Record
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
-
 
 async def json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest("Request body too large")
-    if not raw:
-        return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/x-www-form-urlencoded":
-        try:
-            return parse_form(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadRequest("The request body is not a valid form") from exc
-    if content_type.startswith("multipart/"):
-        # Procore takes writes with attachments as multipart/form-data (attachments[] file parts).
-        return multipart_body(raw, request.headers.get("content-type", ""))
     try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise BadRequest("The request body is not valid JSON") from exc
+        data = await read_params(request, otherwise="json")
+    except BodyRefused as exc:
+        raise BadRequest(str(exc)) from exc
     if isinstance(data, list):
         return {"updates": data}  # older ERP docs show bare arrays for sync bodies
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object")
     return data
-
-
-def multipart_body(raw: bytes, content_type: str) -> dict[str, Any]:
-    try:
-        return parse_multipart(raw, content_type)
-    except MalformedMultipart as exc:
-        raise BadRequest(f"The request body is not valid multipart/form-data: {exc}") from exc
 
 
 def listing(

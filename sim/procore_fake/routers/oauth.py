@@ -8,16 +8,15 @@ login/OAuth URL at this app's root, exactly as at its API base URL.
 from __future__ import annotations
 
 import base64
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from sim.procore_fake.bodies import BodyRefused, media_type, read_params
 from sim.procore_fake.deps import bearer, sim_state
 from sim.procore_fake.domain import oauth
 from sim.procore_fake.errors import OAuthError
-from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
-from sim.procore_fake.routers.common import MAX_BODY_BYTES
 from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import TokenInfo, TokenResponse
 
@@ -25,25 +24,17 @@ router = APIRouter()
 
 
 async def _form(request: Request) -> dict[str, str]:
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("application/json"):
-        raw = await request.json()
-        data = {k: str(v) for k, v in raw.items() if v is not None} if isinstance(raw, dict) else {}
-    elif content_type.startswith("multipart/"):
-        # Procore's docs also show curl -F (multipart) token requests; only the text fields matter.
-        raw_body = await request.body()
-        if len(raw_body) > MAX_BODY_BYTES:
-            raise OAuthError("invalid_request", "Request body too large")
-        try:
-            parsed = parse_multipart(raw_body, content_type)
-        except MalformedMultipart as exc:
-            raise OAuthError(
-                "invalid_request", f"The request body is not valid multipart/form-data: {exc}"
-            ) from exc
-        data = {k: v for k, v in parsed.items() if isinstance(v, str)}
+    # Procore's docs also show JSON and curl -F (multipart) token requests; only text fields matter.
+    try:
+        parsed = await read_params(request, otherwise="form")
+    except BodyRefused as exc:
+        raise OAuthError("invalid_request", str(exc)) from exc
+    if not isinstance(parsed, dict):
+        parsed = {}
+    if media_type(request) == "application/json":
+        data = {k: str(v) for k, v in parsed.items() if v is not None}
     else:
-        raw = (await request.body()).decode("utf-8", errors="replace")
-        data = dict(parse_qsl(raw, keep_blank_values=True))
+        data = {k: v for k, v in parsed.items() if isinstance(v, str)}
     data.update({k: v for k, v in request.query_params.items() if k not in data})
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("basic "):

@@ -100,6 +100,27 @@ def test_super_user_delete_refuses_unsynced_codes_and_other_item_types(fake: Fak
     assert r.status_code == 422 and r.json() == {"errors": {"item_ids": ["must be a non-empty array of ids"]}}
 
 
+def test_super_user_delete_takes_each_id_once_and_refuses_booleans(fake: Fake) -> None:
+    subscribe_erp_requests(fake)
+    codes = make_std_codes(fake, [("01-100", "Site Work"), ("03-300", "Concrete")])
+    for n, code in enumerate(codes):
+        mark_synced(fake, "standard_cost_code", code["id"], f"8000000{n}-1")
+    ids = [codes[1]["id"], codes[0]["id"], codes[1]["id"]]
+    for bad in ([True], [codes[0]["id"], False], [1.0]):  # JSON true is no id, though Python's bool is an int
+        r = fake.sim("POST", "/erp/support/delete", {"item_type": "standard_cost_code", "item_ids": bad})
+        assert r.status_code == 422 and r.json() == {
+            "errors": {"item_ids": ["must be a non-empty array of ids"]}
+        }
+    assert delivered_erp_requests(fake) == []
+    r = fake.sim("POST", "/erp/support/delete", {"item_type": "standard_cost_code", "item_ids": ids})
+    assert r.status_code == 200 and r.json() == {"deleted": [codes[1]["id"], codes[0]["id"]]}
+    [req] = delivered_erp_requests(fake)
+    assert [e["id"] for e in req["request_data"]["standard_cost_code_data_array"]] == [
+        codes[1]["id"],
+        codes[0]["id"],
+    ]
+
+
 # -- project cost codes: delete_cost_code (Super User) and delete_cost_codes (a user) ------------------------
 def _project_with_codes(fake: Fake, synced: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A synced QuickBooks job whose first ``synced`` cost codes are synced QuickBooks Service items."""
@@ -191,6 +212,16 @@ def test_project_cost_code_delete_refuses_codes_of_another_project(fake: Fake) -
     }
     r = _delete_codes(fake, "Pat Manager", 999999, [codes[0]["id"]])
     assert r.status_code == 404
+
+
+def test_project_cost_code_delete_lists_a_repeated_id_once(fake: Fake) -> None:
+    subscribe_erp_requests(fake)
+    project, codes = _project_with_codes(fake, synced=1)
+    ids = [codes[0]["id"], codes[0]["id"], codes[2]["id"], codes[2]["id"]]
+    r = _delete_codes(fake, "Pat Manager", project["id"], ids)
+    assert r.status_code == 200 and r.json() == {"deleted": [codes[2]["id"]], "pending_erp": [codes[0]["id"]]}
+    [req] = delivered_erp_requests(fake)
+    assert [c["id"] for c in req["request_data"]["cost_codes"]] == [codes[0]["id"]]
 
 
 # -- link_all_vendors -------------------------------------------------------------------------------------

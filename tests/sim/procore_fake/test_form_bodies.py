@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import email.parser
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, Fake, make_project, synced_world
+from starlette.requests import Request
 
+from sim.procore_fake import bodies
+from sim.procore_fake.bodies import MAX_BODY_BYTES
+from sim.procore_fake.errors import BadRequest
 from sim.procore_fake.formdata import parse_form
 from sim.procore_fake.multipart import MAX_PARTS, MalformedMultipart, Upload, parse_multipart
+from sim.procore_fake.routers.common import json_body
 
 
 def test_parse_form_nests_like_rails() -> None:
@@ -249,3 +259,180 @@ def test_multipart_token_request_like_curl_dash_f(fake: Fake) -> None:
         "error_description": "The request body is not valid multipart/form-data: "
         "the body does not match its boundary",
     }
+
+
+# -- hostile bodies -----------------------------------------------------------------------------------------
+MANY_PARTS = b'--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n' * 5000 + b"--b--\r\n"
+TOO_MANY_PARTS = "The request body is not valid multipart/form-data: more than 1000 parts"
+
+
+@pytest.fixture
+def no_email_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if the ``email`` parser is run: building thousands of parts is what stalled the fake."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the email parser was run on a body that should have been refused first")
+
+    monkeypatch.setattr(email.parser.BytesParser, "parsebytes", refuse)
+
+
+@pytest.mark.usefixtures("no_email_parser")
+def test_thousands_of_parts_are_refused_before_the_email_parser_runs(fake: Fake) -> None:
+    with pytest.raises(MalformedMultipart) as caught:
+        parse_multipart(MANY_PARTS, "multipart/form-data; boundary=b")
+    assert str(caught.value) == "more than 1000 parts"
+    project = make_project(fake)
+    r = fake.http.post(
+        f"/rest/v1.0/projects/{project['id']}/direct_costs",
+        content=MANY_PARTS,
+        headers={**fake.dmsa.headers(), "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 400 and r.json() == {"errors": TOO_MANY_PARTS}
+    # no login needed to reach the parser: the token endpoint refuses it the same way
+    r = fake.http.post(
+        "/oauth/token", content=MANY_PARTS, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 400 and r.json() == {
+        "error": "invalid_request",
+        "error_description": TOO_MANY_PARTS,
+    }
+
+
+def test_form_and_multipart_bodies_are_parsed_off_the_event_loop(
+    fake: Fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow parse must not stall every company's requests: it runs in a worker thread (no running loop)."""
+    where: list[str] = []
+
+    def spy(parse: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                where.append(f"{parse.__name__} on the event loop")
+            except RuntimeError:
+                where.append(f"{parse.__name__} in a worker thread")
+            return parse(*args)
+
+        return run
+
+    monkeypatch.setattr(bodies, "parse_form", spy(bodies.parse_form))
+    monkeypatch.setattr(bodies, "parse_multipart", spy(bodies.parse_multipart))
+    project = make_project(fake)
+    url = f"/rest/v1.0/projects/{project['id']}/direct_costs"
+    form = {"direct_cost[direct_cost_date]": "2024-02-01"}
+    assert fake.http.post(url, data=form, headers=fake.dmsa.headers()).status_code == 201
+    files = {"attachments[]": ("a.pdf", b"%PDF", "application/pdf")}
+    assert fake.http.post(url, data=form, files=files, headers=fake.dmsa.headers()).status_code == 201
+    fields = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    assert fake.http.post("/oauth/token", data=fields).status_code == 200
+    assert where == [
+        "parse_form in a worker thread",
+        "parse_multipart in a worker thread",
+        "parse_form in a worker thread",
+    ]
+
+
+def test_multipart_file_names_keep_their_basename_like_rack() -> None:
+    body = _multipart(
+        "b",
+        [
+            ("attachments[]", "C:\\Users\\me\\inv.pdf", "application/pdf", b"1"),
+            ("attachments[]", "../../etc/passwd", None, b"22"),
+            ("attachments[]", "scans/", None, b""),  # Ruby's split drops the trailing empty field
+            ("attachments[]", "/", None, b""),  # nothing left: an empty file input, dropped
+        ],
+    )
+    assert parse_multipart(body, "multipart/form-data; boundary=b") == {
+        "attachments": [
+            Upload("inv.pdf", "application/pdf", 1),
+            Upload("passwd", "application/octet-stream", 2),
+            Upload("scans", "application/octet-stream", 0),
+        ]
+    }
+    # a quoted name holding ";filename=" is the name, not a file name
+    quoted = b'--b\r\nContent-Disposition: form-data; name="a;filename=x"\r\n\r\nv\r\n--b--\r\n'
+    assert parse_multipart(quoted, "multipart/form-data; boundary=b") == {"a;filename=x": "v"}
+
+
+def test_multipart_attachment_from_windows_keeps_its_basename(fake: Fake) -> None:
+    project = make_project(fake)
+    r = fake.http.post(
+        f"/rest/v1.0/projects/{project['id']}/direct_costs",
+        content=_multipart(
+            "b",
+            [
+                ("direct_cost[direct_cost_date]", None, None, b"2024-02-01"),
+                ("attachments[]", "C:\\Users\\me\\inv.pdf", "application/pdf", b"%PDF"),
+            ],
+        ),
+        headers={**fake.dmsa.headers(), "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 201, r.text
+    assert [a["filename"] for a in r.json()["attachments"]] == ["inv.pdf"]
+
+
+def test_parse_form_refuses_a_percent_escape_that_is_not_utf8(fake: Fake) -> None:
+    with pytest.raises(UnicodeDecodeError):
+        parse_form(b"a=%ff")
+    project = make_project(fake)
+    r = fake.http.post(
+        f"/rest/v1.0/projects/{project['id']}/direct_costs",
+        content=b"direct_cost[invoice_number]=%ff",
+        headers={**fake.dmsa.headers(), "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 400 and r.json() == {"errors": "The request body is not a valid form"}
+
+
+def test_token_form_is_parsed_like_every_form(fake: Fake) -> None:
+    """The token endpoint shares the REST bodies' parser: a bad escape is a 400, not a U+FFFD client id."""
+    r = fake.http.post(
+        "/oauth/token",
+        content=f"grant_type=client_credentials&client_id=%ff&client_secret={CLIENT_SECRET}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 400 and r.json() == {
+        "error": "invalid_request",
+        "error_description": "The request body is not a valid form",
+    }
+
+
+def test_token_request_with_invalid_json_is_an_oauth_400(fake: Fake) -> None:
+    r = fake.http.post("/oauth/token", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json() == {
+        "error": "invalid_request",
+        "error_description": "The request body is not valid JSON",
+    }
+
+
+def test_a_declared_oversized_body_is_refused_before_it_is_read(fake: Fake) -> None:
+    project = make_project(fake)
+    too_big = {"Content-Length": str(MAX_BODY_BYTES + 1)}
+    r = fake.http.post(
+        f"/rest/v1.0/projects/{project['id']}/direct_costs",
+        content=b"{}",
+        headers={**fake.dmsa.headers(), **too_big, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 400 and r.json() == {"errors": "Request body too large"}
+    r = fake.http.post("/oauth/token", content=b"{}", headers={**too_big, "Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json() == {
+        "error": "invalid_request",
+        "error_description": "Request body too large",
+    }
+
+
+def test_an_undeclared_oversized_body_is_read_only_up_to_the_cap() -> None:
+    """A chunked (or lying) body: reading stops at the first chunk past the cap."""
+    chunk = b" " * (1024 * 1024)
+    pulled: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        pulled.append(len(chunk))
+        return {"type": "http.request", "body": chunk, "more_body": len(pulled) < 20}
+
+    request = Request(
+        {"type": "http", "method": "POST", "headers": [], "path": "/", "query_string": b""}, receive
+    )
+    with pytest.raises(BadRequest) as caught:
+        asyncio.run(json_body(request))
+    assert (caught.value.status_code, caught.value.body()) == (400, {"errors": "Request body too large"})
+    assert len(pulled) == MAX_BODY_BYTES // len(chunk) + 1
