@@ -4,8 +4,8 @@ Budget line items carry an original budget amount per cost code + cost type ("Ot
 projects). Budget modifications move money from one line to another (QuickBooks shows a negative line for
 the "from" code and a positive one for the "to" code, seed 001). The ERP budget (item_type ``budget``) is one
 record per project that is exported as a QuickBooks Estimate; its transactions are the original estimate
-(a line's first export) and revised estimates (budget modifications, approved Budget Changes and edits of an
-exported line's original amount, sent on re-export).
+(a line's first export) and revised estimates (budget modifications, approved Budget Changes and edits of a
+synced line's original amount); each export carries those not yet marked synced by the integrator.
 """
 
 from __future__ import annotations
@@ -174,10 +174,16 @@ def erp_budget(store: Store, company_id: int, project: Record) -> Record:
 def export_transactions(
     store: Store, clock: Clock, company_id: int, project_id: int
 ) -> tuple[list[Record], list[Record]]:
-    """Job costs (one per line) and the estimate transactions not exported before: each new line's
-    original amount, each exported line's original-amount edit (net delta), new budget modifications and
-    approved Budget Changes."""
-    job_costs, transactions = [], []
+    """Job costs (one per line) and every estimate transaction of the budget not yet marked synced.
+
+    The dictionary's create_budget instructions have the integrator mark the transactions synced
+    (``erp_transactions/sync``) after writing them, so an export is not proof that QuickBooks has them: a
+    transaction stays pending, and goes out again with every later export (same id), until it is marked
+    synced. This export first records what is new since the last one (each new line's original amount, each
+    line's original-amount edit as a net delta from what was synced, new budget modifications and approved
+    Budget Changes), then carries all pending transactions, oldest first.
+    """
+    job_costs = []
     project = store.get("project", project_id) or {}
     for line in store.query("budget_line_item", project_id=project_id):
         job_cost = {
@@ -195,23 +201,64 @@ def export_transactions(
             "sub_job_origin_id": None,
         }
         job_costs.append(job_cost)
-        exported = exported_original(store, project_id, line["id"])
-        if exported is None:
-            # first export of the line: its current original amount, however often it was edited before
-            transactions.append(
-                _txn(
-                    store,
-                    clock,
-                    company_id,
-                    project_id,
-                    line["id"],
-                    "Erp::OriginalEstimateTransaction",
-                    line["original_budget_amount"],
-                    None,
-                )
-            )
-        elif (delta := money.parse(line["original_budget_amount"]) - exported) != 0:
-            transactions.append(_original_edit_txn(store, clock, company_id, project_id, line["id"], delta))
+        _record_original_amount(store, clock, company_id, project_id, line)
+    _record_budget_changes(store, clock, company_id, project_id)
+    _record_modifications(store, clock, company_id, project_id)
+    pending = [t for t in store.query("erp_transaction", project_id=project_id) if not t["synced"]]
+    return job_costs, sorted(pending, key=lambda t: t["id"])
+
+
+ORIGINAL = "Erp::OriginalEstimateTransaction"
+REVISED = "Erp::RevisedEstimateTransaction"
+ORIGINAL_EDIT_TYPE = "BudgetLineItem"
+
+
+def _carries_original_amount(txn: Record) -> bool:
+    return txn["type"] == ORIGINAL or txn["procore_transaction_type"] == ORIGINAL_EDIT_TYPE
+
+
+def _record_original_amount(
+    store: Store, clock: Clock, company_id: int, project_id: int, line: Record
+) -> None:
+    """Make the line's pending original-amount transaction say what QuickBooks still lacks.
+
+    Nothing of the line synced yet: one original-estimate transaction of its current original amount (the
+    first export, however often the amount was edited before it or since a failed export). Original synced:
+    one revised-estimate delta (``_original_edit_txn``) of the current amount minus the synced original and
+    synced deltas; none when that is zero. The pending transaction is *replaced*, not stacked: a failed
+    export's delta (say +200) followed by another edit sends one delta from the synced amount, never +200
+    and then a second delta on top of an amount QuickBooks never got. A pending transaction that already
+    says it is kept (same id, resent as it was); one whose amount no longer fits is removed and a new one
+    (new id) made, so that an id always names one amount for an integrator that keys its writes on it.
+    """
+    mine = [
+        t
+        for t in store.query("erp_transaction", project_id=project_id)
+        if t["job_cost_id"] == line["id"] and _carries_original_amount(t)
+    ]
+    synced = [t for t in mine if t["synced"]]
+    pending = [t for t in mine if not t["synced"]]
+    current = money.parse(line["original_budget_amount"])
+    if any(t["type"] == ORIGINAL for t in synced):
+        kind, value = REVISED, current - sum((money.parse(t["value"]) for t in synced), Decimal(0))
+        wanted = [(kind, value)] if value != 0 else []
+    else:
+        kind, value = ORIGINAL, current
+        wanted = [(kind, value)]  # a first export sends the original amount even when it is 0
+    if [(t["type"], money.parse(t["value"])) for t in pending] == wanted:
+        return
+    for t in pending:
+        store.remove("erp_transaction", t["id"])
+    if not wanted:
+        return
+    if kind == ORIGINAL:
+        _txn(store, clock, company_id, project_id, line["id"], ORIGINAL, value, None)
+    else:
+        _original_edit_txn(store, clock, company_id, project_id, line["id"], value)
+
+
+def _record_budget_changes(store: Store, clock: Clock, company_id: int, project_id: int) -> None:
+    """Approved Budget Changes not recorded before: one revised-estimate transaction per adjustment."""
     lines_by_code = {
         li["cost_code"]["id"]: li["id"] for li in store.query("budget_line_item", project_id=project_id)
     }
@@ -226,62 +273,30 @@ def export_transactions(
                     company_id,
                     project_id,
                     lines_by_code[adj["wbs_code_id"]],
-                    "Erp::RevisedEstimateTransaction",
+                    REVISED,
                     adj["amount"],
                     change["id"],
                 )
                 txn["procore_transaction_type"] = "BudgetChange"
-                transactions.append(store.put("erp_transaction", txn))
+                store.put("erp_transaction", txn)
+        # its transactions exist now (and are resent until synced): it is never recorded twice
         change["_exported"] = True
         store.put("budget_change", change)
+
+
+def _record_modifications(store: Store, clock: Clock, company_id: int, project_id: int) -> None:
+    """Budget modifications not recorded before: − on the from line, + on the to line."""
     for mod in store.query("budget_modification", project_id=project_id):
         if mod.get("_exported"):
             continue
         amount = money.parse(mod["transfer_amount"])
-        transactions.append(
-            _txn(
-                store,
-                clock,
-                company_id,
-                project_id,
-                mod["from_budget_line_item_id"],
-                "Erp::RevisedEstimateTransaction",
-                -amount,
-                mod["id"],
-            )
-        )
-        transactions.append(
-            _txn(
-                store,
-                clock,
-                company_id,
-                project_id,
-                mod["to_budget_line_item_id"],
-                "Erp::RevisedEstimateTransaction",
-                amount,
-                mod["id"],
-            )
-        )
+        for line_id, value in (
+            (mod["from_budget_line_item_id"], -amount),
+            (mod["to_budget_line_item_id"], amount),
+        ):
+            _txn(store, clock, company_id, project_id, line_id, REVISED, value, mod["id"])
         mod["_exported"] = True
         store.put("budget_modification", mod)
-    return job_costs, transactions
-
-
-ORIGINAL_EDIT_TYPE = "BudgetLineItem"
-
-
-def exported_original(store: Store, project_id: int, line_id: int) -> Decimal | None:
-    """The line's original budget amount as exported so far (None: the line was never exported): its
-    original-estimate transaction plus the deltas of later edits of the original amount."""
-    total, first = Decimal(0), False
-    for t in store.query("erp_transaction", project_id=project_id):
-        if t["job_cost_id"] != line_id:
-            continue
-        if t["type"] == "Erp::OriginalEstimateTransaction":
-            total, first = total + money.parse(t["value"]), True
-        elif t["procore_transaction_type"] == ORIGINAL_EDIT_TYPE:
-            total += money.parse(t["value"])
-    return total if first else None
 
 
 def _original_edit_txn(
@@ -292,14 +307,12 @@ def _original_edit_txn(
 
     Procore does not document this transaction; the fake's shape is our choice, made like the budget
     modification / change ones: a revised-estimate transaction of the net delta (new original amount minus
-    the amount exported so far), pointing at the budget line item. So the Estimate's Est. Cost becomes the
+    the amount synced so far), pointing at the budget line item. So the Estimate's Est. Cost becomes the
     revised total while QuickBooks keeps the first export as the Original Budget (seed 001's mapping:
-    "Original Budget amount at time of first export"). Edits back to the exported amount send nothing; two
+    "Original Budget amount at time of first export"). Edits back to the synced amount send nothing; two
     edits between exports send one net delta.
     """
-    txn = _txn(
-        store, clock, company_id, project_id, line_id, "Erp::RevisedEstimateTransaction", delta, line_id
-    )
+    txn = _txn(store, clock, company_id, project_id, line_id, REVISED, delta, line_id)
     txn["procore_transaction_type"] = ORIGINAL_EDIT_TYPE
     return store.put("erp_transaction", txn)
 

@@ -219,6 +219,38 @@ def mark_synced(f: Fake, item_type: str, item_id: int, origin_id: str) -> None:
     assert r.status_code == 200 and not r.json()["errors"], r.text
 
 
+def add_budget_line(f: Fake, pid: int, cost_code_id: int, amount: str) -> dict[str, Any]:
+    r = f.dmsa.post(
+        "/rest/v1.0/budget_line_items",
+        {"project_id": pid, "budget_line_item": {"cost_code_id": cost_code_id, "amount": amount}},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def edit_budget_line(f: Fake, pid: int, line_id: int, amount: str) -> dict[str, Any]:
+    """An edit of the line's original budget amount."""
+    r = f.dmsa.patch(
+        f"/rest/v1.0/budget_line_items/{line_id}", {"project_id": pid, "budget_line_item": {"amount": amount}}
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def mark_transactions_synced(f: Fake, budget_export: dict[str, Any], *txn_ids: int) -> None:
+    """The integrator's last step after writing a budget export (create_budget's required actions): mark
+    the transactions synced through ``erp_transactions/sync``; all of the export's when no ids are given."""
+    ids = txn_ids or tuple(t["id"] for t in budget_export["transactions"])
+    r = f.dmsa.patch(
+        "/rest/v1.0/erp_transactions/sync",
+        {
+            "project_id": budget_export["budget"]["project_id"],
+            "updates": [{"id": i, "origin_id": f"EST-TXN-{i}", "synced": True} for i in ids],
+        },
+    )
+    assert r.status_code == 200 and not r.json()["errors"], r.text
+
+
 def make_commitment(
     f: Fake,
     project: dict[str, Any],

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pcfake_helpers import Fake, delivered_erp_requests, mark_synced, subscribe_erp_requests, synced_world
+from pcfake_helpers import (
+    Fake,
+    add_budget_line,
+    delivered_erp_requests,
+    edit_budget_line,
+    mark_synced,
+    mark_transactions_synced,
+    subscribe_erp_requests,
+    synced_world,
+)
 
 from sim.procore_fake.clock import iso
 
@@ -33,6 +42,8 @@ def _only(fake: Fake, name: str) -> dict[str, Any]:
 
 
 def _close(fake: Fake, data: dict[str, Any]) -> None:
+    """The integrator wrote the export: it marks the transactions synced, then closes the detail."""
+    mark_transactions_synced(fake, data)
     r = fake.dmsa.patch(
         f"/rest/v1.0/companies/{fake.company_id}/erp_request_details/{data['request_detail_id']}",
         {"request_detail": {"status": "success"}},
@@ -49,28 +60,11 @@ def _export(fake: Fake, budget_id: int, name: str = "update_budget") -> dict[str
     return data
 
 
-def _add_line(fake: Fake, pid: int, cost_code_id: int, amount: str) -> dict[str, Any]:
-    r = fake.dmsa.post(
-        "/rest/v1.0/budget_line_items",
-        {"project_id": pid, "budget_line_item": {"cost_code_id": cost_code_id, "amount": amount}},
-    )
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def _edit(fake: Fake, pid: int, line_id: int, amount: str) -> dict[str, Any]:
-    r = fake.dmsa.patch(
-        f"/rest/v1.0/budget_line_items/{line_id}", {"project_id": pid, "budget_line_item": {"amount": amount}}
-    )
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def _synced_budget(fake: Fake) -> tuple[dict[str, Any], dict[str, Any], int]:
     """A budget of one 1000.00 line, exported (create_budget) and synced."""
     w = synced_world(fake)
     pid = w["project"]["id"]
-    line = _add_line(fake, pid, w["codes"][0]["id"], "1000")
+    line = add_budget_line(fake, pid, w["codes"][0]["id"], "1000")
     budget_id = fake.sim("POST", "/erp/budgets", {"as_user_id": fake.users["Pat Manager"], "project_id": pid})
     budget_id = budget_id.json()["item_id"]
     subscribe_erp_requests(fake)
@@ -110,7 +104,7 @@ def test_editing_an_exported_original_amount_reexports_the_delta(fake: Fake) -> 
     w, line, budget_id = _synced_budget(fake)
     pid = w["project"]["id"]
     assert _ready_to_update(fake) == []
-    shown = _edit(fake, pid, line["id"], "1200")
+    shown = edit_budget_line(fake, pid, line["id"], "1200")
     assert (shown["original_budget_amount"], shown["revised_budget"]) == ("1200.0", "1200.0")
     assert _ready_to_update(fake) == [("budget", budget_id)]  # seed 001: re-exported as adjustments are made
     data = _export(fake, budget_id)
@@ -127,8 +121,8 @@ def test_editing_an_exported_original_amount_reexports_the_delta(fake: Fake) -> 
 def test_editing_back_to_the_exported_amount_sends_no_transaction(fake: Fake) -> None:
     w, line, budget_id = _synced_budget(fake)
     pid = w["project"]["id"]
-    _edit(fake, pid, line["id"], "1200")
-    _edit(fake, pid, line["id"], "1000.00")
+    edit_budget_line(fake, pid, line["id"], "1200")
+    edit_budget_line(fake, pid, line["id"], "1000.00")
     data = _export(fake, budget_id)
     assert data["transactions"] == []
     assert [j["new_amount"] for j in data["job_costs"]] == [1000.0]
@@ -137,12 +131,12 @@ def test_editing_back_to_the_exported_amount_sends_no_transaction(fake: Fake) ->
 def test_two_edits_between_exports_send_one_net_delta_from_the_last_export(fake: Fake) -> None:
     w, line, budget_id = _synced_budget(fake)
     pid = w["project"]["id"]
-    _edit(fake, pid, line["id"], "1200")
-    _edit(fake, pid, line["id"], "1350.50")
+    edit_budget_line(fake, pid, line["id"], "1200")
+    edit_budget_line(fake, pid, line["id"], "1350.50")
     first = _export(fake, budget_id)
     assert first["transactions"] == [_delta(fake, first["transactions"][0]["id"], line["id"], 350.5)]
-    # the next delta is measured from what was exported so far (1000 + 350.50), not from the first export
-    _edit(fake, pid, line["id"], "1300")
+    # the next delta is measured from what was synced so far (1000 + 350.50), not from the first export
+    edit_budget_line(fake, pid, line["id"], "1300")
     second = _export(fake, budget_id)
     assert second["transactions"] == [_delta(fake, second["transactions"][0]["id"], line["id"], -50.5)]
     assert [j["new_amount"] for j in second["job_costs"]] == [1300.0]
@@ -151,8 +145,8 @@ def test_two_edits_between_exports_send_one_net_delta_from_the_last_export(fake:
 def test_an_edit_of_a_line_never_exported_is_part_of_its_first_export(fake: Fake) -> None:
     w, line, budget_id = _synced_budget(fake)
     pid = w["project"]["id"]
-    added = _add_line(fake, pid, w["codes"][1]["id"], "150")
-    _edit(fake, pid, added["id"], "175")
+    added = add_budget_line(fake, pid, w["codes"][1]["id"], "150")
+    edit_budget_line(fake, pid, added["id"], "175")
     data = _export(fake, budget_id)
     assert data["transactions"] == [
         {
@@ -178,12 +172,12 @@ def test_an_edit_of_a_line_never_exported_is_part_of_its_first_export(fake: Fake
 def test_original_edit_and_budget_modification_reexport_together(fake: Fake) -> None:
     w, line, budget_id = _synced_budget(fake)
     pid = w["project"]["id"]
-    other = _add_line(fake, pid, w["codes"][1]["id"], "0")
+    other = add_budget_line(fake, pid, w["codes"][1]["id"], "0")
     first = _export(fake, budget_id)
     assert [(t["type"], t["job_cost_id"]) for t in first["transactions"]] == [
         ("Erp::OriginalEstimateTransaction", other["id"])
     ]
-    _edit(fake, pid, line["id"], "1100")
+    edit_budget_line(fake, pid, line["id"], "1100")
     r = fake.dmsa.post(
         f"/rest/v1.0/projects/{pid}/budget_modifications",
         {
@@ -222,7 +216,7 @@ def test_locked_or_forbidden_edit_of_a_synced_line_changes_nothing(fake: Fake) -
     assert fake.dmsa.get(url, project_id=pid).json()["original_budget_amount"] == "1000.0"
     assert _ready_to_update(fake) == []
     assert fake.dmsa.delete(f"/rest/v1.0/projects/{pid}/budget/lock").status_code == 200
-    _edit(fake, pid, line["id"], "1200")
+    edit_budget_line(fake, pid, line["id"], "1200")
     assert fake.act("send", "Pat Manager", "budget", budget_id).status_code == 200
     # waiting for accounting acceptance: no edits until it is exported, retrieved or rejected
     r = fake.dmsa.patch(url, {"project_id": pid, "budget_line_item": {"amount": "1300"}})
@@ -263,7 +257,7 @@ def test_sync_cannot_adjust_a_locked_or_pending_budget(fake: Fake) -> None:
     }
     assert _ready_to_update(fake) == []
     assert fake.dmsa.delete(f"/rest/v1.0/projects/{pid}/budget/lock").status_code == 200
-    _edit(fake, pid, line["id"], "1100")
+    edit_budget_line(fake, pid, line["id"], "1100")
     assert fake.act("send", "Pat Manager", "budget", budget_id).status_code == 200
     added = {"cost_code_id": w["codes"][1]["id"], "amount": "5"}
     assert _sync(fake, pid, edit, added) == {

@@ -14,6 +14,7 @@ from pcfake_helpers import (
     make_std_codes,
     make_vendor,
     mark_synced,
+    mark_transactions_synced,
     subscribe_erp_requests,
     synced_world,
 )
@@ -90,6 +91,7 @@ def test_reexporting_a_changed_synced_budget_emits_update_budget(fake: Fake) -> 
     fake.act("accept", "Alex Accountant", "budget", budget["item_id"])
     created = _only(fake, "create_budget")
     mark_synced(fake, "budget", budget["item_id"], "800000EE-1")
+    mark_transactions_synced(fake, created)  # else the re-export carries them again
     r = fake.dmsa.patch(
         f"/rest/v1.0/companies/{fake.company_id}/erp_request_details/{created['request_detail_id']}",
         {"request_detail": {"status": "success"}},
