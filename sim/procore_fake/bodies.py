@@ -15,6 +15,8 @@ from typing import Any, Literal
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from sim.capped_body import BodyTooLarge
+from sim.capped_body import read_capped as read_body
 from sim.procore_fake.formdata import parse_form
 from sim.procore_fake.multipart import MalformedMultipart, parse_multipart
 
@@ -28,15 +30,10 @@ class BodyRefused(ValueError):
 
 async def read_capped(request: Request) -> bytes:
     """The body, refused as soon as it is known to exceed :data:`MAX_BODY_BYTES` (never read whole first)."""
-    declared = request.headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise BodyRefused(TOO_LARGE)
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY_BYTES:
-            raise BodyRefused(TOO_LARGE)
-    return bytes(raw)
+    try:
+        return await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise BodyRefused(TOO_LARGE) from None
 
 
 def media_type(request: Request) -> str:

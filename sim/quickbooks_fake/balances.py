@@ -67,11 +67,15 @@ def _ledger(company: CompanyFile) -> dict[str, Decimal]:
 
 
 def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
-    """A function giving each record's Ret document with its derived balances (computed once)."""
-    moves = _ledger(company)
+    """A function giving each record's Ret document with its derived balances.
+
+    The ledger is read on the first vendor or customer asked for, then reused: cheap to make when no
+    balanced record is answered, one ledger pass however many are.
+    """
+    moves: dict[str, Decimal] | None = None
     totals: dict[str, Decimal] | None = None
 
-    def customer_totals() -> dict[str, Decimal]:
+    def customer_totals(moves: dict[str, Decimal]) -> dict[str, Decimal]:
         out: dict[str, Decimal] = defaultdict(Decimal)
         for rec in company.store.select("kind='Customer'"):
             own = _dec(rec.doc.get("Balance")) + moves.get(rec.list_id or "", Decimal(0))
@@ -81,13 +85,14 @@ def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
         return out
 
     def view(rec: Record) -> Doc:
-        nonlocal totals
+        nonlocal moves, totals
         if rec.kind not in BALANCED_KINDS:
             return rec.doc
+        moves = moves if moves is not None else _ledger(company)
         doc = dict(rec.doc)
         doc["Balance"] = _money(_dec(rec.doc.get("Balance")) + moves.get(rec.list_id or "", Decimal(0)))
         if rec.kind == "Customer":
-            totals = totals if totals is not None else customer_totals()
+            totals = totals if totals is not None else customer_totals(moves)
             doc["TotalBalance"] = _money(totals.get((rec.full_name or "").casefold(), Decimal(0)))
         return doc
 
@@ -96,4 +101,4 @@ def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
 
 def ret_doc(company: CompanyFile, rec: Record) -> Doc:
     """One record as QuickBooks answers it (derived balances for vendors and customers)."""
-    return balance_view(company)(rec) if rec.kind in BALANCED_KINDS else rec.doc
+    return balance_view(company)(rec)

@@ -25,6 +25,7 @@ from fastapi import Body, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..capped_body import BodyTooLarge, read_capped
 from .company import CompanyFile
 from .errors import QBXMLError, RequestTooLargeError, StatusError
 from .faults import FaultRule
@@ -40,20 +41,12 @@ def _bad_request(message: str) -> JSONResponse:
 
 
 async def _read_capped(request: Request, cap: int) -> bytes:
-    """The request body, refused before it is read when its Content-Length is over the cap and read
-    chunk by chunk (stopping at the cap) otherwise: a huge body never sits in memory whole. The
-    answer is the request processor's own (RequestTooLargeError: 0x80040400 with the size as reason)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > cap:
-        raise RequestTooLargeError(int(declared), cap)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            raise RequestTooLargeError(None, cap)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The request body under the company's size cap; over it, the request processor's own answer
+    (RequestTooLargeError: 0x80040400 with the size as reason), before the body is read whole."""
+    try:
+        return await read_capped(request, cap)
+    except BodyTooLarge as exc:
+        raise RequestTooLargeError(exc.declared, cap) from None
 
 
 def create_app(company: CompanyFile) -> FastAPI:

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .balances import BALANCED_KINDS, balance_view
+from .balances import BALANCED_KINDS
 from .dates import parse_date, parse_datetime
 from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
 from .iterators import IteratorState
@@ -134,10 +134,9 @@ def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None
         return None
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
-    view = balance_view(ctx.company)
 
     def keep(rec: Record) -> bool:
-        doc = view(rec)
+        doc = ctx.balances(rec)
         balance = doc.get("TotalBalance", doc.get("Balance", "0"))
         return compare(Decimal(str(balance)), amount)
 
@@ -193,7 +192,7 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     body = ctx.body
     ret_name = ret_name or (lambda rec: f"{rec.kind}Ret")
     # vendors' and customers' balances are derived from transactions when answered (balances.py)
-    view = balance_view(ctx.company) if set(kinds) & set(BALANCED_KINDS) else None
+    view = ctx.balances if set(kinds) & set(BALANCED_KINDS) else None
     if ctx.attrs.get("iterator") == "Continue":
         return query_reply(ctx, [], ret_name, view=view)
     list_ids = [str(v) for v in as_list(body.get("ListID"))]

@@ -14,10 +14,12 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from .balances import balance_view
 from .errors import StatusError
 from .qbxml_io import Doc, as_list
 
@@ -66,6 +68,13 @@ class RequestContext:
     @property
     def store(self) -> Any:
         return self.company.store
+
+    @cached_property
+    def balances(self) -> Callable[[Any], Doc]:
+        """Records as answered, with vendors' and customers' derived balances (``balances.py``): one
+        view per request, so a query and its TotalBalanceFilter read the ledger once, and only if a
+        vendor or customer is answered."""
+        return balance_view(self.company)
 
 
 Handler = Callable[[RequestContext], Reply]

@@ -80,9 +80,7 @@ class InProcessCompany:
 
     def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str:
         with _hresults_as_company_errors():
-            if read_only:
-                return str(self._company.begin_session(app_name, mode, read_only=True))
-            return str(self._company.begin_session(app_name, mode))
+            return str(self._company.begin_session(app_name, mode, read_only=read_only))
 
     def end_session(self, ticket: str) -> None:
         with _hresults_as_company_errors():

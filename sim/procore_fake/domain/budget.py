@@ -368,16 +368,15 @@ def create_budget_change(
         given = []
     # Adjustment errors keep their bare keys ("wbs_code_id"), as this fake has always reported them; the OAS
     # gives budget changes their own 400 shape (``{"errors": [...]}``) whose items are not published.
-    nested = errors
     adjustments = []
     for n, item in enumerate(given, start=1):
         code_id = item.get("wbs_code_id")
-        cc = nested.attempt(
+        cc = errors.attempt(
             lambda code_id=code_id: refs.project_cost_code(
                 store, company_id, project["id"], code_id, "wbs_code_id"
             )
         )
-        amount = nested.amount(item.get("amount"), "amount")
+        amount = errors.amount(item.get("amount"), "amount")
         if cc is None or amount is None:
             continue
         adjustments.append(

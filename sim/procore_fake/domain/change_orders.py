@@ -22,7 +22,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import commitments, money, records, refs
-from sim.procore_fake.domain.validation import INVALID, Errors
+from sim.procore_fake.domain.validation import INVALID, Errors, line_amounts
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.store import Record, Store
 
@@ -48,20 +48,6 @@ def _sov_line_id(store: Store, contract: Record, value: Any, errors: Errors) -> 
     return int(line["id"])
 
 
-def _amounts(data: dict[str, Any], current: Record | None, errors: Errors) -> tuple[Any, Any, Any]:
-    """(quantity, unit_cost, amount): amount given, else quantity x unit cost (the v2.0 line-item rule)."""
-    base = current or {"quantity": "0", "unit_cost": "0", "amount": "0"}
-    quantity = errors.amount(data.get("quantity", base["quantity"]), "quantity")
-    unit_cost = errors.amount(data.get("unit_cost", base["unit_cost"]), "unit_cost")
-    if data.get("amount") is not None:
-        amount = errors.amount(data["amount"], "amount")
-    elif ("quantity" in data or "unit_cost" in data) and quantity is not None and unit_cost is not None:
-        amount = quantity * unit_cost
-    else:
-        amount = money.parse(base["amount"]) if current else Decimal(0)
-    return quantity, unit_cost, amount
-
-
 def _new_line(
     store: Store, company_id: int, contract: Record, data: dict[str, Any], errors: Errors
 ) -> Record:
@@ -71,7 +57,7 @@ def _new_line(
     )
     lit = errors.attempt(lambda: refs.line_item_type(store, company_id, data.get("line_item_type_id")))
     sov_id = _sov_line_id(store, contract, data.get("commitment_line_item_id"), errors)
-    quantity, unit_cost, amount = _amounts(data, None, errors)
+    quantity, unit_cost, amount = line_amounts(data, None, errors)
     if errors:
         return {}
     return {
@@ -106,7 +92,7 @@ def _changed_line(
         changed["commitment_line_item_id"] = _sov_line_id(
             store, contract, data["commitment_line_item_id"], errors
         )
-    quantity, unit_cost, amount = _amounts(data, line, errors)
+    quantity, unit_cost, amount = line_amounts(data, line, errors)
     if errors:
         return changed
     changed.update(

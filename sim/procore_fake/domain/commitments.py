@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.procore_fake.clock import Clock
 from sim.procore_fake.domain import money, records, refs
-from sim.procore_fake.domain.validation import INVALID, Errors
+from sim.procore_fake.domain.validation import INVALID, Errors, line_amounts
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record, Store
 
@@ -60,7 +60,7 @@ def create(
     errors.inclusion(data.get("accounting_method", "amount"), ("amount", "unit"), "accounting_method")
     lines = [
         _line_attrs(store, company_id, project["id"], line, errors.nested("line_items"))
-        for line in _list(data.get("line_items"), "line_items", errors)
+        for line in errors.hashes(data.get("line_items"), "line_items")
     ]
     errors.raise_if_any()
     count = len(store.query(kind, project_id=project["id"])) + 1
@@ -126,16 +126,6 @@ def update(
     return totals(store, kind, contract)
 
 
-def _list(value: Any, field: str, errors: Errors) -> list[dict[str, Any]]:
-    """A nested-attributes array: absent is empty; anything but an array of hashes is invalid."""
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        errors.add(field, INVALID)
-        return []
-    return value
-
-
 def _line_attrs(
     store: Store, company_id: int, project_id: int, data: dict[str, Any], errors: Errors
 ) -> dict[str, Any]:
@@ -144,12 +134,7 @@ def _line_attrs(
         lambda: refs.project_cost_code(store, company_id, project_id, data.get("cost_code_id"))
     )
     lit = errors.attempt(lambda: refs.line_item_type(store, company_id, data.get("line_item_type_id")))
-    quantity = errors.amount(data.get("quantity", 0), "quantity")
-    unit_cost = errors.amount(data.get("unit_cost", 0), "unit_cost")
-    if data.get("amount") is not None:
-        amount = errors.amount(data["amount"], "amount")
-    else:
-        amount = quantity * unit_cost if quantity is not None and unit_cost is not None else None
+    quantity, unit_cost, amount = line_amounts(data, None, errors)
     return {
         "data": data,
         "cost_code": cc,

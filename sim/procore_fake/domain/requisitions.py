@@ -78,11 +78,7 @@ def create(store: Store, clock: Clock, company_id: int, project: Record, data: d
 
 def _items(store: Store, contract: Record, given: Any, errors: Errors) -> dict[int, dict[str, Any]]:
     """One detail line per schedule-of-values line, with the amounts given for it (validated up front)."""
-    if given in (None, ""):
-        given = []
-    if not isinstance(given, list) or not all(isinstance(g, dict) for g in given):
-        errors.add("items", INVALID)
-        given = []
+    given = errors.hashes(given, "items")
     nested = errors.nested("items")
     by_sov: dict[int, dict[str, Any]] = {}
     for item in given:

@@ -45,6 +45,24 @@ def origin_taken(store: Store, kind: str, company_id: int | None, origin_id: Any
     return any(r["id"] != own_id for r in others)
 
 
+def line_amounts(
+    data: dict[str, Any], current: dict[str, Any] | None, errors: Errors
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """A line's (quantity, unit_cost, amount) after ``data``: the amount given, else quantity x unit cost
+    when either is given, else the ``current`` line's amount (zero for a new line). Bad numbers are
+    errors on their attribute (the v2.0 line-item rule; commitment SOV lines and CCO lines share it)."""
+    base = current or {"quantity": "0", "unit_cost": "0", "amount": "0"}
+    quantity = errors.amount(data.get("quantity", base["quantity"]), "quantity")
+    unit_cost = errors.amount(data.get("unit_cost", base["unit_cost"]), "unit_cost")
+    if data.get("amount") is not None:
+        amount = errors.amount(data["amount"], "amount")
+    elif ("quantity" in data or "unit_cost" in data) and quantity is not None and unit_cost is not None:
+        amount = quantity * unit_cost
+    else:
+        amount = money.parse(base["amount"]) if current else Decimal(0)
+    return quantity, unit_cost, amount
+
+
 class Errors:
     """A record's ``errors``: add as validations run, then :meth:`raise_if_any` once (422)."""
 
@@ -100,6 +118,15 @@ class Errors:
             company_id = (store.owner(kind, own_id) or (None, None))[0]
         if origin_taken(store, kind, company_id, origin_id, own_id):
             self.add("origin_id", TAKEN)
+
+    def hashes(self, value: Any, field: str) -> list[dict[str, Any]]:
+        """A nested-attributes array: absent is empty; anything but an array of hashes is invalid."""
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.add(field, INVALID)
+            return []
+        return value
 
     def attempt(self, check: Callable[[], T]) -> T | None:
         """Run a check that raises :class:`ValidationFailed` (a reference lookup) and keep its errors."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..balances import ret_doc
 from ..qbxml_io import filter_ret
 from ..queries import hierarchical_key, list_query
 from ..registry import Reply, RequestContext
@@ -14,7 +13,7 @@ from .common import ListFamily, add_record, mod_record
 
 
 def ret_child(ctx: RequestContext, family: ListFamily, rec: Record) -> tuple[str, dict]:
-    doc = ret_doc(ctx.company, rec)
+    doc = ctx.balances(rec)
     doc = filter_ret(doc, ctx.include_ret) if ctx.include_ret else doc
     return family.ret_name, doc
 
