@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from connector.config import Settings, UserSpec, users_from_env
 from connector.qbwc.routes import build_router
 from connector.qbwc.service import QbwcService
-from connector.sync.base import SyncHandler
 from connector.sync.registry import install
+from connector.work import SyncHandler
 
 
 def create_app(

@@ -4,6 +4,12 @@ Per sendRequestXML it batches up to ``batch_size`` pending items whose dependenc
 (a purchase order never leaves while its vendor's add is in flight), writes them ``sent`` *before*
 returning the batch, and on receiveResponseXML routes each ``...Rs`` back by requestID to the
 handler of its work item. See ``connector/store/README.md`` for the crash-recovery strategy.
+
+Both directions go through the qbXML codec (``connector.qbxml``): handlers return ``Request`` values, the
+driver adds them to one ``RequestBatch`` (``onError="continueOnError"``: QuickBooks runs every request and
+answers each, SDK Programmer's Guide) with each request's ``requestID`` set to its work item id (``"12"``,
+or ``"12.0"``, ``"12.1"`` … when one item sends several requests), and reads QuickBooks' answer with
+``parse_response`` (hardened parser, typed records).
 """
 
 from __future__ import annotations
@@ -13,16 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connector.qbwc.qbxml_io import (
-    BatchEntry,
-    build_batch,
-    item_id_of,
-    parse_responses,
-    set_continue,
-    to_elements,
-)
+from connector.qbxml import QBXMLBuildError, Request, RequestBatch, Response, parse_response
 from connector.store.queue import Completion, WorkQueue, WorkRecord
-from connector.sync.base import HandlerRegistry, Outcome, QbResponse, WorkItemView, WorkRefused
+from connector.work import QBXML_VERSION, HandlerRegistry, Outcome, RequestBody, WorkItemView, WorkRefused
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,7 @@ def _failed(record: WorkRecord, code: str, message: str) -> Completion:
     return Completion(record.id, "failed", code, message)
 
 
-def _from_outcome(record: WorkRecord, outcome: Outcome, last: QbResponse) -> Completion:
+def _from_outcome(record: WorkRecord, outcome: Outcome, last: Response) -> Completion:
     """A handler's outcome as a queue completion; a done page with records left continues the iterator."""
     common: dict[str, Any] = {
         "status_code": outcome.status_code,
@@ -84,6 +83,40 @@ def _from_outcome(record: WorkRecord, outcome: Outcome, last: QbResponse) -> Com
     return Completion(record.id, outcome.state, **common)
 
 
+def request_id(item_id: int, index: int, count: int) -> str:
+    """``"12"`` for a single request, ``"12.0"``, ``"12.1"`` … for several."""
+    return str(item_id) if count == 1 else f"{item_id}.{index}"
+
+
+def item_id_of(request_id_text: str | None) -> int | None:
+    """The work item id encoded in a requestID, or None when it is not one of ours."""
+    head = (request_id_text or "").split(".", 1)[0]
+    return int(head) if head.isascii() and head.isdigit() else None
+
+
+def requests_of(body: RequestBody) -> list[Request]:
+    """A handler's request(s) as a list; anything but codec requests is a handler bug."""
+    requests = [body] if isinstance(body, Request) else list(body)
+    if not requests:
+        raise ValueError("a handler returned no request")
+    for request in requests:
+        if not isinstance(request, Request):
+            raise TypeError(f"a handler returned {type(request).__name__}, not a connector.qbxml.Request")
+    return requests
+
+
+def continued(request: Request, iterator_id: str) -> Request:
+    """The next page of an open iterator: the same query with ``iterator="Continue"`` and its id."""
+    return Request(
+        request.name,
+        request.fields,
+        iterator="Continue",
+        iterator_id=iterator_id,
+        meta_data=request.meta_data,
+        include_ret_element=request.include_ret_element,
+    )
+
+
 class SessionDriver:
     """Builds batches and applies responses for one company's queue."""
 
@@ -100,22 +133,22 @@ class SessionDriver:
             records = self._queue.next_batch(company_key, self._settings.batch_size)
             if not records:
                 return None
-            entries: list[BatchEntry] = []
+            batch = RequestBatch(QBXML_VERSION, on_error="continueOnError")
             sent: list[tuple[int, bool]] = []
             for record in records:
-                entry = self._entry(record, ticket)
-                if entry is not None:
-                    entries.append(entry[0])
-                    sent.append((record.id, entry[1]))
-            if entries:
+                as_probe = self._add(batch, record, ticket)
+                if as_probe is not None:
+                    sent.append((record.id, as_probe))
+            if sent:
                 self._queue.mark_sent(sent, ticket)
-                return build_batch(entries)
+                return batch.to_xml()
             # every selected item failed before sending; their dependants may now be blocked
 
     def _fail(self, record: WorkRecord, ticket: str, code: str, message: str) -> None:
         self._queue.complete(record.id, ticket, state="failed", status_code=code, message=message)
 
-    def _entry(self, record: WorkRecord, ticket: str) -> tuple[BatchEntry, bool] | None:
+    def _add(self, batch: RequestBatch, record: WorkRecord, ticket: str) -> bool | None:
+        """Add ``record``'s request(s) to ``batch``; True when sent as its probe, None when it failed."""
         handler = self._handlers.get(record.kind)
         if handler is None:
             self._fail(record, ticket, "no-handler", no_handler_message(record.kind))
@@ -134,7 +167,7 @@ class SessionDriver:
             as_probe = body is not None
             if body is None:
                 body = handler.build_request(_view(record, False))
-            elements = to_elements(body, self._settings.max_xml_bytes)
+            requests = requests_of(body)
         except WorkRefused as refused:
             self._fail(record, ticket, refused.status_code, refused.message)
             return None
@@ -143,9 +176,21 @@ class SessionDriver:
             self._fail(record, ticket, "handler-error", f"{type(exc).__name__}: {exc}")
             return None
         if record.iterator_id and not as_probe:
-            for el in elements:
-                set_continue(el, record.iterator_id)
-        return BatchEntry(record.id, tuple(elements)), as_probe
+            requests = [continued(r, record.iterator_id) for r in requests]
+        try:
+            if len(requests) > 1:
+                # A refused add leaves a batch unchanged, so one request is safe; several are checked
+                # together first, so that no item goes out with part of its requests.
+                trial = RequestBatch(QBXML_VERSION, on_error="continueOnError")
+                for index, request in enumerate(requests):
+                    trial.add(request, request_id(record.id, index, len(requests)))
+            for index, request in enumerate(requests):
+                batch.add(request, request_id(record.id, index, len(requests)))
+        except QBXMLBuildError as exc:
+            # The codec refused what the handler built (a value QuickBooks would refuse): nothing is sent.
+            self._fail(record, ticket, "qbxml-build", f"The request cannot be written as qbXML: {exc}")
+            return None
+        return as_probe
 
     # -- receiveResponseXML ----------------------------------------------------------------------
     def in_flight(self, company_key: str, ticket: str) -> list[WorkRecord]:
@@ -160,8 +205,8 @@ class SessionDriver:
         import records are written by their handler in its own transaction before that; they are
         upserts by ListID, so a response applied again after a failure re-stages the same rows.
         """
-        responses = parse_responses(qbxml, self._settings.max_xml_bytes)
-        grouped: dict[int, list[QbResponse]] = {}
+        responses = parse_response(qbxml, version=QBXML_VERSION, max_bytes=self._settings.max_xml_bytes)
+        grouped: dict[int, list[Response]] = {}
         for rs in responses:
             item_id = item_id_of(rs.request_id)
             if item_id is not None:
@@ -174,7 +219,7 @@ class SessionDriver:
         # Dependants of what just failed are finished too (failed unsent): progress must count them.
         self._queue.fail_blocked(company_key, ticket)
 
-    def _completion(self, record: WorkRecord, responses: Sequence[QbResponse]) -> Completion:
+    def _completion(self, record: WorkRecord, responses: Sequence[Response]) -> Completion:
         """What becomes of one in-flight item, given its responses (none: fate unknown)."""
         if not responses:
             # Not in the response at all: fate unknown, so probe before any re-send.

@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from connector.qbxml import parse_hcp_response as parse_hcp_document
+from connector.work import QBXML_VERSION
 
 SUPPORTED_COUNTRIES = ("US", "CA")
 SUPPORTED_YEARS = (2022, 2023, 2024)
-REQUIRED_QBXML_VERSION = "13.0"
 OTHER_INDUSTRY_EDITIONS = (
     "manufacturing",
     "wholesale",
@@ -166,9 +166,9 @@ def edition_refusal(
             f"Unsupported QuickBooks edition: {described}; only the Contractor Edition of {edition} "
             f"is supported. {SUPPORTED_TEXT}"
         )
-    if host.supported_qbxml_versions and REQUIRED_QBXML_VERSION not in host.supported_qbxml_versions:
+    if host.supported_qbxml_versions and QBXML_VERSION not in host.supported_qbxml_versions:
         return (
-            f"Unsupported QuickBooks version: {described} does not support qbXML {REQUIRED_QBXML_VERSION} "
+            f"Unsupported QuickBooks version: {described} does not support qbXML {QBXML_VERSION} "
             f"(supports {', '.join(host.supported_qbxml_versions)})."
         )
     return None

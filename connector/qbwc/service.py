@@ -25,7 +25,7 @@ from connector.store.db import make_engine, make_session_factory
 from connector.store.queue import WorkQueue
 from connector.store.sessions import SessionRecord, SessionStore
 from connector.store.users import UserStore
-from connector.sync.base import SyncHandler
+from connector.work import SyncHandler
 
 NEGATIVE = -101  # the guide's sample value for "error, call getLastError"
 NOOP = "NoOp"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connector.store.idmap import IdMap
 from connector.store.models import WorkDependency, WorkItem
-from connector.sync.base import IdMapUpdate, NewWork
+from connector.work import IdMapUpdate, NewWork
 
 OPEN_STATES = ("pending", "sent")
 

@@ -1,9 +1,9 @@
-"""Sync modules: one per synced object, each a :class:`~connector.sync.base.SyncHandler` per work kind.
+"""Sync modules: one per synced object, each a :class:`~connector.work.SyncHandler` per work kind.
 
 * ``cost_codes`` — Procore cost codes → Service items (``cost_code.export``, ``cost_code.update``)
 * ``vendors`` — QuickBooks vendors → staged Procore companies (``vendor.import``)
 * ``jobs`` — QuickBooks customers/jobs → staged Procore projects (``job.import``)
 
 ``connector.sync.registry.install(service)`` registers them with the QBWC service. This package
-init imports nothing, so ``connector.sync.base`` stays importable from ``connector.qbwc``.
+init imports nothing, so ``connector.work`` stays importable from ``connector.qbwc``.
 """

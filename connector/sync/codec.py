@@ -1,9 +1,9 @@
-"""The sync modules' thin use of the qbXML codec: build one request, parse one ``…Rs``.
+"""The sync modules' thin use of the qbXML codec: one request, and what a response means.
 
-No sync module writes qbXML by hand: requests come from :func:`connector.qbxml.render_request`
-(schema order whatever order the fields are given in, XSD types and lengths checked) and responses
-are read back with :func:`connector.qbxml.parse_response_element` into typed :class:`~connector.qbxml.Record`
-values (nothing lost: unknown elements stay raw).
+No sync module writes qbXML by hand: a handler returns :class:`connector.qbxml.Request` values, which the
+session driver adds to one :class:`connector.qbxml.RequestBatch` (schema order whatever order the fields
+are given in, XSD types and lengths checked); responses come back typed by
+:func:`connector.qbxml.parse_response` (nothing lost: unknown elements stay raw).
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connector.qbxml import Record, Request, Response, parse_response_element, render_request
-from connector.sync.base import QbResponse
-
-QBXML_VERSION = "13.0"
+from connector.qbxml import Record, Request, Response, render_request
+from connector.work import QBXML_VERSION
 
 #: QuickBooks answers a query that matched nothing with statusCode 1 (Info) and a query naming a
 #: FullName/ListID that does not exist with 500 (Warn, "required element … could not be found").
@@ -23,24 +21,27 @@ NOT_FOUND_CODES = (1, 500)
 
 def build(
     name: str, fields: Mapping[str, Any] | None = None, *, iterator: str | None = None
-) -> str:
-    """One ``<…Rq>`` element (without requestID: the session driver sets it), checked against 13.0."""
-    return render_request(Request(name, fields, iterator=iterator), QBXML_VERSION, None)
+) -> Request:
+    """One request (the session driver sets its requestID when it batches it)."""
+    return Request(name, fields, iterator=iterator)
 
 
-def parse(rs: QbResponse) -> Response:
-    """The typed view of one ``…Rs`` (status, Ret records, iterator attributes).
+def check(request: Request) -> None:
+    """Render ``request`` once at the connector's qbXML version: raises the codec's ``QBXMLBuildError``.
 
-    The element was already parsed by the session driver's hardened parser, so it is typed in place.
+    For refusing a work item before it is queued; the driver renders every request again in its batch.
     """
-    if rs.element is None:
-        raise ValueError(f"{rs.name} (requestID {rs.request_id}) carries no XML element to parse")
-    return parse_response_element(rs.element, version=QBXML_VERSION)
+    render_request(request, QBXML_VERSION, None)
 
 
-def records(rs: QbResponse) -> list[Record]:
+def records(rs: Response) -> list[Record]:
     """The Ret records of one response (empty for errors and "no match")."""
-    return parse(rs).records
+    return rs.records
+
+
+def is_error(rs: Response) -> bool:
+    """QuickBooks marks failures statusSeverity="Error" (warnings and 1 "not found" are Info/Warn)."""
+    return not rs.ok
 
 
 def ref_name(value: Any) -> str | None:
@@ -51,6 +52,6 @@ def ref_name(value: Any) -> str | None:
     return None
 
 
-def is_not_found(rs: QbResponse) -> bool:
+def is_not_found(rs: Response) -> bool:
     """A query that found nothing (1 Info, or 500 Warn for a named FullName/ListID)."""
-    return rs.status_code in NOT_FOUND_CODES and not rs.is_error
+    return rs.status_code in NOT_FOUND_CODES and rs.ok

@@ -36,11 +36,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.qbxml import QBXMLBuildError, Record
+from connector.qbxml import QBXMLBuildError, Record, Request, Response
 from connector.store.queue import WorkQueue
 from connector.sync import codec
-from connector.sync.base import IdMapUpdate, Outcome, QbResponse, RequestBody, WorkItemView, WorkRefused
 from connector.sync.context import SyncContext
+from connector.work import IdMapUpdate, Outcome, RequestBody, WorkItemView, WorkRefused
 
 EXPORT_KIND = "cost_code.export"
 UPDATE_KIND = "cost_code.update"
@@ -110,9 +110,13 @@ def _sales_and_purchase(cc: CostCode) -> dict[str, Any]:
     }
 
 
-def add_request(cc: CostCode) -> str:
+def add_request(cc: CostCode) -> Request:
     """ItemServiceAddRq for one cost code (raises CostCodeRejected when it cannot be sent)."""
     check_cost_code(cc)
+    return add_request_unchecked(cc)
+
+
+def add_request_unchecked(cc: CostCode) -> Request:
     return codec.build("ItemServiceAdd", {"Name": cc.code, "SalesAndPurchase": _sales_and_purchase(cc)})
 
 
@@ -136,7 +140,7 @@ def check_cost_code(cc: CostCode) -> None:
     if ":" in code:
         raise CostCodeRejected(code, "':' separates sub-items in QuickBooks item names")
     try:
-        codec.build("ItemServiceAdd", {"Name": code, "SalesAndPurchase": _sales_and_purchase(cc)})
+        codec.check(add_request_unchecked(cc))
     except QBXMLBuildError as exc:
         raise CostCodeRejected(code, f"it cannot be written as qbXML ({exc})") from exc
 
@@ -202,12 +206,12 @@ class CostCodeExportHandler:
         return self._item_query(CostCode.from_item(item))
 
     @staticmethod
-    def _item_query(cc: CostCode) -> str:
+    def _item_query(cc: CostCode) -> Request:
         # ItemQuery (not ItemServiceQuery): all item types share one name space, and a non-Service
         # item with this name must be told apart from "not found".
         return codec.build("ItemQuery", {"FullName": [cc.code]})
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
         cc = CostCode.from_item(item)
         if rs.name == "ItemQueryRs":
@@ -224,11 +228,11 @@ class CostCodeExportHandler:
             return Outcome.resend(status_code="3100", message=rs.status_message, result={"phase": "link"})
         return Outcome.failed(rs, result={"action": "failed"})
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self._link(CostCode.from_item(item), responses[0], after_3100=False)
 
-    def _link(self, cc: CostCode, rs: QbResponse, *, after_3100: bool) -> Outcome:
-        if rs.is_error:
+    def _link(self, cc: CostCode, rs: Response, *, after_3100: bool) -> Outcome:
+        if codec.is_error(rs):
             return Outcome.failed(rs, result={"action": "failed"})
         found = _find_named(codec.records(rs), cc.code)
         if found is None:
@@ -305,12 +309,12 @@ class CostCodeUpdateHandler:
         # re-reads the record and applies the same values again.
         return None
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
         cc = CostCode.from_item(item)
         spent = int(item.result.get("stale_retries", 0))
         if rs.name == "ItemServiceQueryRs":
-            if rs.is_error or not rs.ret_count:
+            if codec.is_error(rs) or not rs.records:
                 return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
             ret = codec.records(rs)[0]
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
@@ -336,5 +340,5 @@ class CostCodeUpdateHandler:
             )
         return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

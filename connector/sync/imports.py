@@ -19,11 +19,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from connector.qbxml import Record
+from connector.qbxml import Record, Request, Response
 from connector.sync import codec
-from connector.sync.base import Outcome, QbResponse, WorkItemView
 from connector.sync.context import SyncContext
 from connector.sync.staging import StageEntry
+from connector.work import Outcome, WorkItemView
 
 ITERATOR_GONE = 3391
 MAX_ITERATOR_RESTARTS = 2
@@ -39,7 +39,7 @@ def address(value: Any) -> dict[str, str] | None:
     return out or None
 
 
-def page_request(query: str, item: WorkItemView, context: SyncContext) -> str:
+def page_request(query: str, item: WorkItemView, context: SyncContext) -> Request:
     """The Start page of an import (the driver turns later pages into Continue)."""
     options = context.options
     page_size = int(item.payload.get("page_size") or options.import_page_size)
@@ -53,7 +53,7 @@ def page_request(query: str, item: WorkItemView, context: SyncContext) -> str:
 def stage_page(
     context: SyncContext,
     item: WorkItemView,
-    rs: QbResponse,
+    rs: Response,
     object_type: str,
     entries: Sequence[StageEntry],
 ) -> Outcome:
@@ -75,7 +75,7 @@ def stage_page(
     return Outcome.done(rs, result=result)
 
 
-def restart_gone_iterator(item: WorkItemView, rs: QbResponse) -> Outcome | None:
+def restart_gone_iterator(item: WorkItemView, rs: Response) -> Outcome | None:
     """A ``Continue`` answered 3391 (iterator gone): send the Start page again, within the cap."""
     if rs.status_code != ITERATOR_GONE or item.iterator_id is None:
         return None
@@ -90,9 +90,9 @@ def restart_gone_iterator(item: WorkItemView, rs: QbResponse) -> Outcome | None:
     )
 
 
-def read_page(rs: QbResponse) -> list[Record] | None:
+def read_page(rs: Response) -> list[Record] | None:
     """The records of one page; None when QuickBooks answered with an error."""
-    if rs.is_error:
+    if codec.is_error(rs):
         return None
     if codec.is_not_found(rs):
         return []
@@ -117,18 +117,18 @@ class PageImportHandler(ABC):
     def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
         """The staged form of one page's records."""
 
-    def build_request(self, item: WorkItemView) -> str:
+    def build_request(self, item: WorkItemView) -> Request:
         return page_request(self.query, item, self._context)
 
     def build_probe(self, item: WorkItemView) -> None:
         return None  # a query changes nothing: send it again
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
         records = read_page(rs)
         if records is None:
             return restart_gone_iterator(item, rs) or Outcome.failed(rs)
         return stage_page(self._context, item, rs, self.object_type, self.entries(item, records))
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from connector.qbxml import Record
-from connector.sync.base import WorkItemView, WorkRefused
+from connector.qbxml import Record, Request
 from connector.sync.context import JOB_MODES, JobMode
 from connector.sync.imports import PageImportHandler, address
 from connector.sync.staging import StageEntry
+from connector.work import WorkItemView, WorkRefused
 
 KIND = "job.import"
 OBJECT_TYPE = "job"
@@ -78,7 +78,7 @@ class JobImportHandler(PageImportHandler):
                 return known
         raise WorkRefused("UnknownJobMode", f"job_mode must be one of {JOB_MODES}, not {mode!r}")
 
-    def build_request(self, item: WorkItemView) -> str:
+    def build_request(self, item: WorkItemView) -> Request:
         self._mode(item)  # refuse a bad mode before anything is sent
         return super().build_request(item)
 

@@ -17,12 +17,12 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from connector.store.queue import WorkQueue
-from connector.sync.base import SyncHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.jobs import JobImportHandler
 from connector.sync.staging import StagingStore
 from connector.sync.vendors import VendorImportHandler
+from connector.work import SyncHandler
 
 
 class _Settings(Protocol):

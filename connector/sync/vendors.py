@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from connector.qbxml import Record
-from connector.sync.base import WorkItemView
 from connector.sync.imports import PageImportHandler, address
 from connector.sync.staging import StageEntry
+from connector.work import WorkItemView
 
 KIND = "vendor.import"
 OBJECT_TYPE = "vendor"

@@ -18,7 +18,8 @@ from lxml import etree
 from connector.app import create_app
 from connector.config import Settings
 from connector.qbwc.service import QbwcService
-from connector.sync.base import IdMapUpdate, NewWork, Outcome, QbResponse, WorkItemView
+from connector.qbxml import Request, Response
+from connector.work import IdMapUpdate, NewWork, Outcome, WorkItemView
 from sim.webconnector.asgi import asgi_client
 
 TNS = "http://developer.intuit.com/"
@@ -54,9 +55,13 @@ class Tickets:
         return f"00000000-0000-4000-8000-{self.n:012d}"
 
 
-# -- test-only sync handlers (raw qbXML by hand; the real ones come from connector/sync) ---------
-def _vendor_query(name: str) -> str:
-    return f"<VendorQueryRq><FullName>{escape(name)}</FullName></VendorQueryRq>"
+# -- test-only sync handlers (the real ones come from connector/sync) -----------------------------
+def _vendor_query(name: str) -> Request:
+    return Request("VendorQuery", {"FullName": [name]})
+
+
+def _first(rs: Response, field: str) -> str | None:
+    return str(rs.records[0][field]) if rs.records and field in rs.records[0] else None
 
 
 class VendorAddHandler:
@@ -64,27 +69,26 @@ class VendorAddHandler:
 
     kind = "vendor_add"
 
-    def build_request(self, item: WorkItemView) -> str:
-        return (
-            f"<VendorAddRq><VendorAdd><Name>{escape(item.payload['name'])}</Name></VendorAdd></VendorAddRq>"
-        )
+    def build_request(self, item: WorkItemView) -> Request:
+        return Request("VendorAdd", {"Name": item.payload["name"]})
 
-    def build_probe(self, item: WorkItemView) -> str:
+    def build_probe(self, item: WorkItemView) -> Request:
         return _vendor_query(item.payload["name"])
 
-    def _mapped(self, item: WorkItemView, rs: QbResponse) -> Outcome:
+    def _mapped(self, item: WorkItemView, rs: Response) -> Outcome:
+        list_id = _first(rs, "ListID")
         update = IdMapUpdate(
-            "vendor", item.procore_id or "", rs.list_id or "", rs.edit_sequence, item.payload["name"]
+            "vendor", item.procore_id or "", list_id or "", _first(rs, "EditSequence"), item.payload["name"]
         )
-        return Outcome.done(rs, result={"ListID": rs.list_id}, id_map=(update,))
+        return Outcome.done(rs, result={"ListID": list_id}, id_map=(update,))
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        return Outcome.failed(rs) if rs.is_error else self._mapped(item, rs)
+        return Outcome.failed(rs) if not rs.ok else self._mapped(item, rs)
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        if rs.status_code == 0 and rs.ret_count:
+        if rs.status_code == 0 and rs.records:
             return self._mapped(item, rs)
         return Outcome.resend()
 
@@ -94,25 +98,27 @@ class PurchaseOrderAddHandler:
 
     kind = "po_add"
 
-    def build_request(self, item: WorkItemView) -> str:
+    def build_request(self, item: WorkItemView) -> Request:
         p = item.payload
-        return (
-            f"<PurchaseOrderAddRq><PurchaseOrderAdd><VendorRef><FullName>{escape(p['vendor'])}</FullName>"
-            f"</VendorRef><RefNumber>{escape(p['ref'])}</RefNumber>"
-            "<PurchaseOrderLineAdd><Desc>Subcontract</Desc></PurchaseOrderLineAdd>"
-            "</PurchaseOrderAdd></PurchaseOrderAddRq>"
+        return Request(
+            "PurchaseOrderAdd",
+            {
+                "VendorRef": {"FullName": p["vendor"]},
+                "RefNumber": p["ref"],
+                "PurchaseOrderLineAdd": [{"Desc": "Subcontract"}],
+            },
         )
 
-    def build_probe(self, item: WorkItemView) -> str:
-        return f"<PurchaseOrderQueryRq><RefNumber>{escape(item.payload['ref'])}</RefNumber></PurchaseOrderQueryRq>"  # noqa: E501
+    def build_probe(self, item: WorkItemView) -> Request:
+        return Request("PurchaseOrderQuery", {"RefNumber": item.payload["ref"]})
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        return Outcome.failed(rs) if rs.is_error else Outcome.done(rs, result={"TxnID": rs.txn_id})
+        return Outcome.failed(rs) if not rs.ok else Outcome.done(rs, result={"TxnID": _first(rs, "TxnID")})
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        return Outcome.done(rs, result={"TxnID": rs.txn_id}) if rs.ret_count else Outcome.resend()
+        return Outcome.done(rs, result={"TxnID": _first(rs, "TxnID")}) if rs.records else Outcome.resend()
 
 
 class ItemServiceImportHandler:
@@ -122,23 +128,22 @@ class ItemServiceImportHandler:
 
     def __init__(self) -> None:
         self.seen: list[str] = []
-        self.requests: list[str] = []
+        self.requests: list[Request] = []
 
-    def build_request(self, item: WorkItemView) -> str:
-        req = f'<ItemServiceQueryRq iterator="Start"><MaxReturned>{item.payload["page"]}</MaxReturned></ItemServiceQueryRq>'  # noqa: E501
+    def build_request(self, item: WorkItemView) -> Request:
+        req = Request("ItemServiceQuery", {"MaxReturned": item.payload["page"]}, iterator="Start")
         self.requests.append(req)
         return req
 
     def build_probe(self, item: WorkItemView) -> None:
         return None  # a query is idempotent: re-send it
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        assert rs.element is not None
-        self.seen.extend(rs.element.xpath("ItemServiceRet/Name/text()"))
-        return Outcome.failed(rs) if rs.is_error else Outcome.done(rs)
+        self.seen.extend(str(r["Name"]) for r in rs.records)
+        return Outcome.failed(rs) if not rs.ok else Outcome.done(rs)
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)
 
 
@@ -147,7 +152,7 @@ class VendorThenPoHandler(VendorAddHandler):
 
     kind = "vendor_then_po"
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         out = super().handle_response(item, responses)
         if out.state != "done":
             return out

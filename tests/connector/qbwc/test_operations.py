@@ -25,7 +25,7 @@ def test_full_update_session_in_every_envelope_style(make_harness, kit, style, v
     assert company_file == r"C:\Company\acme.qbw"
 
     request = wsc.send(ticket, kit.hcp_response())
-    assert request.startswith('<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="13.0"?>')
+    assert request.startswith('<?xml version="1.0" ?>\n<?qbxml version="13.0"?>')
     assert '<QBXMLMsgsRq onError="continueOnError"><VendorAddRq requestID="1">' in request
     assert wsc.receive(ticket, h.qb.process(request)) == 100
     assert wsc.close(ticket) == "OK: 1 done, 0 failed, 0 left for the next update."

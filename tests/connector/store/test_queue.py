@@ -6,7 +6,7 @@ import pytest
 
 from connector.store.db import make_engine, make_session_factory
 from connector.store.queue import WorkQueue
-from connector.sync.base import IdMapUpdate, NewWork
+from connector.work import IdMapUpdate, NewWork
 
 
 @pytest.fixture

@@ -2,31 +2,38 @@
 and QuickBooks-shaped responses.
 
 Responses are literal qbXML as QuickBooks writes it (status texts from STATUS-CODES.md), read by the
-session driver's own reader (``connector.qbwc.qbxml_io.parse_responses``) so handlers see exactly what
-they see in production.
+session driver's own reader (the codec's ``parse_response``) so handlers see exactly what they see in
+production.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from connector.qbwc.qbxml_io import parse_responses
+from connector.qbxml import Request, Response, parse_response, render_request
 from connector.store.db import make_engine, make_session_factory
 from connector.store.queue import WorkQueue
 from connector.store.users import UserStore
-from connector.sync.base import Outcome, QbResponse, WorkItemView
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.staging import StagingStore
+from connector.work import QBXML_VERSION, Outcome, WorkItemView
 
 COMPANY = "acme-co"
 NOW = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 
 
-def rs(body: str) -> QbResponse:
+def rs(body: str) -> Response:
     """One …Rs element wrapped the way QuickBooks answers."""
     document = f'<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n{body}</QBXMLMsgsRs>\n</QBXML>\n'
-    return parse_responses(document, 1 << 20)[0]
+    return parse_response(document, version=QBXML_VERSION, max_bytes=1 << 20)[0]
+
+
+def xml(body: Request | Sequence[Request]) -> str:
+    """A handler's request(s) as the qbXML text the session driver puts in its batch (no requestID)."""
+    requests = [body] if isinstance(body, Request) else list(body)
+    return "".join(render_request(r, QBXML_VERSION, None) for r in requests)
 
 
 def item_service_ret(list_id: str, name: str, edit_sequence: str, desc: str = "General Requirements") -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sync_helpers import COMPANY, OK, Env, item_service_ret, rs
+from sync_helpers import COMPANY, OK, Env, item_service_ret, rs, xml
 
-from connector.sync.base import IdMapUpdate
 from connector.sync.cost_codes import (
     EXPORT_KIND,
     OBJECT_TYPE,
@@ -19,6 +18,7 @@ from connector.sync.cost_codes import (
     enqueue_exports,
     enqueue_update,
 )
+from connector.work import IdMapUpdate
 
 CC = CostCode("1001", "01-100", "General Requirements", "Construction Income", "Job Expenses")
 IN_USE = 'statusCode="3100" statusSeverity="Error" statusMessage="The name &quot;01-100&quot; of the list element is already in use."'  # noqa: E501
@@ -36,7 +36,7 @@ def code(text: str) -> CostCode:
 
 
 def test_add_request_is_schema_ordered_with_desc_on_sales_and_purchase() -> None:
-    assert add_request(CC) == (
+    assert xml(add_request(CC)) == (
         "<ItemServiceAddRq><ItemServiceAdd><Name>01-100</Name><SalesAndPurchase>"
         "<SalesDesc>General Requirements</SalesDesc><IncomeAccountRef><FullName>Construction Income"
         "</FullName></IncomeAccountRef><PurchaseDesc>General Requirements</PurchaseDesc><ExpenseAccountRef>"
@@ -46,7 +46,7 @@ def test_add_request_is_schema_ordered_with_desc_on_sales_and_purchase() -> None
 
 
 def test_add_request_escapes_text() -> None:
-    text = add_request(CostCode("1", "R&D <1>", 'say "hi" & go', "Construction Income", "Job Expenses"))
+    text = xml(add_request(CostCode("1", "R&D <1>", 'say "hi" & go', "Construction Income", "Job Expenses")))
     assert "<Name>R&amp;D &lt;1&gt;</Name>" in text
     assert "<SalesDesc>say &quot;hi&quot; &amp; go</SalesDesc>" in text
 
@@ -72,7 +72,7 @@ def test_codes_quickbooks_cannot_hold_are_refused_before_sending(text: str, reas
 def test_a_31_character_code_is_accepted() -> None:
     longest = code("9" * 31)
     check_cost_code(longest)  # refuses nothing at QuickBooks' limit
-    assert f"<Name>{'9' * 31}</Name>" in add_request(longest)
+    assert f"<Name>{'9' * 31}</Name>" in xml(add_request(longest))
 
 
 def test_enqueue_exports_queues_valid_codes_and_refuses_the_rest(env: Env) -> None:
@@ -99,7 +99,7 @@ def test_3100_queries_the_name_then_links_a_service_item(env: Env) -> None:
     out = handler.handle_response(env.sent(item_id), [rs(f'<ItemServiceAddRs requestID="1" {IN_USE} />')])
     assert (out.state, out.status_code) == ("resend", "3100")
     env.apply(item_id, out)
-    assert handler.build_request(env.view(item_id)) == QUERY
+    assert xml(handler.build_request(env.view(item_id))) == QUERY
     ret = item_service_ret("80000007-1", "01-100", "99")
     found = rs(f'<ItemQueryRs requestID="1" {OK}>{ret}</ItemQueryRs>')
     linked = handler.handle_response(env.sent(item_id), [found])
@@ -145,13 +145,13 @@ def test_name_gone_after_3100_goes_back_to_adding(env: Env) -> None:
     out = handler.handle_response(env.sent(item_id), [rs(f"<ItemQueryRs {NOT_FOUND_500} />")])
     assert (out.state, out.result) == ("resend", {"phase": "add"})
     env.apply(item_id, out)
-    assert handler.build_request(env.view(item_id)).startswith("<ItemServiceAddRq>")
+    assert xml(handler.build_request(env.view(item_id))).startswith("<ItemServiceAddRq>")
 
 
 def test_probe_after_a_crash_links_what_quickbooks_created(env: Env) -> None:
     handler = CostCodeExportHandler(env.context)
     item_id = enqueue_exports(env.queue, COMPANY, [CC]).queued["1001"]
-    assert handler.build_probe(env.view(item_id)) == QUERY
+    assert xml(handler.build_probe(env.view(item_id))) == QUERY
     found = rs(f'<ItemQueryRs {OK}>{item_service_ret("80000009-1", "01-100", "3")}</ItemQueryRs>')
     out = handler.handle_probe_response(env.view(item_id, is_probe=True), [found])
     assert (out.state, out.result["action"], out.result["ListID"]) == ("done", "recovered", "80000009-1")
@@ -188,7 +188,7 @@ def _mapped(env: Env, edit_sequence: str | None = "17") -> int:
 
 def test_update_sends_mod_with_the_id_map_edit_sequence(env: Env) -> None:
     item_id = _mapped(env)
-    assert CostCodeUpdateHandler(env.context).build_request(env.view(item_id)) == (
+    assert xml(CostCodeUpdateHandler(env.context).build_request(env.view(item_id))) == (
         "<ItemServiceModRq><ItemServiceMod><ListID>80000001-1</ListID><EditSequence>17</EditSequence>"
         "<Name>01-100</Name><SalesAndPurchaseMod><SalesDesc>General Requirements (Div. 01)</SalesDesc>"
         "<IncomeAccountRef><FullName>Construction Income</FullName></IncomeAccountRef>"
@@ -205,7 +205,7 @@ def test_3200_takes_the_current_record_and_retries_once(env: Env) -> None:
     out = handler.handle_response(env.sent(item_id), [rs(stale)])
     assert (out.state, out.status_code, out.result) == ("resend", "3200", {"stale_retries": 1})
     env.apply(item_id, out)
-    assert "<EditSequence>21</EditSequence>" in handler.build_request(env.view(item_id))
+    assert "<EditSequence>21</EditSequence>" in xml(handler.build_request(env.view(item_id)))
     again = handler.handle_response(env.sent(item_id), [rs(stale)])
     assert (again.state, again.status_code) == ("failed", "3200")
     assert again.message == 'The provided edit sequence "17" is out-of-date. '
@@ -218,7 +218,7 @@ def test_3200_without_the_record_rereads_it_first(env: Env) -> None:
     env.apply(item_id, out)
     mapping = env.context.id_map.by_procore_id(COMPANY, OBJECT_TYPE, "1001")
     assert mapping is not None and (mapping.qb_id, mapping.edit_sequence) == ("80000001-1", None)
-    assert handler.build_request(env.view(item_id)) == (
+    assert xml(handler.build_request(env.view(item_id))) == (
         "<ItemServiceQueryRq><ListID>80000001-1</ListID></ItemServiceQueryRq>"
     )
     read = rs(f'<ItemServiceQueryRs {OK}>{item_service_ret("80000001-1", "01-100", "30")}'
@@ -226,7 +226,7 @@ def test_3200_without_the_record_rereads_it_first(env: Env) -> None:
     reread = handler.handle_response(env.sent(item_id), [read])
     assert reread.state == "resend"
     env.apply(item_id, reread)
-    assert "<EditSequence>30</EditSequence>" in handler.build_request(env.view(item_id))
+    assert "<EditSequence>30</EditSequence>" in xml(handler.build_request(env.view(item_id)))
     done = handler.handle_response(env.sent(item_id), [rs(
         f'<ItemServiceModRs {OK}>{item_service_ret("80000001-1", "01-100", "31")}</ItemServiceModRs>')])
     assert (done.state, done.result["action"], done.result["stale_retries"]) == ("done", "updated", 1)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sync_helpers import COMPANY, NOW, OK, Env, new_env, rs
+from sync_helpers import COMPANY, NOW, OK, Env, new_env, rs, xml
 
 from connector.app import create_app
 from connector.config import Settings
-from connector.sync.base import WorkRefused
 from connector.sync.context import SyncOptions
 from connector.sync.jobs import KIND as JOB_KIND
 from connector.sync.jobs import JobImportHandler, skip_reason
@@ -15,6 +14,7 @@ from connector.sync.registry import install
 from connector.sync.staging import StageEntry
 from connector.sync.vendors import KIND as VENDOR_KIND
 from connector.sync.vendors import VendorImportHandler
+from connector.work import WorkRefused
 
 
 def vendor_ret(list_id: str, name: str, extra: str = "") -> str:
@@ -40,12 +40,12 @@ def test_vendor_import_starts_an_iterator_with_the_configured_page_size() -> Non
     env = new_env(SyncOptions(import_page_size=25))
     handler = VendorImportHandler(env.context)
     item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {})
-    assert handler.build_request(env.view(item_id)) == (
+    assert xml(handler.build_request(env.view(item_id))) == (
         '<VendorQueryRq iterator="Start"><MaxReturned>25</MaxReturned><ActiveStatus>ActiveOnly</ActiveStatus>'
         "</VendorQueryRq>"
     )
     per_item = env.queue.enqueue(COMPANY, VENDOR_KIND, {"page_size": 2, "active_only": False})
-    assert handler.build_request(env.view(per_item)) == (
+    assert xml(handler.build_request(env.view(per_item))) == (
         '<VendorQueryRq iterator="Start"><MaxReturned>2</MaxReturned></VendorQueryRq>'
     )
     assert handler.build_probe(env.view(item_id)) is None
@@ -152,7 +152,7 @@ def test_tiers_follow_the_job_setting(mode: str, sublevel: int, reason: str | No
 def test_job_import_stages_ship_to_or_bill_to(env: Env) -> None:
     handler = JobImportHandler(env.context)
     item_id = env.queue.enqueue(COMPANY, JOB_KIND, {"job_mode": "jobs_under_customers"})
-    assert handler.build_request(env.view(item_id)).startswith('<CustomerQueryRq iterator="Start">')
+    assert xml(handler.build_request(env.view(item_id))).startswith('<CustomerQueryRq iterator="Start">')
     bill = "<BillAddress><Addr1>1 Bill St</Addr1></BillAddress>"
     ship = "<ShipAddress><Addr1>2 Ship St</Addr1></ShipAddress>"
     body = "".join([

@@ -12,11 +12,12 @@ import pytest
 from sync_helpers import COMPANY, OK, Env
 
 from connector.qbwc.driver import DriverSettings, SessionDriver
-from connector.sync.base import Outcome, QbResponse, WorkItemView, WorkRefused
+from connector.qbxml import Response
 from connector.sync.cost_codes import CostCode, CostCodeNotSynced, CostCodeUpdateHandler, enqueue_update
 from connector.sync.jobs import KIND as JOB_KIND
 from connector.sync.jobs import JobImportHandler
 from connector.sync.registry import build_handlers
+from connector.work import Outcome, WorkItemView, WorkRefused
 
 NEVER_EXPORTED = CostCode("2002", "02-200", "Site Work", "Construction Income", "Job Expenses")
 NOT_SYNCED_MESSAGE = "Cost code '02-200' (Procore id 2002) has no QuickBooks item yet; export it first"
@@ -52,7 +53,7 @@ def test_driver_fails_a_refused_item_with_its_code_and_sends_nothing(env: Env) -
 class RefusesOnResponse(JobImportHandler):
     """A handler that refuses what QuickBooks answered (the response-side path of the driver)."""
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         raise WorkRefused("PageRejected", f"{responses[0].name} was not accepted")
 
 

@@ -1,4 +1,8 @@
-"""The interface every sync module implements: one handler per work kind.
+"""The contract between the work queue, the session driver and the sync handlers: one handler per work kind.
+
+A leaf module (it imports only the qbXML codec's types): the store (``connector.store``), the session
+driver (``connector.qbwc``) and the sync modules (``connector.sync``) all depend on it, never on each other
+the wrong way round (edge → domain → store).
 
 A work item (a row of the durable queue, ``connector.store``) becomes one or more qbXML requests
 inside the batch the session driver (``connector.qbwc.driver``) returns from sendRequestXML. Its
@@ -26,10 +30,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from lxml import etree
+from connector.qbxml import Request, Response
 
-RequestElement = str | etree._Element
-RequestBody = RequestElement | Sequence[RequestElement]
+#: The qbXML version of every document the connector sends and reads (QuickBooks Desktop 2014 and newer
+#: speak it; seed 001 requires a supported 2022+ edition, all of which do).
+QBXML_VERSION = "13.0"
+
+#: What a handler's ``build_request`` / ``build_probe`` returns: one codec request, or several for one item.
+RequestBody = Request | Sequence[Request]
 
 
 @dataclass(frozen=True)
@@ -47,33 +55,6 @@ class WorkItemView:
     #: What the item's last outcome recorded (3100 link phase, 3200 retries spent, import page totals),
     #: read with the item, so a handler needs no extra database round trip per item.
     result: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class QbResponse:
-    """One ``...Rs`` element of a QBXMLMsgsRs, with the fields every handler needs pre-read.
-
-    ``element`` is the raw lxml element, so a handler built on the qbXML codec can parse the full
-    Ret records itself; nothing of the response is lost.
-    """
-
-    request_id: str
-    name: str
-    status_code: int
-    status_severity: str
-    status_message: str
-    list_id: str | None = None
-    txn_id: str | None = None
-    edit_sequence: str | None = None
-    ret_count: int = 0
-    iterator_id: str | None = None
-    iterator_remaining_count: int | None = None
-    element: etree._Element | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_error(self) -> bool:
-        """QuickBooks marks failures statusSeverity="Error" (warnings and 1 "not found" are Info/Warn)."""
-        return self.status_severity == "Error"
 
 
 class WorkRefused(Exception):
@@ -125,7 +106,7 @@ class Outcome:
     restart: bool = False
 
     @classmethod
-    def done(cls, response: QbResponse | None = None, **kw: Any) -> Outcome:
+    def done(cls, response: Response | None = None, **kw: Any) -> Outcome:
         """Done; status taken from ``response`` when given."""
         if response is not None:
             kw.setdefault("status_code", str(response.status_code))
@@ -133,7 +114,7 @@ class Outcome:
         return cls(state="done", **kw)
 
     @classmethod
-    def failed(cls, response: QbResponse | None = None, **kw: Any) -> Outcome:
+    def failed(cls, response: Response | None = None, **kw: Any) -> Outcome:
         """Failed for good; QuickBooks' status code and message are kept on the item."""
         if response is not None:
             kw.setdefault("status_code", str(response.status_code))
@@ -164,11 +145,11 @@ class SyncHandler(Protocol):
         """A query that finds what ``build_request`` would have created, or None if idempotent."""
         ...
 
-    def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         """Read the responses to ``build_request`` (one per request element, in order)."""
         ...
 
-    def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
+    def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         """Read the responses to ``build_probe``: done if the object exists, resend otherwise."""
         ...
 
