@@ -22,6 +22,41 @@ def _new_ticket() -> str:
 
 
 @dataclass(frozen=True)
+class ProcoreSettings:
+    """One Procore company the connector syncs with one QuickBooks company file (``company_key``).
+
+    ``base_url`` is Procore's API host (``https://api.procore.com``, the sandbox, or the fake's root);
+    ``login_url`` its OAuth host (default: ``base_url``). ``grant`` ``client_credentials`` is the Developer
+    Managed Service Account Procore's connector runs as; ``authorization_code`` uses a token a person
+    authorised once (stored, refreshed and rotated in the connector's database). ``webhook_url`` is where
+    Procore delivers ERP Request webhooks (this connector's ``/procore/webhooks`` as Procore can reach it);
+    ``webhook_secret`` is sent back by Procore as a Bearer token on every delivery (hook
+    ``destination_headers``) and checked here.
+    """
+
+    base_url: str
+    company_id: int
+    company_key: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    login_url: str | None = None
+    grant: str = "client_credentials"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    #: seed 001 "Projects": customers_are_jobs | jobs_under_customers (Procore's setting, mirrored here).
+    job_mode: str = "customers_are_jobs"
+    #: How often open request details are listed to catch requests whose webhook was lost.
+    poll_every: timedelta = timedelta(minutes=5)
+    timeout_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.grant not in ("client_credentials", "authorization_code"):
+            raise ValueError(f"grant must be client_credentials or authorization_code, not {self.grant!r}")
+        if self.job_mode not in ("customers_are_jobs", "jobs_under_customers"):
+            raise ValueError(f"job_mode must be customers_are_jobs or jobs_under_customers, not {self.job_mode!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the connector's QBWC service needs; clocks and ticket ids are injectable."""
 
@@ -41,6 +76,8 @@ class Settings:
     password_iterations: int = DEFAULT_ITERATIONS
     supported_qbwc_versions: tuple[str, ...] = SUPPORTED_QBWC_VERSIONS
     supported_years: tuple[int, ...] = SUPPORTED_YEARS
+    #: The Procore companies this connector syncs (none: a Web Connector service only, work queued by hand).
+    procore: tuple[ProcoreSettings, ...] = ()
     clock: Callable[[], datetime] = field(default=_utc_now)
     ticket_factory: Callable[[], str] = field(default=_new_ticket)
 

@@ -83,6 +83,38 @@ class NewWork:
 
 
 @dataclass(frozen=True)
+class PlannedWork:
+    """A work item an ERP Request becomes; ``after`` names earlier items of the same plan (by index)."""
+
+    work: NewWork
+    after: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    """Something Procore must be told about an ERP Request (the write-back outbox).
+
+    ``kind``: ``close_detail`` (payload ``detail_id``, ``status``, ``messages``), ``item_outcome`` (what a
+    work item's outcome means for Procore: origin ids, staged records, then its detail closed; payload
+    says which), ``metadata`` (the ERP connection's metadata). ``after`` (an index into the plan's work)
+    holds the write back until that item is finished in QuickBooks.
+    """
+
+    kind: str
+    payload: Mapping[str, Any]
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """What one ERP Request becomes: work for QuickBooks and writes for Procore, decided at once."""
+
+    work: tuple[PlannedWork, ...] = ()
+    writes: tuple[PlannedWrite, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class IdMapUpdate:
     """Procore id ↔ QuickBooks id (+EditSequence) learned from a response."""
 

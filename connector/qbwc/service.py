@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import Protocol
 from datetime import datetime
 
 from connector.config import Settings
@@ -34,6 +35,14 @@ SUPERSEDED = (
 )
 
 
+class SessionObserver(Protocol):
+    """What wants to hear of Web Connector sessions (``connector.procore.connection.ProcoreSide``)."""
+
+    def before_authenticate(self, company_key: str) -> None: ...
+
+    def after_response(self, company_key: str) -> None: ...
+
+
 class QbwcService:
     """The QBWC web service over the durable store."""
 
@@ -50,6 +59,9 @@ class QbwcService:
             self.handlers,
             DriverSettings(settings.batch_size, settings.max_attempts, settings.max_envelope_bytes),
         )
+        #: Told before authenticate decides whether there is work, and after a response is applied
+        #: (the Procore half plans what it has read, and writes back what QuickBooks answered).
+        self.observers: list[SessionObserver] = []
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -151,6 +163,8 @@ class QbwcService:
                 # restarted): that session is over, and its in-flight work gets probed (recover below).
                 self.sessions.update(live.ticket, state="superseded", last_error=SUPERSEDED)
             self.queue.recover(account.company_key, ticket)
+            for observer in self.observers:
+                observer.before_authenticate(account.company_key)
             self.queue.fail_blocked(account.company_key, None)
             if self.queue.remaining(account.company_key) == 0:
                 return self._with_options([ticket, "none"])
@@ -253,7 +267,9 @@ class QbwcService:
                 return NEGATIVE
             percent = self.driver.percent_done(record.company_key, ticket)
             self.sessions.update(ticket, percent=percent, finished_items=self.queue.finished_in(ticket))
-            return percent
+        for observer in self.observers:
+            observer.after_response(record.company_key)
+        return percent
 
     def get_last_error(self, ticket: str) -> str:
         """getLastError: the session's last error, "NoOp" after a NoOp, or why the ticket is unusable."""

@@ -128,3 +128,53 @@ class IdMapEntry(Base):
     edit_sequence: Mapped[str | None] = mapped_column(String(40), nullable=True)
     name: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ErpRequestRow(Base):
+    """An ERP Request of Procore's, as the connector has taken it in (seed: Procore's ERP Requests by webhook).
+
+    ``received`` (its id is known: a webhook delivery or the poller) → ``read`` (request_name/request_data
+    fetched) → ``queued`` (turned into work items and close-outs) → ``closed`` (every detail closed in
+    Procore). The (company, request id) key is what makes a re-delivered or duplicated webhook harmless.
+    """
+
+    __tablename__ = "erp_requests"
+    __table_args__ = (UniqueConstraint("company_key", "request_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    request_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10), default="received", index=True)
+    request_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    request_data: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # How it arrived first ("webhook" / "poll"), and what became of it, for the log and for people.
+    source: Mapped[str] = mapped_column(String(10), default="webhook")
+    note: Mapped[str] = mapped_column(Text, default="")
+    read_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ErpWrite(Base):
+    """One thing Procore must be told (the write-back outbox): origin ids, staged records, a close-out.
+
+    Written in the same transaction as the state change that makes it due, so a crash never loses one;
+    ``after_item`` holds it back until that work item is finished in QuickBooks (its outcome decides the
+    content). Done once Procore accepted it; every write is an idempotent upsert or a close-out with the
+    same status, so repeating one after a crash is harmless.
+    """
+
+    __tablename__ = "erp_writes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    # close_detail | item_outcome | staged_records | metadata
+    kind: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after_item: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), nullable=True, index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -107,9 +107,12 @@ class WorkQueue:
     ) -> int:
         """Add a pending item; it will not be sent before every item in ``depends_on`` is done."""
         with self._sessions.begin() as db:
-            return self._enqueue(db, company_key, NewWork(kind, dict(payload), procore_id, tuple(depends_on)))
+            return self.enqueue_within(
+                db, company_key, NewWork(kind, dict(payload), procore_id, tuple(depends_on))
+            )
 
-    def _enqueue(self, db: Session, company_key: str, work: NewWork) -> int:
+    def enqueue_within(self, db: Session, company_key: str, work: NewWork) -> int:
+        """Add a pending item inside the caller's transaction (an ERP Request's work and its writes)."""
         now = self._clock()
         for dep in work.depends_on:
             if db.get(WorkItem, dep) is None:
@@ -360,7 +363,7 @@ class WorkQueue:
                 update.name,
                 now,
             )
-        return [self._enqueue(db, row.company_key, work) for work in c.followups]
+        return [self.enqueue_within(db, row.company_key, work) for work in c.followups]
 
     @property
     def id_map(self) -> IdMap:

@@ -38,6 +38,12 @@ class UserStore:
             else:
                 company.company_file = company_file
 
+    def ensure_company(self, key: str) -> None:
+        """Register a company file if unknown (its path, if any, is left as it is)."""
+        with self._sessions.begin() as db:
+            if db.get(Company, key) is None:
+                db.add(Company(key=key, company_file=""))
+
     def add_user(self, username: str, password: str, company_key: str, company_file: str = "") -> None:
         """Create or replace ``username``; creates the company when unknown."""
         if not username:

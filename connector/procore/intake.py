@@ -1,0 +1,134 @@
+"""Intake: Procore's ERP Requests become the connector's work.
+
+Procore tells the integrator about a request only by a webhook carrying its id (``resource_name`` "ERP
+Requests", ``event_type`` "create", ``resource_id``); the integrator reads the request
+(``GET …/erp_requests/{id}``) for its ``request_name`` and ``request_data``. Webhooks are re-delivered,
+duplicated and sometimes lost, so:
+
+* :meth:`Intake.accept` only records the id (deduplicated, durable) and answers at once — a delivery is
+  acknowledged fast and never waits for Procore or QuickBooks;
+* :meth:`Intake.poll` lists the request details still ``in progress`` and takes in every request the
+  connector has not seen (what a lost webhook missed);
+* :meth:`Intake.read` fetches what was taken in, :meth:`Intake.plan` turns it into work and close-outs
+  (``connector.sync.erp_requests``) in one transaction. Each step is recorded, so a restart between any two
+  of them carries on where it stopped and nothing is processed twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connector.procore.erp import ErpApi
+from connector.procore.errors import ProcoreError, ProcoreNotFound
+from connector.store.erp import ErpStore
+from connector.sync.erp_requests import PlanningContext, plan
+from connector.work import RequestPlan
+
+log = logging.getLogger("connector.procore.intake")
+
+ERP_REQUESTS = "ERP Requests"
+
+
+class DeliveryRefused(ValueError):
+    """A webhook delivery the connector cannot use (answered 400 with this message, nothing recorded)."""
+
+
+@dataclass(frozen=True)
+class DeliveryAck:
+    """What a webhook delivery did: the ERP Request id, and whether it was new."""
+
+    request_id: int
+    new: bool
+
+
+def delivery_request_id(delivery: Any, company_id: int) -> int:
+    """The ERP Request id of one webhook delivery (Procore's v2 payload), or :class:`DeliveryRefused`."""
+    if not isinstance(delivery, Mapping):
+        raise DeliveryRefused("the webhook body is not a JSON object")
+    if delivery.get("resource_name") != ERP_REQUESTS:
+        raise DeliveryRefused(f"resource_name is {delivery.get('resource_name')!r}, not {ERP_REQUESTS!r}")
+    if delivery.get("event_type") != "create":
+        raise DeliveryRefused(f"event_type is {delivery.get('event_type')!r}, not 'create'")
+    company = delivery.get("company_id")
+    if company is not None and company != company_id:
+        raise DeliveryRefused(f"company_id {company!r} is not the company this connector syncs ({company_id})")
+    resource_id = delivery.get("resource_id")
+    if not isinstance(resource_id, int) or isinstance(resource_id, bool) or resource_id <= 0:
+        raise DeliveryRefused(f"resource_id {resource_id!r} is not an ERP Request id")
+    return resource_id
+
+
+class Intake:
+    """ERP Requests of one Procore company → the connector's store and work queue."""
+
+    def __init__(
+        self,
+        company_key: str,
+        erp: ErpApi,
+        store: ErpStore,
+        planning: Callable[[], PlanningContext],
+    ) -> None:
+        self.company_key = company_key
+        self._erp = erp
+        self._store = store
+        self._planning = planning
+
+    def accept(self, delivery: Any) -> DeliveryAck:
+        """Record one webhook delivery; a duplicate (same ERP Request) is acknowledged and ignored."""
+        request_id = delivery_request_id(delivery, self._erp.company_id)
+        new = self._store.receive(self.company_key, request_id, source="webhook")
+        log.info("webhook: ERP Request %s %s", request_id, "received" if new else "already known (duplicate)")
+        return DeliveryAck(request_id, new)
+
+    def poll(self) -> int:
+        """Take in the requests of open request details the connector has not seen (lost webhooks)."""
+        details = self._erp.open_request_details()
+        ids = sorted({int(d["erp_request_id"]) for d in details if d.get("erp_request_id") is not None})
+        known = self._store.known_ids(self.company_key, ids)
+        found = 0
+        for request_id in ids:
+            if request_id not in known and self._store.receive(self.company_key, request_id, source="poll"):
+                found += 1
+                log.info("poll: ERP Request %s found without a webhook", request_id)
+        return found
+
+    def read(self) -> int:
+        """Fetch every received request; one Procore cannot answer now is left for the next round."""
+        read = 0
+        for request in self._store.in_state(self.company_key, "received"):
+            try:
+                answer = self._erp.get_erp_request(request.request_id)
+            except ProcoreNotFound as exc:
+                # Procore no longer has it (deleted, or another company's id): nothing can be done for it.
+                self._store.record_read(self.company_key, request.request_id, "", None)
+                gone = RequestPlan(note=f"Procore no longer has this ERP Request: {exc}")
+                self._store.apply_plan(self.company_key, request.request_id, gone)
+                continue
+            except ProcoreError as exc:
+                log.warning("ERP Request %s could not be read: %s", request.request_id, exc)
+                self._store.read_failed(self.company_key, request.request_id, str(exc))
+                continue
+            self._store.record_read(
+                self.company_key, request.request_id, str(answer.get("request_name") or ""),
+                answer.get("request_data"),
+            )
+            read += 1
+        return read
+
+    def plan(self) -> int:
+        """Turn every read request into work items and close-outs (one transaction per request)."""
+        planned = 0
+        context = self._planning()
+        for request in self._store.in_state(self.company_key, "read"):
+            request_plan = plan(request.request_name or "", request.request_data, context)
+            ids = self._store.apply_plan(self.company_key, request.request_id, request_plan)
+            log.info(
+                "ERP Request %s %s: %s%s", request.request_id, request.request_name, request_plan.note,
+                f" (work items {', '.join(map(str, ids))})" if ids else "",
+            )
+            planned += 1
+        return planned
+

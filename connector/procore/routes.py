@@ -1,0 +1,62 @@
+"""HTTP face of the Procore half: ``POST /procore/webhooks``, where Procore delivers ERP Request webhooks.
+
+A delivery is recorded and acknowledged at once (Procore retries a delivery that is not answered 2xx, with
+back-off, and discards it after hours): the ERP Request is read and planned by the next round, woken now.
+Bodies are small JSON objects; anything else is refused with a 400 naming what is wrong, never a 500.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from connector.procore.connection import WEBHOOK_PATH, ProcoreSide
+from connector.procore.intake import DeliveryRefused
+
+#: A webhook body is a few hundred bytes (Procore's v2 payload); anything near this is not one.
+MAX_WEBHOOK_BYTES = 64 * 1024
+
+
+def _refuse(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def build_webhook_router(side: ProcoreSide, path: str = WEBHOOK_PATH) -> APIRouter:
+    router = APIRouter()
+
+    @router.post(path)
+    async def deliver(request: Request) -> Response:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_WEBHOOK_BYTES:
+                return _refuse(413, f"A webhook body is at most {MAX_WEBHOOK_BYTES} bytes.")
+        try:
+            delivery = json.loads(body)
+        except (ValueError, RecursionError):
+            return _refuse(400, "The webhook body is not valid JSON.")
+        company_id = delivery.get("company_id") if isinstance(delivery, dict) else None
+        connection = (
+            side.by_company_id(company_id)
+            if isinstance(company_id, int) and not isinstance(company_id, bool)
+            else (next(iter(side.connections.values())) if len(side.connections) == 1 else None)
+        )
+        if connection is None:
+            return _refuse(404, f"This connector does not sync Procore company {company_id!r}.")
+        secret = connection.settings.webhook_secret
+        if secret is not None:
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {secret}".encode()):
+                return _refuse(401, "The webhook's Authorization header does not match this connector's secret.")
+        try:
+            ack = await run_in_threadpool(connection.accept, delivery)
+        except DeliveryRefused as exc:
+            return _refuse(400, str(exc))
+        side.wake()
+        return JSONResponse({"erp_request_id": ack.request_id, "duplicate": not ack.new})
+
+    return router

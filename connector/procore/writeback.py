@@ -1,0 +1,233 @@
+"""Write-back: what QuickBooks answered goes to Procore (the outbox of ``connector.store.erp``).
+
+For each due write (its work item finished in QuickBooks, or one that waits for nothing):
+
+* ``item_outcome`` of an export — done: the QuickBooks ListID as the record's ``origin_id`` (and its
+  EditSequence as ``origin_data``) through ``external_data/sync``, so Procore shows it Synced and a later
+  update finds its QuickBooks twin; a project's cost codes too (they have no QuickBooks record of their
+  own: their origin id is the job's and the Service item's ListIDs, ``"<job>|<item>"``, unique per
+  project as Procore requires); then the request detail is closed ``success``. Failed: the detail is
+  closed ``failed`` with QuickBooks' status code and message, which the accounting approver reads under
+  "Failed to Export" before resending.
+* ``item_outcome`` of an import — the staged QuickBooks records pushed to Procore's staged records
+  (Ready to Import), then the detail closed.
+* ``metadata`` — the staged Service items and accounts written into the ERP connection's metadata.
+* ``close_detail`` / ``close_request_details`` — a close-out decided without QuickBooks (a refusal, an
+  unsupported request).
+
+A Procore failure (down, 5xx, 429 after the client's own retries, an expired authorisation) leaves the
+write pending with a growing delay on the injectable clock: retried later, never lost, and QuickBooks is
+never asked twice (the work item is finished; only the Procore half is repeated, and it is idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from connector.procore.erp import ErpApi, SyncResult
+from connector.procore.errors import ProcoreError
+from connector.store.erp import ErpStore, WriteRecord
+from connector.store.queue import WorkRecord
+from connector.sync.staging import Staged, StagingStore
+
+log = logging.getLogger("connector.procore.writeback")
+
+#: Delay before retrying a write Procore did not take: doubling from 30 s, at most an hour.
+FIRST_RETRY = timedelta(seconds=30)
+MAX_RETRY = timedelta(hours=1)
+
+#: Staged object types of the connector (``StagingStore``) → Procore's staged record item types.
+STAGED_TYPES = {"project": "job", "vendor": "vendor"}
+
+
+@dataclass(frozen=True)
+class FlushReport:
+    """What one :meth:`WriteBack.flush` did."""
+
+    written: int = 0
+    failed: int = 0
+    waiting: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts, 0)), MAX_RETRY)
+
+
+def quickbooks_message(item: WorkRecord) -> str:
+    """QuickBooks' answer as the accounting approver reads it in Procore."""
+    code, text = item.last_status_code or "", item.last_status_message or ""
+    if code.isdigit() or code.startswith("0x"):
+        return f"QuickBooks Desktop error {code}: {text}"
+    return text or f"The export failed ({code})."
+
+
+def _origin_data(result: Mapping[str, Any]) -> str | None:
+    edit_sequence = result.get("EditSequence")
+    return json.dumps({"edit_sequence": str(edit_sequence)}) if edit_sequence is not None else None
+
+
+def _errors_text(result: SyncResult) -> list[str]:
+    out = []
+    for failure in result.errors:
+        errors = failure.get("errors")
+        what = f"{failure.get('item_type', 'record')} {failure.get('item_id') or failure.get('origin_id') or ''}"
+        out.append(f"Procore refused the origin id of {what.strip()}: {errors}")
+    return out
+
+
+def staged_record(staged: Staged, procore_type: str) -> dict[str, Any]:
+    """A staged QuickBooks record as Procore's staged-record sync takes it (fields Procore imports from)."""
+    data = staged.data
+    address = data.get("address") or {}
+    fields: dict[str, Any] = {
+        "name": data.get("name") or staged.name,
+        "address": ", ".join(str(address[k]) for k in ("Addr1", "Addr2", "Addr3") if address.get(k)) or None,
+        "city": address.get("City"),
+        "state_code": address.get("State"),
+        "zip": address.get("PostalCode"),
+    }
+    if procore_type == "project":
+        fields["tier"] = int(data.get("sublevel") or 0) + 1
+        fields["active"] = bool(data.get("is_active", True))
+        if data.get("customer"):
+            fields["customer_name"] = data["customer"]
+    else:
+        fields["business_phone"] = data.get("phone")
+        fields["fax_number"] = data.get("fax")
+        fields["is_active"] = bool(data.get("is_active", True))
+    record: dict[str, Any] = {
+        "item_type": procore_type,
+        "origin_id": staged.qb_id,
+        "origin_code": staged.name,
+        "data": {k: v for k, v in fields.items() if v is not None},
+    }
+    if staged.edit_sequence is not None:
+        record["origin_data"] = json.dumps({"edit_sequence": staged.edit_sequence})
+    return record
+
+
+class WriteBack:
+    """Carries out the due writes of one company against Procore."""
+
+    def __init__(
+        self,
+        company_key: str,
+        erp: ErpApi,
+        store: ErpStore,
+        staging: StagingStore,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.company_key = company_key
+        self._erp = erp
+        self._store = store
+        self._staging = staging
+        self._clock = clock
+
+    def flush(self) -> FlushReport:
+        """Every due write once; a Procore failure postpones that write and the rest go on."""
+        written = failed = 0
+        for write in self._store.due_writes(self.company_key):
+            try:
+                self._perform(write)
+            except ProcoreError as exc:
+                failed += 1
+                retry_at = self._clock() + retry_delay(write.attempts)
+                log.warning("write-back %s of ERP Request %s postponed to %s: %s",
+                            write.kind, write.request_id, retry_at.isoformat(), exc)
+                self._store.write_failed(write.id, str(exc), retry_at)
+                continue
+            self._store.write_done(write.id)
+            written += 1
+        return FlushReport(written, failed, self._store.pending_writes(self.company_key))
+
+    # -- the writes --------------------------------------------------------------------------------
+    def _perform(self, write: WriteRecord) -> None:
+        payload = write.payload
+        if write.kind == "close_detail":
+            self._close(payload.get("detail_id"), payload["status"], payload.get("messages") or [])
+        elif write.kind == "close_request_details":
+            for detail in self._erp.list_request_details(erp_request_id=write.request_id):
+                if detail.get("status") == "in progress":
+                    self._close(detail["id"], payload["status"], payload.get("messages") or [])
+        elif write.kind == "item_outcome":
+            assert write.item is not None  # due_writes only hands out item writes whose item finished
+            if payload.get("staged"):
+                self._staged(write.item, payload)
+            else:
+                self._export(write.item, payload)
+        elif write.kind == "metadata":
+            self._metadata(write.item, payload)
+        else:
+            raise ValueError(f"unknown write-back kind {write.kind!r}")
+
+    def _close(self, detail_id: Any, status: str, messages: Sequence[str]) -> None:
+        if detail_id is None:
+            return  # the request carries no detail (the dictionary gives it none): nothing to close
+        self._erp.close_request_detail(int(detail_id), status, list(messages))
+        log.info("request detail %s closed %s%s", detail_id, status, f": {messages[0]}" if messages else "")
+
+    def _export(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        detail = payload.get("detail_id")
+        if item.state != "done":
+            self._close(detail, "failed", [quickbooks_message(item)])
+            return
+        result = item.result or {}
+        list_id = result.get("ListID")
+        if not list_id:
+            self._close(detail, "failed", [f"QuickBooks answered without a ListID ({item.last_status_message})"])
+            return
+        updates: list[dict[str, Any]] = [
+            {k: v for k, v in {
+                "item_type": payload["item_type"],
+                "item_id": payload["item_id"],
+                "origin_id": str(list_id),
+                "origin_data": _origin_data(result),
+            }.items() if v is not None}
+        ]
+        if payload["item_type"] == "project":
+            by_id = {str(cc.get("procore_id")): cc for cc in item.payload.get("cost_codes") or []}
+            for cc_id in payload.get("cost_code_ids") or []:
+                item_list_id = (by_id.get(str(cc_id)) or {}).get("item_list_id")
+                if item_list_id:
+                    updates.append(
+                        {"item_type": "cost_code", "item_id": cc_id, "origin_id": f"{list_id}|{item_list_id}"}
+                    )
+        answer = self._erp.sync_external_data(updates)
+        if not answer.ok:
+            self._close(detail, "failed", _errors_text(answer))
+            return
+        messages = [str(item.last_status_message)] if result.get("action") in ("linked", "recovered") else []
+        self._close(detail, "success", messages)
+
+    def _staged(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        detail = payload.get("detail_id")
+        if item.state != "done":
+            self._close(detail, "failed", [quickbooks_message(item)])
+            return
+        procore_type = str(payload["staged"])
+        ready = self._staging.list(self.company_key, STAGED_TYPES[procore_type], status="ready")
+        answer = self._erp.sync_staged_records([staged_record(s, procore_type) for s in ready])
+        if not answer.ok:
+            self._close(detail, "failed", _errors_text(answer))
+            return
+        self._close(detail, "success", [])
+
+    def _metadata(self, item: WorkRecord | None, payload: Mapping[str, Any]) -> None:
+        detail = payload.get("detail_id")
+        if item is not None and item.state != "done":
+            self._close(detail, "failed", [quickbooks_message(item)])
+            return
+        items = self._staging.list(self.company_key, "item", status="ready")
+        accounts = self._staging.list(self.company_key, "account", status="ready")
+        self._erp.update_connection(
+            metadata={
+                "service_items": [{"origin_id": s.qb_id, "name": s.name, **s.data} for s in items],
+                "accounts": [{"origin_id": s.qb_id, "name": s.name, **s.data} for s in accounts],
+            }
+        )
+        self._close(detail, "success", [])

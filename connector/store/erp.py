@@ -1,0 +1,306 @@
+"""Durable intake of Procore's ERP Requests and the write-back outbox (tables ``erp_requests``, ``erp_writes``).
+
+Every step of an ERP Request's life is recorded before anything relies on it, so the connector can be
+restarted between any two steps (webhook received, request read, work queued, sendRequestXML, QuickBooks
+processed, receiveResponseXML, write-back, close-out) and carry on:
+
+* :meth:`ErpStore.receive` is keyed by (company, ERP Request id): Procore re-delivers webhooks, duplicates
+  them, and the poller finds what a lost webhook missed — the request is taken in once.
+* :meth:`ErpStore.apply_plan` writes the request's work items and its outbox rows in one transaction with
+  the ``queued`` state, so a request is either not planned yet (planned again after a restart) or planned
+  completely.
+* A write waits for its work item (``after_item``) to be finished in QuickBooks; it is marked done only once
+  Procore accepted it. Procore's sync actions are upserts and a close-out sets a status, so a write repeated
+  after a crash changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from connector.store.models import ErpRequestRow, ErpWrite
+from connector.store.queue import WorkQueue, WorkRecord
+from connector.work import NewWork, RequestPlan
+
+FINISHED = ("done", "failed")
+
+
+@dataclass(frozen=True)
+class ErpRequestRecord:
+    """One ERP Request as the connector holds it."""
+
+    company_key: str
+    request_id: int
+    state: str
+    request_name: str | None
+    request_data: Any
+    source: str
+    note: str
+    read_attempts: int
+    last_error: str
+
+
+@dataclass(frozen=True)
+class WriteRecord:
+    """One pending write-back, with the work item it waited for (None when it waited for nothing)."""
+
+    id: int
+    company_key: str
+    request_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    item: WorkRecord | None
+
+
+def _request(row: ErpRequestRow) -> ErpRequestRecord:
+    return ErpRequestRecord(
+        row.company_key,
+        row.request_id,
+        row.state,
+        row.request_name,
+        row.request_data,
+        row.source,
+        row.note,
+        row.read_attempts,
+        row.last_error,
+    )
+
+
+class ErpStore:
+    """ERP Requests and write-backs of every company in one pair of tables; each method one transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session], queue: WorkQueue, clock: Callable[[], datetime]) -> None:
+        self._sessions = sessions
+        self._queue = queue
+        self._clock = clock
+
+    # -- intake ----------------------------------------------------------------------------------
+    def receive(self, company_key: str, request_id: int, source: str = "webhook") -> bool:
+        """Take an ERP Request id in; False when it is already known (a duplicate delivery)."""
+        now = self._clock()
+        with self._sessions.begin() as db:
+            if self._row(db, company_key, request_id) is not None:
+                return False
+            db.add(
+                ErpRequestRow(
+                    company_key=company_key,
+                    request_id=request_id,
+                    state="received",
+                    source=source,
+                    received_at=now,
+                    updated_at=now,
+                )
+            )
+            return True
+
+    def get(self, company_key: str, request_id: int) -> ErpRequestRecord | None:
+        with self._sessions() as db:
+            row = self._row(db, company_key, request_id)
+            return _request(row) if row is not None else None
+
+    def known_ids(self, company_key: str, request_ids: Sequence[int]) -> set[int]:
+        """Which of ``request_ids`` the connector has already taken in."""
+        if not request_ids:
+            return set()
+        with self._sessions() as db:
+            rows = db.scalars(
+                select(ErpRequestRow.request_id).where(
+                    ErpRequestRow.company_key == company_key, ErpRequestRow.request_id.in_(list(request_ids))
+                )
+            )
+            return set(rows)
+
+    def in_state(self, company_key: str, state: str) -> list[ErpRequestRecord]:
+        """Requests in ``state``, oldest first (the order Procore created them in)."""
+        with self._sessions() as db:
+            rows = db.scalars(
+                select(ErpRequestRow)
+                .where(ErpRequestRow.company_key == company_key, ErpRequestRow.state == state)
+                .order_by(ErpRequestRow.request_id)
+            )
+            return [_request(r) for r in rows]
+
+    def all(self, company_key: str) -> list[ErpRequestRecord]:
+        with self._sessions() as db:
+            rows = db.scalars(
+                select(ErpRequestRow)
+                .where(ErpRequestRow.company_key == company_key)
+                .order_by(ErpRequestRow.request_id)
+            )
+            return [_request(r) for r in rows]
+
+    def record_read(self, company_key: str, request_id: int, name: str, data: Any) -> None:
+        """The request's ``request_name`` and ``request_data`` as Procore answered them."""
+        with self._sessions.begin() as db:
+            row = self._must(db, company_key, request_id)
+            if row.state != "received":
+                return
+            row.request_name, row.request_data = name, data
+            row.state, row.last_error, row.updated_at = "read", "", self._clock()
+
+    def read_failed(self, company_key: str, request_id: int, error: str) -> None:
+        """Procore could not be asked (down, 5xx …): the request stays ``received`` and is read again."""
+        with self._sessions.begin() as db:
+            row = self._must(db, company_key, request_id)
+            row.read_attempts += 1
+            row.last_error, row.updated_at = error, self._clock()
+
+    def apply_plan(self, company_key: str, request_id: int, plan: RequestPlan) -> list[int]:
+        """Queue the plan's work and writes, and mark the request ``queued`` — all or nothing.
+
+        Returns the new work item ids (in plan order). A request already past ``read`` is left alone, so
+        planning twice (two threads, or a restart after the commit) queues nothing twice.
+        """
+        now = self._clock()
+        with self._sessions.begin() as db:
+            row = self._must(db, company_key, request_id)
+            if row.state != "read":
+                return []
+            ids: list[int] = []
+            for planned in plan.work:
+                work = planned.work
+                depends = tuple(work.depends_on) + tuple(ids[i] for i in planned.after)
+                ids.append(
+                    self._queue.enqueue_within(
+                        db, company_key, NewWork(work.kind, dict(work.payload), work.procore_id, depends)
+                    )
+                )
+            for write in plan.writes:
+                db.add(
+                    ErpWrite(
+                        company_key=company_key,
+                        request_id=request_id,
+                        kind=write.kind,
+                        payload=dict(write.payload),
+                        after_item=ids[write.after] if write.after is not None else None,
+                        state="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            row.state = "queued" if plan.writes or plan.work else "closed"
+            row.note, row.updated_at = plan.note, now
+            return ids
+
+    # -- write-back ------------------------------------------------------------------------------
+    def due_writes(self, company_key: str, limit: int = 200) -> list[WriteRecord]:
+        """Pending writes whose work item is finished (or that wait for none) and whose retry time came."""
+        now = self._clock()
+        with self._sessions() as db:
+            rows = list(
+                db.scalars(
+                    select(ErpWrite)
+                    .where(ErpWrite.company_key == company_key, ErpWrite.state == "pending")
+                    .order_by(ErpWrite.id)
+                )
+            )
+            out: list[WriteRecord] = []
+            for row in rows:
+                if row.next_attempt_at > now:
+                    continue
+                item = None
+                if row.after_item is not None:
+                    item = self._queue.get(row.after_item)
+                    if item is None or item.state not in FINISHED:
+                        continue
+                out.append(
+                    WriteRecord(row.id, row.company_key, row.request_id, row.kind, dict(row.payload),
+                                row.attempts, item)
+                )
+                if len(out) >= limit:
+                    break
+            return out
+
+    def write_done(self, write_id: int) -> None:
+        """Procore accepted the write; its request is closed once nothing of it is left pending."""
+        now = self._clock()
+        with self._sessions.begin() as db:
+            row = db.get(ErpWrite, write_id)
+            if row is None or row.state == "done":
+                return
+            row.state, row.last_error, row.updated_at = "done", "", now
+            db.flush()
+            left = db.scalars(
+                select(ErpWrite.id).where(
+                    ErpWrite.company_key == row.company_key,
+                    ErpWrite.request_id == row.request_id,
+                    ErpWrite.state == "pending",
+                )
+            ).first()
+            if left is None:
+                request = self._row(db, row.company_key, row.request_id)
+                if request is not None and request.state == "queued":
+                    request.state, request.updated_at = "closed", now
+
+    def write_failed(self, write_id: int, error: str, retry_at: datetime) -> None:
+        """Procore refused or could not be reached: tried again at ``retry_at`` (nothing is lost)."""
+        with self._sessions.begin() as db:
+            row = db.get(ErpWrite, write_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error, row.next_attempt_at, row.updated_at = error, retry_at, self._clock()
+
+    def pending_writes(self, company_key: str) -> int:
+        """Writes not yet accepted by Procore (waiting for QuickBooks or for Procore)."""
+        with self._sessions() as db:
+            return len(
+                list(
+                    db.scalars(
+                        select(ErpWrite.id).where(
+                            ErpWrite.company_key == company_key, ErpWrite.state == "pending"
+                        )
+                    )
+                )
+            )
+
+    def writes(self, company_key: str, request_id: int) -> list[dict[str, Any]]:
+        """Every write of one request (for the log and for tests)."""
+        with self._sessions() as db:
+            rows = db.scalars(
+                select(ErpWrite)
+                .where(ErpWrite.company_key == company_key, ErpWrite.request_id == request_id)
+                .order_by(ErpWrite.id)
+            )
+            return [
+                {"kind": r.kind, "payload": dict(r.payload), "state": r.state, "attempts": r.attempts,
+                 "last_error": r.last_error, "after_item": r.after_item}
+                for r in rows
+            ]
+
+    def work_of(self, company_key: str, request_id: int) -> list[int]:
+        """The work item ids a request became."""
+        with self._sessions() as db:
+            ids = db.scalars(
+                select(ErpWrite.after_item).where(
+                    ErpWrite.company_key == company_key,
+                    ErpWrite.request_id == request_id,
+                    ErpWrite.after_item.is_not(None),
+                )
+            )
+            return sorted({i for i in ids if i is not None})
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _row(db: Session, company_key: str, request_id: int) -> ErpRequestRow | None:
+        return db.scalars(
+            select(ErpRequestRow).where(
+                ErpRequestRow.company_key == company_key, ErpRequestRow.request_id == request_id
+            )
+        ).first()
+
+    def _must(self, db: Session, company_key: str, request_id: int) -> ErpRequestRow:
+        row = self._row(db, company_key, request_id)
+        if row is None:
+            raise LookupError(f"ERP Request {request_id} of {company_key!r} was never received")
+        return row
+

@@ -1,0 +1,239 @@
+"""What each of Procore's ERP Requests becomes: work for QuickBooks, and what Procore must be told.
+
+Procore's ERP platform names every request (``request_name``, the events of Procore's ERP events
+dictionary) and carries its ``request_data``; each exported item has a request detail that the integrator
+closes ``success`` or ``failed`` with messages (shown to the accounting approver, who can fix and resend).
+:func:`plan` turns one request into a :class:`~connector.work.RequestPlan`:
+
+* exports QuickBooks Desktop supports (seed 001) become work items — standard cost codes → Service items,
+  projects → customers/jobs, companies → vendors — each followed by an ``item_outcome`` write (origin ids
+  back to Procore through ``external_data/sync``, then its detail closed with QuickBooks' answer);
+* company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
+  (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
+  items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
+* an item the connector refuses (a translator's named :class:`~connector.work.WorkRefused`) is closed
+  ``failed`` with that reason, nothing sent to QuickBooks;
+* what QuickBooks Desktop does not support (seed 001: sub jobs, cost types, prime contracts and their
+  change orders, owner invoices, company-level direct costs) is closed ``failed`` with that reason —
+  never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
+  recorded with a note.
+
+Exports this connector does not carry out yet (budgets, commitments, change orders, subcontractor
+invoices, payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from connector.sync import cost_codes, projects, vendor_exports
+from connector.sync.accounts import ACCOUNT_IMPORT_KIND
+from connector.sync.jobs import KIND as JOB_IMPORT_KIND
+from connector.sync.service_items import SERVICE_ITEM_IMPORT_KIND
+from connector.sync.vendors import KIND as VENDOR_IMPORT_KIND
+from connector.work import NewWork, PlannedWork, PlannedWrite, RequestPlan, WorkRefused
+
+#: seed 001 "Limitations": what QuickBooks Desktop does not sync, by request name.
+NOT_SUPPORTED: dict[str, str] = {
+    **dict.fromkeys(
+        ("create_sub_job", "sync_sub_jobs", "sync_sub_job", "create_sub_job_in_procore", "reset_sub_job"),
+        "Sub Jobs are not supported by the QuickBooks Desktop integration.",
+    ),
+    **dict.fromkeys(
+        ("sync_standard_categories", "delete_standard_categories", "delete_cost_type_assignments"),
+        "Cost Types are not supported by QuickBooks Desktop: they are not transferred to QuickBooks in any way.",
+    ),
+    **dict.fromkeys(
+        ("sync_prime_contracts", "create_prime_contract_change_order", "reset_prime_contract_change_order",
+         "unlink_prime_contract_change_order"),
+        "Prime Contracts and Prime Contract Change Orders do not sync with QuickBooks Desktop.",
+    ),
+    **dict.fromkeys(
+        ("create_payment_application", "unlink_payment_application"),
+        "Prime Contract Invoices (payment applications) and their payments do not sync with QuickBooks Desktop.",
+    ),
+    **dict.fromkeys(
+        ("create_company_level_direct_cost", "reset_company_level_direct_cost",
+         "unlink_company_level_direct_cost"),
+        "Company level direct costs do not sync with QuickBooks Desktop.",
+    ),
+    "sync_standard_cost_codes": (
+        "Standard cost codes are exported from Procore to QuickBooks Desktop; QuickBooks Service items are "
+        "not imported as cost codes."
+    ),
+    "create_budget_in_procore": "QuickBooks Desktop Estimates cannot be imported into Procore as budgets.",
+    "create_commitment_in_procore": "QuickBooks Desktop Purchase Orders cannot be imported into Procore.",
+}
+
+#: Exports QuickBooks Desktop supports that this connector does not carry out yet.
+NOT_YET: dict[str, str] = {
+    **dict.fromkeys(("create_budget", "update_budget"), "Budget export"),
+    **dict.fromkeys(("create_commitment", "sync_commitments", "unlink_commitment"), "Commitment export"),
+    **dict.fromkeys(
+        ("create_commitment_change_order", "sync_commitment_change_orders", "unlink_commitment_change_order"),
+        "Commitment change order export",
+    ),
+    **dict.fromkeys(("create_requisitions", "reset_requisition"), "Subcontractor invoice export"),
+    **dict.fromkeys(("sync_contract_payments", "create_payment", "reset_payment"), "Payment sync"),
+}
+
+#: Requests that ask nothing of the integrator (the dictionary: "There are no required actions").
+NO_ACTION: dict[str, str] = {
+    "delete_standard_cost_codes": "cost codes deleted in Procore stay as Service items in QuickBooks",
+    "unlink_standard_cost_codes": "the QuickBooks Service items stay; a new export links by name",
+    "delete_cost_code": "project cost codes have no QuickBooks record of their own",
+    "create_vendor_in_procore": "the vendor came from QuickBooks; nothing to write there",
+    "link_vendor": "linked in Procore; nothing to write to QuickBooks",
+    "link_all_vendors": "linked in Procore; nothing to write to QuickBooks",
+    "unlink_vendor": "the QuickBooks vendor stays",
+    "merge_vendors": "merged in Procore; QuickBooks vendors are not merged",
+    "create_job_in_procore": "the job came from QuickBooks; nothing to write there",
+    "reset_job": "the QuickBooks job stays; a new export creates a new one",
+    "sync_single_job": "job cost import is not carried out by this connector yet",
+}
+
+
+@dataclass(frozen=True)
+class PlanningContext:
+    """What planning needs besides the request: the integration's settings."""
+
+    job_mode: str = "customers_are_jobs"
+    #: When this connector was connected to Procore (seed 001: projects created before cannot be synced).
+    connected_at: datetime | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def detail_ids(data: Any) -> Iterator[int]:
+    """Every ``request_detail_id`` in ``request_data``, wherever the payload puts it."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if key == "request_detail_id" and isinstance(value, int) and not isinstance(value, bool):
+                yield value
+            else:
+                yield from detail_ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from detail_ids(value)
+
+
+def _close(detail: Any, status: str, *messages: str) -> PlannedWrite:
+    return PlannedWrite("close_detail", {"detail_id": detail, "status": status, "messages": list(messages)})
+
+
+def _close_all(data: Any, status: str, message: str) -> tuple[PlannedWrite, ...]:
+    """Close every detail the payload names; with none named, every detail of the request (by its id)."""
+    found = [_close(d, status, message) for d in dict.fromkeys(detail_ids(data))]
+    return tuple(found) or (PlannedWrite("close_request_details", {"status": status, "messages": [message]}),)
+
+
+def _export(work: NewWork, detail: Any, item_type: str, item_id: Any, **extra: Any) -> RequestPlan:
+    outcome = {"detail_id": detail, "item_type": item_type, "item_id": item_id, **extra}
+    return RequestPlan(work=(PlannedWork(work),), writes=(PlannedWrite("item_outcome", outcome, after=0),))
+
+
+def _refused(detail: Any, refused: WorkRefused) -> PlannedWrite:
+    return _close(detail, "failed", refused.message)
+
+
+def _standard_cost_codes(data: Any, context: PlanningContext) -> RequestPlan:
+    work: list[PlannedWork] = []
+    writes: list[PlannedWrite] = []
+    for entry in data if isinstance(data, list) else []:
+        detail = entry.get("request_detail_id")
+        try:
+            cc = cost_codes.work_from_request(entry)
+        except WorkRefused as refused:
+            writes.append(_refused(detail, refused))
+            continue
+        work.append(PlannedWork(NewWork(cost_codes.EXPORT_KIND, cc.payload(), cc.procore_id)))
+        writes.append(
+            PlannedWrite(
+                "item_outcome",
+                {"detail_id": detail, "item_type": "standard_cost_code", "item_id": entry.get("id")},
+                after=len(work) - 1,
+            )
+        )
+    return RequestPlan(tuple(work), tuple(writes), note=f"{len(work)} cost code(s) to export")
+
+
+def _job(data: Any, context: PlanningContext) -> RequestPlan:
+    detail = data.get("request_detail_id")
+    job = data.get("job") or {}
+    try:
+        work = projects.work_from_request(data, context.job_mode, connected_at=context.connected_at)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    cost_code_ids = [cc.get("id") for cc in data.get("all_cost_codes") or []]
+    return _export(work, detail, "project", job.get("id"), cost_code_ids=cost_code_ids)
+
+
+def _vendor(data: Any, context: PlanningContext) -> RequestPlan:
+    detail = data.get("request_detail_id")
+    try:
+        work = vendor_exports.work_from_request(data)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    return _export(work, detail, "vendor", (data.get("vendor") or {}).get("id"))
+
+
+def _staging(kind: str, staged_type: str) -> Callable[[Any, PlanningContext], RequestPlan]:
+    def plan_import(data: Any, context: PlanningContext) -> RequestPlan:
+        payload = {"job_mode": context.job_mode} if kind == JOB_IMPORT_KIND else {}
+        outcome = {"detail_id": data.get("request_detail_id"), "staged": staged_type}
+        return RequestPlan(
+            work=(PlannedWork(NewWork(kind, payload)),),
+            writes=(PlannedWrite("item_outcome", outcome, after=0),),
+            note=f"QuickBooks {staged_type}s to stage on Ready to Import",
+        )
+
+    return plan_import
+
+
+def _metadata(data: Any, context: PlanningContext) -> RequestPlan:
+    # The account import waits for the item import, and the metadata write for both: one answer.
+    return RequestPlan(
+        work=(
+            PlannedWork(NewWork(SERVICE_ITEM_IMPORT_KIND, {})),
+            PlannedWork(NewWork(ACCOUNT_IMPORT_KIND, {}), after=(0,)),
+        ),
+        writes=(PlannedWrite("metadata", {"detail_id": data.get("request_detail_id")}, after=1),),
+        note="QuickBooks Service items and accounts for the ERP metadata",
+    )
+
+
+def _delete_cost_codes(data: Any, context: PlanningContext) -> RequestPlan:
+    # QuickBooks holds no record per project cost code (they use the standard codes' Service items), so
+    # there is nothing in QuickBooks that forbids the delete: every detail is confirmed.
+    message = "No QuickBooks record to delete: project cost codes use the standard cost codes' Service items."
+    return RequestPlan(writes=_close_all(data, "success", message), note="project cost code delete confirmed")
+
+
+PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
+    "create_standard_cost_codes": _standard_cost_codes,
+    "create_or_update_job": _job,
+    "create_vendor": _vendor,
+    "sync_jobs": _staging(JOB_IMPORT_KIND, "project"),
+    "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
+    "sync_metadata": _metadata,
+    "delete_cost_codes": _delete_cost_codes,
+}
+
+
+def plan(request_name: str, request_data: Any, context: PlanningContext) -> RequestPlan:
+    """The plan of one ERP Request (never raises for a request Procore can send)."""
+    planner = PLANNERS.get(request_name)
+    if planner is not None:
+        return planner(request_data if request_data is not None else {}, context)
+    if request_name in NOT_SUPPORTED:
+        reason = NOT_SUPPORTED[request_name]
+        return RequestPlan(writes=_close_all(request_data, "failed", reason), note=reason)
+    if request_name in NOT_YET:
+        reason = f"{NOT_YET[request_name]} to QuickBooks Desktop is not carried out by this connector yet."
+        return RequestPlan(writes=_close_all(request_data, "failed", reason), note=reason)
+    if request_name in NO_ACTION:
+        return RequestPlan(note=f"no action required: {NO_ACTION[request_name]}")
+    reason = f"Unknown ERP request {request_name!r}: this connector does not know what to do with it."
+    return RequestPlan(writes=_close_all(request_data, "failed", reason), note=reason)
