@@ -1,6 +1,43 @@
-"""The connector's Procore API client (OAuth refresh, Procore-Company-Id, pagination, 429 backoff, webhooks).
+"""The connector's Procore API client: OAuth (client credentials, authorization code with rotating refresh
+tokens), ``Procore-Company-Id``, pagination, 429/503 backoff, named errors, and the ERP Integrations calls.
 
-Not written yet: today the sync engine stages what it reads from QuickBooks (``connector.sync.staging``)
-and records results on its work items, but nothing is pushed to Procore. DESIGN.md reserves this package
-for that client; ``sim.procore_fake`` is the API it will be tested against.
+See README.md. ``sim.procore_fake`` is the API it is tested against; it runs unchanged against Procore.
 """
+
+from connector.procore.auth import (
+    AuthorizationCodeAuth,
+    ClientCredentialsAuth,
+    MemoryTokenStore,
+    Token,
+    TokenStore,
+)
+from connector.procore.client import ProcoreClient
+from connector.procore.erp import ErpApi, SyncResult, WebhookRegistration
+from connector.procore.errors import (
+    ProcoreAuthError,
+    ProcoreError,
+    ProcoreForbidden,
+    ProcoreNotFound,
+    ProcoreRateLimited,
+    ProcoreUnavailable,
+    ProcoreValidationError,
+)
+
+__all__ = [
+    "AuthorizationCodeAuth",
+    "ClientCredentialsAuth",
+    "ErpApi",
+    "MemoryTokenStore",
+    "ProcoreAuthError",
+    "ProcoreClient",
+    "ProcoreError",
+    "ProcoreForbidden",
+    "ProcoreNotFound",
+    "ProcoreRateLimited",
+    "ProcoreUnavailable",
+    "ProcoreValidationError",
+    "SyncResult",
+    "Token",
+    "TokenStore",
+    "WebhookRegistration",
+]

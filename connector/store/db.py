@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from connector.store import tokens as _tokens  # noqa: F401  (registers procore_tokens on Base)
 from connector.store.models import Base
 
 # Engines whose one shared connection allows one transaction at a time (the in-memory default).
