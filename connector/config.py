@@ -53,7 +53,9 @@ class ProcoreSettings:
         if self.grant not in ("client_credentials", "authorization_code"):
             raise ValueError(f"grant must be client_credentials or authorization_code, not {self.grant!r}")
         if self.job_mode not in ("customers_are_jobs", "jobs_under_customers"):
-            raise ValueError(f"job_mode must be customers_are_jobs or jobs_under_customers, not {self.job_mode!r}")
+            raise ValueError(
+                f"job_mode must be customers_are_jobs or jobs_under_customers, not {self.job_mode!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from connector.sync.staging import StagingStore
 log = logging.getLogger("connector.procore")
 
 WEBHOOK_PATH = "/procore/webhooks"
+INTEGRATION_NAME = "qbsim QuickBooks Desktop connector"
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,9 @@ class ProcoreConnection:
         """Register with Procore: the ERP connection (shown Connected) and the ERP Requests webhook."""
         service_url = self.settings.webhook_url
         if service_url:
-            self.erp.create_connection(service_url, metadata={"integration": "qbsim QuickBooks Desktop connector"})
-            headers = (
-                {"Authorization": f"Bearer {self.settings.webhook_secret}"} if self.settings.webhook_secret else None
-            )
+            self.erp.create_connection(service_url, metadata={"integration": INTEGRATION_NAME})
+            secret = self.settings.webhook_secret
+            headers = {"Authorization": f"Bearer {secret}"} if secret else None
             registration = self.erp.register_webhook(service_url, destination_headers=headers)
             log.info("connected to Procore company %s (webhook hook %s)", self.settings.company_id,
                      registration.hook.get("id"))
@@ -175,7 +175,8 @@ class ProcoreSide:
             try:
                 connection.connect()
             except ProcoreError as exc:  # Procore down at start: webhooks wait; polling still finds work
-                log.error("could not register with Procore company %s: %s", connection.settings.company_id, exc)
+                log.error("could not register with Procore company %s: %s",
+                          connection.settings.company_id, exc)
 
     def start(self, every_seconds: float = 2.0) -> None:
         """Rounds in a daemon thread: every ``every_seconds`` of wall time, or at once when woken."""

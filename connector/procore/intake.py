@@ -54,7 +54,9 @@ def delivery_request_id(delivery: Any, company_id: int) -> int:
         raise DeliveryRefused(f"event_type is {delivery.get('event_type')!r}, not 'create'")
     company = delivery.get("company_id")
     if company is not None and company != company_id:
-        raise DeliveryRefused(f"company_id {company!r} is not the company this connector syncs ({company_id})")
+        raise DeliveryRefused(
+            f"company_id {company!r} is not the company this connector syncs ({company_id})"
+        )
     resource_id = delivery.get("resource_id")
     if not isinstance(resource_id, int) or isinstance(resource_id, bool) or resource_id <= 0:
         raise DeliveryRefused(f"resource_id {resource_id!r} is not an ERP Request id")

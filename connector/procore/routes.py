@@ -19,6 +19,7 @@ from connector.procore.intake import DeliveryRefused
 
 #: A webhook body is a few hundred bytes (Procore's v2 payload); anything near this is not one.
 MAX_WEBHOOK_BYTES = 64 * 1024
+WRONG_SECRET = "The webhook's Authorization header does not match this connector's secret."
 
 
 def _refuse(status: int, message: str) -> Response:
@@ -51,7 +52,7 @@ def build_webhook_router(side: ProcoreSide, path: str = WEBHOOK_PATH) -> APIRout
         if secret is not None:
             given = request.headers.get("authorization", "")
             if not hmac.compare_digest(given.encode(), f"Bearer {secret}".encode()):
-                return _refuse(401, "The webhook's Authorization header does not match this connector's secret.")
+                return _refuse(401, WRONG_SECRET)
         try:
             ack = await run_in_threadpool(connection.accept, delivery)
         except DeliveryRefused as exc:

@@ -75,7 +75,8 @@ def _errors_text(result: SyncResult) -> list[str]:
     out = []
     for failure in result.errors:
         errors = failure.get("errors")
-        what = f"{failure.get('item_type', 'record')} {failure.get('item_id') or failure.get('origin_id') or ''}"
+        which = failure.get("item_id") or failure.get("origin_id") or ""
+        what = f"{failure.get('item_type', 'record')} {which}"
         out.append(f"Procore refused the origin id of {what.strip()}: {errors}")
     return out
 
@@ -179,7 +180,8 @@ class WriteBack:
         result = item.result or {}
         list_id = result.get("ListID")
         if not list_id:
-            self._close(detail, "failed", [f"QuickBooks answered without a ListID ({item.last_status_message})"])
+            answer = item.last_status_message
+            self._close(detail, "failed", [f"QuickBooks answered without a ListID ({answer})"])
             return
         updates: list[dict[str, Any]] = [
             {k: v for k, v in {

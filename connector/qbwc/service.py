@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Protocol
 from datetime import datetime
+from typing import Protocol
 
 from connector.config import Settings
 from connector.qbwc.driver import DriverSettings, SessionDriver

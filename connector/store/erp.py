@@ -1,4 +1,4 @@
-"""Durable intake of Procore's ERP Requests and the write-back outbox (tables ``erp_requests``, ``erp_writes``).
+"""Durable intake of Procore's ERP Requests and the write-back outbox (``erp_requests``, ``erp_writes``).
 
 Every step of an ERP Request's life is recorded before anything relies on it, so the connector can be
 restarted between any two steps (webhook received, request read, work queued, sendRequestXML, QuickBooks
@@ -76,7 +76,9 @@ def _request(row: ErpRequestRow) -> ErpRequestRecord:
 class ErpStore:
     """ERP Requests and write-backs of every company in one pair of tables; each method one transaction."""
 
-    def __init__(self, sessions: sessionmaker[Session], queue: WorkQueue, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], queue: WorkQueue, clock: Callable[[], datetime]
+    ) -> None:
         self._sessions = sessions
         self._queue = queue
         self._clock = clock

@@ -131,7 +131,7 @@ class IdMapEntry(Base):
 
 
 class ErpRequestRow(Base):
-    """An ERP Request of Procore's, as the connector has taken it in (seed: Procore's ERP Requests by webhook).
+    """An ERP Request of Procore's, as the connector has taken it in (by webhook, or found by polling).
 
     ``received`` (its id is known: a webhook delivery or the poller) → ``read`` (request_name/request_data
     fetched) → ``queued`` (turned into work items and close-outs) → ``closed`` (every detail closed in

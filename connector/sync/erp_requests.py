@@ -44,7 +44,7 @@ NOT_SUPPORTED: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("sync_standard_categories", "delete_standard_categories", "delete_cost_type_assignments"),
-        "Cost Types are not supported by QuickBooks Desktop: they are not transferred to QuickBooks in any way.",
+        "Cost Types are not supported by QuickBooks Desktop: they are not transferred to QuickBooks.",
     ),
     **dict.fromkeys(
         ("sync_prime_contracts", "create_prime_contract_change_order", "reset_prime_contract_change_order",
@@ -53,7 +53,7 @@ NOT_SUPPORTED: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("create_payment_application", "unlink_payment_application"),
-        "Prime Contract Invoices (payment applications) and their payments do not sync with QuickBooks Desktop.",
+        "Prime Contract Invoices (payment applications) and payments do not sync with QuickBooks Desktop.",
     ),
     **dict.fromkeys(
         ("create_company_level_direct_cost", "reset_company_level_direct_cost",
