@@ -15,10 +15,27 @@ from typing import Literal
 from connector.store.idmap import IdMap
 from connector.store.queue import WorkQueue
 from connector.sync.staging import StagingStore
+from connector.work import WorkRefused
 
 #: seed 001 "Projects": which QuickBooks Customer Center tier a Procore project ties to.
 JobMode = Literal["customers_are_jobs", "jobs_under_customers"]
 JOB_MODES: tuple[JobMode, ...] = ("customers_are_jobs", "jobs_under_customers")
+
+
+class UnknownJobMode(WorkRefused, ValueError):
+    """A job setting that is neither "Customers = Jobs" nor "Jobs under Customers"."""
+
+    def __init__(self, mode: object) -> None:
+        self.mode = mode
+        super().__init__("UnknownJobMode", f"job_mode must be one of {JOB_MODES}, not {mode!r}")
+
+
+def parse_job_mode(value: object) -> JobMode:
+    """``value`` as a :data:`JobMode` (raises :class:`UnknownJobMode`)."""
+    for known in JOB_MODES:
+        if value == known:
+            return known
+    raise UnknownJobMode(value)
 
 
 @dataclass(frozen=True)

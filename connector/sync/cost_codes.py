@@ -22,6 +22,18 @@ On 3200 (EditSequence out of date: someone edited the item in QuickBooks since w
 QuickBooks returns the current record in the response; its EditSequence goes into the id map and the
 Mod is retried once. Without a record in the response the item is re-read with ItemServiceQuery first.
 
+From Procore (``work_from_request``): one entry of a ``create_standard_cost_codes`` ERP Request becomes
+one export. The Item Name is the entry's ``full_code`` ("01-100"), not its ``code`` segment ("100"):
+seed 001 maps Code → Item Name/Number and a QuickBooks item name is what transactions, budgets and
+commitments later name the item by, so it must be unique in the one company-level list; the segment
+is unique only under its parent (two divisions can each have a "100"), the full code is unique in
+the list, and it is what Procore itself shows ("Cost code 01-100 must be synced …"). The code is sent
+flat (no ParentRef sub-items, whose ':' FullNames seed 001 never shows). ``name`` is the description.
+The income and expense accounts the Accounting Approver chose at acceptance arrive as QuickBooks Account
+ListIDs (``erp_custom_fields.income_account_origin_id`` / ``expense_account_origin_id``) and are sent
+as ``IncomeAccountRef``/``ExpenseAccountRef`` ``ListID``; callers that name accounts by FullName (the
+scenarios) keep doing so. Without an account the code is refused (``CostCodeAccountsMissing``).
+
 Refused before sending (never reaches QuickBooks): codes over 96 characters (seed 001: "Transaction
 Detail" reporting limit), names longer than QuickBooks' own item Name limit (31 characters: the 13.0
 XSD ``maxLength`` of ItemServiceAdd/Name; QuickBooks answers a longer value with 3070 "The string … is too
@@ -40,7 +52,7 @@ from connector.qbxml import QBXMLBuildError, Record, Request, Response
 from connector.store.queue import WorkQueue
 from connector.sync import codec
 from connector.sync.context import SyncContext
-from connector.work import IdMapUpdate, Outcome, RequestBody, WorkItemView, WorkRefused
+from connector.work import IdMapUpdate, NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
 
 EXPORT_KIND = "cost_code.export"
 UPDATE_KIND = "cost_code.update"
@@ -59,6 +71,21 @@ class CostCodeRejected(WorkRefused, ValueError):
         super().__init__("CostCodeRejected", f"Cost code {code!r} cannot be exported: {reason}")
 
 
+class CostCodeAccountsMissing(CostCodeRejected):
+    """A cost code without the income or expense account the Accounting Approver chooses at acceptance."""
+
+    def __init__(self, code: str, missing: Sequence[str]) -> None:
+        self.code = code
+        self.missing = tuple(missing)
+        self.reason = (
+            f"no {' and no '.join(missing)} account was chosen; the income and expense accounts are "
+            "chosen when the cost code is accepted for export"
+        )
+        WorkRefused.__init__(
+            self, "CostCodeAccountsMissing", f"Cost code {code!r} cannot be exported: {self.reason}"
+        )
+
+
 class CostCodeNotSynced(WorkRefused, LookupError):
     """An update for a cost code that has no QuickBooks item in the id map yet."""
 
@@ -73,21 +100,36 @@ class CostCodeNotSynced(WorkRefused, LookupError):
 
 @dataclass(frozen=True)
 class CostCode:
-    """A Procore cost code of the "QuickBooks Standard Cost Codes" list, with its export accounts."""
+    """A Procore cost code of the "QuickBooks Standard Cost Codes" list, with its export accounts.
+
+    Each account is named by QuickBooks ListID (``*_account_list_id``, what Procore sends) or by
+    FullName (``income_account`` / ``expense_account``); the ListID wins when both are given.
+    """
 
     procore_id: str
     code: str
     description: str
-    income_account: str
-    expense_account: str
+    income_account: str = ""
+    expense_account: str = ""
+    income_account_list_id: str | None = None
+    expense_account_list_id: str | None = None
 
     def payload(self) -> dict[str, str]:
-        return {
+        out = {
             "code": self.code,
             "description": self.description,
             "income_account": self.income_account,
             "expense_account": self.expense_account,
         }
+        if self.income_account_list_id:
+            out["income_account_list_id"] = self.income_account_list_id
+        if self.expense_account_list_id:
+            out["expense_account_list_id"] = self.expense_account_list_id
+        return out
+
+    def work(self) -> NewWork:
+        """The ``cost_code.export`` work item for this code."""
+        return NewWork(EXPORT_KIND, self.payload(), self.procore_id)
 
     @classmethod
     def from_item(cls, item: WorkItemView) -> CostCode:
@@ -96,17 +138,48 @@ class CostCode:
             procore_id=item.procore_id or "",
             code=str(p["code"]),
             description=str(p.get("description") or ""),
-            income_account=str(p["income_account"]),
-            expense_account=str(p["expense_account"]),
+            income_account=str(p.get("income_account") or ""),
+            expense_account=str(p.get("expense_account") or ""),
+            income_account_list_id=p.get("income_account_list_id") or None,
+            expense_account_list_id=p.get("expense_account_list_id") or None,
         )
+
+
+def work_from_request(entry: Mapping[str, Any]) -> CostCode:
+    """One entry of a ``create_standard_cost_codes`` ERP Request's ``request_data`` as a cost code.
+
+    Raises ``CostCodeRejected`` (or ``CostCodeAccountsMissing``) for a code that cannot go to
+    QuickBooks, with the reason the Accounting Approver is shown. The entry's ``request_detail_id``
+    is the caller's to close out; ``origin_id``/``parent_origin_id`` are not used (a code already in
+    QuickBooks under its name is linked on 3100; codes are sent flat, see the module docstring).
+    """
+    code = str(entry.get("full_code") or entry.get("code") or "")
+    fields = entry.get("erp_custom_fields") or {}
+    cc = CostCode(
+        procore_id=str(entry.get("id") or ""),
+        code=code,
+        description=str(entry.get("name") or ""),
+        income_account_list_id=_text(fields.get("income_account_origin_id")),
+        expense_account_list_id=_text(fields.get("expense_account_origin_id")),
+    )
+    check_cost_code(cc)
+    return cc
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _account_ref(list_id: str | None, full_name: str) -> dict[str, str]:
+    return {"ListID": list_id} if list_id else {"FullName": full_name}
 
 
 def _sales_and_purchase(cc: CostCode) -> dict[str, Any]:
     return {
         "SalesDesc": cc.description or None,
-        "IncomeAccountRef": {"FullName": cc.income_account},
+        "IncomeAccountRef": _account_ref(cc.income_account_list_id, cc.income_account),
         "PurchaseDesc": cc.description or None,
-        "ExpenseAccountRef": {"FullName": cc.expense_account},
+        "ExpenseAccountRef": _account_ref(cc.expense_account_list_id, cc.expense_account),
     }
 
 
@@ -139,6 +212,16 @@ def check_cost_code(cc: CostCode) -> None:
         )
     if ":" in code:
         raise CostCodeRejected(code, "':' separates sub-items in QuickBooks item names")
+    missing = [
+        side
+        for side, list_id, name in (
+            ("income", cc.income_account_list_id, cc.income_account),
+            ("expense", cc.expense_account_list_id, cc.expense_account),
+        )
+        if not (list_id or name.strip())
+    ]
+    if missing:
+        raise CostCodeAccountsMissing(code, missing)
     try:
         codec.check(add_request_unchecked(cc))
     except QBXMLBuildError as exc:

@@ -30,11 +30,12 @@ from datetime import datetime
 from typing import Any
 
 from connector.sync import cost_codes, projects, vendor_exports
-from connector.sync.accounts import ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
-from connector.sync.service_items import SERVICE_ITEM_IMPORT_KIND
 from connector.sync.vendors import KIND as VENDOR_IMPORT_KIND
 from connector.work import NewWork, PlannedWork, PlannedWrite, RequestPlan, WorkRefused
+
+SERVICE_ITEM_IMPORT_KIND = "service_item.import"
+ACCOUNT_IMPORT_KIND = "account.import"
 
 #: seed 001 "Limitations": what QuickBooks Desktop does not sync, by request name.
 NOT_SUPPORTED: dict[str, str] = {
@@ -148,7 +149,7 @@ def _standard_cost_codes(data: Any, context: PlanningContext) -> RequestPlan:
         except WorkRefused as refused:
             writes.append(_refused(detail, refused))
             continue
-        work.append(PlannedWork(NewWork(cost_codes.EXPORT_KIND, cc.payload(), cc.procore_id)))
+        work.append(PlannedWork(cc.work()))
         writes.append(
             PlannedWrite(
                 "item_outcome",

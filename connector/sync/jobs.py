@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from connector.qbxml import Record, Request
-from connector.sync.context import JOB_MODES, JobMode
+from connector.sync.context import JobMode, parse_job_mode
 from connector.sync.imports import PageImportHandler, address
 from connector.sync.staging import StageEntry
-from connector.work import WorkItemView, WorkRefused
+from connector.work import WorkItemView
 
 KIND = "job.import"
 OBJECT_TYPE = "job"
@@ -72,11 +72,7 @@ class JobImportHandler(PageImportHandler):
     object_type = OBJECT_TYPE
 
     def _mode(self, item: WorkItemView) -> JobMode:
-        mode = item.payload.get("job_mode") or self._context.options.job_mode
-        for known in JOB_MODES:
-            if mode == known:
-                return known
-        raise WorkRefused("UnknownJobMode", f"job_mode must be one of {JOB_MODES}, not {mode!r}")
+        return parse_job_mode(item.payload.get("job_mode") or self._context.options.job_mode)
 
     def build_request(self, item: WorkItemView) -> Request:
         self._mode(item)  # refuse a bad mode before anything is sent

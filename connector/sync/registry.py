@@ -20,7 +20,9 @@ from connector.store.queue import WorkQueue
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.jobs import JobImportHandler
+from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
 from connector.sync.staging import StagingStore
+from connector.sync.vendor_exports import VendorExportHandler
 from connector.sync.vendors import VendorImportHandler
 from connector.work import SyncHandler
 
@@ -47,6 +49,9 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
     handlers: list[SyncHandler] = [
         CostCodeExportHandler(context),
         CostCodeUpdateHandler(context),
+        ProjectExportHandler(context),
+        ProjectUpdateHandler(context),
+        VendorExportHandler(context),
         VendorImportHandler(context),
         JobImportHandler(context),
     ]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from conformance import xsd
 from connector.qbxml import Request, Response, parse_response, render_request
 from connector.store.db import make_engine, make_session_factory
 from connector.store.queue import WorkQueue
@@ -34,6 +35,36 @@ def xml(body: Request | Sequence[Request]) -> str:
     """A handler's request(s) as the qbXML text the session driver puts in its batch (no requestID)."""
     requests = [body] if isinstance(body, Request) else list(body)
     return "".join(render_request(r, QBXML_VERSION, None) for r in requests)
+
+
+def valid_rs(body: str) -> Response:
+    """Like :func:`rs`, after checking the document against the 13.0 XSD (element order, types)."""
+    document = f'<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n{body}</QBXMLMsgsRs>\n</QBXML>\n'
+    problems = xsd.errors(document)
+    assert not problems, problems
+    return rs(body)
+
+
+LIST_CORE = ("<TimeCreated>2026-01-05T09:00:00-05:00</TimeCreated>"
+             "<TimeModified>2026-01-05T09:00:00-05:00</TimeModified>")
+
+
+def customer_ret(list_id: str, full_name: str, edit_sequence: str = "1767621600", *, parent_id: str = "",
+                 extra: str = "") -> str:
+    """A CustomerRet (a job when ``full_name`` has a ':' and ``parent_id`` names its customer)."""
+    name = full_name.rsplit(":", 1)[-1]
+    parent = (f"<ParentRef><ListID>{parent_id}</ListID><FullName>{full_name.rsplit(':', 1)[0]}</FullName>"
+              "</ParentRef>" if ":" in full_name else "")
+    return (f"<CustomerRet><ListID>{list_id}</ListID>{LIST_CORE}<EditSequence>{edit_sequence}</EditSequence>"
+            f"<Name>{name}</Name><FullName>{full_name}</FullName><IsActive>true</IsActive>{parent}"
+            f"<Sublevel>{full_name.count(':')}</Sublevel>{extra}<Balance>0.00</Balance>"
+            "<TotalBalance>0.00</TotalBalance><JobStatus>None</JobStatus></CustomerRet>")
+
+
+def full_vendor_ret(list_id: str, name: str, edit_sequence: str = "1767621600", extra: str = "") -> str:
+    return (f"<VendorRet><ListID>{list_id}</ListID>{LIST_CORE}<EditSequence>{edit_sequence}</EditSequence>"
+            f"<Name>{name}</Name><IsActive>true</IsActive>{extra}"
+            "<IsVendorEligibleFor1099>false</IsVendorEligibleFor1099><Balance>0.00</Balance></VendorRet>")
 
 
 def item_service_ret(list_id: str, name: str, edit_sequence: str, desc: str = "General Requirements") -> str:

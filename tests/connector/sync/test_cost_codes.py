@@ -9,6 +9,7 @@ from connector.sync.cost_codes import (
     EXPORT_KIND,
     OBJECT_TYPE,
     CostCode,
+    CostCodeAccountsMissing,
     CostCodeExportHandler,
     CostCodeNotSynced,
     CostCodeRejected,
@@ -17,8 +18,9 @@ from connector.sync.cost_codes import (
     check_cost_code,
     enqueue_exports,
     enqueue_update,
+    work_from_request,
 )
-from connector.work import IdMapUpdate
+from connector.work import IdMapUpdate, NewWork
 
 CC = CostCode("1001", "01-100", "General Requirements", "Construction Income", "Job Expenses")
 IN_USE = 'statusCode="3100" statusSeverity="Error" statusMessage="The name &quot;01-100&quot; of the list element is already in use."'  # noqa: E501
@@ -237,3 +239,86 @@ def test_update_of_an_unsynced_cost_code_is_refused(env: Env) -> None:
     item_id = enqueue_update(env.queue, COMPANY, RENAMED)
     with pytest.raises(CostCodeNotSynced, match="has no QuickBooks item yet; export it first"):
         CostCodeUpdateHandler(env.context).build_request(env.view(item_id))
+
+
+# -- from Procore's create_standard_cost_codes ------------------------------------------------------
+INCOME_ID, EXPENSE_ID = "8000000A-1767621600", "8000000B-1767621600"
+
+
+def entry(**fields: object) -> dict[str, object]:
+    """One create_standard_cost_codes entry as the fake Procore emits it (sim/procore_fake payloads)."""
+    body: dict[str, object] = {
+        "id": 2, "standard_cost_code_list_id": 1, "origin_id": None, "parent_id": 1, "code": "100",
+        "full_code": "01-100", "name": "General Requirements", "origin_data": None, "parent_origin_id": None,
+        "long_name_helper": [["01", "100"], ["General Requirements"]],
+        "erp_custom_fields": {"income_account_origin_id": INCOME_ID, "expense_account_origin_id": EXPENSE_ID},
+        "request_detail_id": 41,
+    }
+    body.update(fields)
+    return body
+
+
+def test_work_from_request_names_the_item_by_full_code_and_accounts_by_list_id() -> None:
+    cc = work_from_request(entry())
+    assert cc == CostCode("2", "01-100", "General Requirements", income_account_list_id=INCOME_ID,
+                          expense_account_list_id=EXPENSE_ID)
+    assert cc.work() == NewWork(EXPORT_KIND, {
+        "code": "01-100", "description": "General Requirements", "income_account": "", "expense_account": "",
+        "income_account_list_id": INCOME_ID, "expense_account_list_id": EXPENSE_ID,
+    }, "2")
+    assert xml(add_request(cc)) == (
+        "<ItemServiceAddRq><ItemServiceAdd><Name>01-100</Name><SalesAndPurchase>"
+        f"<SalesDesc>General Requirements</SalesDesc><IncomeAccountRef><ListID>{INCOME_ID}</ListID>"
+        f"</IncomeAccountRef><PurchaseDesc>General Requirements</PurchaseDesc><ExpenseAccountRef><ListID>"
+        f"{EXPENSE_ID}</ListID></ExpenseAccountRef></SalesAndPurchase></ItemServiceAdd></ItemServiceAddRq>"
+    )
+
+
+def test_a_queued_code_keeps_its_account_list_ids(env: Env) -> None:
+    cc = work_from_request(entry())
+    work = cc.work()
+    item_id = env.queue.enqueue(COMPANY, work.kind, work.payload, procore_id=work.procore_id)
+    request = xml(CostCodeExportHandler(env.context).build_request(env.view(item_id)))
+    assert f"<IncomeAccountRef><ListID>{INCOME_ID}</ListID></IncomeAccountRef>" in request
+
+
+def test_a_top_level_code_without_full_code_uses_its_code() -> None:
+    assert work_from_request(entry(full_code=None, code="01", parent_id=None)).code == "01"
+
+
+@pytest.mark.parametrize(
+    ("fields", "missing"),
+    [
+        ({}, "no income and no expense account was chosen"),
+        ({"income_account_origin_id": INCOME_ID}, "no expense account was chosen"),
+        ({"expense_account_origin_id": EXPENSE_ID, "income_account_origin_id": ""},
+         "no income account was chosen"),
+    ],
+)
+def test_a_code_without_its_accounts_is_refused_naming_acceptance(
+    fields: dict[str, str], missing: str
+) -> None:
+    with pytest.raises(CostCodeAccountsMissing) as caught:
+        work_from_request(entry(erp_custom_fields=fields))
+    assert isinstance(caught.value, CostCodeRejected)
+    assert caught.value.status_code == "CostCodeAccountsMissing"
+    assert caught.value.message == (
+        f"Cost code '01-100' cannot be exported: {missing}; the income and expense accounts are chosen when "
+        "the cost code is accepted for export"
+    )
+
+
+def test_work_from_request_refuses_what_quickbooks_cannot_hold() -> None:
+    with pytest.raises(CostCodeRejected) as caught:
+        work_from_request(entry(full_code="01-" + "1" * 30))
+    assert (caught.value.status_code, caught.value.reason) == (
+        "CostCodeRejected", "it has 33 characters; a QuickBooks Desktop item name holds at most 31"
+    )
+
+
+def test_enqueue_exports_refuses_a_code_without_accounts(env: Env) -> None:
+    plan = enqueue_exports(env.queue, COMPANY, [CostCode("5", "05-100", "Steel")])
+    assert plan.refused == {
+        "5": "Cost code '05-100' cannot be exported: no income and no expense account was chosen; the income "
+             "and expense accounts are chosen when the cost code is accepted for export"
+    }
