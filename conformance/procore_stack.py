@@ -1,0 +1,311 @@
+"""The whole integration in one process: Procore users → fake Procore → connector → Web Connector → QuickBooks.
+
+    stack = ProcoreStack.create()                     # fake Procore + connector + company file, wired
+    stack.export_standard_cost_code("01-100", "Site Work")   # an approver sends, the accountant accepts
+    stack.sync()                                      # webhooks delivered; the connector plans the work
+    stack.run_update()                                # "Update Selected" in the Web Connector
+    stack.synced("standard_cost_code", code_id)       # Procore shows it Synced with the QuickBooks ListID
+
+Everything crosses the parties' public faces: the connector reaches the fake Procore over HTTP (an
+in-process ASGI transport instead of a socket), the fake Procore delivers ERP Request webhooks to the
+connector's ``/procore/webhooks`` the same way, people act through the fake's ``/_sim`` web-UI routes, and
+the Web Connector emulator drives the connector's SOAP service. Two virtual clocks (QuickBooks' and the
+connector's, Procore's) move together in :meth:`ProcoreStack.advance`; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from connector.app import create_app as create_connector_app
+from connector.config import ProcoreSettings, Settings
+from connector.procore.connection import ProcoreSide, TickReport
+from connector.qbwc.qwc import QwcSpec, build_qwc
+from connector.qbwc.service import QbwcService
+from connector.sync.registry import install
+from sim.procore_fake.app import bind_state, create_state
+from sim.procore_fake.app import create_app as create_procore_app
+from sim.procore_fake.clock import FakeClock
+from sim.quickbooks_fake import CompanyFile
+from sim.quickbooks_fake.clock import ManualClock
+from sim.webconnector import KillSwitch, UpdateResult, WebConnector
+from sim.webconnector.asgi import AsgiTransport
+
+PROCORE_URL = "http://procore.local"
+CONNECTOR_URL = "https://connector.local"
+CLIENT_ID = "qbsim-client-id"
+CLIENT_SECRET = "qbsim-client-secret"
+USERNAME = "procore-sync"
+PASSWORD = "correct horse battery staple"
+WEBHOOK_SECRET = "webhook-secret-of-this-stack"
+#: seed 001 prerequisites of the company file: the accounts cost codes post to, and the retainage item.
+INCOME_ACCOUNT = "Construction Income"
+EXPENSE_ACCOUNT = "Job Expenses"
+RETAINAGE_ITEM = "Retainage"
+
+_PROCORE_APP: list[FastAPI] = []
+
+
+def _procore_app() -> FastAPI:
+    """One FastAPI app for the process; each stack binds its own simulated Procore state to it."""
+    if not _PROCORE_APP:
+        _PROCORE_APP.append(create_procore_app(clock=FakeClock()))
+    return _PROCORE_APP[0]
+
+
+class Forward(httpx.BaseTransport):
+    """A transport whose target is set later (the fake Procore and the connector each need the other's)."""
+
+    def __init__(self) -> None:
+        self.target: httpx.BaseTransport | None = None
+        self.down = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused (the stack's link is down)", request=request)
+        assert self.target is not None, "the stack is not wired yet"
+        return self.target.handle_request(request)
+
+
+@dataclass
+class ProcoreStack:
+    """A fake Procore, the connector and a fake company file, wired together on virtual clocks."""
+
+    company: CompanyFile
+    clock: ManualClock
+    procore_clock: FakeClock
+    procore: httpx.Client
+    connector_app: FastAPI
+    company_id: int
+    users: dict[str, int]
+    company_key: str
+    #: The connector's link to Procore: set ``down`` to simulate a Procore outage.
+    procore_link: Forward
+    #: Procore's link to the connector (webhook deliveries).
+    webhook_link: Forward
+    database_url: str = "sqlite://"
+    job_mode: str = "customers_are_jobs"
+    results: list[UpdateResult] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        job_mode: str = "customers_are_jobs",
+        database_url: str = "sqlite://",
+        seed: int = 0,
+        country: str = "US",
+        year: int = 2024,
+        product: str = "Premier Contractor",
+    ) -> ProcoreStack:
+        clock = ManualClock()
+        company = CompanyFile.create(None, country=country, year=year, product=product, seed=seed, clock=clock)
+        prepare_company_file(company)
+        procore_clock = FakeClock(clock.now())
+        webhook_link = Forward()
+        state = create_state(clock=procore_clock, webhook_transport=webhook_link)
+        procore_link = Forward()
+        procore_link.target = AsgiTransport(bind_state(_procore_app(), state))
+        procore = httpx.Client(transport=procore_link, base_url=PROCORE_URL)
+        seeded = procore.get("/_sim/state").json()["companies"][0]
+        users = {u["name"]: u["id"] for u in seeded["users"] if not u["is_service_account"]}
+        stack = cls(
+            company=company,
+            clock=clock,
+            procore_clock=procore_clock,
+            procore=procore,
+            connector_app=FastAPI(),
+            company_id=seeded["id"],
+            users=users,
+            company_key=f"procore-{seeded['id']}",
+            procore_link=procore_link,
+            webhook_link=webhook_link,
+            database_url=database_url,
+            job_mode=job_mode,
+        )
+        stack.start_connector()
+        stack.settings(project_mapping=job_mode)
+        return stack
+
+    # -- the connector -----------------------------------------------------------------------------
+    def connector_settings(self) -> Settings:
+        procore = ProcoreSettings(
+            base_url=PROCORE_URL,
+            company_id=self.company_id,
+            company_key=self.company_key,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            webhook_url=f"{CONNECTOR_URL}/procore/webhooks",
+            webhook_secret=WEBHOOK_SECRET,
+            job_mode=self.job_mode,
+        )
+        return Settings(
+            database_url=self.database_url, clock=self.clock.now, password_iterations=1_000, procore=(procore,)
+        )
+
+    def start_connector(self) -> None:
+        """(Re)start the connector on its database, as a restarted process would: nothing but the store
+        survives. Its Procore rounds never sleep (429 waits are recorded, not slept)."""
+        self.waits: list[float] = []
+        app = create_connector_app(
+            self.connector_settings(), procore_transport=self.procore_link, procore_sleep=self.waits.append
+        )
+        install(app.state.qbwc)
+        app.state.qbwc.users.add_user(USERNAME, PASSWORD, self.company_key, self.company.qbw_path)
+        self.connector_app = app
+        self.webhook_link.target = AsgiTransport(app)
+        self.side.connect_all()
+
+    @property
+    def service(self) -> QbwcService:
+        service: QbwcService = self.connector_app.state.qbwc
+        return service
+
+    @property
+    def side(self) -> ProcoreSide:
+        side: ProcoreSide = self.connector_app.state.procore
+        return side
+
+    def tick(self) -> TickReport:
+        """One round of the connector's Procore half (what its background thread does in serve mode)."""
+        return self.side.tick(self.company_key)[self.company_key]
+
+    # -- Procore: what people do, and what Procore sends ---------------------------------------------
+    def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        return self.procore.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
+
+    def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
+        body = {"as_user_id": self.users[who], "item_type": item_type, "item_id": item_id, **extra}
+        return self.sim("POST", f"/erp/items/{action}", body)
+
+    def settings(self, **changes: Any) -> httpx.Response:
+        return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users["Erin Sponsor"], **changes})
+
+    def deliver(self) -> None:
+        """Procore sends every due webhook now."""
+        answer = self.procore.post("/_sim/webhooks/deliver")
+        assert answer.status_code == 200, answer.text
+
+    def sync(self) -> TickReport:
+        """Webhooks delivered, then one connector round (read, plan, write back)."""
+        self.deliver()
+        return self.tick()
+
+    def run_update(self, *, kill: KillSwitch | None = None, password: str = PASSWORD) -> UpdateResult:
+        """One Web Connector update, then the connector writes back and Procore's webhooks go out."""
+        qwc = build_qwc(QwcSpec(app_name="Procore", app_url=f"{CONNECTOR_URL}/qbwc", username=USERNAME))
+        with WebConnector(qwc, password, self.company, clock=self.clock, transport=self.connector_app) as wc:
+            result = wc.run_update(kill=kill)
+        self.results.append(result)
+        return result
+
+    def advance(self, seconds: float) -> list[int]:
+        """Time passes for everyone; Procore's schedules run (hourly staging …). Returns new ERP Requests."""
+        self.clock.advance(seconds)
+        answer = self.procore.post("/_sim/clock/advance", json={"seconds": seconds})
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["erp_requests"])
+
+    # -- reading Procore back --------------------------------------------------------------------------
+    def item(self, item_type: str, item_id: int) -> dict[str, Any]:
+        answer = self.sim("GET", f"/erp/items/{item_type}/{item_id}")
+        assert answer.status_code == 200, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    def lists(self) -> dict[str, Any]:
+        body: dict[str, Any] = self.sim("GET", "/erp/lists").json()
+        return body
+
+    def synced(self, item_type: str, item_id: int) -> bool:
+        return any(i["item_type"] == item_type and i["item_id"] == item_id for i in self.lists()["synced"])
+
+    def details(self, **filters: Any) -> list[dict[str, Any]]:
+        """Procore's ERP request details (``status``, ``erp_request_id`` …), read as the service account."""
+        state = self.procore.get("/_sim/state").json()
+        rows = [d for d in state.get("erp_request_details", []) if d.get("company_id", self.company_id)]
+        return [d for d in rows if all(d.get(k) == v for k, v in filters.items())]
+
+    # -- reading QuickBooks back --------------------------------------------------------------------
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        return self.company.list_records(kind)
+
+    def account_id(self, full_name: str) -> str:
+        return next(str(a["ListID"]) for a in self.records("Account") if a["FullName"] == full_name)
+
+    # -- the seeds' workflows, as people do them ----------------------------------------------------------
+    def send_and_accept(self, item_type: str, item_id: int, sender: str = "Erin Sponsor", **options: Any) -> None:
+        sent = self.act("send", sender, item_type, item_id)
+        assert sent.status_code == 200, sent.text
+        accepted = self.act("accept", "Alex Accountant", item_type, item_id, **options)
+        assert accepted.status_code == 200, accepted.text
+
+    def new_standard_cost_code(self, code: str, name: str) -> dict[str, Any]:
+        state = self.procore.get("/_sim/state").json()["companies"][0]
+        body = {
+            "company_id": self.company_id,
+            "standard_cost_code": {
+                "standard_cost_code_list_id": state["erp_standard_cost_code_list_id"],
+                "code": code,
+                "name": name,
+            },
+        }
+        return self.rest("POST", "/rest/v1.0/standard_cost_codes", body, expect=201)
+
+    def export_standard_cost_code(self, code: str, name: str) -> dict[str, Any]:
+        made = self.new_standard_cost_code(code, name)
+        self.send_and_accept(
+            "standard_cost_code",
+            made["id"],
+            income_account_origin_id=self.account_id(INCOME_ACCOUNT),
+            expense_account_origin_id=self.account_id(EXPENSE_ACCOUNT),
+        )
+        return made
+
+    def new_project(self, name: str = "Tower Apartments", **extra: Any) -> dict[str, Any]:
+        body = {
+            "company_id": self.company_id,
+            "project": {"name": name, "address": "1 Main St", "city": "Austin", "state_code": "TX",
+                        "zip": "78701", **extra},
+        }
+        return self.rest("POST", "/rest/v1.0/projects", body, expect=201)
+
+    def new_vendor(self, name: str = "Ace Concrete", **extra: Any) -> dict[str, Any]:
+        body = {"vendor": {"name": name, "address": "9 Mill Rd", "city": "Austin", "state_code": "TX",
+                           "zip": "78702", "business_phone": "512-555-0100", **extra}}
+        return self.rest("POST", f"/rest/v1.0/companies/{self.company_id}/vendors", body, expect=201)
+
+    def rest(self, method: str, path: str, body: Any = None, *, expect: int = 200) -> dict[str, Any]:
+        """A call to Procore's REST API as a person with every permission (the Executive Sponsor)."""
+        token = self._sponsor_token()
+        answer = self.procore.request(
+            method, path, json=body,
+            headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(self.company_id)},
+        )
+        assert answer.status_code == expect, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def _sponsor_token(self) -> str:
+        if not getattr(self, "_token", None):
+            answer = self.procore.post(
+                "/oauth/token",
+                data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+            )
+            assert answer.status_code == 200, answer.text
+            self._token = str(answer.json()["access_token"])
+        return self._token
+
+
+def prepare_company_file(company: CompanyFile) -> None:
+    """A new contractor file with the seeds' prerequisites: the Retention/Retainage Service items and
+    "Inventory and purchase orders are active" (seed 000/001 "prerequisites")."""
+    names = {str(i.get("FullName")) for i in company.list_records("ItemService")}
+    for item in ("Retention", RETAINAGE_ITEM):
+        if item not in names:
+            company.ui.create_service_item(item, account="Retainage Payable")
+    company.ui.set_inventory_active(True)
