@@ -1,4 +1,5 @@
-"""The whole integration in one process: Procore users → fake Procore → connector → Web Connector → QuickBooks.
+"""The whole integration in one process: Procore users → fake Procore → connector → Web Connector →
+QuickBooks.
 
     stack = ProcoreStack.create()                     # fake Procore + connector + company file, wired
     stack.export_standard_cost_code("01-100", "Site Work")   # an approver sends, the accountant accepts
@@ -103,7 +104,9 @@ class ProcoreStack:
         product: str = "Premier Contractor",
     ) -> ProcoreStack:
         clock = ManualClock()
-        company = CompanyFile.create(None, country=country, year=year, product=product, seed=seed, clock=clock)
+        company = CompanyFile.create(
+            None, country=country, year=year, product=product, seed=seed, clock=clock
+        )
         prepare_company_file(company)
         procore_clock = FakeClock(clock.now())
         webhook_link = Forward()
@@ -144,7 +147,10 @@ class ProcoreStack:
             job_mode=self.job_mode,
         )
         return Settings(
-            database_url=self.database_url, clock=self.clock.now, password_iterations=1_000, procore=(procore,)
+            database_url=self.database_url,
+            clock=self.clock.now,
+            password_iterations=1_000,
+            procore=(procore,),
         )
 
     def start_connector(self) -> None:
@@ -238,7 +244,9 @@ class ProcoreStack:
         return next(str(a["ListID"]) for a in self.records("Account") if a["FullName"] == full_name)
 
     # -- the seeds' workflows, as people do them ----------------------------------------------------------
-    def send_and_accept(self, item_type: str, item_id: int, sender: str = "Erin Sponsor", **options: Any) -> None:
+    def send_and_accept(
+        self, item_type: str, item_id: int, sender: str = "Erin Sponsor", **options: Any
+    ) -> None:
         sent = self.act("send", sender, item_type, item_id)
         assert sent.status_code == 200, sent.text
         accepted = self.act("accept", "Alex Accountant", item_type, item_id, **options)
@@ -294,7 +302,11 @@ class ProcoreStack:
         if not getattr(self, "_token", None):
             answer = self.procore.post(
                 "/oauth/token",
-                data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                },
             )
             assert answer.status_code == 200, answer.text
             self._token = str(answer.json()["access_token"])
