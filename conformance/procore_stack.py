@@ -283,22 +283,23 @@ class ProcoreStack:
         return self.rest("POST", "/rest/v1.0/projects", body, expect=201)
 
     def new_vendor(self, name: str = "Ace Concrete", **extra: Any) -> dict[str, Any]:
-        body = {"vendor": {"name": name, "address": "9 Mill Rd", "city": "Austin", "state_code": "TX",
+        body = {"company_id": self.company_id,
+                "vendor": {"name": name, "address": "9 Mill Rd", "city": "Austin", "state_code": "TX",
                            "zip": "78702", "business_phone": "512-555-0100", **extra}}
-        return self.rest("POST", f"/rest/v1.0/companies/{self.company_id}/vendors", body, expect=201)
+        return self.rest("POST", "/rest/v1.0/vendors", body, expect=201)
 
-    def rest(self, method: str, path: str, body: Any = None, *, expect: int = 200) -> dict[str, Any]:
-        """A call to Procore's REST API as a person with every permission (the Executive Sponsor)."""
-        token = self._sponsor_token()
+    def rest(self, method: str, path: str, body: Any = None, *, expect: int = 200) -> Any:
+        """A call to Procore's REST API as the company's service account (a GET's ``body`` is its query)."""
+        token = self._service_token()
+        query, payload = (body, None) if method == "GET" else (None, body)
         answer = self.procore.request(
-            method, path, json=body,
+            method, path, params=query, json=payload,
             headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(self.company_id)},
         )
         assert answer.status_code == expect, answer.text
-        result: dict[str, Any] = answer.json()
-        return result
+        return answer.json()
 
-    def _sponsor_token(self) -> str:
+    def _service_token(self) -> str:
         if not getattr(self, "_token", None):
             answer = self.procore.post(
                 "/oauth/token",
