@@ -160,7 +160,7 @@ def test_unsupported_requests_are_closed_failed_with_the_reason(stack: ProcoreSt
     assert not [r for r in stack.records("ItemService") if r["FullName"] == code["full_code"]]
 
 
-def test_requests_quickbooks_desktop_cannot_carry_out_are_closed_failed_not_dropped(stack: ProcoreStack) -> None:
+def test_what_the_connector_cannot_carry_out_is_closed_failed_not_dropped(stack: ProcoreStack) -> None:
     stack.advance(60)
     stack.advance(7200)  # the payment Sync Program's default is daily; the two-hourly project sync ran
     emitted = stack.advance(24 * 3600)
