@@ -16,6 +16,7 @@ connector's, Procore's) move together in :meth:`ProcoreStack.advance`; nothing s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,18 +59,47 @@ def _procore_app() -> FastAPI:
     return _PROCORE_APP[0]
 
 
+class ConnectorKilled(BaseException):
+    """The connector's process died here (kill -9): nothing after this point ran (test-only)."""
+
+
+#: A kill point on a link: given a request, "before" (it never left) or "after" (it was carried out and
+#: its answer lost; raises :class:`ConnectorKilled`), "dropped" (carried out, and the caller's connection
+#: drops: what a Web Connector sees of a connector killed while answering), or None to let it pass.
+KillPoint = Callable[[httpx.Request], str | None]
+
+
 class Forward(httpx.BaseTransport):
-    """A transport whose target is set later (the fake Procore and the connector each need the other's)."""
+    """A link between two parties whose target is set later (the fake Procore and the connector each need
+    the other's), that can be cut (``down``), logs what crossed it, and can kill the connector at a
+    chosen request (``kill``) or run something before one (``before``)."""
 
     def __init__(self) -> None:
         self.target: httpx.BaseTransport | None = None
         self.down = False
+        self.log: list[tuple[str, str]] = []
+        self.kill: KillPoint | None = None
+        self.before: Callable[[httpx.Request], None] | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused (the stack's link is down)", request=request)
         assert self.target is not None, "the stack is not wired yet"
-        return self.target.handle_request(request)
+        if self.before is not None:
+            self.before(request)
+        when = self.kill(request) if self.kill is not None else None
+        if when == "before":
+            self.kill = None
+            raise ConnectorKilled(f"killed before {request.method} {request.url.path}")
+        response = self.target.handle_request(request)
+        self.log.append((request.method, request.url.path))
+        if when in ("after", "dropped"):
+            response.read()
+            self.kill = None
+            if when == "dropped":  # the caller sees the connection drop, as a client of a killed server does
+                raise httpx.ReadError("the server closed the connection without answering", request=request)
+            raise ConnectorKilled(f"killed after {request.method} {request.url.path}")
+        return response
 
 
 @dataclass
@@ -88,9 +118,12 @@ class ProcoreStack:
     procore_link: Forward
     #: Procore's link to the connector (webhook deliveries).
     webhook_link: Forward
+    #: The Web Connector's link to the connector (SOAP): survives a connector restart mid-session.
+    qbwc_link: Forward
     database_url: str = "sqlite://"
     job_mode: str = "customers_are_jobs"
     results: list[UpdateResult] = field(default_factory=list)
+    restarts: int = 0
 
     @classmethod
     def create(
@@ -127,6 +160,7 @@ class ProcoreStack:
             company_key=f"procore-{seeded['id']}",
             procore_link=procore_link,
             webhook_link=webhook_link,
+            qbwc_link=Forward(),
             database_url=database_url,
             job_mode=job_mode,
         )
@@ -164,7 +198,14 @@ class ProcoreStack:
         app.state.qbwc.users.add_user(USERNAME, PASSWORD, self.company_key, self.company.qbw_path)
         self.connector_app = app
         self.webhook_link.target = AsgiTransport(app)
+        self.qbwc_link.target = AsgiTransport(app, raise_app_exceptions=False)
         self.side.connect_all()
+
+    def restart(self) -> None:
+        """The connector process is killed and started again on the same store (use a file database)."""
+        self.side.stop()
+        self.restarts += 1
+        self.start_connector()
 
     @property
     def service(self) -> QbwcService:
@@ -204,8 +245,12 @@ class ProcoreStack:
     def run_update(self, *, kill: KillSwitch | None = None, password: str = PASSWORD) -> UpdateResult:
         """One Web Connector update, then the connector writes back and Procore's webhooks go out."""
         qwc = build_qwc(QwcSpec(app_name="Procore", app_url=f"{CONNECTOR_URL}/qbwc", username=USERNAME))
-        with WebConnector(qwc, password, self.company, clock=self.clock, transport=self.connector_app) as wc:
-            result = wc.run_update(kill=kill)
+        link = httpx.Client(transport=self.qbwc_link, base_url=CONNECTOR_URL)
+        try:
+            with WebConnector(qwc, password, self.company, clock=self.clock, transport=link) as wc:
+                result = wc.run_update(kill=kill)
+        finally:
+            link.close()
         self.results.append(result)
         return result
 

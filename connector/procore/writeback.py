@@ -128,12 +128,16 @@ class WriteBack:
         self._store = store
         self._staging = staging
         self._clock = clock
+        self._open: set[int] | None = None
 
     def flush(self) -> FlushReport:
         """Every due write once; a Procore failure postpones that write and the rest go on."""
         written = failed = 0
         for write in self._store.due_writes(self.company_key):
+            if not write.started:
+                self._store.write_started(write.id)
             try:
+                self._open = self._open_details(write) if write.started else None
                 self._perform(write)
             except ProcoreError as exc:
                 failed += 1
@@ -166,9 +170,17 @@ class WriteBack:
         else:
             raise ValueError(f"unknown write-back kind {write.kind!r}")
 
+    def _open_details(self, write: WriteRecord) -> set[int]:
+        """The request's details still in progress (asked only when an earlier try may have closed some)."""
+        details = self._erp.list_request_details(erp_request_id=write.request_id)
+        return {int(d["id"]) for d in details if d.get("status") == "in progress"}
+
     def _close(self, detail_id: Any, status: str, messages: Sequence[str]) -> None:
         if detail_id is None:
             return  # the request carries no detail (the dictionary gives it none): nothing to close
+        if self._open is not None and int(detail_id) not in self._open:
+            log.info("request detail %s was already closed by an interrupted write-back", detail_id)
+            return  # closed once is closed: a person may already be acting on it in Procore
         self._erp.close_request_detail(int(detail_id), status, list(messages))
         log.info("request detail %s closed %s%s", detail_id, status, f": {messages[0]}" if messages else "")
 
