@@ -80,6 +80,8 @@ class Forward(httpx.BaseTransport):
         self.log: list[tuple[str, str]] = []
         self.kill: KillPoint | None = None
         self.before: Callable[[httpx.Request], None] | None = None
+        #: Answer a request instead of the target (a 429, a 503 …): return None to let it through.
+        self.fault: Callable[[httpx.Request], httpx.Response | None] | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
@@ -87,6 +89,10 @@ class Forward(httpx.BaseTransport):
         assert self.target is not None, "the stack is not wired yet"
         if self.before is not None:
             self.before(request)
+        faulted = self.fault(request) if self.fault is not None else None
+        if faulted is not None:
+            self.log.append((request.method, f"{request.url.path} -> {faulted.status_code}"))
+            return faulted
         when = self.kill(request) if self.kill is not None else None
         if when == "before":
             self.kill = None
@@ -122,6 +128,8 @@ class ProcoreStack:
     qbwc_link: Forward
     database_url: str = "sqlite://"
     job_mode: str = "customers_are_jobs"
+    #: client_credentials (the service account) or authorization_code (a person signed in once).
+    grant: str = "client_credentials"
     results: list[UpdateResult] = field(default_factory=list)
     restarts: int = 0
 
@@ -131,6 +139,7 @@ class ProcoreStack:
         *,
         job_mode: str = "customers_are_jobs",
         database_url: str = "sqlite://",
+        grant: str = "client_credentials",
         seed: int = 0,
         country: str = "US",
         year: int = 2024,
@@ -144,9 +153,11 @@ class ProcoreStack:
         procore_clock = FakeClock(clock.now())
         webhook_link = Forward()
         state = create_state(clock=procore_clock, webhook_transport=webhook_link)
-        procore_link = Forward()
-        procore_link.target = AsgiTransport(bind_state(_procore_app(), state))
-        procore = httpx.Client(transport=procore_link, base_url=PROCORE_URL)
+        procore_app = bind_state(_procore_app(), state)
+        procore_link = Forward()  # the connector's link: what the test cuts, delays or kills
+        procore_link.target = AsgiTransport(procore_app)
+        # People and the test read Procore over their own link, untouched by the connector's faults.
+        procore = httpx.Client(transport=AsgiTransport(procore_app), base_url=PROCORE_URL)
         seeded = procore.get("/_sim/state").json()["companies"][0]
         users = {u["name"]: u["id"] for u in seeded["users"] if not u["is_service_account"]}
         stack = cls(
@@ -163,8 +174,11 @@ class ProcoreStack:
             qbwc_link=Forward(),
             database_url=database_url,
             job_mode=job_mode,
+            grant=grant,
         )
         stack.start_connector()
+        if grant == "authorization_code":
+            stack.authorize_as("Erin Sponsor")
         stack.settings(project_mapping=job_mode)
         return stack
 
@@ -179,6 +193,7 @@ class ProcoreStack:
             webhook_url=f"{CONNECTOR_URL}/procore/webhooks",
             webhook_secret=WEBHOOK_SECRET,
             job_mode=self.job_mode,
+            grant=self.grant,
         )
         return Settings(
             database_url=self.database_url,
@@ -200,6 +215,25 @@ class ProcoreStack:
         self.webhook_link.target = AsgiTransport(app)
         self.qbwc_link.target = AsgiTransport(app, raise_app_exceptions=False)
         self.side.connect_all()
+
+    def authorize_as(self, person: str) -> None:
+        """A person signs in once for the connector (authorization-code grant); then it registers."""
+        answer = self.procore.get(
+            "/oauth/authorize",
+            params={
+                "response_type": "code",
+                "client_id": CLIENT_ID,
+                "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
+                "sim_user_id": self.users[person],
+            },
+        )
+        assert answer.status_code == 200, answer.text
+        self.side.connections[self.company_key].client.authorize(answer.json()["code"])
+        self.side.connect_all()
+
+    def advance_connector(self, seconds: float) -> None:
+        """Only the connector's (and QuickBooks') clock moves: Procore's tokens do not expire with it."""
+        self.clock.advance(seconds)
 
     def restart(self) -> None:
         """The connector process is killed and started again on the same store (use a file database)."""
