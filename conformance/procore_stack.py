@@ -130,6 +130,8 @@ class ProcoreStack:
     job_mode: str = "customers_are_jobs"
     #: client_credentials (the service account) or authorization_code (a person signed in once).
     grant: str = "client_credentials"
+    #: More ``ProcoreSettings`` of the connector (e.g. ``update_synced_vendors=False``).
+    procore_options: dict[str, Any] = field(default_factory=dict)
     results: list[UpdateResult] = field(default_factory=list)
     restarts: int = 0
 
@@ -140,6 +142,7 @@ class ProcoreStack:
         job_mode: str = "customers_are_jobs",
         database_url: str = "sqlite://",
         grant: str = "client_credentials",
+        procore_options: dict[str, Any] | None = None,
         seed: int = 0,
         country: str = "US",
         year: int = 2024,
@@ -175,6 +178,7 @@ class ProcoreStack:
             database_url=database_url,
             job_mode=job_mode,
             grant=grant,
+            procore_options=dict(procore_options or {}),
         )
         stack.start_connector()
         if grant == "authorization_code":
@@ -194,6 +198,7 @@ class ProcoreStack:
             webhook_secret=WEBHOOK_SECRET,
             job_mode=self.job_mode,
             grant=self.grant,
+            **self.procore_options,
         )
         return Settings(
             database_url=self.database_url,

@@ -45,6 +45,10 @@ class ProcoreSettings:
     webhook_secret: str | None = field(default=None, repr=False)
     #: seed 001 "Projects": customers_are_jobs | jobs_under_customers (Procore's setting, mirrored here).
     job_mode: str = "customers_are_jobs"
+    #: seed 004 "Vendors will be Automatically Updated": QuickBooks vendor edits refresh synced companies
+    #: ("Automatically Update Vendors when Refreshing the Vendor List") or not ("Do Not Update Vendors").
+    #: Procore keeps the setting in its ERP tool and sends it in no ERP Request, so it is mirrored here.
+    update_synced_vendors: bool = True
     #: How often open request details are listed to catch requests whose webhook was lost.
     poll_every: timedelta = timedelta(minutes=5)
     timeout_seconds: float = 30.0

@@ -173,3 +173,25 @@ def test_what_the_connector_cannot_carry_out_is_closed_failed_not_dropped(stack:
     payments = [d for d in details if d["item_type"] == "company"]  # type: ignore[union-attr]
     assert any("Payment sync to QuickBooks Desktop is not carried out by this connector yet." in m
                for d in payments for m in d["messages"])
+
+
+@pytest.mark.parametrize("update_synced_vendors", [True, False])
+def test_quickbooks_edits_of_a_synced_vendor_follow_the_setting_and_it_is_not_offered_again(
+    update_synced_vendors: bool,
+) -> None:
+    stack = ProcoreStack.create(procore_options={"update_synced_vendors": update_synced_vendors})
+    vendor = stack.new_vendor("Ace Concrete")
+    stack.send_and_accept("vendor", vendor["id"])
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    stack.company.ui.edit("Vendor", "Ace Concrete", Phone="512-555-0199")
+    stack.advance(60)
+    stack.advance(3600)
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    assert not [s for s in stack.lists()["ready_to_import"] if s["item_type"] == "vendor"]
+    procore = stack.rest("GET", "/rest/v1.0/vendors", {"company_id": stack.company_id})
+    phone = next(v["business_phone"] for v in procore if v["id"] == vendor["id"])
+    assert phone == ("512-555-0199" if update_synced_vendors else "512-555-0100")
