@@ -227,10 +227,10 @@ class QbwcService:
     def _check_host(self, ticket: str, hcp_response: str, qbxml_country: str) -> str | None:
         try:
             host = parse_hcp_response(hcp_response, self.settings.max_envelope_bytes)
+            self.sessions.update(ticket, host_info=host.to_json())
+            return edition_refusal(host, qbxml_country, self.settings.supported_years)
         except (UnsafeXmlError, ValueError) as exc:
             return f"Could not read the QuickBooks host information (strHCPResponse): {exc}"
-        self.sessions.update(ticket, host_info=host.to_json())
-        return edition_refusal(host, qbxml_country, self.settings.supported_years)
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         """receiveResponseXML: percent done (1..100) or -101 when ProcessRequest failed."""
