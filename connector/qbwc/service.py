@@ -63,11 +63,17 @@ class QbwcService:
         with self._locks_guard:
             return self._locks.setdefault(company_key, threading.Lock())
 
+    def _still_open(self, ticket: str) -> SessionRecord | None:
+        """The session re-read under its company lock, or None: an authenticate of the same user may
+        have replaced it between the first check and the lock (that session must not get a batch)."""
+        record = self.sessions.get(ticket)
+        return record if record is not None and record.state == "open" else None
+
     def _now(self) -> datetime:
         return self.settings.clock()
 
-    def dispatch(self, call: SoapCall) -> str | int | list[str]:
-        """Run one decoded SOAP call."""
+    def dispatch(self, call: SoapCall, client_address: str = "") -> str | int | list[str]:
+        """Run one decoded SOAP call (``client_address``: the caller's IP, for authenticate's throttle)."""
         p = call.params
         match call.operation:
             case "serverVersion":
@@ -186,6 +192,9 @@ class QbwcService:
         if record is None or record.state != "open":
             return ""
         with self._lock(record.company_key):
+            record = self._still_open(ticket)
+            if record is None:
+                return ""
             if hcp_response.strip():
                 refusal = (
                     self._check_host(ticket, hcp_response, qbxml_country)
@@ -238,6 +247,8 @@ class QbwcService:
         if record is None or record.state != "open":
             return NEGATIVE
         with self._lock(record.company_key):
+            if self._still_open(ticket) is None:
+                return NEGATIVE
             if hresult.strip():
                 self.driver.apply_hresult(record.company_key, ticket, hresult.strip(), message)
                 self.sessions.update(
