@@ -19,6 +19,7 @@ from connector.config import Settings
 from connector.qbwc.driver import DriverSettings, SessionDriver
 from connector.qbwc.hcp import edition_refusal, parse_hcp_response
 from connector.qbwc.soap import SoapCall
+from connector.qbwc.throttle import LoginGuard
 from connector.qbwc.versions import client_version_answer
 from connector.qbwc.xmlsafe import UnsafeXmlError
 from connector.store.db import make_engine, make_session_factory
@@ -42,6 +43,7 @@ class QbwcService:
         self.engine = make_engine(settings.database_url)
         sessions = make_session_factory(self.engine)
         self.users = UserStore(sessions, settings.password_iterations)
+        self.logins = LoginGuard(self.users, settings)
         self.sessions = SessionStore(sessions, settings.ticket_ttl)
         self.queue = WorkQueue(sessions, settings.clock)
         self.handlers: dict[str, SyncHandler] = dict(handlers or {})
@@ -81,7 +83,7 @@ class QbwcService:
             case "clientVersion":
                 return self.client_version(_s(p["strVersion"]))
             case "authenticate":
-                return self.authenticate(_s(p["strUserName"]), _s(p["strPassword"]))
+                return self.authenticate(_s(p["strUserName"]), _s(p["strPassword"]), client_address)
             case "sendRequestXML":
                 return self.send_request_xml(
                     _s(p["ticket"]),
@@ -133,17 +135,19 @@ class QbwcService:
         """clientVersion: "" / W: / E: / O: by Web Connector version (seed 001 Requirements)."""
         return client_version_answer(version, self.settings.supported_qbwc_versions)
 
-    def authenticate(self, username: str, password: str) -> list[str]:
+    def authenticate(self, username: str, password: str, client_address: str = "") -> list[str]:
         """authenticate: [ticket, "nvu" | "none" | "busy" | company file path, postpone?, min interval?].
 
         "busy": another Web Connector user holds this company file in a live session (seed 001: one
         Web Connector per Procore company; a second one configured for the same file waits).
 
         Like the guide's sample service, a fresh GUID is returned in [0] in every case; only a
-        ticket that opened a session ("" or a path in [1]) is ever recognised later.
+        ticket that opened a session ("" or a path in [1]) is ever recognised later. A user name or
+        client address locked out by the login throttle (connector.qbwc.throttle) gets "nvu" without a
+        password check.
         """
         ticket = self.settings.ticket_factory()
-        account = self.users.authenticate(username, password)
+        account = self.logins.authenticate(username, password, client_address)
         if account is None:
             return [ticket, "nvu"]
         with self._lock(account.company_key):
