@@ -32,6 +32,7 @@ proxy's unless the server is told to trust its forwarding headers (uvicorn ``--p
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -75,7 +76,11 @@ class LoginPolicy:
 
 
 class LoginThrottle:
-    """Failure counts per key (``user:NAME`` / ``addr:ADDRESS``) and the trusted (user, address) pairs."""
+    """Failure counts per key (``user:DIGEST`` / ``addr:ADDRESS``) and the trusted (user, address) pairs.
+
+    User names are kept as SHA-256 digests: a user name is whatever a caller sent (up to the envelope
+    cap), and ten thousand of them must not cost ten thousand copies.
+    """
 
     def __init__(self, policy: LoginPolicy, clock: Callable[[], datetime]) -> None:
         self._policy = policy
@@ -104,9 +109,10 @@ class LoginThrottle:
     def succeeded(self, username: str, address: str) -> None:
         """Take the admitted attempt back: the user name starts afresh and trusts this address."""
         with self._guard:
-            self._strikes.pop(f"user:{username}", None)
+            user_key = _user_key(username)
+            self._strikes.pop(user_key, None)
             if address:
-                self._remember(self._trusted, (username, address), None)
+                self._remember(self._trusted, (user_key, address), None)
                 strikes = self._strikes.get(f"addr:{address}")
                 if strikes is not None:
                     strikes.failures -= 1
@@ -116,7 +122,7 @@ class LoginThrottle:
     def _refusal(self, username: str, address: str, now: datetime) -> str | None:
         for key in self._keys(username, address):
             strikes = self._current(key, now)
-            if strikes is None or (key.startswith("user:") and (username, address) in self._trusted):
+            if strikes is None or (key.startswith("user:") and (key, address) in self._trusted):
                 continue
             until = self._policy.locked_until(strikes)
             if now < until:
@@ -126,7 +132,7 @@ class LoginThrottle:
         return None
 
     def _keys(self, username: str, address: str) -> list[str]:
-        return [f"user:{username}"] + ([f"addr:{address}"] if address else [])
+        return [_user_key(username)] + ([f"addr:{address}"] if address else [])
 
     def _current(self, key: str, now: datetime) -> _Strikes | None:
         strikes = self._strikes.get(key)
@@ -142,6 +148,10 @@ class LoginThrottle:
         table[key] = value
         while len(table) > MAX_TRACKED:
             del table[next(iter(table))]
+
+
+def _user_key(username: str) -> str:
+    return "user:" + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class LoginGuard:

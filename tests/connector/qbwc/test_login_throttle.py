@@ -151,3 +151,15 @@ def test_the_http_layer_passes_the_client_address_down(harness) -> None:
     assert wsc.authenticate()[1] == "nvu"
     assert harness.service.logins.throttle.refusal("x", "203.0.113.9") is not None
     assert harness.wsc.authenticate()[1] == ACME_FILE  # in-process client: 127.0.0.1
+
+
+def test_user_names_are_remembered_by_digest_not_by_copy() -> None:
+    """A megabyte user name is counted like any other, and the throttle keeps 64 hex digits of it."""
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    throttle = LoginThrottle(
+        LoginPolicy(0, timedelta(seconds=1), timedelta(minutes=15), timedelta(hours=1)), lambda: now
+    )
+    huge = "u" * 1_000_000
+    assert throttle.admit(huge, "") is None
+    assert throttle.refusal(huge, "") == f"user {'u' * 64!r} is locked out for 1 more s after 1 failed logins"
+    assert max(len(key) for key in throttle._strikes) == len("user:") + 64
