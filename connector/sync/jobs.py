@@ -43,14 +43,16 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
     """The Procore-side fields of one CustomerRet (a customer or a job)."""
     sublevel = int(ret.get("Sublevel") or 0)
     ship = address(ret.get("ShipAddress"))
+    bill = address(ret.get("BillAddress"))
     parent = ret.get("ParentRef")
     data = {
         "name": str(ret.get("Name", "")),
         "full_name": str(ret.get("FullName", ret.get("Name", ""))),
         "customer": parent.get("FullName") if isinstance(parent, dict) else None,
         "sublevel": sublevel,
-        "address": ship or address(ret.get("BillAddress")),
-        "address_source": "ShipAddress" if ship else ("BillAddress" if ret.get("BillAddress") else None),
+        "address": ship or bill,
+        # a Bill To with no address lines (only a Note) is no address: name a source only for an address
+        "address_source": "ShipAddress" if ship else ("BillAddress" if bill else None),
         "is_active": ret.get("IsActive", True),
     }
     reason = skip_reason(mode, sublevel)
