@@ -48,9 +48,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.qbxml import QBXMLBuildError, Record
+from connector.qbxml import QBXMLBuildError
 from connector.store.queue import WorkQueue
-from connector.sync import codec
+from connector.sync import adds, codec
 from connector.sync.base import (
     IdMapUpdate,
     NewWork,
@@ -161,10 +161,16 @@ def work_from_request(entry: Mapping[str, Any]) -> CostCode:
     is the caller's to close out; ``origin_id``/``parent_origin_id`` are not used (a code already in
     QuickBooks under its name is linked on 3100; codes are sent flat, see the module docstring).
     """
+    if not isinstance(entry, Mapping):
+        raise CostCodeRejected("", "the ERP Request entry is not an object")
     code = str(entry.get("full_code") or entry.get("code") or "")
+    if entry.get("id") in (None, ""):
+        raise CostCodeRejected(code, "the ERP Request entry has no cost code id")
     fields = entry.get("erp_custom_fields") or {}
+    if not isinstance(fields, Mapping):
+        fields = {}
     cc = CostCode(
-        procore_id=str(entry.get("id") or ""),
+        procore_id=str(entry["id"]),
         code=code,
         description=str(entry.get("name") or ""),
         income_account_list_id=_text(fields.get("income_account_origin_id")),
@@ -267,14 +273,6 @@ def _mapping(cc: CostCode, ret: Mapping[str, Any]) -> IdMapUpdate:
     return IdMapUpdate(OBJECT_TYPE, cc.procore_id, str(ret["ListID"]), ret.get("EditSequence"), cc.code)
 
 
-def _find_named(records: Sequence[Record], code: str) -> Record | None:
-    """QuickBooks compares names case-insensitively."""
-    for record in records:
-        if str(record.get("FullName", record.get("Name", ""))).casefold() == code.casefold():
-            return record
-    return None
-
-
 class CostCodeExportHandler:
     """``cost_code.export``: ItemServiceAdd, link on 3100, probe by name after a crash."""
 
@@ -321,7 +319,7 @@ class CostCodeExportHandler:
     def _link(self, cc: CostCode, rs: QbResponse, *, after_3100: bool) -> Outcome:
         if rs.is_error:
             return Outcome.failed(rs, result={"action": "failed"})
-        found = _find_named(codec.records(rs), cc.code)
+        found = adds.find_named(codec.records(rs), cc.code)
         if found is None:
             # Nothing holds the name (never created, or deleted since the 3100): add it.
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,

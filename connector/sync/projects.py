@@ -173,13 +173,20 @@ def work_from_request(
     module docstring). Raises a ``ProjectRejected`` subclass, ``UnknownJobMode`` or nothing.
     """
     mode: JobMode = parse_job_mode(job_mode)
-    job = request_data.get("job") or {}
+    job = request_data.get("job") if isinstance(request_data, Mapping) else None
+    if not isinstance(job, Mapping):
+        raise ProjectRejected("", "the ERP Request carries no job object")
     name = str(job.get("name") or "")
-    procore_id = str(job.get("id") or "")
+    if job.get("id") in (None, ""):
+        raise ProjectRejected(name, "the ERP Request's job has no project id")
+    procore_id = str(job["id"])
     origin_id = job.get("origin_id")
+    codes = request_data.get("all_cost_codes") or []
+    if not isinstance(codes, list) or not all(isinstance(cc, Mapping) for cc in codes):
+        raise ProjectRejected(name, "the ERP Request's all_cost_codes is not a list of cost codes")
     missing = [
         str(cc.get("full_code") or cc.get("code") or cc.get("id"))
-        for cc in request_data.get("all_cost_codes") or []
+        for cc in codes
         if not cc.get("standard_cost_code_origin_id")
     ]
     if missing:
@@ -197,7 +204,7 @@ def work_from_request(
         "cost_codes": [
             {"procore_id": str(cc.get("id")), "code": str(cc.get("full_code") or cc.get("code") or ""),
              "item_list_id": str(cc["standard_cost_code_origin_id"])}
-            for cc in request_data.get("all_cost_codes") or []
+            for cc in codes
         ],
     }
     if origin_id:

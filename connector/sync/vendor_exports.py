@@ -106,8 +106,12 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
 
     Raises ``VendorRejected`` (``VendorAlreadySynced`` for a company that has an ``origin_id``).
     """
-    vendor = request_data.get("vendor") or {}
+    vendor = request_data.get("vendor") if isinstance(request_data, Mapping) else None
+    if not isinstance(vendor, Mapping):
+        raise VendorRejected("", "the ERP Request carries no vendor object")
     name = str(vendor.get("name") or "")
+    if vendor.get("id") in (None, ""):
+        raise VendorRejected(name, "the ERP Request's vendor has no company id")
     if vendor.get("origin_id"):
         raise VendorAlreadySynced(name, str(vendor["origin_id"]))
     payload: dict[str, Any] = {
@@ -117,7 +121,7 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
         "fax": str(vendor.get("fax_number") or "").strip() or None,
     }
     check_vendor(payload)
-    return NewWork(KIND, payload, str(vendor.get("id") or ""))
+    return NewWork(KIND, payload, str(vendor["id"]))
 
 
 def add_request(payload: Mapping[str, Any]) -> str:

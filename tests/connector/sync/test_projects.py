@@ -370,3 +370,33 @@ def test_update_of_a_project_quickbooks_never_had_is_refused(env: Env) -> None:
         "ProjectNotSynced",
         "Project 'Riverside Clinic' (Procore id 7) has no QuickBooks customer or job yet; export it first",
     )
+
+
+@pytest.mark.parametrize(
+    ("request_data", "reason"),
+    [
+        ({"all_cost_codes": []}, "the ERP Request carries no job object"),
+        ({"job": {"name": "Riverside Clinic"}}, "the ERP Request's job has no project id"),
+        ({"job": {"id": 7, "name": "Riverside Clinic"}, "all_cost_codes": ["01-100"]},
+         "the ERP Request's all_cost_codes is not a list of cost codes"),
+    ],
+)
+def test_a_malformed_request_is_a_named_refusal(request_data: dict[str, Any], reason: str) -> None:
+    with pytest.raises(ProjectRejected) as caught:
+        work_from_request(request_data, "customers_are_jobs")
+    assert (caught.value.status_code, caught.value.reason) == ("ProjectRejected", reason)
+
+
+def test_the_driver_fails_a_refused_project_and_sends_nothing(env: Env) -> None:
+    from connector.qbwc.driver import DriverSettings, SessionDriver
+    from connector.sync.registry import build_handlers
+
+    payload = {"name": "Riverside Clinic", "job_mode": "jobs_under_customers", "parent_list_id": None,
+               "ship_address": None, "is_active": True, "cost_codes": []}
+    item_id = env.queue.enqueue(COMPANY, EXPORT_KIND, payload, procore_id="7")
+    driver = SessionDriver(env.queue, build_handlers(env.context), DriverSettings())
+    assert driver.next_request(COMPANY, "T1") is None
+    record = env.queue.get(item_id)
+    assert record is not None
+    assert (record.state, record.last_status_code) == ("failed", "ProjectCustomerMissing")
+    assert record.last_status_message == ProjectCustomerMissing("Riverside Clinic").message
