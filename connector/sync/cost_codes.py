@@ -50,7 +50,7 @@ from typing import Any
 
 from connector.qbxml import QBXMLBuildError
 from connector.store.queue import WorkQueue
-from connector.sync import adds, codec
+from connector.sync import adds, codec, mods
 from connector.sync.base import (
     IdMapUpdate,
     NewWork,
@@ -67,7 +67,6 @@ UPDATE_KIND = "cost_code.update"
 OBJECT_TYPE = "cost_code"  # id map object type
 PROCORE_MAX_CODE_LENGTH = 96  # seed 001, Limitations
 QB_ITEM_NAME_MAX_LENGTH = 31  # qbxml130.xsd: ItemServiceAdd/Name STRTYPE maxLength 31
-STALE_RETRIES = 1
 
 
 class CostCodeRejected(WorkRefused, ValueError):
@@ -395,35 +394,11 @@ class CostCodeUpdateHandler:
         return None
 
     def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        rs = responses[0]
         cc = CostCode.from_item(item)
-        spent = int(item.result.get("stale_retries", 0))
-        if rs.name == "ItemServiceQueryRs":
-            if rs.is_error or not rs.ret_count:
-                return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
-            ret = codec.records(rs)[0]
-            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
-                                  result={"stale_retries": spent}, id_map=(_mapping(cc, ret),))
-        if rs.status_code == 0:
-            ret = codec.records(rs)[0]
-            return Outcome.done(
-                rs,
-                result={"action": "updated", "ListID": ret["ListID"], "EditSequence": ret["EditSequence"],
-                        "stale_retries": spent},
-                id_map=(_mapping(cc, ret),),
-            )
-        if rs.status_code == 3200 and spent < STALE_RETRIES:
-            current = codec.records(rs)
-            mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
-            qb_id = str(current[0]["ListID"]) if current else (mapping.qb_id if mapping else "")
-            edit_sequence = current[0].get("EditSequence") if current else None  # None → re-read first
-            return Outcome.resend(
-                status_code="3200",
-                message=rs.status_message,
-                result={"stale_retries": spent + 1},
-                id_map=(IdMapUpdate(OBJECT_TYPE, cc.procore_id, qb_id, edit_sequence, cc.code),),
-            )
-        return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+        mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
+        return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=cc.procore_id,
+                                list_id=mapping.qb_id if mapping else "",
+                                spent=int(item.result.get("stale_retries", 0)))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
         return self.handle_response(item, responses)

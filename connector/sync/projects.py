@@ -48,9 +48,8 @@ from datetime import datetime
 from typing import Any
 
 from connector.qbxml import QBXMLBuildError
-from connector.sync import adds, codec
+from connector.sync import adds, codec, mods
 from connector.sync.base import (
-    IdMapUpdate,
     NewWork,
     Outcome,
     QbResponse,
@@ -64,7 +63,6 @@ EXPORT_KIND = "project.export"
 UPDATE_KIND = "project.update"
 OBJECT_TYPE = "project"  # id map object type
 QB_CUSTOMER_NAME_MAX_LENGTH = 41  # qbxml130.xsd: CustomerAdd/Name STRTYPE maxLength 41
-STALE_RETRIES = 1
 
 
 class ProjectRejected(WorkRefused, ValueError):
@@ -326,31 +324,8 @@ class ProjectUpdateHandler:
         return None
 
     def handle_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
-        rs = responses[0]
-        procore_id = item.procore_id or ""
-        spent = int(item.result.get("stale_retries", 0))
-        if rs.name == "CustomerQueryRs":
-            found = [] if rs.is_error else codec.records(rs)
-            if not found:
-                return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
-            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
-                                  result={"stale_retries": spent},
-                                  id_map=(adds.mapping(OBJECT_TYPE, procore_id, found[0]),))
-        if rs.status_code == 0 and not rs.is_error:
-            ret = codec.records(rs)[0]
-            return Outcome.done(rs, result={**adds.ids("updated", ret), "stale_retries": spent},
-                                id_map=(adds.mapping(OBJECT_TYPE, procore_id, ret),))
-        if rs.status_code == 3200 and spent < STALE_RETRIES:
-            # EditSequence out of date: take the current record from the answer if it has one, else
-            # forget the EditSequence so the next request re-reads the record first.
-            current = codec.records(rs)
-            list_id = str(current[0]["ListID"]) if current else self._target(item)[0]
-            edit_sequence = current[0].get("EditSequence") if current else None
-            return Outcome.resend(
-                status_code="3200", message=rs.status_message, result={"stale_retries": spent + 1},
-                id_map=(IdMapUpdate(OBJECT_TYPE, procore_id, list_id, edit_sequence),),
-            )
-        return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+        return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=item.procore_id or "",
+                                list_id=self._target(item)[0], spent=int(item.result.get("stale_retries", 0)))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[QbResponse]) -> Outcome:
         return self.handle_response(item, responses)
