@@ -207,11 +207,22 @@ def work_from_request(
     }
     if origin_id:
         payload["list_id"] = str(origin_id)
-        payload["edit_sequence"] = str(job["origin_data"]) if job.get("origin_data") else None
+        payload["edit_sequence"] = _edit_sequence(job.get("origin_data"))
         check_project(payload, adding=False)
         return NewWork(UPDATE_KIND, payload, procore_id)
     check_project(payload)
     return NewWork(EXPORT_KIND, payload, procore_id)
+
+
+def _edit_sequence(origin_data: Any) -> str | None:
+    """Procore's ``origin_data`` as an EditSequence, when it is one.
+
+    ``origin_data`` holds whatever the integration wrote back; it is taken for the EditSequence only when
+    it looks like one (every EditSequence in our captures is a string of digits, and ListCoreMod allows
+    16 characters). Anything else is not sent: the record is re-read first (``CustomerQuery`` ListID).
+    """
+    text = str(origin_data or "")
+    return text if text.isdigit() and len(text) <= 16 else None
 
 
 def _aware(value: Any) -> datetime | None:

@@ -400,3 +400,16 @@ def test_the_driver_fails_a_refused_project_and_sends_nothing(env: Env) -> None:
     assert record is not None
     assert (record.state, record.last_status_code) == ("failed", "ProjectCustomerMissing")
     assert record.last_status_message == ProjectCustomerMissing("Riverside Clinic").message
+
+
+@pytest.mark.parametrize("origin_data", [None, "", '{"EditSequence": "1767621601"}', "1" * 17])
+def test_origin_data_that_is_no_edit_sequence_makes_the_update_reread_first(
+    env: Env, origin_data: Any
+) -> None:
+    work = work_from_request(job_request(origin_id="80000020-1767621600", origin_data=origin_data),
+                             "customers_are_jobs")
+    assert work.payload["edit_sequence"] is None
+    item_id = enqueue(env, work)
+    assert ProjectUpdateHandler(env.context).build_request(env.view(item_id)) == (
+        "<CustomerQueryRq><ListID>80000020-1767621600</ListID></CustomerQueryRq>"
+    )
