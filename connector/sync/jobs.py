@@ -13,12 +13,13 @@ reason, so the Approver can see why a job is missing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from connector.qbxml import Record
 from connector.sync.base import WorkItemView
 from connector.sync.context import JobMode, parse_job_mode
-from connector.sync.imports import PageImportHandler, address
-from connector.sync.staging import StageEntry
+from connector.sync.imports import PageImportHandler, address, procore_address, staged_update
+from connector.sync.staging import Staged, StageEntry
 
 KIND = "job.import"
 OBJECT_TYPE = "job"
@@ -64,6 +65,25 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
         status="ready" if reason is None else "skipped",
         reason=reason,
     )
+
+
+def procore_staged_record(staged: Staged) -> dict[str, Any] | None:
+    """A staged job as Procore's staged record (``item_type`` project); None for a skipped one.
+
+    Project Name ← the job's (or customer's) own Name, Address/City/State/Zip ← Ship To else Bill To
+    (seed 001), ``tier`` = Customer Center tier (Procore checks it against the job setting on import),
+    ``active``. A record the job setting cannot import is not staged in Procore: why it was skipped stays
+    in the connector's staging (``reason``); Procore's "invalid" status is not used for it (our choice).
+    """
+    if staged.status != "ready":
+        return None
+    data = staged.data
+    return staged_update(staged, "project", {
+        "name": data.get("name") or staged.name,
+        **procore_address(data.get("address")),
+        "tier": int(data.get("sublevel") or 0) + 1,
+        "active": data.get("is_active", True) is not False,
+    })
 
 
 class JobImportHandler(PageImportHandler):
