@@ -162,25 +162,25 @@ def work_from_request(entry: Mapping[str, Any]) -> CostCode:
     """
     if not isinstance(entry, Mapping):
         raise CostCodeRejected("", "the ERP Request entry is not an object")
-    code = str(entry.get("full_code") or entry.get("code") or "")
-    if entry.get("id") in (None, ""):
-        raise CostCodeRejected(code, "the ERP Request entry has no cost code id")
     fields = entry.get("erp_custom_fields") or {}
     if not isinstance(fields, Mapping):
         fields = {}
-    cc = CostCode(
-        procore_id=str(entry["id"]),
-        code=code,
-        description=str(entry.get("name") or ""),
-        income_account_list_id=_text(fields.get("income_account_origin_id")),
-        expense_account_list_id=_text(fields.get("expense_account_origin_id")),
-    )
+    try:
+        code = adds.text(entry, "full_code") or adds.text(entry, "code")
+        procore_id = adds.procore_id(entry)
+        if procore_id is None:
+            raise CostCodeRejected(code, "the ERP Request entry has no cost code id")
+        cc = CostCode(
+            procore_id=procore_id,
+            code=code,
+            description=adds.text(entry, "name"),
+            income_account_list_id=adds.text(fields, "income_account_origin_id") or None,
+            expense_account_list_id=adds.text(fields, "expense_account_origin_id") or None,
+        )
+    except adds.NotText as exc:
+        raise CostCodeRejected(str(entry.get("full_code") or entry.get("code") or ""), str(exc)) from exc
     check_cost_code(cc)
     return cc
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
 
 
 def _account_ref(list_id: str | None, full_name: str) -> dict[str, str]:

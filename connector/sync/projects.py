@@ -174,39 +174,57 @@ def work_from_request(
     job = request_data.get("job") if isinstance(request_data, Mapping) else None
     if not isinstance(job, Mapping):
         raise ProjectRejected("", "the ERP Request carries no job object")
-    name = str(job.get("name") or "")
-    if job.get("id") in (None, ""):
+    try:
+        return _work(job, request_data, mode, connected_at, project_created_at)
+    except adds.NotText as exc:
+        raise ProjectRejected(str(job.get("name") or ""), str(exc)) from exc
+
+
+def _work(
+    job: Mapping[str, Any],
+    request_data: Mapping[str, Any],
+    mode: JobMode,
+    connected_at: datetime | None,
+    project_created_at: datetime | None,
+) -> NewWork:
+    name = adds.text(job, "name")
+    procore_id = adds.procore_id(job)
+    if procore_id is None:
         raise ProjectRejected(name, "the ERP Request's job has no project id")
-    procore_id = str(job["id"])
-    origin_id = job.get("origin_id")
+    origin_id = adds.text(job, "origin_id")
     codes = request_data.get("all_cost_codes") or []
     if not isinstance(codes, list) or not all(isinstance(cc, Mapping) for cc in codes):
         raise ProjectRejected(name, "the ERP Request's all_cost_codes is not a list of cost codes")
     missing = [
-        str(cc.get("full_code") or cc.get("code") or cc.get("id"))
+        adds.text(cc, "full_code") or adds.text(cc, "code") or str(adds.procore_id(cc))
         for cc in codes
-        if not cc.get("standard_cost_code_origin_id")
+        if not adds.text(cc, "standard_cost_code_origin_id")
     ]
     if missing:
         raise ProjectCostCodeNotSynced(name, missing)
-    created = project_created_at or _aware(job.get("created_at"))
+    for given in (connected_at, project_created_at):
+        if given is not None and given.tzinfo is None:
+            raise ValueError("connected_at and project_created_at must be timezone-aware")
+    created = project_created_at or _aware(name, job.get("created_at"))
     if not origin_id and connected_at is not None and created is not None and created < connected_at:
         raise ProjectPredatesIntegration(name, created, connected_at)
-    customer = (job.get("erp_custom_fields") or {}).get("customer_origin_id")
+    erp_fields = job.get("erp_custom_fields")
+    customer = adds.text(erp_fields, "customer_origin_id") if isinstance(erp_fields, Mapping) else None
     payload: dict[str, Any] = {
         "name": name,
         "job_mode": mode,
-        "parent_list_id": str(customer) if customer and mode == "jobs_under_customers" else None,
+        "parent_list_id": customer if customer and mode == "jobs_under_customers" else None,
         "ship_address": adds.procore_address(job),
         "is_active": job.get("active") is not False,
         "cost_codes": [
-            {"procore_id": str(cc.get("id")), "code": str(cc.get("full_code") or cc.get("code") or ""),
-             "item_list_id": str(cc["standard_cost_code_origin_id"])}
+            {"procore_id": str(adds.procore_id(cc)),
+             "code": adds.text(cc, "full_code") or adds.text(cc, "code"),
+             "item_list_id": adds.text(cc, "standard_cost_code_origin_id")}
             for cc in codes
         ],
     }
     if origin_id:
-        payload["list_id"] = str(origin_id)
+        payload["list_id"] = origin_id
         payload["edit_sequence"] = _edit_sequence(job.get("origin_data"))
         check_project(payload, adding=False)
         return NewWork(UPDATE_KIND, payload, procore_id)
@@ -225,12 +243,17 @@ def _edit_sequence(origin_data: Any) -> str | None:
     return text if text.isdigit() and len(text) <= 16 else None
 
 
-def _aware(value: Any) -> datetime | None:
-    """Procore's ISO 8601 timestamp ("2020-07-10T19:36:01Z"), or None."""
+def _aware(name: str, value: Any) -> datetime | None:
+    """Procore's ISO 8601 timestamp ("2020-07-10T19:36:01Z"), or None when absent."""
     if not value:
         return None
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo is not None else None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ProjectRejected(name, f"its created_at {value!r} is not a timestamp with a time zone")
+    return parsed
 
 
 # -- qbXML -----------------------------------------------------------------------------------------

@@ -413,3 +413,13 @@ def test_origin_data_that_is_no_edit_sequence_makes_the_update_reread_first(
     assert ProjectUpdateHandler(env.context).build_request(env.view(item_id)) == (
         "<CustomerQueryRq><ListID>80000020-1767621600</ListID></CustomerQueryRq>"
     )
+
+
+def test_a_created_at_that_is_no_timestamp_is_refused() -> None:
+    for bad in ("last spring", "2025-11-03T09:30:00"):
+        with pytest.raises(ProjectRejected) as caught:
+            work_from_request(job_request(created_at=bad), "customers_are_jobs",
+                              connected_at=datetime(2026, 1, 5, tzinfo=UTC))
+        assert caught.value.reason == f"its created_at {bad!r} is not a timestamp with a time zone"
+    with pytest.raises(ValueError, match="must be timezone-aware"):
+        work_from_request(job_request(), "customers_are_jobs", connected_at=datetime(2026, 1, 5))
