@@ -27,7 +27,7 @@ one export. The Item Name is the entry's ``full_code`` ("01-100"), not its ``cod
 seed 001 maps Code → Item Name/Number and a QuickBooks item name is what transactions, budgets and
 commitments later name the item by, so it must be unique in the one company-level list; the segment
 is unique only under its parent (two divisions can each have a "100"), the full code is unique in
-the list, and it is what Procore itself shows ("Cost code 01-100 must be synced …"). The code is sent
+the list (the fake Procore's prerequisite messages name codes by it too). The code is sent
 flat (no ParentRef sub-items, whose ':' FullNames seed 001 never shows). ``name`` is the description.
 The income and expense accounts the Accounting Approver chose at acceptance arrive as QuickBooks Account
 ListIDs (``erp_custom_fields.income_account_origin_id`` / ``expense_account_origin_id``) and are sent
