@@ -195,3 +195,18 @@ def test_quickbooks_edits_of_a_synced_vendor_follow_the_setting_and_it_is_not_of
     procore = stack.rest("GET", "/rest/v1.0/vendors", {"company_id": stack.company_id})
     phone = next(v["business_phone"] for v in procore if v["id"] == vendor["id"])
     assert phone == ("512-555-0199" if update_synced_vendors else "512-555-0100")
+
+
+def test_sync_metadata_puts_quickbooks_service_items_and_accounts_into_the_erp_connection(
+    stack: ProcoreStack,
+) -> None:
+    asked = stack.sim("POST", "/erp/refresh/metadata", {"as_user_id": stack.users["Erin Sponsor"]})
+    assert asked.status_code == 200, asked.text
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    found = stack.procore.get("/_sim/state").json()["companies"][0]["erp_settings"]["metadata"]
+    items = {i["name"] for i in found.get("service_items", [])}
+    accounts = {a["name"] for a in found.get("accounts", [])}
+    assert {"Retention", "Retainage"} <= items
+    assert {"Construction Income", "Job Expenses"} <= accounts
