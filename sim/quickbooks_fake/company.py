@@ -203,6 +203,14 @@ class CompanyFile:
             del self.sessions[ticket]
             self.iterators.end_session(ticket)
 
+    def qbxml_versions_for_session(self, ticket: str) -> list[str]:
+        """QBXMLRP2 ``QBXMLVersionsForSession``: the qbXML versions this QuickBooks accepts (HostRet's
+        SupportedQBXMLVersion list), asked before any qbXML is sent (the Web Connector picks its
+        Host/Company/Preferences version from it)."""
+        with self.lock:
+            self.require_session(ticket)
+            return self.edition.supported_versions()
+
     def require_session(self, ticket: str) -> Session:
         session = self.sessions.get(ticket)
         if session is None:
