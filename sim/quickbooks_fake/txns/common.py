@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import parse_date
 from ..errors import EditSequenceOutOfDate, ObjectNotFound
 from ..lists.account import ACCOUNT
-from ..lists.common import add_record, find_ref, ref_doc, resolve_refs
+from ..lists.common import add_record, find_ref, keep_one_branch, ref_doc, resolve_refs
 from ..qbxml_io import Doc, as_list
 from ..schema import ElementDecl, element_decl
 from ..store import Record
@@ -195,7 +195,8 @@ def compute_amounts(line: Doc, price_field: str | None) -> None:
     amount = opt_dec(line.get("Amount"))
     if amount is None:
         amount = rate * (quantity if quantity is not None else Decimal(1)) if rate is not None else ZERO
-    elif rate is None and quantity and price_field:
+    elif rate is None and quantity and price_field and not line.get(f"{price_field}Percent"):
+        # a percentage line (RatePercent, the XSD's other branch) has no rate to derive
         rate = amount / quantity
     line["Amount"] = amt(amount)
     if quantity is not None:
@@ -250,7 +251,8 @@ def mod_lines(
                 continue
             if line_id not in current:
                 raise ObjectNotFound(line_id)
-            merged = {**current[line_id], **{k: v for k, v in raw.items() if k != "TxnLineID"}}
+            changes = {k: v for k, v in raw.items() if k != "TxnLineID"}
+            merged = keep_one_branch(spec.line_decl(line_spec), {**current[line_id], **changes}, changes)
             if ("Quantity" in raw or spec_price(line_spec) in raw) and "Amount" not in raw:
                 merged.pop("Amount", None)  # re-derive from the new quantity/rate
             new_lines.append(build_line(company, spec, line_spec, merged, txn_line_id=line_id))
