@@ -17,7 +17,7 @@ it to :func:`query_reply`, which applies what all qbXML queries share. Real sema
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,18 @@ def modified_range(from_text: Any, to_text: Any) -> tuple[str | None, str | None
     high = parse_datetime(to_text, end_of_day=True)
     if low is not None and high is not None and low > high:
         raise InvalidDateRange()
-    return (to_utc_text(low.isoformat()) if low else None, to_utc_text(high.isoformat()) if high else None)
+    return _utc_bound(low), _utc_bound(high)
+
+
+def _utc_bound(moment: datetime | None) -> str | None:
+    """A bound in UTC text; one at the calendar's edge (9999-12-31 in a zone west of UTC) has no UTC
+    moment Python can hold, and bounds nothing (every record lies inside it)."""
+    if moment is None:
+        return None
+    try:
+        return to_utc_text(moment.isoformat())
+    except (OverflowError, ValueError):
+        return None
 
 
 def day_range(from_text: Any, to_text: Any) -> tuple[date | None, date | None]:
@@ -132,6 +143,8 @@ def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None
     flt = ctx.body.get("TotalBalanceFilter")
     if not isinstance(flt, dict):
         return None
+    if not str(flt.get("Amount", "")).strip():
+        return None  # "" is no value (AMTTYPE allows it), as for an empty date bound: no filter (chosen)
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
 
@@ -224,6 +237,19 @@ def render(records: list[Record], ret_name: Callable[[Record], str], include: li
     return out
 
 
+#: A MaxReturned beyond any company file's size: the XSD bounds it below (minInclusive 1) but not above,
+#: and Python refuses int() of more than 4,300 digits, so longer numbers are read by their length.
+_MAX_RETURNED_CAP = 10**9
+
+
+def max_returned_of(body: Doc) -> int | None:
+    """MaxReturned as a count (None when absent); a huge one returns everything."""
+    digits = str(body.get("MaxReturned") or "").strip().lstrip("+").lstrip("0")
+    if not digits:
+        return None
+    return _MAX_RETURNED_CAP if len(digits) > 9 else int(digits)
+
+
 def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
                 status: StatusError | None = None, view: View | None = None) -> Reply:
     """MaxReturned, iterators, IncludeRetElement and the no-match status for any query."""
@@ -231,8 +257,7 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
     meta = ctx.attrs.get("metaData", "NoMetaData")
     if meta != "NoMetaData" and mode is None:
         return _meta_reply(ctx, records, ret_name, status, view, with_data=meta == "MetaDataAndResponseData")
-    max_text = ctx.body.get("MaxReturned")
-    max_returned = int(max_text) if max_text else None
+    max_returned = max_returned_of(ctx.body)
     include = ctx.include_ret
     now = ctx.company.clock.now()
     registry = ctx.company.iterators
@@ -278,8 +303,8 @@ def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
     attrs = {"retCount": str(len(records))}
     if not with_data:
         return Reply(attrs=attrs, status=status)
-    max_text = ctx.body.get("MaxReturned")
-    shown = records[: int(max_text)] if max_text else records
+    limit = max_returned_of(ctx.body)
+    shown = records[:limit] if limit is not None else records
     if not shown and status is None:
         return Reply(attrs=attrs, status=NoMatch())
     return Reply(children=render(shown, ret_name, ctx.include_ret, view), attrs=attrs, status=status)

@@ -37,6 +37,7 @@ from ..errors import (
     ListElementInUse,
     NameNotUnique,
     ObjectNotFound,
+    StringTooLong,
 )
 from ..qbxml_io import Doc, as_list
 from ..schema import ElementDecl, element_decl
@@ -203,11 +204,18 @@ def conform(request: Doc, decl: ElementDecl, drop: frozenset[str] = frozenset())
         if child is None:
             continue
         if child.is_complex:
-            items = [conform(v, child) for v in as_list(value) if isinstance(v, dict)]
+            # an empty aggregate changes nothing (``<SalesOrPurchaseMod/>``); an empty reference stays,
+            # so that resolving it answers 3140/3130 instead of silently storing nothing
+            items = [conform(v, child) for v in as_list(value)
+                     if isinstance(v, dict) and (v or is_ref(target, v))]
             if not items:
                 continue
             out[target] = items if isinstance(value, list) else items[0]
         elif not isinstance(value, dict | list):
+            if child.max_length is not None and len(str(value)) > child.max_length:
+                # the Add may declare no limit where the Ret does (EmployeeAdd Name vs EmployeeRet's 41):
+                # QuickBooks' field limit is the stored one, answered like any too-long value (3070)
+                raise StringTooLong(str(value), target)
             out[target] = value
     return out
 

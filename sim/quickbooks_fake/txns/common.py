@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +88,12 @@ def add_days(day: str, days: int) -> str:
     start = parse_date(day)
     if start is None:
         raise ValueError("add_days needs a date")  # formats.py turns an empty request date into none
-    return (start + timedelta(days=days)).isoformat()
+    try:
+        return (start + timedelta(days=days)).isoformat()
+    except OverflowError:
+        # a bill dated 9999-12-31 is due on the calendar's last day (chosen: QuickBooks' own upper
+        # date limit is not in our sources; the XSD allows the date)
+        return date.max.isoformat()
 
 
 def stamp_new(company: CompanyFile) -> Doc:
