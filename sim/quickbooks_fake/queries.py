@@ -3,9 +3,12 @@
 Every ``…Query`` handler (lists now, transactions later) builds a candidate list of records and hands
 it to :func:`query_reply`, which applies what all qbXML queries share. Real semantics imitated:
 
-* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``; if any value is
-  not found the answer is statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture
-  of 500 for a FullName that does not exist).
+* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``. An unknown
+  ``FullName`` → statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture of 500
+  for a FullName that does not exist); an unknown ``ListID`` → 3120 (Error, no data) naming it: the
+  qbwc gem's captured CustomerQueryRs for ListID "8000001B-1405768916" (STATUS-CODES.md). An unknown
+  ``TxnID`` answers 3120 by analogy (an object id; no capture). With several ids and one unknown, the
+  first unknown one is named and nothing is returned (chosen: 3120 is an Error, which carries no data).
 * Otherwise ``ActiveStatus`` defaults to ``ActiveOnly``; ``FromModifiedDate``/``ToModifiedDate`` are
   inclusive (a date without time means the whole day; a time without offset is the file's local time);
   ``NameFilter`` (StartsWith/Contains/EndsWith) and ``NameRangeFilter`` compare FullName
@@ -23,7 +26,7 @@ from typing import Any
 
 from .balances import BALANCED_KINDS
 from .dates import parse_date, parse_datetime
-from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
+from .errors import InvalidDateRange, IteratorError, NoMatch, ObjectNotFound, StatusError
 from .iterators import IteratorState
 from .qbxml_io import Doc, as_list, filter_ret
 from .registry import Reply, RequestContext
@@ -213,6 +216,8 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     if list_ids or full_names:
         if list_ids:
             records, missing = by_ids(ctx, kinds, "list_id", list_ids)
+            if missing is not None:
+                raise ObjectNotFound(missing)
         else:
             records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
         status = PartialMatch(missing) if missing is not None else None
@@ -433,7 +438,8 @@ def txn_query(ctx: RequestContext, kinds: Iterable[str], *, entity_fields: tuple
     status: StatusError | None = None
     if txn_ids:
         records, missing = by_ids(ctx, kinds, "txn_id", txn_ids)
-        status = PartialMatch(missing) if missing is not None else None
+        if missing is not None:
+            raise ObjectNotFound(missing)
     elif refs or refs_cs:
         wanted = {v.casefold() for v in refs}
         records = [r for r in select_kinds(ctx, kinds)

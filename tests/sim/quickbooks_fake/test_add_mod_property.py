@@ -364,3 +364,4 @@ def test_random_add_mod_sequences_answer_schema_valid_responses(data: st.DataObj
         rs = etree.fromstring(answer.encode()).find("QBXMLMsgsRs")[0]
         assert rs.tag == etree.QName(sent.find("QBXMLMsgsRq")[0]).localname[:-2] + "Rs"
         assert rs.get("statusCode", "").isdigit() and rs.get("statusMessage")
+        assert rs.get("statusCode") != "1000", "a handler failed on a schema-valid request (see the log)"
