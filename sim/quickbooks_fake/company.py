@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .balances import balance_view
-from .clock import Clock, ManualClock, qb_datetime
+from .clock import DEFAULT_TZ, Clock, ManualClock, qb_datetime
 from .edition import Edition, default_preferences
 from .errors import QBXMLError
 from .faults import Faults
@@ -90,7 +90,8 @@ class CompanyFile:
         if clock is None:
             from datetime import datetime
 
-            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")))
+            # the stored text carries the offset of its moment; the PC's zone stays US Eastern
+            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")), tz=DEFAULT_TZ)
         return cls(store, clock)
 
     def close(self) -> None:

@@ -317,7 +317,8 @@ def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
 
 def _iter_reply(chunk: list[Record], ret_name: Callable[[Record], str], include: list[str],
                 iterator_id: str, remaining: int, view: View | None) -> Reply:
-    attrs = {"retCount": str(len(chunk)), "iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
+    # a real iterator page carries iteratorRemainingCount and iteratorID only; retCount belongs to metaData
+    attrs = {"iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
     if not chunk:
         no_match = NoMatch()
         return Reply(attrs=attrs, status=no_match)

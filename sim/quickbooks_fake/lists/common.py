@@ -395,8 +395,7 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
         check_unique(company, family, new_full, exclude_seq=rec.seq)
     if family.check is not None:
         family.check(company, doc, request, False)
-    doc["TimeModified"] = company.now_text()
-    doc["EditSequence"] = company.ids.edit_sequence(rec.edit_sequence)
+    doc["EditSequence"], doc["TimeModified"] = company.ids.modification(rec.edit_sequence)
     rec.doc = normalise_money(doc)
     company.store.update(rec)
     if family.hierarchical and new_full != old_full:
@@ -412,8 +411,8 @@ def _inactivate_descendants(company: CompanyFile, family: ListFamily, parent: Re
     for child in company.store.select("parent_id=? AND kind=?", (parent.list_id, family.kind)):
         if child.is_active:
             child.doc["IsActive"] = "false"
-            child.doc["TimeModified"] = company.now_text()
-            child.doc["EditSequence"] = company.ids.edit_sequence(child.edit_sequence)
+            stamps = company.ids.modification(child.edit_sequence)
+            child.doc["EditSequence"], child.doc["TimeModified"] = stamps
             company.store.update(child)
         _inactivate_descendants(company, family, child)
 

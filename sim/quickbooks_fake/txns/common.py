@@ -109,8 +109,7 @@ def stamp_new(company: CompanyFile) -> Doc:
 
 def touch(company: CompanyFile, rec: Record) -> Record:
     """A modification: new TimeModified and EditSequence, then saved."""
-    rec.doc["TimeModified"] = company.now_text()
-    rec.doc["EditSequence"] = company.ids.edit_sequence(rec.edit_sequence)
+    rec.doc["EditSequence"], rec.doc["TimeModified"] = company.ids.modification(rec.edit_sequence)
     company.store.update(rec)
     return rec
 
