@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .balances import balance_view
-from .clock import Clock, ManualClock, qb_datetime
+from .clock import DEFAULT_TZ, Clock, ManualClock, qb_datetime
 from .edition import Edition, default_preferences
 from .errors import QBXMLError
 from .faults import Faults
@@ -90,7 +90,8 @@ class CompanyFile:
         if clock is None:
             from datetime import datetime
 
-            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")))
+            # the stored text carries the offset of its moment; the PC's zone stays US Eastern
+            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")), tz=DEFAULT_TZ)
         return cls(store, clock)
 
     def close(self) -> None:
@@ -202,6 +203,14 @@ class CompanyFile:
             self.require_session(ticket)
             del self.sessions[ticket]
             self.iterators.end_session(ticket)
+
+    def qbxml_versions_for_session(self, ticket: str) -> list[str]:
+        """QBXMLRP2 ``QBXMLVersionsForSession``: the qbXML versions this QuickBooks accepts (HostRet's
+        SupportedQBXMLVersion list), asked before any qbXML is sent (the Web Connector picks its
+        Host/Company/Preferences version from it)."""
+        with self.lock:
+            self.require_session(ticket)
+            return self.edition.supported_versions()
 
     def require_session(self, ticket: str) -> Session:
         session = self.sessions.get(ticket)

@@ -5,7 +5,8 @@
   (``reason``: the fake's explanation). A body over the company's size cap is refused by its
   Content-Length before it is read, or while it streams in (0x80040400, reason names the cap).
 * ``POST /_sim/session/begin`` ``{"app_name", "mode", "company_file"?}`` → ``{"ticket"}`` (or 422);
-  ``POST /_sim/session/end`` ``{"ticket"}``.
+  ``POST /_sim/session/end`` ``{"ticket"}``; ``GET /_sim/session/versions?ticket=`` → ``{"versions"}``
+  (QBXMLRP2 QBXMLVersionsForSession).
 * LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
   ``GET /_sim/lists/{ListType}``, ``POST /_sim/ui/{action}`` (keyword arguments as JSON),
   ``GET|POST|DELETE /_sim/faults``, ``POST /_sim/snapshot`` ``{"path"}``, ``POST /_sim/restore`` ``{"path"}``,
@@ -85,6 +86,14 @@ def create_app(company: CompanyFile) -> FastAPI:
         except QBXMLError as exc:
             return _error(exc)
         return {"ended": True}
+
+    @app.get("/_sim/session/versions", response_model=None)
+    def session_versions(ticket: str) -> dict[str, list[str]] | JSONResponse:
+        """QBXMLRP2 QBXMLVersionsForSession for an open session's ticket."""
+        try:
+            return {"versions": company.qbxml_versions_for_session(ticket)}
+        except QBXMLError as exc:
+            return _error(exc)
 
     @app.get("/_sim/state")
     def state() -> dict[str, Any]:

@@ -22,8 +22,10 @@ Imitates QuickBooks Desktop's request processor:
    documented, the parse HRESULT is the fake's choice;
 5. each request runs atomically (a failing Add/Mod changes nothing) and is answered with its ``…Rs``,
    ``requestID`` echoed, statusCode/Severity/Message as QuickBooks writes them;
-6. an HRESULT raised mid-way (a fault rule) or an unexpected internal failure rolls back the whole
-   message set and raises: the caller never sees half a response.
+6. a handler that fails on a schema-valid request (a defect in the fake, logged) answers that request
+   1000 "There has been an internal error when processing the request." (OSR), its savepoint rolled
+   back, the rest per ``onError``; an HRESULT raised mid-way (a fault rule) or a failure outside the
+   handlers rolls back the whole message set and raises 0x80040402: never half a response.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ._generated_qbxml_newer import NEWER_THAN_13
 from .edition import KNOWN_VERSIONS
 from .errors import (
     InsufficientPermission,
+    InternalError,
     InvalidRequestId,
     QBXMLError,
     QBXMLParseError,
@@ -210,7 +213,7 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     """
     name = el.tag[:-2]
     rs_name = f"{name}Rs"
-    body = element_to_doc(el)
+    body = element_to_doc(el, message_decl(el.tag))
     attrs = {k: v for k, v in el.attrib.items()}
     ctx = RequestContext(company=company, name=name, element=el, body=body, attrs=attrs,
                          version=version, ticket=ticket)
@@ -240,6 +243,12 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     except StatusError as err:
         status = err
         reply = Reply(children=[(err.ret_name, err.ret)] if err.ret is not None and err.ret_name else [])
+    except QBXMLError:
+        raise
+    except Exception:  # a defect in a handler: this request's status, not the whole message set's
+        log.exception("internal failure in the %s handler", name)
+        status = InternalError()
+        reply = Reply()
     rs_attrs: dict[str, str] = {}
     if "requestID" in attrs:
         rs_attrs["requestID"] = attrs["requestID"]

@@ -3,9 +3,12 @@
 Every ``…Query`` handler (lists now, transactions later) builds a candidate list of records and hands
 it to :func:`query_reply`, which applies what all qbXML queries share. Real semantics imitated:
 
-* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``; if any value is
-  not found the answer is statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture
-  of 500 for a FullName that does not exist).
+* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``. An unknown
+  ``FullName`` → statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture of 500
+  for a FullName that does not exist); an unknown ``ListID`` → 3120 (Error, no data) naming it: the
+  qbwc gem's captured CustomerQueryRs for ListID "8000001B-1405768916" (STATUS-CODES.md). An unknown
+  ``TxnID`` answers 3120 by analogy (an object id; no capture). With several ids and one unknown, the
+  first unknown one is named and nothing is returned (chosen: 3120 is an Error, which carries no data).
 * Otherwise ``ActiveStatus`` defaults to ``ActiveOnly``; ``FromModifiedDate``/``ToModifiedDate`` are
   inclusive (a date without time means the whole day; a time without offset is the file's local time);
   ``NameFilter`` (StartsWith/Contains/EndsWith) and ``NameRangeFilter`` compare FullName
@@ -17,13 +20,13 @@ it to :func:`query_reply`, which applies what all qbXML queries share. Real sema
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from .balances import BALANCED_KINDS
 from .dates import parse_date, parse_datetime
-from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
+from .errors import InvalidDateRange, IteratorError, NoMatch, ObjectNotFound, StatusError
 from .iterators import IteratorState
 from .qbxml_io import Doc, as_list, filter_ret
 from .registry import Reply, RequestContext
@@ -54,7 +57,18 @@ def modified_range(from_text: Any, to_text: Any) -> tuple[str | None, str | None
     high = parse_datetime(to_text, end_of_day=True)
     if low is not None and high is not None and low > high:
         raise InvalidDateRange()
-    return (to_utc_text(low.isoformat()) if low else None, to_utc_text(high.isoformat()) if high else None)
+    return _utc_bound(low), _utc_bound(high)
+
+
+def _utc_bound(moment: datetime | None) -> str | None:
+    """A bound in UTC text; one at the calendar's edge (9999-12-31 in a zone west of UTC) has no UTC
+    moment Python can hold, and bounds nothing (every record lies inside it)."""
+    if moment is None:
+        return None
+    try:
+        return to_utc_text(moment.isoformat())
+    except (OverflowError, ValueError):
+        return None
 
 
 def day_range(from_text: Any, to_text: Any) -> tuple[date | None, date | None]:
@@ -132,6 +146,8 @@ def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None
     flt = ctx.body.get("TotalBalanceFilter")
     if not isinstance(flt, dict):
         return None
+    if not str(flt.get("Amount", "")).strip():
+        return None  # "" is no value (AMTTYPE allows it), as for an empty date bound: no filter (chosen)
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
 
@@ -200,6 +216,8 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     if list_ids or full_names:
         if list_ids:
             records, missing = by_ids(ctx, kinds, "list_id", list_ids)
+            if missing is not None:
+                raise ObjectNotFound(missing)
         else:
             records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
         status = PartialMatch(missing) if missing is not None else None
@@ -224,6 +242,19 @@ def render(records: list[Record], ret_name: Callable[[Record], str], include: li
     return out
 
 
+#: A MaxReturned beyond any company file's size: the XSD bounds it below (minInclusive 1) but not above,
+#: and Python refuses int() of more than 4,300 digits, so longer numbers are read by their length.
+_MAX_RETURNED_CAP = 10**9
+
+
+def max_returned_of(body: Doc) -> int | None:
+    """MaxReturned as a count (None when absent); a huge one returns everything."""
+    digits = str(body.get("MaxReturned") or "").strip().lstrip("+").lstrip("0")
+    if not digits:
+        return None
+    return _MAX_RETURNED_CAP if len(digits) > 9 else int(digits)
+
+
 def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
                 status: StatusError | None = None, view: View | None = None) -> Reply:
     """MaxReturned, iterators, IncludeRetElement and the no-match status for any query."""
@@ -231,8 +262,7 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
     meta = ctx.attrs.get("metaData", "NoMetaData")
     if meta != "NoMetaData" and mode is None:
         return _meta_reply(ctx, records, ret_name, status, view, with_data=meta == "MetaDataAndResponseData")
-    max_text = ctx.body.get("MaxReturned")
-    max_returned = int(max_text) if max_text else None
+    max_returned = max_returned_of(ctx.body)
     include = ctx.include_ret
     now = ctx.company.clock.now()
     registry = ctx.company.iterators
@@ -278,8 +308,8 @@ def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
     attrs = {"retCount": str(len(records))}
     if not with_data:
         return Reply(attrs=attrs, status=status)
-    max_text = ctx.body.get("MaxReturned")
-    shown = records[: int(max_text)] if max_text else records
+    limit = max_returned_of(ctx.body)
+    shown = records[:limit] if limit is not None else records
     if not shown and status is None:
         return Reply(attrs=attrs, status=NoMatch())
     return Reply(children=render(shown, ret_name, ctx.include_ret, view), attrs=attrs, status=status)
@@ -287,7 +317,8 @@ def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
 
 def _iter_reply(chunk: list[Record], ret_name: Callable[[Record], str], include: list[str],
                 iterator_id: str, remaining: int, view: View | None) -> Reply:
-    attrs = {"retCount": str(len(chunk)), "iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
+    # a real iterator page carries iteratorRemainingCount and iteratorID only; retCount belongs to metaData
+    attrs = {"iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
     if not chunk:
         no_match = NoMatch()
         return Reply(attrs=attrs, status=no_match)
@@ -408,7 +439,8 @@ def txn_query(ctx: RequestContext, kinds: Iterable[str], *, entity_fields: tuple
     status: StatusError | None = None
     if txn_ids:
         records, missing = by_ids(ctx, kinds, "txn_id", txn_ids)
-        status = PartialMatch(missing) if missing is not None else None
+        if missing is not None:
+            raise ObjectNotFound(missing)
     elif refs or refs_cs:
         wanted = {v.casefold() for v in refs}
         records = [r for r in select_kinds(ctx, kinds)

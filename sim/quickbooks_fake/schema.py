@@ -8,7 +8,10 @@ it writes follows the schema's element order. Both come from the vendored 13.0 X
 The order model is derived from the XSD at first use (not a generated file): every element
 declaration (global or local) becomes an :class:`ElementDecl` whose ``children`` list its possible
 child elements in document order, with ``group`` refs, ``sequence``/``choice``/``all`` flattened.
-Choices keep their branch order, which is enough for a writer: a record only ever fills one branch.
+Choices keep their branch order, which is enough for a writer as long as a record fills one branch;
+each ``xs:choice`` is also kept as :attr:`ElementDecl.choices` (the element names of each branch), so a
+Mod that fills one branch can empty the others (``SalesAndPurchaseMod`` on an item that has
+``SalesOrPurchase``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class ElementDecl:
     children: list[ElementDecl] = field(default_factory=list)
     is_complex: bool = False
     max_length: int | None = None
+    #: every xs:choice among the children: per choice, the element names of each branch
+    choices: list[tuple[frozenset[str], ...]] = field(default_factory=list)
 
     def child(self, name: str) -> ElementDecl | None:
         """The child declaration called ``name``, or None."""
@@ -143,9 +148,11 @@ class _Index:
             if ref:
                 target = self.global_decl(ref)
                 child = ElementDecl(name=ref, repeats=many, children=target.children,
-                                    is_complex=target.is_complex, max_length=target.max_length)
-                # keep the shared children list live for recursive/unfinished declarations
+                                    is_complex=target.is_complex, max_length=target.max_length,
+                                    choices=target.choices)
+                # keep the shared children/choices lists live for recursive/unfinished declarations
                 child.children = target.children
+                child.choices = target.choices
             else:
                 child = ElementDecl(name=node.get("name"), repeats=many)
                 self._fill(child, node)
@@ -157,6 +164,21 @@ class _Index:
         elif node.tag in (_XS + "sequence", _XS + "choice", _XS + "all"):
             for part in node:
                 self._particle(decl, part, many)
+            if node.tag == _XS + "choice" and not many:  # a repeating choice mixes its branches
+                branches = tuple(self._branch_names(part) for part in node if isinstance(part.tag, str))
+                if len(branches) > 1:
+                    decl.choices.append(branches)
+
+    def _branch_names(self, node: etree._Element) -> frozenset[str]:
+        """The element names one particle (an element, group, sequence or choice) can contribute."""
+        if node.tag == _XS + "element":
+            return frozenset({node.get("ref") or node.get("name")})
+        parts = self.groups[node.get("ref")] if node.tag == _XS + "group" else node
+        names: set[str] = set()
+        for part in parts:
+            if isinstance(part.tag, str) and part.tag != _XS + "annotation":
+                names |= self._branch_names(part)
+        return frozenset(names)
 
 
 def _int(value: str | None) -> int:
