@@ -50,7 +50,20 @@ CREATE INDEX IF NOT EXISTS ix_objects_name ON objects(name_space, full_name_key,
 CREATE INDEX IF NOT EXISTS ix_objects_parent ON objects(parent_id);
 CREATE INDEX IF NOT EXISTS ix_objects_modified ON objects(time_modified_utc);
 CREATE INDEX IF NOT EXISTS ix_objects_ref ON objects(kind, ref_number);
+CREATE INDEX IF NOT EXISTS ix_objects_full_name ON objects(full_name_key, kind, deleted);
+CREATE INDEX IF NOT EXISTS ix_objects_list_order
+    ON objects(kind, deleted, replace(full_name_key, ':', char(1)));
+CREATE INDEX IF NOT EXISTS ix_objects_txn_order ON objects(kind, deleted, coalesce(txn_date, ''));
 """
+
+#: QuickBooks' list order -- hierarchical by name, each parent right before its children, names compared
+#: case-insensitively -- as one SQL sort key. Ordering the parts of a FullName tuple-wise is the same as
+#: ordering the whole casefolded FullName with ':' replaced by a character below every other one (U+0001
+#: cannot occur in XML text), so "A:B" comes before "A B" and "A" before "A:B". The expression is indexed
+#: (``ix_objects_list_order``): a list query reads its rows in answer order and stops at MaxReturned.
+LIST_ORDER = "replace(full_name_key, ':', char(1)), seq"
+#: Transactions: by TxnDate, then entry order (indexed as ``ix_objects_txn_order``).
+TXN_ORDER = "coalesce(txn_date, ''), seq"
 
 
 def name_key(full_name: str) -> str:
@@ -108,6 +121,7 @@ class Store:
         self.path = str(path) if path is not None else ":memory:"
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA foreign_keys=ON")
+        # creates the tables of a new file and any index an older file lacks (indexes derive from columns)
         self._conn.executescript(_DDL)
         self._lock = threading.RLock()
         self._depth = 0
@@ -131,6 +145,7 @@ class Store:
         try:
             with self._lock:
                 source.backup(self._conn)
+                self._conn.executescript(_DDL)  # a snapshot from an older version lacks newer indexes
         finally:
             source.close()
 
@@ -220,17 +235,44 @@ class Store:
         include_deleted: bool = False,
     ) -> list[Record]:
         """Records matching a SQL condition over the index columns (domain helpers build these)."""
+        return list(self.iter_select(where, params, order=order, include_deleted=include_deleted))
+
+    def iter_select(
+        self,
+        where: str = "1=1",
+        params: Sequence[Any] = (),
+        *,
+        order: str = "seq",
+        limit: int | None = None,
+        include_deleted: bool = False,
+    ) -> Iterator[Record]:
+        """:meth:`select`, one record at a time: a document is decoded only when the caller reaches it,
+        so a caller that stops after ten rows of an indexed order reads ten rows."""
         cond = where if include_deleted else f"({where}) AND deleted=0"
-        rows = self._conn.execute(
+        tail = f" LIMIT {int(limit)}" if limit is not None else ""
+        cursor = self._conn.execute(
             "SELECT seq, kind, name_space, deleted, time_deleted, doc FROM objects "
-            f"WHERE {cond} ORDER BY {order}",
+            f"WHERE {cond} ORDER BY {order}{tail}",
             tuple(params),
-        ).fetchall()
-        return [
-            Record(kind=r[1], name_space=r[2], deleted=bool(r[3]), time_deleted=r[4], doc=json.loads(r[5]),
-                   seq=r[0])
-            for r in rows
-        ]
+        )
+        try:
+            for r in cursor:
+                yield Record(kind=r[1], name_space=r[2], deleted=bool(r[3]), time_deleted=r[4],
+                             doc=json.loads(r[5]), seq=r[0])
+        finally:
+            cursor.close()
+
+    def seqs(self, where: str = "1=1", params: Sequence[Any] = (), *, order: str = "seq") -> list[int]:
+        """The ``seq`` of every live record matching ``where``, in ``order``, without reading documents."""
+        return [int(r[0]) for r in self._conn.execute(
+            f"SELECT seq FROM objects WHERE ({where}) AND deleted=0 ORDER BY {order}", tuple(params))]
+
+    def by_seqs(self, seqs: Sequence[int]) -> list[Record]:
+        """The live records with these ``seq`` values, in the given order (gone ones left out)."""
+        if not seqs:
+            return []
+        found = {r.seq: r for r in self.select(f"seq IN ({','.join('?' for _ in seqs)})", tuple(seqs))}
+        return [found[s] for s in seqs if s in found]
 
     def json_values(self, kind: str, *paths: str) -> list[tuple[Any, ...]]:
         """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse)."""
