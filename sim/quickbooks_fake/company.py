@@ -20,7 +20,7 @@ from .hardened import DEFAULT_MAX_BYTES
 from .ids import IdGenerator
 from .iterators import IteratorRegistry
 from .session import Session, check_begin_session, default_ui_state
-from .store import Store
+from .store import BUSY_TIMEOUT_SECONDS, FileBusy, Store
 
 FORMAT_VERSION = 1
 
@@ -79,11 +79,17 @@ class CompanyFile:
         return company
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock | None = None) -> CompanyFile:
-        """Open an existing company file (or a snapshot of one)."""
+    def open(cls, path: str | Path, *, clock: Clock | None = None,
+             busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> CompanyFile:
+        """Open an existing company file (or a snapshot of one).
+
+        Another process may serve the same file: a message set waits up to ``busy_timeout`` seconds
+        for the other's write to finish (then 0x8004041B). What each process keeps in memory --
+        sessions, iterators, fault rules, its clock -- is its own.
+        """
         if not Path(path).exists():
             raise FileNotFoundError(str(path))
-        store = Store(path)
+        store = Store(path, busy_timeout=busy_timeout)
         if store.meta_get("format_version") != FORMAT_VERSION:
             store.close()
             raise ValueError(f"{path} is not a qbsim company file")
@@ -185,14 +191,17 @@ class CompanyFile:
                 self.advance_clock(outcome.delay_seconds)
             state = self.ui_state
             check_begin_session(state, app_name, mode, self.edition.has_sdk, company_file, self.qbw_path)
-            with self.store.transaction():
-                if app_name not in state["apps"]:
-                    state["apps"][app_name] = "granted"
-                if not state["running"]:
-                    state["running"] = True  # started unattended for this application
-                    state["open_file"] = "this"
-                self.set_ui_state(state)
-                ticket = self.ids.ticket()
+            try:
+                with self.store.transaction():
+                    if app_name not in state["apps"]:
+                        state["apps"][app_name] = "granted"
+                    if not state["running"]:
+                        state["running"] = True  # started unattended for this application
+                        state["open_file"] = "this"
+                    self.set_ui_state(state)
+                    ticket = self.ids.ticket()
+            except FileBusy as exc:  # QuickBooks' "Unable to lock the necessary information …"
+                raise QBXMLError("0x8004041B", detail=str(exc)) from exc
             self.sessions[ticket] = Session(ticket, app_name, mode, self.now_text(), read_only=read_only)
             return ticket
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+#: How long a write waits for another process that holds the same file's write lock (SQLite busy timeout).
+BUSY_TIMEOUT_SECONDS = 30.0
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,6 +80,16 @@ def to_utc_text(value: str | None) -> str | None:
     return datetime.fromisoformat(value).astimezone(UTC).isoformat()
 
 
+class FileBusy(Exception):
+    """Another connection (another process serving the same file) held its write lock past the busy
+    timeout."""
+
+    def __init__(self, path: str, waited: float) -> None:
+        super().__init__(f"the company file {path} stayed locked by another process for {waited:g} s")
+        self.path = path
+        self.waited = waited
+
+
 @dataclass
 class Record:
     """One stored object: its kind (``ItemService``, ``Customer``, ``Bill`` …) and Ret-shaped document."""
@@ -115,11 +127,17 @@ class Record:
 
 
 class Store:
-    """SQLite-backed store for one company file. Callers hold the company lock around every use."""
+    """SQLite-backed store for one company file. Callers hold the company lock around every use.
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    Another process may serve the same file: each outermost :meth:`transaction` takes the file's write
+    lock first, so message sets from the two processes take turns (waiting up to ``busy_timeout``).
+    """
+
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = str(path) if path is not None else ":memory:"
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.busy_timeout = busy_timeout
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                     timeout=busy_timeout)
         self._conn.execute("PRAGMA foreign_keys=ON")
         # creates the tables of a new file and any index an older file lacks (indexes derive from columns)
         self._conn.executescript(_DDL)
@@ -155,6 +173,8 @@ class Store:
         """All-or-nothing unit (nested = savepoint): one qbXML request never half-applies."""
         with self._lock:
             name = f"sp{self._depth}"
+            if self._depth == 0:
+                self._begin_write()
             self._conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
@@ -162,11 +182,29 @@ class Store:
             except BaseException:
                 self._conn.execute(f"ROLLBACK TO {name}")
                 self._conn.execute(f"RELEASE {name}")
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")  # the savepoint undid everything; end the outer BEGIN
                 raise
             else:
                 self._conn.execute(f"RELEASE {name}")
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")
             finally:
                 self._depth -= 1
+
+    def _begin_write(self) -> None:
+        """Take the file's write lock for the outermost transaction, waiting up to the busy timeout.
+
+        Taken up front because SQLite refuses a read-to-write upgrade at once, without waiting: two
+        processes serving one file that both read first and then write would have one of them fail
+        with "database is locked". Up front, the second one waits until the first commits.
+        """
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise FileBusy(self.path, self.busy_timeout) from exc
 
     # -- meta ----------------------------------------------------------------------------------------
     def meta_get(self, key: str, default: Any = None) -> Any:
