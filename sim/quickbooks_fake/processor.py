@@ -54,6 +54,7 @@ from .hardened import parse_request
 from .qbxml_io import document, element_to_doc, response_lines
 from .registry import Reply, RequestContext, get_handler, handled_requests
 from .schema import ElementDecl, message_decl, validate
+from .store import FileBusy
 
 if TYPE_CHECKING:
     from .company import CompanyFile
@@ -185,6 +186,8 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
     except QBXMLError:
         company.faults.flush()
         raise
+    except FileBusy as exc:  # the rules' counters stay in memory; the next message set writes them
+        raise QBXMLError("0x8004041B", detail=str(exc)) from exc
     except Exception as exc:  # a bug in a handler must never produce half a response
         log.exception("internal failure while processing a message set")
         company.faults.flush()

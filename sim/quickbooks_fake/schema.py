@@ -3,7 +3,7 @@
 QuickBooks' request processor checks every request document against its qbXML schema before doing
 anything (a bad document is answered with HRESULT 0x80040400 and no response at all), and every Ret
 it writes follows the schema's element order. Both come from the vendored 13.0 XSD set
-(``schemas/``, see ``schemas/PROVENANCE.md``), loaded once per process and cached.
+(``schemas/``, see ``schemas/PROVENANCE.md``), loaded once per process (under a lock) and cached.
 
 The order model is derived from the XSD at first use (not a generated file): every element
 declaration (global or local) becomes an :class:`ElementDecl` whose ``children`` list its possible
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
+
+from ..once import once
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 TOP_XSD = SCHEMA_DIR / "qbxmlops130.xsd"
@@ -60,9 +61,10 @@ class ElementDecl:
 _validator_lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+@once
 def xml_schema() -> etree.XMLSchema:
-    """The compiled 13.0 XSD set (loaded once per process)."""
+    """The compiled 13.0 XSD set: compiled once per process, under a lock (threads asking at once wait
+    for the one compile; racing compiles could fail and leave the process unable to compile)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return etree.XMLSchema(etree.parse(str(TOP_XSD), parser))
 
@@ -192,7 +194,7 @@ def _max_length(node: etree._Element) -> int | None:
     return int(found.get("value")) if found is not None else None
 
 
-@lru_cache(maxsize=1)
+@once
 def _index() -> _Index:
     return _Index()
 
@@ -227,7 +229,7 @@ def all_element_names() -> frozenset[str]:
     return _all_names()
 
 
-@lru_cache(maxsize=1)
+@once
 def _all_names() -> frozenset[str]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     names: set[str] = set()
@@ -251,7 +253,7 @@ def date_elements() -> dict[str, str]:
     return _date_elements()
 
 
-@lru_cache(maxsize=1)
+@once
 def _date_elements() -> dict[str, str]:
     return {name: node.get("type") for name, node in _index().elements.items()
             if node.get("type") in DATE_TYPES}
