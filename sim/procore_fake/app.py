@@ -34,6 +34,7 @@ from sim.procore_fake.routers import (
     requisitions,
     sim,
     sim_erp_deletes,
+    sim_views,
     vendors,
     webhooks,
 )
@@ -56,6 +57,7 @@ ROUTERS = (
     erp,
     webhooks,
     sim_erp_deletes,
+    sim_views,
     sim,
 )
 

@@ -77,6 +77,11 @@ class Fake:
     def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
         return self.http.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
 
+    def page(self, path: str, who: str = "Erin Sponsor") -> httpx.Response:
+        """A web-UI page of this company (``/_sim/companies/{id}<path>``) as the named person sees it."""
+        params = {"as_user_id": self.users[who]}
+        return self.http.get(f"/_sim/companies/{self.company_id}{path}", params=params)
+
     def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
         return self.sim(
             "POST",

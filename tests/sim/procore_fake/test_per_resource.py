@@ -56,7 +56,7 @@ def _populate(f: Fake) -> dict[str, Any]:
         f.dmsa.post(
             f"/rest/v1.0/projects/{pid}/direct_costs", {"direct_cost": {"direct_cost_date": "2024-01-01"}}
         )
-    lines = f.dmsa.get(f"/rest/v1.0/projects/{pid}/budget_line_items").json()
+    lines = f.page(f"/projects/{pid}/budget_line_items").json()
     for _ in range(2):
         f.dmsa.post(
             f"/rest/v1.0/projects/{pid}/budget_modifications",
@@ -90,7 +90,6 @@ RESOURCES: list[tuple[str, dict[str, str]]] = [
     ("/rest/v1.0/vendors", {"company_id": "{cid}"}),
     ("/rest/v1.0/cost_codes", {"project_id": "{pid}"}),
     ("/rest/v1.0/standard_cost_codes", {"company_id": "{cid}", "standard_cost_code_list_id": "{erp}"}),
-    ("/rest/v1.0/projects/{pid}/budget_line_items", {}),
     ("/rest/v1.0/projects/{pid}/budget_modifications", {}),
     ("/rest/v1.0/work_order_contracts", {"project_id": "{pid}"}),
     ("/rest/v1.0/purchase_order_contracts", {"project_id": "{pid}"}),
