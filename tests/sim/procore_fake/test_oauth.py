@@ -247,3 +247,24 @@ def test_a_used_refresh_token_presented_by_another_client_revokes_nothing(fake: 
     )  # a used token, but presented by a client it was not issued to
     assert (r.status_code, r.json()) == (400, INVALID_GRANT)
     assert Session(fake.http, first["access_token"], fake.company_id).get("/rest/v1.0/me").status_code == 200
+
+
+def test_a_malformed_authorize_request_is_an_oauth_invalid_request(fake: Fake) -> None:
+    """RFC 6749 §4.1.2.1: a missing or malformed parameter is invalid_request, in OAuth's error shape."""
+    r = fake.http.get(
+        "/oauth/authorize", params={"client_id": CLIENT_ID, "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"}
+    )
+    assert (r.status_code, r.json()) == (
+        400,
+        {"error": "invalid_request", "error_description": "response_type Field required"},
+    )
+    params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": "x", "sim_user_id": "abc"}
+    r = fake.http.get("/oauth/authorize", params=params)
+    assert (r.status_code, r.json()) == (
+        400,
+        {
+            "error": "invalid_request",
+            "error_description": "sim_user_id Input should be a valid integer, "
+            "unable to parse string as an integer",
+        },
+    )
