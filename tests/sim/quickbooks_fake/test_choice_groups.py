@@ -137,3 +137,17 @@ def test_a_bill_line_mod_keeps_one_of_serial_and_lot_number(run, company) -> Non
            "<LotNumber>LOT-7</LotNumber></ItemLineMod></BillMod></BillModRq>")
     line = _ret(run(mod)).find("ItemLineRet")
     assert (line.find("SerialNumber"), line.findtext("LotNumber")) == (None, "LOT-7")
+
+
+def test_an_accountants_window_cannot_give_both_branches(client, company) -> None:
+    both = {"SalesOrPurchase": {"Desc": "a"}, "SalesAndPurchase": {"SalesDesc": "b"}}
+    answer = client.post("/_sim/ui/create", json={"kind": "ItemService", "Name": "Two Sided", **both})
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "BadRequest", "message": "SalesOrPurchase and SalesAndPurchase are "
+                             "alternatives (one XSD choice): give one of them"}
+    company.ui.create_service_item("Framing")
+    answer = client.post("/_sim/ui/edit", json={"kind": "ItemService", "name_or_id": "Framing",
+                                                "SalesOrPurchaseMod": {"Price": "1", "PricePercent": "2"}})
+    assert answer.status_code == 400
+    assert "Price and PricePercent are alternatives" in answer.json()["message"]
+    assert [r["Name"] for r in company.list_records("ItemService")] == ["Framing"]
