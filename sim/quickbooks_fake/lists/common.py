@@ -367,6 +367,25 @@ def keep_one_branch(decl: ElementDecl, doc: Doc, changes: Doc) -> Doc:
     return out
 
 
+def both_branches(decl: ElementDecl, doc: Doc) -> tuple[str, str] | None:
+    """Two elements of ``doc`` from different branches of one XSD choice (first found), recursively.
+
+    A qbXML Add cannot carry them (the XSD refuses the document); an accountant's window cannot either,
+    so ``company.ui`` refuses such fields before storing (a record holds one branch)."""
+    given = {key for key, value in doc.items() if _fills(value)}
+    for branches in decl.choices:
+        filled = [min(branch & given) for branch in branches if branch & given]
+        if len(filled) > 1:
+            return filled[0], filled[1]
+    for key, value in doc.items():
+        child = decl.child(key[:-3] if decl.child(key) is None and key.endswith("Mod") else key)
+        if child is not None and child.children and isinstance(value, dict):
+            found = both_branches(child, value)
+            if found is not None:
+                return found
+    return None
+
+
 def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record:
     """``<Kind>Mod``: ListID + current EditSequence, then only the fields sent change."""
     rec = get_record(company, family, str(request["ListID"]))

@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from qbfake_helpers import request, xsd
+from qbfake_helpers import populated_company, request, xsd
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.qbxml_io import write_element
@@ -332,29 +332,13 @@ def _step(draw: Draw, company: CompanyFile) -> str:
     return _render(f"{kind}Add", builder(draw, company, False, None))
 
 
-def _company() -> CompanyFile:
-    company = CompanyFile.create()
-    company.ui.set_inventory_active(True)
-    company.ui.create_vendor("Acme Concrete")
-    company.ui.create_customer("Smith Residence")
-    company.ui.create_job("Smith Residence", "Kitchen")
-    company.ui.create_service_item("01-100 Concrete", account="Job Expenses:Subcontractors")
-    # one of each transaction, so that Mods have something to change from the first step
-    line = {"item": "01-100 Concrete", "qty": "2", "rate": "150", "job": "Smith Residence:Kitchen"}
-    company.ui.enter_purchase_order("Acme Concrete", [line], ref_number="PO-1")
-    company.ui.enter_bill("Acme Concrete", [line], ref_number="INV-1")
-    estimate_line = {"item": "01-100 Concrete", "qty": "3", "rate": "90"}
-    company.ui.enter_estimate("Smith Residence:Kitchen", [estimate_line])
-    return company
-
-
 @settings(derandomize=True, max_examples=100, deadline=None, database=None,
           phases=(Phase.explicit, Phase.generate, Phase.shrink),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])
 @given(data=st.data())
 def test_random_add_mod_sequences_answer_schema_valid_responses(data: st.DataObject) -> None:
-    company = _company()
+    company = populated_company()
     for _ in range(data.draw(st.integers(4, 16), label="steps")):
         body = _step(data.draw, company)
         text = request(body, "13.0", "continueOnError")

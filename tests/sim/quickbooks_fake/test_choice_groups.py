@@ -122,3 +122,32 @@ def test_an_estimate_line_mod_keeps_one_rate(run, company) -> None:
     line = _ret(run(mod)).find("EstimateLineRet")
     assert (line.find("Rate"), line.findtext("RatePercent")) == (None, "12")
     assert (line.find("MarkupRate"), line.findtext("MarkupRatePercent")) == (None, "3")
+
+
+def test_a_bill_line_mod_keeps_one_of_serial_and_lot_number(run, company) -> None:
+    company.ui.create_vendor("Acme Concrete")
+    company.ui.create_service_item("01-100 Concrete")
+    bill = _ret(run("<BillAddRq><BillAdd><VendorRef><FullName>Acme Concrete</FullName></VendorRef>"
+                    "<ItemLineAdd><ItemRef><FullName>01-100 Concrete</FullName></ItemRef>"
+                    "<SerialNumber>SN-1</SerialNumber>"
+                    "<Amount>10</Amount></ItemLineAdd></BillAdd></BillAddRq>"))
+    line_id = bill.findtext("ItemLineRet/TxnLineID")
+    mod = (f"<BillModRq><BillMod><TxnID>{bill.findtext('TxnID')}</TxnID><EditSequence>"
+           f"{bill.findtext('EditSequence')}</EditSequence><ItemLineMod><TxnLineID>{line_id}</TxnLineID>"
+           "<LotNumber>LOT-7</LotNumber></ItemLineMod></BillMod></BillModRq>")
+    line = _ret(run(mod)).find("ItemLineRet")
+    assert (line.find("SerialNumber"), line.findtext("LotNumber")) == (None, "LOT-7")
+
+
+def test_an_accountants_window_cannot_give_both_branches(client, company) -> None:
+    both = {"SalesOrPurchase": {"Desc": "a"}, "SalesAndPurchase": {"SalesDesc": "b"}}
+    answer = client.post("/_sim/ui/create", json={"kind": "ItemService", "Name": "Two Sided", **both})
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "BadRequest", "message": "SalesOrPurchase and SalesAndPurchase are "
+                             "alternatives (one XSD choice): give one of them"}
+    company.ui.create_service_item("Framing")
+    answer = client.post("/_sim/ui/edit", json={"kind": "ItemService", "name_or_id": "Framing",
+                                                "SalesOrPurchaseMod": {"Price": "1", "PricePercent": "2"}})
+    assert answer.status_code == 400
+    assert "Price and PricePercent are alternatives" in answer.json()["message"]
+    assert [r["Name"] for r in company.list_records("ItemService")] == ["Framing"]

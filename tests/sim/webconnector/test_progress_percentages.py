@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from lxml import etree
 
@@ -85,9 +86,11 @@ def _run(make_wc: Any, service_factory: Callable[[Any], FastAPI], service: JobQu
     return fake, result
 
 
-def test_a_service_reporting_zero_until_done_completes_105_requests(make_wc, service_factory):
+@pytest.mark.parametrize("raw_envelopes", [False, True], ids=["zeep", "raw-envelopes"])
+def test_a_service_reporting_zero_until_done_completes_105_requests(make_wc, service_factory, raw_envelopes):
     jobs = [SERVICE_ADD.format(n=n) for n in range(1, 106)]
-    fake, result = _run(make_wc, service_factory, JobQueueService(jobs, gem_progress))
+    service = JobQueueService(jobs, gem_progress)
+    fake, result = _run(make_wc, service_factory, service, raw_envelopes=raw_envelopes)
     assert result.outcome is Outcome.COMPLETED
     assert result.progress == [0] * 104 + [100]
     assert result.operations.count("sendRequestXML") == 105
