@@ -238,7 +238,10 @@ class SessionDriver:
         except Exception as exc:
             log.exception("handler %s failed on the response for work item %s", record.kind, record.id)
             return _failed(record, "handler-error", f"{type(exc).__name__}: {exc}")
-        return _from_outcome(record, outcome, responses[-1])
+        completion = _from_outcome(record, outcome, responses[-1])
+        log.info("work item %s (%s) %s: %s %s", record.id, record.kind, completion.state,
+                 completion.status_code or "", completion.message or "")
+        return completion
 
     def apply_hresult(self, company_key: str, ticket: str, hresult: str, message: str) -> None:
         """ProcessRequest threw instead of answering.

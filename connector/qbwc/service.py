@@ -11,6 +11,7 @@ return ""/negative values for tickets they do not know.)
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from datetime import datetime
@@ -28,6 +29,8 @@ from connector.store.queue import WorkQueue
 from connector.store.sessions import SessionRecord, SessionStore
 from connector.store.users import UserStore
 from connector.work import SyncHandler
+
+log = logging.getLogger("connector.qbwc")
 
 NEGATIVE = -101  # the guide's sample value for "error, call getLastError"
 NOOP = "NoOp"
@@ -176,9 +179,13 @@ class QbwcService:
             for observer in self.observers:
                 observer.before_authenticate(account.company_key)
             self.queue.fail_blocked(account.company_key, None)
-            if self.queue.remaining(account.company_key) == 0:
+            remaining = self.queue.remaining(account.company_key)
+            if remaining == 0:
+                log.info("session %s: %s authenticated, nothing to do (none)", ticket, account.username)
                 return self._with_options([ticket, "none"])
             self.sessions.open(ticket, account.username, account.company_key, now)
+            log.info("session %s: %s authenticated for %s, %d work item(s) open", ticket, account.username,
+                     account.company_key, remaining)
             return self._with_options([ticket, account.company_file])
 
     def _with_options(self, answer: list[str]) -> list[str]:
@@ -323,7 +330,9 @@ class QbwcService:
             1 for r in self.queue.items(record.company_key, ["failed"]) if r.finished_ticket == ticket
         )
         left = self.queue.remaining(record.company_key)
-        return f"OK: {done} done, {failed} failed, {left} left for the next update."
+        summary = f"OK: {done} done, {failed} failed, {left} left for the next update."
+        log.info("session %s closed: %s", ticket, summary)
+        return summary
 
 
 def _check_qbxml_version(major: int, minor: int) -> str | None:

@@ -210,3 +210,21 @@ def test_sync_metadata_puts_quickbooks_service_items_and_accounts_into_the_erp_c
     accounts = {a["name"] for a in found.get("accounts", [])}
     assert {"Retention", "Retainage"} <= items
     assert {"Construction Income", "Job Expenses"} <= accounts
+
+
+def test_the_connector_logs_each_session_erp_request_and_item_outcome(
+    stack: ProcoreStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="connector"):
+        stack.export_standard_cost_code("01-100", "Site Work")
+        stack.sync()
+        stack.run_update()
+        stack.tick()
+    text = caplog.text
+    assert "webhook: ERP Request" in text and "create_standard_cost_codes: 1 cost code(s) to export" in text
+    assert "authenticated for" in text and "closed: OK: 1 done, 0 failed, 0 left for the next update." in text
+    assert "(cost_code.export) done: 0 Status OK" in text
+    assert "closed success" in text
+    assert "qbsim-client-secret" not in text
