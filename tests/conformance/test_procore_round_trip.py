@@ -228,3 +228,21 @@ def test_the_connector_logs_each_session_erp_request_and_item_outcome(
     assert "(cost_code.export) done: 0 Status OK" in text
     assert "closed success" in text
     assert "qbsim-client-secret" not in text
+
+
+def test_a_project_created_before_the_integration_was_connected_is_refused(stack: ProcoreStack) -> None:
+    stack.export_standard_cost_code("01-100", "Site Work")
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    early = stack.new_project("Old Warehouse")
+    stack.advance(86_400)
+    # A connector installed a day later (a new store): its connection dates from now.
+    stack.database_url = "sqlite://"
+    stack.restart()
+    stack.send_and_accept("project", early["id"], sender="Pat Manager")
+    stack.sync()
+    seen = stack.item("project", early["id"])
+    assert seen["status"] == "failed"
+    assert "before the QuickBooks Desktop integration was connected" in seen["messages"][0]
+    assert not [c for c in stack.records("Customer") if c["FullName"] == "Old Warehouse"]
