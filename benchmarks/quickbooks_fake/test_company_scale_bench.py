@@ -1,11 +1,12 @@
-"""Fake company file at scale: 10,000 vendors and 10,000 Service items, beside a 100-record floor.
+"""Fake company file at scale: 10,000 vendors, customers and Service items, beside a 100-record floor.
 
 A query that returns 10 rows and a transaction that names 11 records by FullName should cost what they
 cost in a small file: QuickBooks answers both from its indexes. Each group holds the same request
 against a file of ``LARGE`` records and against the floor, a file of ``SMALL`` records; the ratio
 large/floor is the cost of the file's size (about 1 when the store walks an index).
 
-- ``VendorQuery MaxReturned=10``: the first ten vendors in name order.
+- ``VendorQuery MaxReturned=10``: the first ten vendors in name order (each with its derived Balance).
+- ``CustomerQuery MaxReturned=10``: the first ten customers (Balance and TotalBalance over their jobs).
 - ``PurchaseOrderAdd x10 lines``: a vendor and ten items, each referenced by FullName.
 
 Report from one run: ``pytest benchmarks/quickbooks_fake --benchmark-only --benchmark-group-by=group``.
@@ -28,7 +29,9 @@ VENDOR = "<VendorAddRq><VendorAdd><Name>Vendor {:05d}</Name></VendorAdd></Vendor
 SERVICE = ("<ItemServiceAddRq><ItemServiceAdd><Name>{:05d} Cost code</Name><SalesOrPurchase><AccountRef>"
            "<FullName>Job Expenses</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd>"
            "</ItemServiceAddRq>")
+CUSTOMER = "<CustomerAddRq><CustomerAdd><Name>Customer {:05d}</Name></CustomerAdd></CustomerAddRq>"
 VENDOR_QUERY = '<VendorQueryRq requestID="1"><MaxReturned>10</MaxReturned></VendorQueryRq>'
+CUSTOMER_QUERY = '<CustomerQueryRq requestID="1"><MaxReturned>10</MaxReturned></CustomerQueryRq>'
 
 
 def message_set(body: str) -> str:
@@ -37,13 +40,13 @@ def message_set(body: str) -> str:
 
 
 def company_with(records: int) -> CompanyFile:
-    """A file with ``records`` vendors and as many Service items (POs on, one job)."""
+    """A file with ``records`` vendors, customers and Service items (POs on, one more customer)."""
     company = CompanyFile.create()
     company.ui.set_inventory_active(True)
     company.ui.create_customer("Smith Residence")
     for start in range(0, records, CHUNK):
         chunk = range(start, min(records, start + CHUNK))
-        for template in (VENDOR, SERVICE):
+        for template in (VENDOR, CUSTOMER, SERVICE):
             answer = company.process_request(message_set("".join(template.format(n) for n in chunk)))
             assert answer.count('statusCode="0"') == len(chunk)
     return company
@@ -89,6 +92,20 @@ def test_vendor_query_first_ten_of_10000(benchmark: Any, large: CompanyFile) -> 
 @pytest.mark.benchmark(group="VendorQuery MaxReturned=10")
 def test_vendor_query_first_ten_of_100_floor(benchmark: Any, small: CompanyFile) -> None:
     check_first_ten(benchmark(query_first_ten, small))
+
+
+def query_first_ten_customers(company: CompanyFile) -> str:
+    return company.process_request(message_set(CUSTOMER_QUERY))
+
+
+@pytest.mark.benchmark(group="CustomerQuery MaxReturned=10")
+def test_customer_query_first_ten_of_10000(benchmark: Any, large: CompanyFile) -> None:
+    assert benchmark(query_first_ten_customers, large).count("<CustomerRet>") == 10
+
+
+@pytest.mark.benchmark(group="CustomerQuery MaxReturned=10")
+def test_customer_query_first_ten_of_100_floor(benchmark: Any, small: CompanyFile) -> None:
+    assert benchmark(query_first_ten_customers, small).count("<CustomerRet>") == 10
 
 
 def add_purchase_orders(benchmark: Any, company: CompanyFile, records: int) -> None:

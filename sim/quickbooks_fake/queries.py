@@ -1,7 +1,9 @@
 """Shared query machinery: filters, ordering, IncludeRetElement, MaxReturned and iterators.
 
-Every ``…Query`` handler (lists now, transactions later) builds a candidate list of records and hands
-it to :func:`query_reply`, which applies what all qbXML queries share. Real semantics imitated:
+Every ``…Query`` handler hands its candidates to :func:`query_reply`, which applies what all qbXML
+queries share: a list of records, or a :class:`Selection` that SQLite reads in answer order from an index
+and stops at MaxReturned (what :func:`list_query` and :func:`txn_query` build), so a query returning 10
+rows costs 10 rows however large the file. Real semantics imitated:
 
 * ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``. An unknown
   ``FullName`` → statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture of 500

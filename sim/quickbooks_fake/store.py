@@ -56,14 +56,20 @@ CREATE INDEX IF NOT EXISTS ix_objects_full_name ON objects(full_name_key, kind, 
 CREATE INDEX IF NOT EXISTS ix_objects_list_order
     ON objects(kind, deleted, replace(full_name_key, ':', char(1)));
 CREATE INDEX IF NOT EXISTS ix_objects_txn_order ON objects(kind, deleted, coalesce(txn_date, ''));
+CREATE INDEX IF NOT EXISTS ix_objects_vendor_ref
+    ON objects(kind, deleted, json_extract(doc, '$.VendorRef.ListID'));
 """
+
+#: Transactions by the vendor they name (a vendor's balance from its bills); the expression is the index's.
+VENDOR_REF = "json_extract(doc, '$.VendorRef.ListID')"
 
 #: QuickBooks' list order -- hierarchical by name, each parent right before its children, names compared
 #: case-insensitively -- as one SQL sort key. Ordering the parts of a FullName tuple-wise is the same as
 #: ordering the whole casefolded FullName with ':' replaced by a character below every other one (U+0001
 #: cannot occur in XML text), so "A:B" comes before "A B" and "A" before "A:B". The expression is indexed
 #: (``ix_objects_list_order``): a list query reads its rows in answer order and stops at MaxReturned.
-LIST_ORDER = "replace(full_name_key, ':', char(1)), seq"
+LIST_ORDER_KEY = "replace(full_name_key, ':', char(1))"
+LIST_ORDER = f"{LIST_ORDER_KEY}, seq"
 #: Transactions: by TxnDate, then entry order (indexed as ``ix_objects_txn_order``).
 TXN_ORDER = "coalesce(txn_date, ''), seq"
 
@@ -71,6 +77,14 @@ TXN_ORDER = "coalesce(txn_date, ''), seq"
 def name_key(full_name: str) -> str:
     """QuickBooks compares names case-insensitively ("ACME" and "Acme" collide)."""
     return full_name.casefold()
+
+
+def descendant_range(full_name: str) -> tuple[str, str]:
+    """Bounds on :data:`LIST_ORDER_KEY` holding exactly the elements under ``full_name`` ("Name:…"):
+    their keys are its key, U+0001, then more -- so between key + U+0001 and key + U+0002 (neither can
+    occur in a name)."""
+    key = name_key(full_name).replace(":", "\x01")
+    return key + "\x01", key + "\x02"
 
 
 def to_utc_text(value: str | None) -> str | None:
@@ -312,11 +326,16 @@ class Store:
         found = {r.seq: r for r in self.select(f"seq IN ({','.join('?' for _ in seqs)})", tuple(seqs))}
         return [found[s] for s in seqs if s in found]
 
-    def json_values(self, kind: str, *paths: str) -> list[tuple[Any, ...]]:
-        """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse)."""
+    def json_values(self, kind: str, *paths: str, vendor_id: str | None = None) -> list[tuple[Any, ...]]:
+        """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse);
+        with ``vendor_id``, only those whose ``VendorRef`` names it (``ix_objects_vendor_ref``)."""
         columns = ", ".join("json_extract(doc, ?)" for _ in paths)
+        cond, params = "kind=? AND deleted=0", [kind]
+        if vendor_id is not None:
+            cond += f" AND {VENDOR_REF}=?"
+            params.append(vendor_id)
         return [tuple(row) for row in self._conn.execute(
-            f"SELECT {columns} FROM objects WHERE kind=? AND deleted=0 ORDER BY seq", (*paths, kind))]
+            f"SELECT {columns} FROM objects WHERE {cond} ORDER BY seq", (*paths, *params))]
 
     def one(self, where: str, params: Sequence[Any] = (), *, include_deleted: bool = False) -> Record | None:
         found = self.select(where, params, include_deleted=include_deleted)

@@ -269,3 +269,63 @@ def test_transaction_queries_keep_txn_date_then_entry_order(run, company: Compan
     ):
         root = run(f'<CheckQueryRq requestID="1">{body}</CheckQueryRq>')
         assert [ret.findtext("RefNumber") for ret in rs(root)] == [str(e[1]) for e in expected], body
+
+
+# -- balances at scale: a Ret's derived balance reads what that record needs --------------------------------
+CUSTOMER = "<CustomerAddRq><CustomerAdd><Name>Customer {:05d}</Name></CustomerAdd></CustomerAddRq>"
+BILL = ("<BillAddRq><BillAdd><VendorRef><FullName>{}</FullName></VendorRef><ExpenseLineAdd><AccountRef>"
+        "<FullName>Job Expenses</FullName></AccountRef><Amount>{}</Amount></ExpenseLineAdd></BillAdd>"
+        "</BillAddRq>")
+
+
+def company_with_names_and_bills(records: int) -> CompanyFile:
+    """``records`` customers (the first with a job and a sub-job) and ``records`` bills of one vendor
+    that sorts after the first ten; each of the first ten vendors has one bill."""
+    company = CompanyFile.create()
+    for start in range(0, records, 500):
+        chunk = range(start, min(records, start + 500))
+        company.process_request(request("".join(CUSTOMER.format(n) for n in chunk)))
+    company.ui.create_job("Customer 00000", "Job", OpenBalance="5.00")
+    company.ui.create_job("Customer 00000:Job", "Phase", OpenBalance="7.00")
+    for n in range(10):
+        company.ui.create_vendor(f"Vendor {n:05d}")
+    company.ui.create_vendor("Zed Supply")
+    bills = [BILL.format(f"Vendor {n:05d}", f"{n + 1}.00") for n in range(10)]
+    bills += [BILL.format("Zed Supply", "1.00")] * records
+    for start in range(0, len(bills), 500):
+        company.process_request(request("".join(bills[start:start + 500])))
+    return company
+
+
+@pytest.fixture(scope="module")
+def small_ledger() -> CompanyFile:
+    return company_with_names_and_bills(200)
+
+
+@pytest.fixture(scope="module")
+def large_ledger() -> CompanyFile:
+    return company_with_names_and_bills(2_000)
+
+
+def test_balances_of_ten_vendors_read_their_bills_not_every_bill(small_ledger: CompanyFile,
+                                                                 large_ledger: CompanyFile) -> None:
+    body = '<VendorQueryRq requestID="1"><MaxReturned>10</MaxReturned></VendorQueryRq>'
+    rets = rs(check(large_ledger.process_request(request(body))))
+    assert [(r.findtext("Name"), r.findtext("Balance")) for r in rets] == [
+        (f"Vendor {n:05d}", f"{n + 1}.00") for n in range(10)]
+    few, many = steps(small_ledger, body), steps(large_ledger, body)
+    assert many < few * 1.3, (few, many)
+
+
+def test_customer_total_balances_read_their_jobs_not_every_customer(small_ledger: CompanyFile,
+                                                                    large_ledger: CompanyFile) -> None:
+    body = '<CustomerQueryRq requestID="1"><MaxReturned>10</MaxReturned></CustomerQueryRq>'
+    rets = rs(check(large_ledger.process_request(request(body))))
+    assert [(r.findtext("FullName"), r.findtext("TotalBalance")) for r in rets[:4]] == [
+        ("Customer 00000", "12.00"), ("Customer 00000:Job", "12.00"), ("Customer 00000:Job:Phase", "7.00"),
+        ("Customer 00001", "0.00")]
+    few, many = steps(small_ledger, body), steps(large_ledger, body)
+    assert many < few * 1.3, (few, many)
+    add = "<CustomerAddRq><CustomerAdd><Name>Another {}</Name></CustomerAdd></CustomerAddRq>"
+    few, many = steps(small_ledger, add.format(1)), steps(large_ledger, add.format(2))
+    assert many < few * 1.3, (few, many)
