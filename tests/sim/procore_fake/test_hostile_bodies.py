@@ -9,9 +9,13 @@ OverflowError; a deeply nested JSON body ended in a RecursionError.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from pcfake_helpers import Fake, make_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pcfake_helpers import Fake, build, make_project, make_vendor
 
 from sim.procore_fake.bodies import MAX_JSON_DEPTH
 
@@ -160,3 +164,74 @@ def test_ids_beyond_64_bits_are_not_found(fake: Fake, big: int) -> None:
     assert (r.status_code, r.json()) == (404, NOT_FOUND)
     r = fake.http.get(f"/_sim/companies/{big}/erp/lists")
     assert (r.status_code, r.json()) == (404, NOT_FOUND)
+
+
+# -- property: whatever JSON a write carries, the company keeps working -----------------------------------
+_HOSTILE = st.sampled_from(
+    [float("nan"), float("inf"), float("-inf"), "\ud800", "a\udfffb", 2**64, -(2**63) - 1]
+)
+_SCALARS = st.one_of(
+    _HOSTILE,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=8),  # lone surrogates included
+    st.sampled_from(["", "NaN", "1e999999", "-0", "0x10", "1" * 30]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+# Attributes the writes below store; each write starts from a valid record and draws some of them.
+_KEYS = ["name", "zip", "city", "origin_id", "abbreviated_name", "description", "invoice_number", "amount"]
+_ATTRS = st.dictionaries(st.sampled_from(_KEYS), _VALUES, min_size=1, max_size=3)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[tuple[Fake, int, int]]:
+    f = build()
+    yield f, make_project(f)["id"], make_vendor(f)["id"]
+    f.close()
+
+
+@settings(
+    max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+)
+@given(attrs=_ATTRS, route=st.sampled_from(range(5)))
+def test_any_json_in_a_write_is_answered_4xx_or_2xx_and_lists_still_render(
+    hostile: tuple[Fake, int, int], attrs: dict[str, Any], route: int
+) -> None:
+    fake, pid, vid = hostile
+    vendor = {"name": "Hostile Co", **attrs}
+    method, path, body = [
+        ("POST", "/rest/v1.0/vendors", {"vendor": vendor}),
+        ("PATCH", f"/rest/v1.0/vendors/{vid}", {"vendor": attrs}),
+        ("PATCH", "/rest/v1.0/vendors/sync", {"updates": [{"origin_id": "V-1", **vendor}]}),
+        ("POST", "/rest/v1.0/budget_line_items", {"project_id": pid, "budget_line_item": attrs}),
+        (
+            "POST",
+            f"/rest/v1.0/projects/{pid}/direct_costs",
+            {"direct_cost": {"direct_cost_date": "2024-01-01", **attrs}},
+        ),
+    ][route]
+    raw = json.dumps(
+        body, allow_nan=True
+    )  # NaN / Infinity literals and \ud800 escapes, as a hostile client sends
+    r = fake.http.request(
+        method,
+        path,
+        content=raw,
+        params={"company_id": fake.company_id},
+        headers={**fake.dmsa.headers(), "Content-Type": "application/json"},
+    )
+    assert r.status_code < 500, (method, path, raw, r.text)
+    r.json()  # every answer is JSON
+    for listing in ("/rest/v1.0/vendors", f"/rest/v1.0/projects/{pid}/direct_costs"):
+        listed = fake.dmsa.get(listing, company_id=fake.company_id)
+        assert listed.status_code == 200, (raw, listed.text)
+    assert (
+        fake.dmsa.get(f"/rest/v1.0/budget_views/{fake.company_id}/detail_rows", project_id=pid).status_code
+        == 200
+    )
