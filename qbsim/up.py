@@ -107,7 +107,10 @@ def prepare_dir(directory: Path) -> Path:
 def bind(port: int, what: str) -> socket.socket:
     """A listening socket on 127.0.0.1:``port`` (0: a free one)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    # No SO_REUSEADDR: a port someone else listens on must be refused here, not at serve time.
+    if os.name == "posix":
+        # On POSIX this only lets a port whose last connections linger in TIME_WAIT be reused (a stack
+        # restarted on the same ports); a port another process listens on is still refused.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((HOST, port))
     except OSError as exc:
