@@ -205,3 +205,34 @@ def test_serve_refuses_a_missing_secret_and_a_bad_log_level(tmp_path: Path) -> N
     assert (code, output) == (2, f"error: log level 'loud' is not one of {levels}\n")
     code, output = _run(env={"QBSIM_CONNECTOR_CONFIG": str(tmp_path / "gone.toml")})
     assert (code, output) == (2, f"error: {tmp_path / 'gone.toml'}: no such file\n")
+
+
+def test_serve_runs_what_the_file_configures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    served: dict[str, object] = {}
+
+    def fake_run(web: object, **options: object) -> None:
+        served.update(web=web, **options)
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    text = FULL.replace("sqlite:///connector.db", f"sqlite:///{tmp_path / 'c.db'}")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        result = CliRunner().invoke(
+            app, ["serve", "--config", str(write(tmp_path, text)), "--port", "9001"], env=SECRETS
+        )
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert result.exit_code == 0, result.output
+    assert (served["host"], served["port"], served["log_level"]) == ("0.0.0.0", 9001, "debug")
+    web = served["web"]
+    account = web.state.qbwc.users.authenticate("procore-sync", "pw-from-env")  # type: ignore[attr-defined]
+    assert account is not None and account.company_key == "acme-co"
+    connection = web.state.procore.connections["acme-co"]  # type: ignore[attr-defined]
+    assert connection.settings.client_secret == "secret-from-env"
+    assert connection.settings.webhook_secret == "hook-secret"
+    assert web.state.qbwc.handlers  # type: ignore[attr-defined]
+    assert web.url_path_for("deliver") == "/procore/webhooks"  # type: ignore[attr-defined]
