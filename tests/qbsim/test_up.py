@@ -107,6 +107,8 @@ def test_up_serves_three_wired_parties_and_stops_on_sigterm(up: Up) -> None:
         procore = http.get(f"{info['procore_url']}/_sim/state").raise_for_status().json()
         company_id = str(info["procore_company_id"])
         assert procore["companies"][0]["id"] == info["procore_company_id"]
+        erp = procore["companies"][0]["erp_settings"]  # the ERP tool's settings point at the connector
+        assert (erp["service_url"], erp["status"]) == (info["webhook_url"], "Connected")
         wsdl = http.get(f"{info['connector_url']}?wsdl").raise_for_status()
         assert info["connector_url"] in wsdl.text  # the WSDL's soap:address is the served endpoint
         company = http.get(f"{info['quickbooks_url']}/_sim/state").raise_for_status().json()
@@ -130,6 +132,10 @@ def test_up_serves_three_wired_parties_and_stops_on_sigterm(up: Up) -> None:
     assert qwc.findtext("UserName") == info["qbwc_username"]
     assert Path(info["company_file"]).is_file()
     assert (Path(info["company_file"]).parent / "stack.json").stat().st_mode & 0o077 == 0  # holds a password
+
+    printed = up.log()  # the same, for a person
+    assert all(str(info[key]) in printed for key in STACK_KEYS), printed
+    assert f"qbsim webconnector {info['qwc_path']} --password {info['qbwc_password']}" in printed
 
     assert up.terminate() == 0
     assert "qbsim up: stopped." in up.log()
