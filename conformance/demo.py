@@ -1,81 +1,221 @@
-"""The whole Web Connector path as a story a person can read: what ``qbsim run`` prints.
+"""The integration as a person meets it: what ``qbsim run`` prints first.
 
-One in-process stack (fake QuickBooks Desktop 2024 company file, the connector with every sync module,
-the Web Connector emulator): a contractor's Procore cost codes are exported as Service items in one
-batch, QuickBooks vendors and customers/jobs are imported page by page with iterators, and the lines
-returned say what each side now holds, the progress values QBWC showed and the tail of QWCLog.txt.
+Procore users act in the fake Procore (an approver sends, the accountant accepts), Procore sends ERP
+Requests to the connector by webhook, the Web Connector runs an update against the fake QuickBooks company
+file, and the connector writes the results back to Procore. Each workflow ends with a check of what the
+seeds say must be true (seed 001/002: what is Synced, what QuickBooks holds, what is on Ready to Import or
+Failed to Export); :class:`DemoReport` says which held.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from conformance.scenarios.data import cost_codes, seed_customers_and_jobs, seed_vendors
-from conformance.stack import Stack
+from lxml import etree
+
+from conformance.procore_stack import ProcoreStack
+from conformance.scenarios.data import COST_CODES, seed_customers_and_jobs, seed_vendors
 from sim.webconnector import UpdateResult
 
-LOG_TAIL = 8
+LOG_TAIL = 6
 
 
-def _request_summary(result: UpdateResult) -> list[str]:
-    lines = []
-    for n, exchange in enumerate((e for e in result.exchanges if not e.hcp), start=1):
-        counts = Counter(_request_tags(exchange.request))
-        shown = ", ".join(f"{count} x {tag}" for tag, count in counts.items())
-        lines.append(f"  qbXML document {n}: {shown}")
-    return lines
+@dataclass
+class Workflow:
+    """One workflow of the seeds, run end to end, and whether it ended as they say."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, held: bool, expectation: str) -> None:
+        self.lines.append(f"  {'ok ' if held else 'FAIL'} {expectation}")
+        if not held:
+            self.failures.append(expectation)
+
+
+@dataclass
+class DemoReport:
+    workflows: list[Workflow]
+
+    @property
+    def ok(self) -> bool:
+        return all(not w.failures for w in self.workflows)
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for workflow in self.workflows:
+            out.append(f"{'✔' if not workflow.failures else '✘'} {workflow.title}")
+            out.extend(workflow.lines)
+        done = sum(1 for w in self.workflows if not w.failures)
+        out.append(f"{done} of {len(self.workflows)} workflows ended as the seeds say")
+        return out
 
 
 def _request_tags(document: str) -> list[str]:
-    from lxml import etree
-
     root = etree.fromstring(document.split("?>", 2)[-1].encode())
     return [
-        f"{el.tag}" + (f' iterator="{el.get("iterator")}"' if el.get("iterator") else "")
+        str(el.tag) + (f' iterator="{el.get("iterator")}"' if el.get("iterator") else "")
         for el in root.find("QBXMLMsgsRq")
         if isinstance(el.tag, str)
     ]
 
 
-def run_stack_demo(page_size: int = 2, log_tail: int = LOG_TAIL) -> list[str]:
-    """Run the stack once in-process and describe it, line by line."""
-    stack = Stack.create()
+def _update(stack: ProcoreStack, workflow: Workflow, *, detail: bool = False) -> UpdateResult:
+    """Webhooks in, one Web Connector update, results back to Procore — described on the way."""
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    stack.deliver()
+    workflow.lines.append(f"  Web Connector update: {result.outcome.value} — {result.status}")
+    if detail:
+        workflow.lines.append("    callbacks: " + " → ".join(result.operations))
+        for n, exchange in enumerate((e for e in result.exchanges if not e.hcp), start=1):
+            counts = Counter(_request_tags(exchange.request))
+            workflow.lines.append(
+                f"    qbXML document {n}: " + ", ".join(f"{c} x {t}" for t, c in counts.items())
+            )
+        workflow.lines.append(
+            "    progress (receiveResponseXML): " + ", ".join(f"{p}%" for p in result.progress)
+        )
+    return result
+
+
+def cost_codes(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Standard cost codes → QuickBooks Service items (seed 001 Cost Codes)")
+    made = [stack.export_standard_cost_code(code, name) for code, name in COST_CODES]
+    w.lines.append(
+        f"  accountant accepts {len(made)} standard cost codes for export (income/expense accounts chosen)"
+    )
+    result = _update(stack, w, detail=True)
+    items = {i["FullName"]: i for i in stack.records("ItemService")}
+    for code in made:
+        item = items.get(code["full_code"])
+        seen = stack.item("standard_cost_code", code["id"])
+        w.lines.append(
+            f"    {code['full_code']:<8} {code['name']:<36} QuickBooks ListID "
+            f"{item['ListID'] if item else '-':<22} Procore: {seen['status_label']}"
+        )
+    w.check(all(c["full_code"] in items for c in made), "each cost code is one Service item in QuickBooks")
+    w.check(
+        all(stack.synced("standard_cost_code", c["id"]) for c in made),
+        "Procore shows every cost code Synced with the QuickBooks ListID",
+    )
+    w.lines.append(f"  QWCLog.txt (last {LOG_TAIL} lines):")
+    w.lines.extend("    " + line.splitlines()[0][:150] for line in result.log[-LOG_TAIL:])
+    return w
+
+
+def project(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Project → QuickBooks customer (seed 001 Projects, 'Customers = Jobs')")
+    made = stack.new_project("Harbor View Medical Office")
+    stack.send_and_accept("project", made["id"], sender="Pat Manager")
+    w.lines.append("  project manager sends the project; the accounting approver accepts it")
+    _update(stack, w)
+    job = next((c for c in stack.records("Customer") if c["FullName"] == made["name"]), None)
+    seen = stack.item("project", made["id"])
+    w.lines.append(
+        f"    QuickBooks customer {made['name']!r}: ListID {job['ListID'] if job else '-'}, "
+        f"Ship To {job['ShipAddress']['City'] if job else '-'}; Procore: {seen['status_label']}"
+    )
+    w.check(job is not None and str(job["Sublevel"]) == "0", "the project is a tier 1 customer in QuickBooks")
+    w.check(
+        seen["status"] == "synced" and job is not None and seen["origin_id"] == job["ListID"],
+        "Procore shows the project Synced with the QuickBooks ListID",
+    )
+    return w
+
+
+def company(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Company → QuickBooks vendor (seed 001 Vendors)")
+    made = stack.new_vendor("Granite Ridge Masonry")
+    stack.send_and_accept("vendor", made["id"])
+    w.lines.append("  the Directory's company is sent to ERP and accepted")
+    _update(stack, w)
+    vendor = next((v for v in stack.records("Vendor") if v["Name"] == made["name"]), None)
+    seen = stack.item("vendor", made["id"])
+    w.lines.append(
+        f"    QuickBooks vendor {made['name']!r}: phone {vendor.get('Phone') if vendor else '-'}; "
+        f"Procore: {seen['status_label']}"
+    )
+    w.check(vendor is not None, "the company is a vendor in QuickBooks")
+    w.check(seen["status"] == "synced", "Procore shows the company Synced")
+    return w
+
+
+def duplicate_name(stack: ProcoreStack) -> Workflow:
+    w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
+    stack.company.ui.create_vendor("Summit Steel")
+    made = stack.new_vendor("Summit Steel")
+    stack.send_and_accept("vendor", made["id"])
+    _update(stack, w)
+    seen = stack.item("vendor", made["id"])
+    w.lines.append(f"    Procore: {seen['status_label']} — {'; '.join(seen['messages']) or '-'}")
+    w.check(
+        seen["status"] == "failed" and "3100" in " ".join(seen["messages"]),
+        "the export fails with QuickBooks' 3100 message, shown to the approver",
+    )
+    stack.company.ui.edit("Vendor", "Summit Steel", Name="Summit Steel (old)")
+    w.lines.append(
+        "  the accountant renames the QuickBooks vendor; the approver resends, the accountant accepts"
+    )
+    stack.act("resend", "Erin Sponsor", "vendor", made["id"])
+    stack.act("accept", "Alex Accountant", "vendor", made["id"])
+    _update(stack, w)
+    seen = stack.item("vendor", made["id"])
+    w.lines.append(f"    Procore: {seen['status_label']}")
+    w.check(seen["status"] == "synced", "after the fix the resend succeeds")
+    return w
+
+
+def staging(stack: ProcoreStack) -> Workflow:
+    w = Workflow("QuickBooks vendors and jobs → Procore's Ready to Import (seed 001 hourly company sync)")
+    vendors = seed_vendors(stack.company)
+    tiers = seed_customers_and_jobs(stack.company)
+    w.lines.append(
+        f"  the accountant keeps {len(vendors)} vendors and {sum(map(len, tiers.values()))} "
+        "customers/jobs in QuickBooks; an hour passes"
+    )
+    stack.advance(60)
+    emitted = stack.advance(3600)
+    w.lines.append(
+        f"  Procore's hourly company sync sends {len(emitted)} ERP Requests (sync_jobs, sync_vendors)"
+    )
+    _update(stack, w)
+    staged = stack.lists()["ready_to_import"]
+    names = {(s["item_type"], s["data"].get("name")) for s in staged}
+    for item_type, name in sorted(n for n in names if n[1]):
+        w.lines.append(f"    Ready to Import: {item_type:<8} {name}")
+    w.check(
+        all(("vendor", v) in names for v in vendors), "every active QuickBooks vendor is on Ready to Import"
+    )
+    w.check(
+        all(("project", c) in names for c in tiers["tier1"]),
+        "the tier 1 customers are on Ready to Import as projects ('Customers = Jobs')",
+    )
+    w.check(
+        not any(n[1] and ":" in str(n[1]) for n in names if n[0] == "project"),
+        "jobs below tier 1 are not offered ('Customers = Jobs')",
+    )
+    return w
+
+
+WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
+    cost_codes,
+    project,
+    company,
+    duplicate_name,
+    staging,
+)
+
+
+def run_procore_demo() -> DemoReport:
+    """Every workflow on one stack, in order (later ones build on the cost codes of the first)."""
+    stack = ProcoreStack.create()
     try:
-        codes = cost_codes()
-        vendors = seed_vendors(stack.company)
-        tiers = seed_customers_and_jobs(stack.company)
-        plan = stack.connector.export_cost_codes(stack.company_key, codes)
-        stack.connector.import_vendors(stack.company_key, page_size=page_size)
-        stack.connector.import_jobs(stack.company_key, page_size=page_size)
-        lines = [
-            f"QuickBooks: {stack.company.edition.product_name}, company file {stack.company.qbw_path}",
-            f"Procore: {len(plan.queued)} cost codes queued for export; "
-            f"QuickBooks holds {len(vendors)} vendors and {sum(map(len, tiers.values()))} customers/jobs",
-        ]
-        result = stack.run_update()
-        lines.append(f"Web Connector update: {result.outcome.value} — {result.status}")
-        lines.append("  callbacks: " + " → ".join(result.operations))
-        lines.extend(_request_summary(result))
-        lines.append("  progress (receiveResponseXML): " + ", ".join(f"{p}%" for p in result.progress))
-        items = stack.items("ItemService")
-        lines.append(f"Cost codes exported as Service items: {len(items)}")
-        for item in items:
-            desc = item["SalesAndPurchase"].get("SalesDesc", "")
-            lines.append(f"  {item['Name']:<8} {desc}  (ListID {item['ListID']})")
-        staged_vendors = stack.connector.staged(stack.company_key, "vendor", "ready")
-        lines.append(f"Vendors staged for import into Procore: {len(staged_vendors)}")
-        lines.extend(
-            f"  {v.name:<22} phone {v.data.get('phone') or '-':<13} fax {v.data.get('fax') or '-'}"
-            for v in staged_vendors
-        )
-        jobs = stack.connector.staged(stack.company_key, "job")
-        ready = [j for j in jobs if j.status == "ready"]
-        lines.append(
-            f"Jobs staged ('Customers = Jobs'): {len(ready)} importable, {len(jobs) - len(ready)} skipped"
-        )
-        lines.extend(f"  {j.name:<45} {j.status}{'' if j.reason is None else ': ' + j.reason}" for j in jobs)
-        lines.append(f"QWCLog.txt (last {log_tail} lines):")
-        lines.extend("  " + line.splitlines()[0][:160] for line in result.log[-log_tail:])
-        return lines
+        return DemoReport([workflow(stack) for workflow in WORKFLOWS])
     finally:
+        stack.side.stop()
         stack.company.close()

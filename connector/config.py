@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from connector.qbwc.hcp import SUPPORTED_YEARS
+from connector.qbwc.soap import MAX_ENVELOPE_ELEMENTS
 from connector.qbwc.versions import SUPPORTED_QBWC_VERSIONS
 from connector.store.passwords import DEFAULT_ITERATIONS
+
+# Loopback names, as the Host header spells them (a port is ignored; IPv6 without brackets).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _utc_now() -> datetime:
@@ -45,6 +49,10 @@ class ProcoreSettings:
     webhook_secret: str | None = field(default=None, repr=False)
     #: seed 001 "Projects": customers_are_jobs | jobs_under_customers (Procore's setting, mirrored here).
     job_mode: str = "customers_are_jobs"
+    #: seed 004 "Vendors will be Automatically Updated": QuickBooks vendor edits refresh synced companies
+    #: ("Automatically Update Vendors when Refreshing the Vendor List") or not ("Do Not Update Vendors").
+    #: Procore keeps the setting in its ERP tool and sends it in no ERP Request, so it is mirrored here.
+    update_synced_vendors: bool = True
     #: How often open request details are listed to catch requests whose webhook was lost.
     poll_every: timedelta = timedelta(minutes=5)
     timeout_seconds: float = 30.0
@@ -82,6 +90,18 @@ class Settings:
     procore: tuple[ProcoreSettings, ...] = ()
     clock: Callable[[], datetime] = field(default=_utc_now)
     ticket_factory: Callable[[], str] = field(default=_new_ticket)
+    # A SOAP envelope with more elements is refused while it is parsed (a QBWC call has about ten).
+    max_envelope_elements: int = MAX_ENVELOPE_ELEMENTS
+    # Hosts whose Host header the WSDL's soap:address may echo when public_url is None; any other
+    # host gets 400 (a forged Host header must not become the address clients post passwords to).
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # authenticate throttling (connector.qbwc.throttle): failures allowed per user and per client
+    # address before a lockout, the first lockout (doubling per further failure, at most the
+    # maximum), and how long after its last failure a user or address is forgotten.
+    login_free_failures: int = 5
+    login_lockout: timedelta = timedelta(seconds=1)
+    login_max_lockout: timedelta = timedelta(minutes=15)
+    login_failure_memory: timedelta = timedelta(hours=1)
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -52,20 +52,25 @@ def run(
 ) -> None:
     """Run the stack end to end on the embedded default (in-memory SQLite, in-process) and report.
 
-    1. The Web Connector emulator drives the real connector's SOAP service, which exports cost codes
-       to the fake QuickBooks company file and imports its vendors and jobs with iterators.
+    1. Procore users export cost codes, a project and companies; Procore sends ERP Requests to the real
+       connector by webhook; the Web Connector emulator runs updates against a fake QuickBooks company file;
+       the connector writes ListIDs back so Procore shows them Synced; a name QuickBooks already uses fails
+       with QuickBooks' message and succeeds after the fix; QuickBooks vendors and jobs reach Ready to Import.
     2. The accountant works in QuickBooks: a purchase order, a change order, a bill with retainage,
        its payment, and the job-cost reports the connector reads.
     3. The failures an integration meets, each with QuickBooks' own status code and message.
+
+    Exits 1 when a workflow of part 1 did not end as the seeds say.
     """
-    from conformance.demo import run_stack_demo
+    from conformance.demo import run_procore_demo
     from sim.quickbooks_fake import CompanyFile
     from sim.quickbooks_fake.demo import run_exchange
     from sim.quickbooks_fake.demo_txns import run_transactions_demo
 
     console = Console()
-    console.print(Rule("1. Web Connector -> connector -> QuickBooks Desktop (in-process, SQLite)"))
-    _print_lines(console, run_stack_demo())
+    console.print(Rule("1. Procore -> connector -> Web Connector -> QuickBooks Desktop -> Procore"))
+    report = run_procore_demo()
+    _print_lines(console, report.lines())
 
     console.print(Rule("2. The accountant in QuickBooks: commitments, invoices, payments, job costs"))
     _print_lines(console, run_transactions_demo(CompanyFile.create(seed=seed)))
@@ -83,3 +88,7 @@ def run(
         if verbose:
             console.print(step.request, markup=False, highlight=False)
     console.print(table)
+    if not report.ok:
+        failed = [w.title for w in report.workflows if w.failures]
+        console.print(f"error: {len(failed)} workflow(s) did not end as the seeds say: {'; '.join(failed)}")
+        raise typer.Exit(code=1)

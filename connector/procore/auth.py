@@ -323,4 +323,22 @@ class AuthorizationCodeAuth(_Grant):
         if current is None or not current.refresh_token:
             raise ProcoreAuthError(f"No Procore token is stored for this connection; {REAUTHORISE}")
         log.info("Procore: refreshing the access token (the refresh token rotates)")
-        return self._post(endpoint, {"grant_type": "refresh_token", "refresh_token": current.refresh_token})
+        try:
+            return self._post(
+                endpoint, {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
+            )
+        except ProcoreAuthError as exc:
+            if exc.oauth_error != "invalid_grant":
+                raise
+            # Another client on the same store (another process) may have refreshed between our read and
+            # our call: both presented the same refresh token, Procore honoured the first, and its new pair
+            # is in the store by now. Only when there is none is the grant really gone.
+            latest = self.store.load()
+            if (
+                latest is None
+                or latest.refresh_token == current.refresh_token
+                or latest.expires_within(endpoint.now(), self.skew)
+            ):
+                raise
+            log.info("Procore: the refresh token was already rotated by another client; using its pair")
+            return latest

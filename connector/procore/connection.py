@@ -88,7 +88,10 @@ class ProcoreConnection:
         self._clock = clock
         self._store = store
         self.intake = Intake(self.company_key, self.erp, store, self._planning)
-        self.writeback = WriteBack(self.company_key, self.erp, store, staging, clock)
+        self.writeback = WriteBack(
+            self.company_key, self.erp, store, staging, clock,
+            update_synced_vendors=settings.update_synced_vendors,
+        )
         self._last_poll: datetime | None = None
         self._lock = threading.Lock()  # one round at a time per company (webhook thread, scheduler)
 

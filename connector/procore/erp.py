@@ -6,7 +6,9 @@ publishes only an anchor or a suffix; the path is the fake Procore's guess, tagg
 too). Request and answer shapes are those of ``sim/procore_fake`` (routers/erp.py, schemas.py, domain/*).
 
 Sync actions (``PATCH …/sync``) take at most 1000 updates per call (api-conventions.json); longer lists
-are sent in chunks of 1000 and the answers concatenated. A sync action always answers 200 with
+are sent in chunks of 1000 and the answers concatenated. A chunk that fails (Procore unavailable) raises,
+with a note counting the updates earlier chunks already applied; sync actions upsert, so the caller sends
+the whole list again later. A sync action always answers 200 with
 ``{"entities": [...], "errors": [...]}``; :class:`SyncResult` returns both — a failed update is never
 dropped (each error is the submitted update plus Rails' ``errors``).
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.procore.client import ProcoreClient
+from connector.procore.errors import ProcoreError
 
 __all__ = [
     "ERP_NAMESPACE",
@@ -90,7 +93,17 @@ class ErpApi:
         result = SyncResult()
         for chunk in chunks(list(updates)):
             payload = {**(body or {}), "updates": [dict(u) for u in chunk]}
-            result.extend(self.client.request("PATCH", path, params=params, json=payload))
+            try:
+                answer = self.client.request("PATCH", path, params=params, json=payload)
+            except ProcoreError as exc:
+                if result.entities or result.errors:
+                    # Sync actions upsert, so sending the whole list again later is safe.
+                    exc.add_note(
+                        f"{len(result.entities) + len(result.errors)} updates in earlier chunks of "
+                        f"{SYNC_MAX_ITEMS} were already answered ({len(result.errors)} refused)"
+                    )
+                raise
+            result.extend(answer)
         return result
 
     # -- the ERP connection -----------------------------------------------------------------------------
@@ -122,6 +135,14 @@ class ErpApi:
         answer: dict[str, Any] = self.client.patch(
             f"{self._company}/erp_connections", {"connection": connection}, idempotent=True
         )
+        return answer
+
+    def get_erp_settings(self) -> dict[str, Any]:
+        """``GET /rest/v1.0/companies/{company_id}/erp_settings`` (inferred, and not Procore's: the ERP
+        tool's settings page has no public API; the fake serves this read-only view so an integrator can
+        learn ``project_mapping``, ``vendor_updates``, ``sync_program`` …). Real Procore is expected to
+        answer 404 (:class:`~connector.procore.errors.ProcoreNotFound`): fall back to configuration."""
+        answer: dict[str, Any] = self.client.get(f"{self._company}/erp_settings")
         return answer
 
     # -- webhooks ---------------------------------------------------------------------------------------

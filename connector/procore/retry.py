@@ -143,8 +143,9 @@ class Retrier:
                 asked = server_wait(response, self._clock()) if status in REFUSED_STATUSES else None
                 wait = asked if asked is not None else self.policy.backoff(retry, self._rng)
                 if self._spent(retry, waited, wait):
-                    log.error(
-                        "Procore %s %s answered %d after %d retries (next wait %.1f s)",
+                    # The caller logs the failure itself (with Procore's message); this says why we stopped.
+                    log.info(
+                        "Procore %s %s answered %d: giving up after %d retries (next wait %.1f s)",
                         method,
                         path,
                         status,

@@ -81,6 +81,14 @@ def _errors_text(result: SyncResult) -> list[str]:
     return out
 
 
+def vendor_update(staged: Staged, vendor: Mapping[str, Any]) -> dict[str, Any]:
+    """A synced Procore company refreshed from its QuickBooks vendor (seed 001 mapping: name, Billed From
+    address, main phone, fax), by Procore id."""
+    fields = staged_record(staged, "vendor")["data"]
+    keep = ("name", "address", "city", "state_code", "zip", "business_phone", "fax_number")
+    return {"id": vendor["id"], "origin_id": staged.qb_id, **{k: fields[k] for k in keep if k in fields}}
+
+
 def staged_record(staged: Staged, procore_type: str) -> dict[str, Any]:
     """A staged QuickBooks record as Procore's staged-record sync takes it (fields Procore imports from)."""
     data = staged.data
@@ -122,18 +130,25 @@ class WriteBack:
         store: ErpStore,
         staging: StagingStore,
         clock: Callable[[], datetime],
+        *,
+        update_synced_vendors: bool = True,
     ) -> None:
         self.company_key = company_key
+        self._update_synced_vendors = update_synced_vendors
         self._erp = erp
         self._store = store
         self._staging = staging
         self._clock = clock
+        self._open: set[int] | None = None
 
     def flush(self) -> FlushReport:
         """Every due write once; a Procore failure postpones that write and the rest go on."""
         written = failed = 0
         for write in self._store.due_writes(self.company_key):
+            if not write.started:
+                self._store.write_started(write.id)
             try:
+                self._open = self._open_details(write) if write.started else None
                 self._perform(write)
             except ProcoreError as exc:
                 failed += 1
@@ -166,9 +181,17 @@ class WriteBack:
         else:
             raise ValueError(f"unknown write-back kind {write.kind!r}")
 
+    def _open_details(self, write: WriteRecord) -> set[int]:
+        """The request's details still in progress (asked only when an earlier try may have closed some)."""
+        details = self._erp.list_request_details(erp_request_id=write.request_id)
+        return {int(d["id"]) for d in details if d.get("status") == "in progress"}
+
     def _close(self, detail_id: Any, status: str, messages: Sequence[str]) -> None:
         if detail_id is None:
             return  # the request carries no detail (the dictionary gives it none): nothing to close
+        if self._open is not None and int(detail_id) not in self._open:
+            log.info("request detail %s was already closed by an interrupted write-back", detail_id)
+            return  # closed once is closed: a person may already be acting on it in Procore
         self._erp.close_request_detail(int(detail_id), status, list(messages))
         log.info("request detail %s closed %s%s", detail_id, status, f": {messages[0]}" if messages else "")
 
@@ -207,13 +230,32 @@ class WriteBack:
         self._close(detail, "success", messages)
 
     def _staged(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        """Stage what is new on Ready to Import; refresh synced vendors when the setting says so.
+
+        A QuickBooks record that a Procore record already carries as its origin id is synced (exported
+        from Procore, imported or linked from Ready to Import): it is not offered again. Synced vendors
+        take QuickBooks' edits when "Vendors will be Automatically Updated" is on (seed 004); synced
+        projects are left as Procore has them (the dictionary's sync_jobs *may* update them; QuickBooks'
+        customer fields are not what Procore users maintain, so this connector does not).
+        """
         detail = payload.get("detail_id")
         if item.state != "done":
             self._close(detail, "failed", [quickbooks_message(item)])
             return
         procore_type = str(payload["staged"])
         ready = self._staging.list(self.company_key, STAGED_TYPES[procore_type], status="ready")
-        answer = self._erp.sync_staged_records([staged_record(s, procore_type) for s in ready])
+        synced = {
+            str(r["origin_id"]): r
+            for r in (self._erp.list_vendors() if procore_type == "vendor" else self._erp.list_projects())
+            if r.get("origin_id")
+        }
+        new = [s for s in ready if s.qb_id not in synced]
+        answer = self._erp.sync_staged_records([staged_record(s, procore_type) for s in new])
+        if procore_type == "vendor" and self._update_synced_vendors:
+            refreshed = [vendor_update(s, synced[s.qb_id]) for s in ready if s.qb_id in synced]
+            if refreshed:
+                vendors = self._erp.sync_vendors(refreshed)
+                answer.errors.extend(vendors.errors)
         if not answer.ok:
             self._close(detail, "failed", _errors_text(answer))
             return

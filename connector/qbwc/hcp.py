@@ -107,9 +107,26 @@ def parse_hcp_response(hcp: str, max_bytes: int) -> HostInfo:
     )
 
 
+# HostRet/MajorVersion is a small decimal number ("34"); ASCII digits only: str.isdigit() also takes
+# "²" and other Unicode digits int() refuses, and int() refuses more than 4,300 digits.
+_MAJOR_VERSION = re.compile(r"[0-9]{1,3}")
+
+
+class UnreadableVersion(ValueError):
+    """HostRet/MajorVersion is reported but is not a version number."""
+
+
 def release_year(host: HostInfo) -> int | None:
-    """The QuickBooks Desktop release year: 1990 + MajorVersion, else a year in ProductName."""
-    if host.major_version.isdigit():
+    """The QuickBooks Desktop release year: 1990 + MajorVersion, else a year in ProductName.
+
+    Raises :class:`UnreadableVersion` when MajorVersion is present but not a number: the year in
+    ProductName is not trusted over a MajorVersion that contradicts every real QuickBooks.
+    """
+    if host.major_version:
+        if not _MAJOR_VERSION.fullmatch(host.major_version):
+            major = host.major_version
+            shown = repr(major) if len(major) <= 20 else f"{major[:20] + '…'!r} ({len(major)} characters)"
+            raise UnreadableVersion(f"MajorVersion {shown} is not a version number")
         return 1990 + int(host.major_version)
     match = re.search(r"\b(20\d\d)\b", host.product_name)
     if match:
@@ -146,7 +163,10 @@ def edition_refusal(
         return (
             f"Unsupported QuickBooks edition: {described} is not a US or Canadian edition. {SUPPORTED_TEXT}"
         )
-    year = release_year(host)
+    try:
+        year = release_year(host)
+    except UnreadableVersion as exc:
+        return f"Unsupported QuickBooks version: {described}: {exc}. {SUPPORTED_TEXT}"
     if year is None or year not in years:
         shown = "an unknown year" if year is None else str(year)
         older = (

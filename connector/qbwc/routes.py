@@ -1,4 +1,14 @@
-"""HTTP face of the QBWC service: POST /qbwc (SOAP 1.1 and 1.2), GET /qbwc?wsdl."""
+"""HTTP face of the QBWC service: POST /qbwc (SOAP 1.1 and 1.2), GET /qbwc?wsdl.
+
+Everything blocking (the envelope parse, the operation) runs in the thread pool: a slow or hostile
+envelope must not stall the event loop every other Web Connector is served from. The client address
+goes down to the service for authenticate's throttle.
+
+The WSDL's soap:address is ``Settings.public_url`` when configured. Without one it is taken from the
+request, but only when its Host is in ``Settings.allowed_hosts`` (loopback by default); any other Host
+gets ``400``, as Starlette's TrustedHostMiddleware and Django answer: a forged Host header would
+otherwise become the address a client posts its passwords to (and poison any cache in front of us).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +46,18 @@ def build_router(service: QbwcService, path: str = "/qbwc") -> APIRouter:
             return Response(
                 "Add ?wsdl to get the service description.\n", status_code=404, media_type="text/plain"
             )
-        url = service.settings.public_url or str(request.url.replace(query=""))
+        url = service.settings.public_url
+        if url is None:
+            host = (request.url.hostname or "").lower()
+            if host not in {h.lower() for h in service.settings.allowed_hosts}:
+                return Response(
+                    f"Invalid Host header {host!r}: this connector serves its WSDL only to "
+                    f"{', '.join(service.settings.allowed_hosts)} unless its public URL is configured "
+                    "(QBSIM_CONNECTOR_PUBLIC_URL).\n",
+                    status_code=400,
+                    media_type="text/plain",
+                )
+            url = str(request.url.replace(query=""))
         return Response(wsdl_for(url), media_type="text/xml; charset=utf-8")
 
     @router.post(path)
@@ -51,9 +72,12 @@ def build_router(service: QbwcService, path: str = "/qbwc") -> APIRouter:
                     "Client", f"Bad SOAP request: {declared} bytes exceeds the {limit}-byte limit"
                 )
             body = await _read_capped(request, limit)
-            call = parse_envelope(body, content_type, limit)
+            call = await run_in_threadpool(
+                parse_envelope, body, content_type, limit, service.settings.max_envelope_elements
+            )
             version = call.soap_version
-            result = await run_in_threadpool(service.dispatch, call)
+            address = request.client.host if request.client else ""
+            result = await run_in_threadpool(service.dispatch, call, address)
         except SoapFault as fault:
             return Response(build_fault(version, fault), status_code=500, media_type=_content_type(version))
         except Exception:

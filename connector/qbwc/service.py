@@ -20,6 +20,7 @@ from connector.config import Settings
 from connector.qbwc.driver import DriverSettings, SessionDriver
 from connector.qbwc.hcp import edition_refusal, parse_hcp_response
 from connector.qbwc.soap import SoapCall
+from connector.qbwc.throttle import LoginGuard
 from connector.qbwc.versions import client_version_answer
 from connector.qbwc.xmlsafe import UnsafeXmlError
 from connector.store.db import make_engine, make_session_factory
@@ -51,6 +52,7 @@ class QbwcService:
         self.engine = make_engine(settings.database_url)
         sessions = make_session_factory(self.engine)
         self.users = UserStore(sessions, settings.password_iterations)
+        self.logins = LoginGuard(self.users, settings)
         self.sessions = SessionStore(sessions, settings.ticket_ttl)
         self.queue = WorkQueue(sessions, settings.clock)
         self.handlers: dict[str, SyncHandler] = dict(handlers or {})
@@ -75,11 +77,17 @@ class QbwcService:
         with self._locks_guard:
             return self._locks.setdefault(company_key, threading.Lock())
 
+    def _still_open(self, ticket: str) -> SessionRecord | None:
+        """The session re-read under its company lock, or None: an authenticate of the same user may
+        have replaced it between the first check and the lock (that session must not get a batch)."""
+        record = self.sessions.get(ticket)
+        return record if record is not None and record.state == "open" else None
+
     def _now(self) -> datetime:
         return self.settings.clock()
 
-    def dispatch(self, call: SoapCall) -> str | int | list[str]:
-        """Run one decoded SOAP call."""
+    def dispatch(self, call: SoapCall, client_address: str = "") -> str | int | list[str]:
+        """Run one decoded SOAP call (``client_address``: the caller's IP, for authenticate's throttle)."""
         p = call.params
         match call.operation:
             case "serverVersion":
@@ -87,7 +95,7 @@ class QbwcService:
             case "clientVersion":
                 return self.client_version(_s(p["strVersion"]))
             case "authenticate":
-                return self.authenticate(_s(p["strUserName"]), _s(p["strPassword"]))
+                return self.authenticate(_s(p["strUserName"]), _s(p["strPassword"]), client_address)
             case "sendRequestXML":
                 return self.send_request_xml(
                     _s(p["ticket"]),
@@ -139,17 +147,19 @@ class QbwcService:
         """clientVersion: "" / W: / E: / O: by Web Connector version (seed 001 Requirements)."""
         return client_version_answer(version, self.settings.supported_qbwc_versions)
 
-    def authenticate(self, username: str, password: str) -> list[str]:
+    def authenticate(self, username: str, password: str, client_address: str = "") -> list[str]:
         """authenticate: [ticket, "nvu" | "none" | "busy" | company file path, postpone?, min interval?].
 
         "busy": another Web Connector user holds this company file in a live session (seed 001: one
         Web Connector per Procore company; a second one configured for the same file waits).
 
         Like the guide's sample service, a fresh GUID is returned in [0] in every case; only a
-        ticket that opened a session ("" or a path in [1]) is ever recognised later.
+        ticket that opened a session ("" or a path in [1]) is ever recognised later. A user name or
+        client address locked out by the login throttle (connector.qbwc.throttle) gets "nvu" without a
+        password check.
         """
         ticket = self.settings.ticket_factory()
-        account = self.users.authenticate(username, password)
+        account = self.logins.authenticate(username, password, client_address)
         if account is None:
             return [ticket, "nvu"]
         with self._lock(account.company_key):
@@ -200,6 +210,9 @@ class QbwcService:
         if record is None or record.state != "open":
             return ""
         with self._lock(record.company_key):
+            record = self._still_open(ticket)
+            if record is None:
+                return ""
             if hcp_response.strip():
                 refusal = (
                     self._check_host(ticket, hcp_response, qbxml_country)
@@ -241,10 +254,10 @@ class QbwcService:
     def _check_host(self, ticket: str, hcp_response: str, qbxml_country: str) -> str | None:
         try:
             host = parse_hcp_response(hcp_response, self.settings.max_envelope_bytes)
+            self.sessions.update(ticket, host_info=host.to_json())
+            return edition_refusal(host, qbxml_country, self.settings.supported_years)
         except (UnsafeXmlError, ValueError) as exc:
             return f"Could not read the QuickBooks host information (strHCPResponse): {exc}"
-        self.sessions.update(ticket, host_info=host.to_json())
-        return edition_refusal(host, qbxml_country, self.settings.supported_years)
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         """receiveResponseXML: percent done (1..100) or -101 when ProcessRequest failed."""
@@ -252,6 +265,8 @@ class QbwcService:
         if record is None or record.state != "open":
             return NEGATIVE
         with self._lock(record.company_key):
+            if self._still_open(ticket) is None:
+                return NEGATIVE
             if hresult.strip():
                 self.driver.apply_hresult(record.company_key, ticket, hresult.strip(), message)
                 self.sessions.update(

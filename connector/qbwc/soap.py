@@ -41,6 +41,9 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "closeConnection": ("ticket",),
 }
 INT_PARAMS = frozenset({"qbXMLMajorVers", "qbXMLMinorVers"})
+# Envelope + Body + operation + its 6 parameters at most (sendRequestXML); the rest is headroom for a
+# SOAP Header some stacks add. qbXML travels entity-escaped as text, so it never counts.
+MAX_ENVELOPE_ELEMENTS = 64
 
 
 class SoapFault(Exception):
@@ -66,10 +69,15 @@ def soap_version_of(content_type: str | None) -> str:
     return "1.2" if content_type and "application/soap+xml" in content_type.lower() else "1.1"
 
 
-def parse_envelope(body: bytes, content_type: str | None, max_bytes: int) -> SoapCall:
-    """Decode a request envelope or raise :class:`SoapFault` ("Client")."""
+def parse_envelope(
+    body: bytes, content_type: str | None, max_bytes: int, max_elements: int = MAX_ENVELOPE_ELEMENTS
+) -> SoapCall:
+    """Decode a request envelope or raise :class:`SoapFault` ("Client").
+
+    Blocking (lxml): the HTTP layer calls it off the event loop.
+    """
     try:
-        root = parse_xml(body, max_bytes)
+        root = parse_xml(body, max_bytes, max_elements)
     except UnsafeXmlError as exc:
         raise SoapFault("Client", f"Bad SOAP request: {exc}") from exc
     qname = etree.QName(root)

@@ -56,6 +56,8 @@ class WriteRecord:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    #: Carried out before without being marked done (a crash, or Procore refused part of it).
+    started: bool
     item: WorkRecord | None
 
 
@@ -216,11 +218,18 @@ class ErpStore:
                         continue
                 out.append(
                     WriteRecord(row.id, row.company_key, row.request_id, row.kind, dict(row.payload),
-                                row.attempts, item)
+                                row.attempts, bool(row.started), item)
                 )
                 if len(out) >= limit:
                     break
             return out
+
+    def write_started(self, write_id: int) -> None:
+        """Committed before the write is carried out (see ``ErpWrite.started``)."""
+        with self._sessions.begin() as db:
+            row = db.get(ErpWrite, write_id)
+            if row is not None:
+                row.started, row.updated_at = 1, self._clock()
 
     def write_done(self, write_id: int) -> None:
         """Procore accepted the write; its request is closed once nothing of it is left pending."""

@@ -173,6 +173,9 @@ class ErpWrite(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after_item: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), nullable=True, index=True)
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    # Set (committed) before the write is carried out: a write found started again was interrupted (or
+    # refused) after Procore may have taken part of it, so its close-outs look at Procore first.
+    started: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)

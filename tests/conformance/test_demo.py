@@ -1,24 +1,53 @@
-"""``conformance.demo.run_stack_demo``: the lines ``qbsim run`` prints come from a real run."""
+"""``conformance.demo``: what ``qbsim run`` prints comes from a real run of the whole integration, and a
+workflow that does not end as the seeds say fails the run."""
 
 from __future__ import annotations
 
-from conformance.demo import run_stack_demo
+import pytest
+from typer.testing import CliRunner
+
+from conformance import demo
+from conformance.procore_stack import ProcoreStack
+from qbsim.cli import app
 
 
-def test_demo_reports_the_whole_run() -> None:
-    lines = run_stack_demo()
-    text = "\n".join(lines)
-    assert lines[0].startswith("QuickBooks: QuickBooks Premier Contractor Edition 2024, company file C:\\")
-    assert "Web Connector update: completed — OK: 10 done, 0 failed, 0 left for the next update." in lines
-    first = '  qbXML document 1: 8 x ItemServiceAddRq, 1 x VendorQueryRq iterator="Start", 1 x Customer'
-    assert first + 'QueryRq iterator="Start"' in lines
-    third = '  qbXML document 3: 1 x VendorQueryRq iterator="Continue", 1 x CustomerQueryRq'
-    assert third + ' iterator="Continue"' in lines
-    assert "  progress (receiveResponseXML): 80%, 80%, 100%" in lines
-    assert "Cost codes exported as Service items: 8" in lines
-    assert "Vendors staged for import into Procore: 5" in lines
-    assert "Jobs staged ('Customers = Jobs'): 2 importable, 4 skipped" in lines
-    tail_start = lines.index("QWCLog.txt (last 8 lines):")
-    assert len(lines) - tail_start - 1 == 8
-    assert "setUpdateLock" in lines[-1]
-    assert "03-300   Cast-in-Place Concrete" in text
+def test_every_workflow_ends_as_the_seeds_say() -> None:
+    report = demo.run_procore_demo()
+    lines = report.lines()
+    assert report.ok, "\n".join(lines)
+    assert [w.title.split(" (")[0] for w in report.workflows] == [
+        "Standard cost codes → QuickBooks Service items",
+        "Project → QuickBooks customer",
+        "Company → QuickBooks vendor",
+        "A name QuickBooks already uses: Failed to Export, fixed, resent",
+        "QuickBooks vendors and jobs → Procore's Ready to Import",
+    ]
+    assert "    qbXML document 1: 8 x ItemServiceAddRq" in lines
+    assert "    progress (receiveResponseXML): 100%" in lines
+    assert any(
+        line.startswith("    03-300   Cast-in-Place Concrete") and line.endswith("Procore: Synced")
+        for line in lines
+    )
+    assert any(
+        'QuickBooks Desktop error 3100: The name "Summit Steel" of the list element is already in use.'
+        in line
+        for line in lines
+    )
+    assert lines[-1] == "5 of 5 workflows ended as the seeds say"
+
+
+def test_a_workflow_that_does_not_end_as_the_seeds_say_fails_qbsim_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(stack: ProcoreStack) -> demo.Workflow:
+        workflow = demo.Workflow("A workflow whose check fails")
+        workflow.check(False, "something the seeds promise")
+        return workflow
+
+    monkeypatch.setattr(demo, "WORKFLOWS", (*demo.WORKFLOWS[:1], broken))
+    result = CliRunner().invoke(app, ["run"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    assert "  FAIL something the seeds promise" in result.output
+    assert result.output.rstrip().endswith(
+        "error: 1 workflow(s) did not end as the seeds say: A workflow whose check fails"
+    )

@@ -4,6 +4,7 @@ saved before use, one refresh per 401, a revoked grant as a named error that los
 from __future__ import annotations
 
 import base64
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -317,3 +318,49 @@ def test_token_repr_hides_secrets() -> None:
     token = Token("acc-secret", datetime(2026, 1, 5, tzinfo=UTC), "ref-secret")
     assert "secret" not in repr(token) and "2026-01-05" in repr(token)
     assert "secret" not in repr(ClientCredentialsAuth("cid", "client-secret"))
+
+
+def test_a_refresh_lost_to_another_process_uses_the_pair_that_process_saved(
+    world: World, tmp_path: Path
+) -> None:
+    db = tmp_path / "connector.db"
+    other = world.person("Erin Sponsor", sql_store(db))
+    old = sql_store(db).load()
+
+    class ReadBeforeTheOtherSaved(SqlTokenStore):
+        """This process read the store just before the other process saved its rotated pair."""
+
+        stale: Token | None = old
+
+        def load(self) -> Token | None:
+            if self.stale is not None:
+                stale, self.stale = self.stale, None
+                return stale
+            return super().load()
+
+    world.clock.advance(5400 - 200)
+    other.get("/rest/v1.0/me")  # rotates: `old`'s refresh token is now dead at Procore
+    rotated = sql_store(db).load()
+    racing = ReadBeforeTheOtherSaved(make_session_factory(make_engine(f"sqlite:///{db}")), "acme")
+    client = world.client(AuthorizationCodeAuth(CLIENT_ID, CLIENT_SECRET, racing))
+    assert client.get("/rest/v1.0/me")["name"] == "Erin Sponsor"  # invalid_grant, then the other's pair
+    assert sql_store(db).load() == rotated
+
+
+def test_concurrent_threads_share_one_refresh(world: World) -> None:
+    store = MemoryTokenStore()
+    client = world.person("Erin Sponsor", store)
+    world.clock.advance(5400)
+    issued = len(token_requests(world))
+    names: list[str] = []
+
+    def call() -> None:
+        names.append(client.get("/rest/v1.0/me")["name"])
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert names == ["Erin Sponsor"] * 6
+    assert len(token_requests(world)) == issued + 1  # one rotation, not six racing for one refresh token

@@ -14,7 +14,7 @@ from procore_world import World
 from connector.procore.auth import ClientCredentialsAuth
 from connector.procore.client import ProcoreClient
 from connector.procore.erp import ErpApi, SyncResult
-from connector.procore.errors import ProcoreValidationError
+from connector.procore.errors import ProcoreUnavailable, ProcoreValidationError
 
 HOOK_URL = "https://connector.example/procore/webhooks"
 
@@ -269,3 +269,38 @@ def test_sync_actions_are_sent_in_chunks_of_1000() -> None:
     assert [e["item_id"] for e in result.errors][:2] == [0, 2]
     assert bodies[3] == {"company_id": 9, "job_origin_id": "J-1", "updates": [{"item_id": 1}]}
     assert job_costs == SyncResult(entities=[{"item_id": 1}], errors=[])
+
+
+def test_a_failing_later_chunk_raises_and_says_what_was_applied() -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 5400})
+        calls.append(len(json.loads(request.content)["updates"]))
+        if len(calls) == 1:
+            return httpx.Response(200, json={"entities": [{"id": 1}] * 1000, "errors": []})
+        return httpx.Response(503, json={"errors": "Service Unavailable"})
+
+    client = ProcoreClient(
+        "https://api.example",
+        9,
+        ClientCredentialsAuth("cid", "secret"),
+        transport=httpx.MockTransport(handler),
+        sleep=lambda s: None,
+        rng=random.Random(0),
+        max_retries=1,
+    )
+    updates = [{"item_type": "vendor", "item_id": i, "origin_id": str(i)} for i in range(1500)]
+    with client, pytest.raises(ProcoreUnavailable) as caught:
+        ErpApi(client).sync_external_data(updates)
+    assert calls == [1000, 500, 500]
+    assert caught.value.__notes__ == [
+        "1000 updates in earlier chunks of 1000 were already answered (0 refused)"
+    ]
+
+
+def test_the_fakes_erp_settings_view(world: World) -> None:
+    settings = world.erp().get_erp_settings()
+    assert settings["project_mapping"] in ("customers_are_jobs", "jobs_under_customers")
+    assert "service_password" not in settings

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from procore_world import World, new_world
 
-from connector.procore.auth import ClientCredentialsAuth
+from connector.procore.auth import AuthorizationCodeAuth, ClientCredentialsAuth, MemoryTokenStore, Token
 from connector.procore.client import ProcoreClient
 from connector.procore.errors import ProcoreRateLimited, ProcoreUnavailable
 from connector.procore.retry import RetryPolicy
@@ -201,3 +201,45 @@ def test_logs_of_a_whole_flow_never_show_a_token_or_secret(
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert tokens and not any(t in text for t in tokens)
     assert "qbsim-client-secret" not in text
+
+
+def token_client(handler: Handler, auth: object, waits: list[float]) -> ProcoreClient:
+    return ProcoreClient(
+        "https://api.example",
+        7,
+        auth,  # type: ignore[arg-type]
+        transport=httpx.MockTransport(handler),
+        clock=lambda: NOW,
+        sleep=waits.append,
+        rng=random.Random(3),
+    )
+
+
+def test_a_throttled_token_request_is_retried_but_a_refresh_token_is_never_sent_twice() -> None:
+    waits: list[float] = []
+    grants: list[str] = []
+
+    def throttled_once(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            grants.append(request.content.decode())
+            if len(grants) == 1:
+                return httpx.Response(503, headers={"Retry-After": "4"})
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 5400})
+        return httpx.Response(200, json={})
+
+    token_client(throttled_once, ClientCredentialsAuth("cid", "secret"), waits).get("/rest/v1.0/me")
+    assert waits == [4.0] and len(grants) == 2
+
+    grants.clear()
+    expired = Token("old-access", NOW, "only-refresh-token")
+
+    def times_out(request: httpx.Request) -> httpx.Response:
+        grants.append(request.content.decode())
+        raise httpx.ReadTimeout("timed out")
+
+    store = MemoryTokenStore(expired)
+    client = token_client(times_out, AuthorizationCodeAuth("cid", "secret", store), waits)
+    with pytest.raises(ProcoreUnavailable, match="not retried because POST is not idempotent"):
+        client.get("/rest/v1.0/me")
+    assert grants == ["grant_type=refresh_token&refresh_token=only-refresh-token"]
+    assert store.load() == expired  # kept: the refresh may not have happened at Procore

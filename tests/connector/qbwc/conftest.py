@@ -13,10 +13,11 @@ from xml.sax.saxutils import escape
 import httpx
 import pytest
 from connector_clock import FixedClock
+from fastapi import FastAPI
 from lxml import etree
 
 from connector.app import create_app
-from connector.config import Settings
+from connector.config import LOOPBACK_HOSTS, Settings
 from connector.qbwc.service import QbwcService
 from connector.qbxml import Request, Response
 from connector.work import IdMapUpdate, NewWork, Outcome, WorkItemView
@@ -461,13 +462,17 @@ class Harness:
     settings: Settings
     #: Every client the fixture opened (this one and restarts), closed at teardown.
     opened: list[httpx.Client] = field(default_factory=list)
+    #: The ASGI app behind ``client`` (for a second client, e.g. from another address).
+    app: FastAPI | None = None
 
     def reopen(self) -> Harness:
         """A new app on the same database URL (a connector restart)."""
         app = create_app(self.settings, self.service.handlers)
         client = asgi_client(app)
         self.opened.append(client)
-        return Harness(client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings, self.opened)
+        return Harness(
+            client, app.state.qbwc, self.clock, Wsc(client), self.qb, self.settings, self.opened, app
+        )
 
 
 @pytest.fixture
@@ -476,7 +481,13 @@ def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
 
     def make(**overrides: object) -> Harness:
         clock = FixedClock()
-        values: dict[str, object] = {"clock": clock, "ticket_factory": Tickets(), "password_iterations": 1000}
+        values: dict[str, object] = {
+            "clock": clock,
+            "ticket_factory": Tickets(),
+            "password_iterations": 1000,
+            # httpx's in-process base URL is http://testserver: let the WSDL echo it, as it echoes loopback.
+            "allowed_hosts": ("testserver", *LOOPBACK_HOSTS),
+        }
         values.update(overrides)
         settings = Settings(**values)  # type: ignore[arg-type]
         handlers = [
@@ -490,7 +501,7 @@ def make_harness(tmp_path: object) -> Iterator[Callable[..., Harness]]:
         service.users.add_user("acme", "s3cret", "acme-co", r"C:\Company\acme.qbw")
         client = asgi_client(app)
         clients.append(client)
-        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings, clients)
+        return Harness(client, service, clock, Wsc(client), ScriptedQuickBooks(), settings, clients, app)
 
     yield make
     for client in clients:

@@ -184,3 +184,44 @@ def test_qbxml_major_version_reported_by_qbwc_is_checked(harness, kit) -> None:
         "Unsupported QuickBooks version: it supports qbXML 12.0 at most; "
         "the Procore connector needs qbXML 13.0 (QuickBooks Desktop 2014 or newer)."
     )
+
+
+@pytest.mark.parametrize(
+    ("major", "shown"),
+    [
+        ("²", "MajorVersion '²' is not a version number"),
+        ("٣٤", "MajorVersion '٣٤' is not a version number"),  # Arabic-Indic 34: isdigit() says yes
+        ("3" * 5000, f"MajorVersion '{'3' * 20}…' (5000 characters) is not a version number"),
+        ("34.0", "MajorVersion '34.0' is not a version number"),
+    ],
+)
+def test_unreadable_major_version_is_refused_through_get_last_error(
+    harness, kit, major: str, shown: str
+) -> None:
+    """A MajorVersion str.isdigit() accepts but int() refuses is a refusal, never a SOAP Server fault."""
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    assert harness.wsc.send(ticket, kit.hcp_response(major=major)) == ""
+    refusal = (
+        "Unsupported QuickBooks version: QuickBooks Premier Contractor Edition 2024 (US): "
+        f"{shown}. {SUPPORTED_TEXT}"
+    )
+    assert harness.wsc.last_error(ticket) == refusal
+    assert harness.service.sessions.get(ticket).state == "refused"
+    assert harness.wsc.close(ticket) == refusal
+
+
+def test_a_failing_edition_check_refuses_the_session_instead_of_faulting(harness, kit, monkeypatch) -> None:
+    """Whatever the edition check trips over in a hostile strHCPResponse becomes the getLastError text."""
+
+    def broken(*_args: object) -> str | None:
+        raise ValueError("invalid literal for int() with base 10: '²'")
+
+    monkeypatch.setattr("connector.qbwc.service.edition_refusal", broken)
+    harness.service.queue.enqueue("acme-co", "vendor_add", {"name": "V"})
+    ticket = harness.wsc.authenticate()[0]
+    assert harness.wsc.send(ticket, kit.hcp_response()) == ""
+    assert harness.wsc.last_error(ticket) == (
+        "Could not read the QuickBooks host information (strHCPResponse): "
+        "invalid literal for int() with base 10: '²'"
+    )

@@ -126,3 +126,41 @@ def test_zeep_soap12_binding(harness, kit) -> None:
     svc12 = client.bind("TroubleshootWebServiceFS", "TroubleshootWebServiceFSSoap12")
     assert svc12.serverVersion() == "qbsim-connector 0.1.0"
     assert svc12.authenticate(strUserName="acme", strPassword="nope")[1] == "nvu"
+
+
+def _locations(resp) -> set[str]:
+    root = etree.fromstring(resp.content)
+    return {a.get("location") for ns in (SOAP_NS, SOAP12_NS) for a in root.iter(f"{{{ns}}}address")}
+
+
+def test_a_forged_host_header_is_refused_without_a_public_url(harness) -> None:
+    resp = harness.client.get("/qbwc?wsdl", headers={"Host": "evil.example:443"})
+    assert resp.status_code == 400
+    assert resp.headers["content-type"].startswith("text/plain")
+    assert resp.text == (
+        "Invalid Host header 'evil.example': this connector serves its WSDL only to testserver, localhost, "
+        "127.0.0.1, ::1 unless its public URL is configured (QBSIM_CONNECTOR_PUBLIC_URL).\n"
+    )
+
+
+def test_loopback_hosts_are_echoed_with_their_port(make_harness) -> None:
+    from connector.config import LOOPBACK_HOSTS, Settings
+
+    assert Settings().allowed_hosts == LOOPBACK_HOSTS == ("localhost", "127.0.0.1", "::1")
+    h = make_harness(allowed_hosts=LOOPBACK_HOSTS)
+    for host, url in [
+        ("127.0.0.1:8765", "http://127.0.0.1:8765/qbwc"),
+        ("LOCALHOST:9", "http://localhost:9/qbwc"),
+        ("[::1]:8080", "http://[::1]:8080/qbwc"),
+    ]:
+        resp = h.client.get("/qbwc?wsdl", headers={"Host": host})
+        assert resp.status_code == 200, host
+        assert {u.lower() for u in _locations(resp)} == {url}
+    assert h.client.get("/qbwc?wsdl").status_code == 400  # "testserver" is not loopback
+
+
+def test_a_configured_public_url_wins_over_any_host_header(make_harness) -> None:
+    h = make_harness(public_url="https://connector.example.com/qbwc")
+    resp = h.client.get("/qbwc?wsdl", headers={"Host": "evil.example"})
+    assert resp.status_code == 200
+    assert _locations(resp) == {"https://connector.example.com/qbwc"}
