@@ -170,13 +170,12 @@ def test_every_variable_is_documented_and_suffixes_are_upper_snake() -> None:
         assert variable in documented, variable
 
 
-def test_configure_logging_sets_the_level_and_refuses_a_bad_one() -> None:
-    previous = logging.getLogger().level
-    try:
-        assert configure_logging("warning") == logging.WARNING
-        assert logging.getLogger("connector.procore").getEffectiveLevel() == logging.WARNING
-    finally:
-        logging.getLogger().setLevel(previous)
+def test_configure_logging_sets_the_level_and_refuses_a_bad_one(root_logging: None) -> None:
+    assert configure_logging("warning") == logging.WARNING
+    assert logging.getLogger("connector.procore").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("httpx").level == logging.WARNING  # one line per HTTP request: debug only
+    assert configure_logging("debug") == logging.DEBUG
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.DEBUG
     with pytest.raises(ConfigError, match="^log level 'chatty' is not one of"):
         configure_logging("chatty")
 
@@ -207,7 +206,9 @@ def test_serve_refuses_a_missing_secret_and_a_bad_log_level(tmp_path: Path) -> N
     assert (code, output) == (2, f"error: {tmp_path / 'gone.toml'}: no such file\n")
 
 
-def test_serve_runs_what_the_file_configures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_serve_runs_what_the_file_configures(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, root_logging: None
+) -> None:
     served: dict[str, object] = {}
 
     def fake_run(web: object, **options: object) -> None:
@@ -217,15 +218,9 @@ def test_serve_runs_what_the_file_configures(monkeypatch: pytest.MonkeyPatch, tm
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     text = FULL.replace("sqlite:///connector.db", f"sqlite:///{tmp_path / 'c.db'}")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        result = CliRunner().invoke(
-            app, ["serve", "--config", str(write(tmp_path, text)), "--port", "9001"], env=SECRETS
-        )
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
+    result = CliRunner().invoke(
+        app, ["serve", "--config", str(write(tmp_path, text)), "--port", "9001"], env=SECRETS
+    )
     assert result.exit_code == 0, result.output
     assert (served["host"], served["port"], served["log_level"]) == ("0.0.0.0", 9001, "debug")
     web = served["web"]

@@ -223,9 +223,12 @@ def root_logging() -> Iterator[None]:
     """`qbsim up` configures the root logger; give pytest's handlers back afterwards."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    chatty = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, was in chatty.items():
+        logging.getLogger(name).setLevel(was)
 
 
 def _up(*args: str) -> tuple[int, str]:
