@@ -54,8 +54,8 @@ class Up:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def terminate(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
+    def terminate(self, signum: int = signal.SIGTERM) -> int:
+        self.process.send_signal(signum)
         try:
             return self.process.wait(timeout=60)
         finally:
@@ -145,6 +145,12 @@ def test_up_serves_three_wired_parties_and_stops_on_sigterm(up: Up) -> None:
         with socket.socket() as again:  # nobody listens there any more
             again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             again.bind(("127.0.0.1", port_of(url)))
+
+
+def test_ctrl_c_stops_the_stack_cleanly(up: Up) -> None:
+    assert up.terminate(signal.SIGINT) == 0
+    assert up.log().rstrip().endswith("qbsim up: stopped.")
+    assert "Traceback" not in up.log()
 
 
 # -- what a person does by hand: Procore users' actions, then the Web Connector ----------------------------
