@@ -58,32 +58,83 @@ def qwc(
         output.write_text(text, encoding="utf-8")
 
 
+def _fail(message: str) -> typer.Exit:
+    """One line on stderr and exit status 2: what a bad configuration gets, never a traceback."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML configuration file (default: $QBSIM_CONNECTOR_CONFIG)."),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (file: host).")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (file: port; default 8000).")] = None,
     db_url: Annotated[
-        str, typer.Option("--db-url", help="SQLAlchemy URL of the store.")
-    ] = "sqlite:///connector.db",
+        str | None, typer.Option("--db-url", help="SQLAlchemy URL of the store (file: database_url).")
+    ] = None,
     public_url: Annotated[str | None, typer.Option("--public-url", help="URL put in the WSDL.")] = None,
     user: Annotated[
         list[str] | None,
         typer.Option(
-            "--user", help="Create a login: USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE] (repeatable)."
+            "--user",
+            help="Create a login: USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE] (repeatable; "
+            "better: [[users]] in the file or $QBSIM_CONNECTOR_USERS).",
         ),
     ] = None,
+    log_level: Annotated[
+        str | None, typer.Option("--log-level", help="debug, info, warning, error (file: log_level).")
+    ] = None,
 ) -> None:
-    """Run the QBWC SOAP service with uvicorn, every sync handler installed (as the embedded default)."""
-    import uvicorn
+    """Run the connector with uvicorn: the QBWC SOAP service, every sync handler installed, and for each
+    [[procore]] company of the configuration its registration with Procore, webhook endpoint and rounds.
 
-    from connector.app import create_app
-    from connector.config import Settings, UserSpec
-    from connector.sync.registry import install
+    Command-line options win over environment variables, which win over the file
+    (see ``connector.configfile``); secrets belong in the environment or the file.
+    """
+    import dataclasses
+
+    from connector.config import UserSpec
+    from connector.configfile import ConfigError, load
+    from connector.logs import configure_logging
 
     try:
-        users = [UserSpec.parse(spec) for spec in user or []]
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--user") from exc
-    web = create_app(Settings(database_url=db_url, public_url=public_url), users=users)
+        loaded = load(config)
+        users = list(loaded.users)
+        if user:
+            users = [UserSpec.parse(spec) for spec in user]
+        level = log_level or loaded.log_level
+        configure_logging(level)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except ValueError as exc:  # a --user spec
+        raise _fail(f"--user {exc}") from None
+    # Imported once the configuration is known to be usable: a bad file is refused at once.
+    import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from connector.app import create_app
+    from connector.sync.registry import install
+
+    settings = loaded.settings
+    if db_url is not None or public_url is not None:
+        settings = dataclasses.replace(
+            settings,
+            database_url=db_url if db_url is not None else settings.database_url,
+            public_url=public_url if public_url is not None else settings.public_url,
+        )
+    try:
+        web = create_app(settings, users=users, background=True)
+    except (SQLAlchemyError, ValueError) as exc:  # a database URL that cannot be opened: one line
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _fail(f"cannot open the store {settings.database_url!r}: {first}") from None
     install(web.state.qbwc)
-    uvicorn.run(web, host=host, port=port)
+    uvicorn.run(
+        web,
+        host=host or loaded.host,
+        port=port if port is not None else loaded.port,
+        log_config=None,  # the root handler configure_logging set up carries uvicorn's records too
+        log_level=level.lower(),
+    )

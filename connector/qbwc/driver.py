@@ -83,6 +83,17 @@ def _from_outcome(record: WorkRecord, outcome: Outcome, last: Response) -> Compl
     return Completion(record.id, outcome.state, **common)
 
 
+def _log_outcome(record: WorkRecord, completion: Completion) -> None:
+    """One line per work item QuickBooks answered: done, failed with its status code, or not yet."""
+    item = f"work item {record.id} ({record.kind})"
+    if completion.state == "failed":
+        log.warning("%s failed: %s %s", item, completion.status_code, completion.message)
+    elif completion.state == "done":
+        log.info("%s done", item)
+    else:
+        log.info("%s %s: %s", item, completion.state, completion.message or "continues next request")
+
+
 def request_id(item_id: int, index: int, count: int) -> str:
     """``"12"`` for a single request, ``"12.0"``, ``"12.1"`` … for several."""
     return str(item_id) if count == 1 else f"{item_id}.{index}"
@@ -211,11 +222,11 @@ class SessionDriver:
             item_id = item_id_of(rs.request_id)
             if item_id is not None:
                 grouped.setdefault(item_id, []).append(rs)
-        completions = [
-            self._completion(record, grouped.get(record.id, []))
-            for record in self.in_flight(company_key, ticket)
-        ]
+        records = self.in_flight(company_key, ticket)
+        completions = [self._completion(record, grouped.get(record.id, [])) for record in records]
         self._queue.complete_many(ticket, completions)
+        for record, completion in zip(records, completions, strict=True):
+            _log_outcome(record, completion)
         # Dependants of what just failed are finished too (failed unsent): progress must count them.
         self._queue.fail_blocked(company_key, ticket)
 
@@ -238,10 +249,7 @@ class SessionDriver:
         except Exception as exc:
             log.exception("handler %s failed on the response for work item %s", record.kind, record.id)
             return _failed(record, "handler-error", f"{type(exc).__name__}: {exc}")
-        completion = _from_outcome(record, outcome, responses[-1])
-        log.info("work item %s (%s) %s: %s %s", record.id, record.kind, completion.state,
-                 completion.status_code or "", completion.message or "")
-        return completion
+        return _from_outcome(record, outcome, responses[-1])
 
     def apply_hresult(self, company_key: str, ticket: str, hresult: str, message: str) -> None:
         """ProcessRequest threw instead of answering.

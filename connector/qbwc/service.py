@@ -30,7 +30,7 @@ from connector.store.sessions import SessionRecord, SessionStore
 from connector.store.users import UserStore
 from connector.work import SyncHandler
 
-log = logging.getLogger("connector.qbwc")
+log = logging.getLogger(__name__)
 
 NEGATIVE = -101  # the guide's sample value for "error, call getLastError"
 NOOP = "NoOp"
@@ -170,6 +170,8 @@ class QbwcService:
             live = self.sessions.live_session(account.company_key, now)
             if live is not None:
                 if live.username != account.username:
+                    log.info("session refused for %r: company %s is busy with %r's update",
+                             account.username, account.company_key, live.username)
                     return [ticket, "busy"]
                 # The Web Connector runs one update of an application at a time (its update lock), so
                 # the same user authenticating again means its previous session died (QBWC killed or
@@ -181,11 +183,12 @@ class QbwcService:
             self.queue.fail_blocked(account.company_key, None)
             remaining = self.queue.remaining(account.company_key)
             if remaining == 0:
-                log.info("session %s: %s authenticated, nothing to do (none)", ticket, account.username)
+                log.info("Web Connector %r (company %s): nothing to do",
+                         account.username, account.company_key)
                 return self._with_options([ticket, "none"])
             self.sessions.open(ticket, account.username, account.company_key, now)
-            log.info("session %s: %s authenticated for %s, %d work item(s) open", ticket, account.username,
-                     account.company_key, remaining)
+            log.info("session %s opened for %r (company %s): %d work item(s) waiting",
+                     _short(ticket), account.username, account.company_key, remaining)
             return self._with_options([ticket, account.company_file])
 
     def _with_options(self, answer: list[str]) -> list[str]:
@@ -228,6 +231,7 @@ class QbwcService:
                 )
                 if refusal:
                     self.sessions.update(ticket, state="refused", last_error=refusal)
+                    log.warning("session %s refused: %s", _short(ticket), refusal)
                     return ""
             if self.driver.in_flight(record.company_key, ticket):
                 # A second sendRequestXML before the previous batch's receiveResponseXML: wait.
@@ -275,6 +279,8 @@ class QbwcService:
             if self._still_open(ticket) is None:
                 return NEGATIVE
             if hresult.strip():
+                log.warning("session %s: QuickBooks could not process the request (%s): %s",
+                            _short(ticket), hresult.strip(), message)
                 self.driver.apply_hresult(record.company_key, ticket, hresult.strip(), message)
                 self.sessions.update(
                     ticket,
@@ -330,9 +336,14 @@ class QbwcService:
             1 for r in self.queue.items(record.company_key, ["failed"]) if r.finished_ticket == ticket
         )
         left = self.queue.remaining(record.company_key)
-        summary = f"OK: {done} done, {failed} failed, {left} left for the next update."
-        log.info("session %s closed: %s", ticket, summary)
-        return summary
+        log.info("session %s closed (company %s): %d done, %d failed, %d left",
+                 _short(ticket), record.company_key, done, failed, left)
+        return f"OK: {done} done, {failed} failed, {left} left for the next update."
+
+
+def _short(ticket: str) -> str:
+    """A ticket's first characters: enough to follow a session in the log, not to replay it."""
+    return ticket[:8]
 
 
 def _check_qbxml_version(major: int, minor: int) -> str | None:

@@ -224,8 +224,8 @@ def test_the_connector_logs_each_session_erp_request_and_item_outcome(
         stack.tick()
     text = caplog.text
     assert "webhook: ERP Request" in text and "create_standard_cost_codes: 1 cost code(s) to export" in text
-    assert "authenticated for" in text and "closed: OK: 1 done, 0 failed, 0 left for the next update." in text
-    assert "(cost_code.export) done: 0 Status OK" in text
+    assert "work item(s) waiting" in text and "1 done, 0 failed, 0 left" in text
+    assert "(cost_code.export) done" in text
     assert "closed success" in text
     assert "qbsim-client-secret" not in text
 

@@ -144,11 +144,11 @@ def test_qwc_command_refuses_plain_http_off_localhost() -> None:
     assert "QBWC1051" in result.output
 
 
-def test_serve_command_builds_the_app_and_users(monkeypatch, tmp_path) -> None:
+def test_serve_command_builds_the_app_and_users(monkeypatch, tmp_path, root_logging) -> None:
     served: dict[str, object] = {}
 
-    def fake_run(web, host: str, port: int) -> None:
-        served.update(web=web, host=host, port=port)
+    def fake_run(web, host: str, port: int, **options: object) -> None:
+        served.update(web=web, host=host, port=port, **options)
 
     import uvicorn
 
