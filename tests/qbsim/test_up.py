@@ -220,6 +220,41 @@ def test_a_cost_code_sent_in_procore_reaches_quickbooks_and_comes_back_synced(up
 
         [row] = wait_for(synced, "the cost code Synced in Procore", up)
         assert row["origin_id"] == item["ListID"]
+
+        # a project and a company, over the same sockets
+        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)}
+        project = http.post("/rest/v1.0/projects", headers=headers, json={
+            "company_id": company_id, "project": {"name": "Harbor Clinic", "city": "Austin"}},
+        ).raise_for_status().json()
+        vendor = http.post("/rest/v1.0/vendors", headers=headers, json={
+            "company_id": company_id, "vendor": {"name": "Granite Ridge Masonry"}},
+        ).raise_for_status().json()
+        for item_type, item_id, sender in (("project", project["id"], "Pat Manager"),
+                                           ("vendor", vendor["id"], "Erin Sponsor")):
+            for action, who in (("send", sender), ("accept", "Alex Accountant")):
+                answer = http.post(f"/_sim/companies/{company_id}/erp/items/{action}", json={
+                    "as_user_id": users[who], "item_type": item_type, "item_id": item_id})
+                assert answer.status_code == 200, answer.text
+        wait_for(lambda: "create_or_update_job" in up.log() and "create_vendor" in up.log(),
+                 "the project and company ERP Requests picked up", up)
+        update = subprocess.run(
+            [str(QBSIM), "webconnector", info["qwc_path"], "--password", info["qbwc_password"],
+             "--company", info["quickbooks_url"]],
+            capture_output=True, text=True, timeout=300,
+        )
+        assert "2 done, 0 failed" in update.stdout, update.stdout + update.stderr
+        customers = http.get(f"{info['quickbooks_url']}/_sim/lists/Customer").json()
+        vendors = http.get(f"{info['quickbooks_url']}/_sim/lists/Vendor").json()
+        [job] = [c for c in customers if c["Name"] == "Harbor Clinic"]
+        [made] = [v for v in vendors if v["Name"] == "Granite Ridge Masonry"]
+
+        def both_synced() -> bool:
+            lists = http.get(f"/_sim/companies/{company_id}/erp/lists").json()
+            synced_ids = {(s["item_type"], s["item_id"]): s["origin_id"] for s in lists["synced"]}
+            return (synced_ids.get(("project", project["id"])) == job["ListID"]
+                    and synced_ids.get(("vendor", vendor["id"])) == made["ListID"])
+
+        wait_for(both_synced, "the project and the company Synced in Procore", up)
     assert up.terminate() == 0
 
 
