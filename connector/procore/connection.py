@@ -89,7 +89,7 @@ class ProcoreConnection:
         self._store = store
         self.intake = Intake(self.company_key, self.erp, store, self._planning)
         self.writeback = WriteBack(
-            self.company_key, self.erp, store, staging, clock,
+            self.company_key, self.erp, store, staging, clock, store.id_map,
             update_synced_vendors=settings.update_synced_vendors,
         )
         self._last_poll: datetime | None = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from connector.procore.erp import ErpApi
@@ -140,8 +140,9 @@ class Intake:
     def plan(self) -> int:
         """Turn every read request into work items and close-outs (one transaction per request)."""
         planned = 0
-        context = self._planning()
         for request in self._store.in_state(self.company_key, "read"):
+            # Per request: what an earlier request of this round queued (a cost code export) counts.
+            context = replace(self._planning(), exporting_cost_codes=self._store.exporting(self.company_key))
             request_plan = plan(request.request_name or "", request.request_data, context)
             ids = self._store.apply_plan(self.company_key, request.request_id, request_plan)
             log.info(

@@ -31,6 +31,7 @@ from typing import Any
 from connector.procore.erp import ErpApi, SyncResult
 from connector.procore.errors import ProcoreError
 from connector.store.erp import ErpStore, WriteRecord
+from connector.store.idmap import IdMap
 from connector.store.queue import WorkRecord
 from connector.sync import jobs, vendors
 from connector.sync.staging import Staged, StagingStore
@@ -106,10 +107,12 @@ class WriteBack:
         store: ErpStore,
         staging: StagingStore,
         clock: Callable[[], datetime],
+        id_map: IdMap,
         *,
         update_synced_vendors: bool = True,
     ) -> None:
         self.company_key = company_key
+        self._id_map = id_map
         self._update_synced_vendors = update_synced_vendors
         self._erp = erp
         self._store = store
@@ -193,7 +196,7 @@ class WriteBack:
         if payload["item_type"] == "project":
             by_id = {str(cc.get("procore_id")): cc for cc in item.payload.get("cost_codes") or []}
             for cc_id in payload.get("cost_code_ids") or []:
-                item_list_id = (by_id.get(str(cc_id)) or {}).get("item_list_id")
+                item_list_id = self._item_of(by_id.get(str(cc_id)) or {})
                 if item_list_id:
                     updates.append(
                         {"item_type": "cost_code", "item_id": cc_id, "origin_id": f"{list_id}|{item_list_id}"}
@@ -204,6 +207,17 @@ class WriteBack:
             return
         messages = [str(item.last_status_message)] if result.get("action") in ("linked", "recovered") else []
         self._close(detail, "success", messages)
+
+    def _item_of(self, cost_code: Mapping[str, Any]) -> str | None:
+        """The Service item behind a project cost code: as Procore sent it, or — when its standard cost
+        code was still being exported as the project was planned — from the id map."""
+        if cost_code.get("item_list_id"):
+            return str(cost_code["item_list_id"])
+        standard = cost_code.get("standard_cost_code_id")
+        if not standard:
+            return None
+        mapping = self._id_map.by_procore_id(self.company_key, "cost_code", str(standard))
+        return mapping.qb_id if mapping is not None else None
 
     def _staged(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
         """Stage what is new on Ready to Import; refresh synced vendors when the setting says so.

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from connector.store.idmap import IdMap
 from connector.store.models import ErpConnectionRow, ErpRequestRow, ErpWrite
 from connector.store.queue import WorkQueue, WorkRecord
 from connector.work import NewWork, RequestPlan
@@ -84,6 +85,10 @@ class ErpStore:
         self._sessions = sessions
         self._queue = queue
         self._clock = clock
+
+    @property
+    def id_map(self) -> IdMap:
+        return self._queue.id_map
 
     # -- the connection --------------------------------------------------------------------------
     def mark_connected(self, company_key: str) -> datetime:
@@ -209,6 +214,14 @@ class ErpStore:
             row.state = "queued" if plan.writes or plan.work else "closed"
             row.note, row.updated_at = plan.note, now
             return ids
+
+    def exporting(self, company_key: str, kind: str = "cost_code.export") -> dict[str, int]:
+        """Procore id → work item of the exports of ``kind`` queued and not finished (pending or sent)."""
+        return {
+            r.procore_id: r.id
+            for r in self._queue.items(company_key, ["pending", "sent"])
+            if r.kind == kind and r.procore_id is not None
+        }
 
     # -- write-back ------------------------------------------------------------------------------
     def due_writes(self, company_key: str, limit: int = 200) -> list[WriteRecord]:

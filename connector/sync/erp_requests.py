@@ -103,6 +103,8 @@ class PlanningContext:
     job_mode: str = "customers_are_jobs"
     #: When this connector was connected to Procore (seed 001: projects created before cannot be synced).
     connected_at: datetime | None = None
+    #: Standard cost code id → the queued (not yet finished) export of it: a project waits for these.
+    exporting_cost_codes: Mapping[str, int] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -163,7 +165,9 @@ def _job(data: Any, context: PlanningContext) -> RequestPlan:
     detail = data.get("request_detail_id")
     job = data.get("job") or {}
     try:
-        work = projects.work_from_request(data, context.job_mode, connected_at=context.connected_at)
+        work = projects.work_from_request(
+            data, context.job_mode, connected_at=context.connected_at, exporting=context.exporting_cost_codes
+        )
     except WorkRefused as refused:
         return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
     cost_code_ids = [cc.get("id") for cc in data.get("all_cost_codes") or []]

@@ -156,19 +156,24 @@ def work_from_request(
     *,
     connected_at: datetime | None = None,
     project_created_at: datetime | None = None,
+    exporting: Mapping[str, int] | None = None,
 ) -> NewWork:
     """A ``create_or_update_job`` ERP Request's ``request_data`` as a ``project.export`` or ``.update``.
 
     ``job_mode`` is the integration's setting (``customers_are_jobs`` | ``jobs_under_customers``).
     ``connected_at`` / ``project_created_at`` enable the "created before the integration" check (see the
-    module docstring). Raises a ``ProjectRejected`` subclass, ``UnknownJobMode`` or nothing.
+    module docstring). ``exporting`` maps standard cost code ids whose export is queued but not finished
+    to that work item: a project cost code of one of them is not yet synced but will be, so the project
+    waits for it (``depends_on``) instead of being refused; its ``item_list_id`` is then None and is read
+    from the id map once the export is done. Raises a ``ProjectRejected`` subclass, ``UnknownJobMode``
+    or nothing.
     """
     mode: JobMode = parse_job_mode(job_mode)
     job = request_data.get("job") if isinstance(request_data, Mapping) else None
     if not isinstance(job, Mapping):
         raise ProjectRejected("", "the ERP Request carries no job object")
     try:
-        return _work(job, request_data, mode, connected_at, project_created_at)
+        return _work(job, request_data, mode, connected_at, project_created_at, exporting or {})
     except adds.NotText as exc:
         raise ProjectRejected(str(job.get("name") or ""), str(exc)) from exc
 
@@ -179,6 +184,7 @@ def _work(
     mode: JobMode,
     connected_at: datetime | None,
     project_created_at: datetime | None,
+    exporting: Mapping[str, int],
 ) -> NewWork:
     name = adds.text(job, "name")
     procore_id = adds.procore_id(job)
@@ -188,11 +194,16 @@ def _work(
     codes = request_data.get("all_cost_codes") or []
     if not isinstance(codes, list) or not all(isinstance(cc, Mapping) for cc in codes):
         raise ProjectRejected(name, "the ERP Request's all_cost_codes is not a list of cost codes")
-    missing = [
-        adds.text(cc, "full_code") or adds.text(cc, "code") or str(adds.procore_id(cc))
-        for cc in codes
-        if not adds.text(cc, "standard_cost_code_origin_id")
-    ]
+    waiting: set[int] = set()
+    missing = []
+    for cc in codes:
+        if adds.text(cc, "standard_cost_code_origin_id"):
+            continue
+        standard = adds.procore_id({"id": cc.get("standard_cost_code_id")})
+        if standard is not None and standard in exporting:
+            waiting.add(exporting[standard])
+            continue
+        missing.append(adds.text(cc, "full_code") or adds.text(cc, "code") or str(adds.procore_id(cc)))
     if missing:
         raise ProjectCostCodeNotSynced(name, missing)
     for given in (connected_at, project_created_at):
@@ -212,7 +223,8 @@ def _work(
         "cost_codes": [
             {"procore_id": str(adds.procore_id(cc)),
              "code": adds.text(cc, "full_code") or adds.text(cc, "code"),
-             "item_list_id": adds.text(cc, "standard_cost_code_origin_id")}
+             "item_list_id": adds.text(cc, "standard_cost_code_origin_id"),
+             "standard_cost_code_id": adds.procore_id({"id": cc.get("standard_cost_code_id")})}
             for cc in codes
         ],
     }
@@ -220,9 +232,9 @@ def _work(
         payload["list_id"] = origin_id
         payload["edit_sequence"] = _edit_sequence(job.get("origin_data"))
         check_project(payload, adding=False)
-        return NewWork(UPDATE_KIND, payload, procore_id)
+        return NewWork(UPDATE_KIND, payload, procore_id, tuple(sorted(waiting)))
     check_project(payload)
-    return NewWork(EXPORT_KIND, payload, procore_id)
+    return NewWork(EXPORT_KIND, payload, procore_id, tuple(sorted(waiting)))
 
 
 def _edit_sequence(origin_data: Any) -> str | None:

@@ -246,3 +246,36 @@ def test_a_project_created_before_the_integration_was_connected_is_refused(stack
     assert seen["status"] == "failed"
     assert "before the QuickBooks Desktop integration was connected" in seen["messages"][0]
     assert not [c for c in stack.records("Customer") if c["FullName"] == "Old Warehouse"]
+
+
+def test_a_project_accepted_while_its_cost_code_export_is_queued_waits_for_it(stack: ProcoreStack) -> None:
+    """Cost codes before the project: accepted together, the project's job goes out after the cost code's
+    Service item, in the same update, and its cost codes get the item's ListID."""
+    code = stack.export_standard_cost_code("01-100", "Site Work")
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"], sender="Pat Manager")
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    assert result.status == "OK: 2 done, 0 failed, 0 left for the next update."
+    item = _one(stack.records("ItemService"), FullName="01-100")
+    job = _one(stack.records("Customer"), FullName="Tower Apartments")
+    assert stack.synced("standard_cost_code", code["id"]) and stack.synced("project", project["id"])
+    cost_codes = stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})
+    assert [c["origin_id"] for c in cost_codes] == [f"{job['ListID']}|{item['ListID']}"]
+
+
+def test_a_project_whose_cost_code_export_fails_fails_with_that_reason(stack: ProcoreStack) -> None:
+    stack.company.ui.create_service_item("01-100")  # an inactive Service item holds the name: not linked
+    stack.company.ui.inactivate("ItemService", "01-100")
+    code = stack.export_standard_cost_code("01-100", "Site Work")
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"], sender="Pat Manager")
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    assert stack.item("standard_cost_code", code["id"])["status"] == "failed"
+    seen = stack.item("project", project["id"])
+    assert seen["status"] == "failed"
+    assert "01-100" in seen["messages"][0] and "inactive" in seen["messages"][0], seen["messages"]
+    assert not [c for c in stack.records("Customer") if c["FullName"] == "Tower Apartments"]
