@@ -66,8 +66,10 @@ def test_customers_are_jobs_becomes_a_tier_1_customer_add(env: Env) -> None:
         "ship_address": {"Addr1": "4 River Rd", "City": "Austin", "State": "TX", "PostalCode": "78701"},
         "is_active": True,
         "cost_codes": [
-            {"procore_id": "11", "code": "01-100", "item_list_id": "80000010-1767621600"},
-            {"procore_id": "12", "code": "02-200", "item_list_id": "80000011-1767621600"},
+            {"procore_id": "11", "code": "01-100", "item_list_id": "80000010-1767621600",
+             "standard_cost_code_id": None},
+            {"procore_id": "12", "code": "02-200", "item_list_id": "80000011-1767621600",
+             "standard_cost_code_id": None},
         ],
     }
     request = xml(ProjectExportHandler(env.context).build_request(env.view(enqueue(env, work))))
