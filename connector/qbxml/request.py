@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
+from connector.qbxml import render_plan
 from connector.qbxml.errors import (
     ChoiceConflictError,
     FieldTooLongError,
@@ -145,7 +146,50 @@ class RequestBatch:
 
 
 def render_request(request: Request, version: str, request_id: str | None) -> str:
-    """One ``<…Rq>`` element as text, checked against the ``version`` tables."""
+    """One ``<…Rq>`` element as text, checked against the ``version`` tables.
+
+    The compiled plan (``render_plan.py``) renders the common case; anything it does not handle itself,
+    and every error, goes through the generic walker below, which gives the same text or the exact error.
+    """
+    if (
+        request.iterator is None
+        and request.iterator_id is None
+        and request.meta_data is None
+        and not request.include_ret_element
+    ):
+        request_plan = _REQUEST_PLANS.get((version, request.name))
+        if request_plan is None:
+            request_plan = _request_plan(version, request.name)
+        if request_plan is not None:
+            try:
+                return render_plan.render_rq(request_plan, request.fields, request_id)
+            except render_plan.Fallback:
+                pass
+    return render_request_generic(request, version, request_id)
+
+
+_REQUEST_PLANS: dict[tuple[str, str], render_plan.RequestPlan] = {}
+
+
+def _request_plan(version: str, name: str) -> render_plan.RequestPlan | None:
+    """The compiled plan of a request type; None for an unknown type (the generic walker says why)."""
+    if version not in SUPPORTED_VERSIONS:
+        return None
+    rq_name = name + "Rq"
+    model_id = schema_version(version).requests.get(rq_name)
+    if model_id is None:
+        return None
+    spec = MODELS[model_id][0].get(name)
+    inner = name if spec is not None and spec[1] is None else None
+    if inner is None and name in MODELS[model_id][0]:
+        return None
+    found = render_plan.RequestPlan(rq_name, model_id, inner)
+    _REQUEST_PLANS[(version, name)] = found
+    return found
+
+
+def render_request_generic(request: Request, version: str, request_id: str | None) -> str:
+    """The generic walker: every check with its path, one recursive pass (the reference for the plans)."""
     try:
         return _render_request(request, version, request_id)
     except UnknownElementError as error:

@@ -1,0 +1,390 @@
+"""Compiled render plans: the builder's fast path, one plan per content model, made once from the tables.
+
+``request.py``'s generic walker checks everything for every field (path strings, a sort per aggregate,
+structure checks, a formatter call per leaf). A plan does the same work once per *shape* instead:
+
+- per model, a dict child name -> ``(kind, rank, open tag, close tag, argument)``; per distinct key order
+  of the caller's dicts (callers build them from literals, so there are few) the children already sorted
+  into schema order, with the structure checks (required groups, exclusive choices) done at that moment;
+- values go into the output list at odd positions, markup at even ones, so escaping is one check over the
+  joined values of the whole request (``isascii``/``isprintable`` and five ``in`` scans, all C loops) and
+  only the values that need it are rewritten;
+- the commonest leaves (strings, Decimal money and quantities, dates) are formatted inline; any other
+  leaf goes through the generic formatter, whose output is already escaped.
+
+The plan never decides anything the generic walker would decide differently: whenever it meets something
+unusual (an attribute key, an unknown element, a value of an unexpected type, a failed check, a forbidden
+character) it raises ``Fallback`` and the caller renders the request again with the generic walker, which
+produces the same document or the exact, path-carrying error. Tests compare both byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from connector.qbxml.errors import QBXMLBuildError
+from connector.qbxml.schema import ENUM_SETS, MODELS
+from connector.qbxml.values import _NUM_TEXT, NEEDS_WORK, STRING_TYPES, escape
+
+# Child kinds (ints compare fastest in the dispatch chain).
+STR, ENUM, AMT, NUM, DATE, AGG, OTHER = range(7)
+_NUMBER_TYPES = frozenset({"PRICETYPE", "QUANTYPE", "PERCENTTYPE"})
+_MAX_ORDERS = 256  # distinct key orders remembered per model; beyond that each call sorts (still correct)
+# NEEDS_WORK without NUL, the separator finish() puts between values.
+_finditer = re.compile(NEEDS_WORK.pattern.replace('[^', '[^\\x00', 1)).finditer
+_num_text = _NUM_TEXT.fullmatch
+_render_child: Any = None  # request.py's generic child renderer, imported on first use (it imports us)
+
+
+class Fallback(Exception):
+    """The plan met something only the generic walker handles; render the request with it instead."""
+
+
+class ModelPlan:
+    """How to render one content model fast; see the module docstring."""
+
+    __slots__ = ("children", "constrained", "exclusive", "last", "model_id", "orders", "required", "usable")
+
+    def __init__(self, model_id: int) -> None:
+        model = MODELS[model_id]
+        self.model_id = model_id
+        # An aggregate with a required attribute always needs the generic walker (it raises for it).
+        self.usable = not any(spec[2] for spec in model[1].values())
+        self.required: tuple[tuple[str, ...], ...] = model[3]
+        self.exclusive: tuple[tuple[tuple[str, ...], ...], ...] = model[4]
+        self.constrained = bool(model[3] or model[4])
+        self.children: dict[str, tuple[Any, ...]] = {}
+        self.orders: dict[tuple[str, ...], Any] = {}
+        self.last: Any = None
+
+    def compile(self, keys: tuple[str, ...]) -> Any:
+        """The renderer of dicts whose keys come in the order ``keys``; structure-checked as if all present.
+
+        The first ``_MAX_ORDERS`` key orders get generated straight-line code (children already in schema
+        order, the common value types inlined); further ones share an interpreted loop over the same plan.
+        """
+        if not self.usable:
+            raise Fallback
+        children = self.children
+        entries = []
+        for key in keys:
+            entry = children.get(key)
+            if entry is None:
+                raise Fallback  # an attribute ("@…") or an unknown element: the generic walker's job
+            entries.append(entry)
+        entries.sort(key=_rank)
+        if self.constrained and not self.structure_ok(keys):
+            raise Fallback
+        ordered = tuple(entries)
+        if len(self.orders) >= _MAX_ORDERS:
+            return _interpreted(self, ordered)
+        function = _generate(self, ordered)
+        self.orders[keys] = function
+        return function
+
+    def structure_ok(self, present: Any) -> bool:
+        present = set(present)
+        for group in self.required:
+            if not any(name in present for name in group):
+                return False
+        for choice in self.exclusive:
+            used = 0
+            for branch in choice:
+                if any(name in present for name in branch):
+                    used += 1
+            if used > 1:
+                return False
+        return True
+
+
+def _rank(entry: tuple[Any, ...]) -> int:
+    return entry[1]
+
+
+_PLANS: dict[int, ModelPlan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def model_plan(model_id: int) -> ModelPlan:
+    """The plan of a model and of everything reachable from it, built on first use and then shared."""
+    found = _PLANS.get(model_id)
+    if found is not None:
+        return found
+    with _PLANS_LOCK:
+        if model_id not in _PLANS:
+            memo: dict[int, ModelPlan] = {}
+            _build(model_id, memo)
+            _PLANS.update(memo)  # published complete: another thread never sees a half-built plan
+    return _PLANS[model_id]
+
+
+def _build(model_id: int, memo: dict[int, ModelPlan]) -> ModelPlan:
+    known = _PLANS.get(model_id) or memo.get(model_id)
+    if known is not None:
+        return known
+    result = ModelPlan(model_id)
+    memo[model_id] = result  # before the children: models are recursive
+    for name, spec in MODELS[model_id][0].items():
+        rank, code, sub, repeat, max_length, enum_index, _bounds = spec
+        opening, closing = f"<{name}>", f"</{name}>"
+        kind: int
+        fast: Any = None
+        if sub is not None and code is None:
+            kind, fast = AGG, _build(sub, memo)
+        elif sub is None and code in STRING_TYPES and enum_index is None:
+            kind, fast = STR, max_length if max_length is not None else 1 << 62
+        elif sub is None and code in STRING_TYPES and spec[6] is None:
+            kind, fast = ENUM, ENUM_SETS[enum_index]
+        elif sub is None and code == "AMTTYPE":
+            kind = AMT
+        elif sub is None and code in _NUMBER_TYPES:
+            kind = NUM
+        elif sub is None and code == "DATETYPE":
+            kind = DATE
+        else:
+            kind = OTHER
+        result.children[name] = (name, rank, kind, repeat, opening, closing, (fast, spec))
+    return result
+
+
+def render(out: list[str], plan: ModelPlan, fields: Any, opening: str, closing: str) -> None:
+    """Append ``opening``, the children of ``fields`` in schema order, ``closing`` (values at odd indexes)."""
+    if fields.__class__ is dict:
+        # Dicts built by the same caller code share their keys: the renderer used last for this model
+        # checks that the keys are exactly its own (len, then a lookup each) and renders, or declines.
+        last = plan.last
+        if last is not None and last(out, fields, opening, closing):
+            return
+    elif not isinstance(fields, Mapping):
+        raise Fallback
+    keys = tuple(fields)
+    function = plan.orders.get(keys)
+    if function is None:
+        function = plan.compile(keys)
+    if fields.__class__ is dict:
+        plan.last = function
+    if not function(out, fields, opening, closing):
+        raise Fallback  # a Mapping whose keys changed while we read them
+
+
+def _slow(out: list[str], value: Any, entry: tuple[Any, ...]) -> None:
+    """A child value the generated code does not inline: a tuple, one item of a repeatable, a rarer type."""
+    _, _, kind, repeat, start, end, argument = entry
+    cls = value.__class__
+    if cls is list or cls is tuple:
+        if not repeat:
+            raise Fallback
+        for item in value:
+            _child(out, item, item.__class__, kind, start, end, argument)
+    else:
+        _child(out, value, cls, kind, start, end, argument)
+
+
+def _interpreted(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
+    count = len(ordered)
+
+    def function(out: list[str], fields: Any, opening: str, closing: str) -> bool:
+        if len(fields) != count:
+            return False
+        try:
+            values = [fields[entry[0]] for entry in ordered]
+        except KeyError:
+            return False
+        out += (opening, "")
+        skipped = False
+        for entry, value in zip(ordered, values, strict=True):
+            if value is None:
+                skipped = True
+            else:
+                _slow(out, value, entry)
+        if skipped and plan.constrained and not plan.structure_ok(
+            entry[0] for entry, value in zip(ordered, values, strict=True) if value is not None
+        ):
+            raise Fallback
+        out += (closing, "")
+        return True
+
+    return function
+
+
+def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_skips: bool) -> list[str]:
+    """Source lines rendering one value ``var`` of child ``index`` (the common types inline)."""
+    _, _, kind, _, _, _, argument = entry
+    fast = argument[0]
+    s, e = f"S{index}", f"E{index}"
+    test = ""
+    if kind == STR:
+        test, emit = f"{var}.__class__ is str and len({var}) <= {fast}", f"out += ({s}, {var}, {e}, '')"
+    elif kind == AGG:
+        call = (f"if not ((L := P{index}.last) is not None and L(out, {var}, {s}, {e})): "
+                f"render(out, P{index}, {var}, {s}, {e})")
+        full_name = fast.children.get("FullName")
+        if full_name is not None and full_name[2] == STR and not fast.constrained and fast.usable:
+            # A ref given by FullName, by far the commonest aggregate: inlined, no call.
+            limit = full_name[6][0]
+            test = f"{var}.__class__ is dict"
+            emit = (f"if len({var}) == 1 and (n := {var}.get('FullName')).__class__ is str "
+                    f"and len(n) <= {limit}:\n{indent}        out += (R{index}, n, Q{index}, '')"
+                    f"\n{indent}    else:\n{indent}        {call}")
+        else:
+            test, emit = f"{var}.__class__ is dict", call
+    elif kind == AMT:
+        # '.' third from the end: plain notation with two decimals (an exponent form ends in "E+d"), so
+        # str() equals format(value, "f"); 16 characters hold at most 13 integer digits.
+        test = f"{var}.__class__ is Decimal and (t := str({var}))[-3:-2] == '.' and len(t) <= 16"
+        emit = f"out += ({s}, t, {e}, '')"
+    elif kind == NUM:
+        # Plain notation (no "E", ends in a digit: not NaN/Infinity), <= 10 characters so <= 10 digits,
+        # <= 5 decimals: exactly the values format(value, "f") writes unchanged.
+        test = (f"{var}.__class__ is Decimal and len(t := str({var})) <= 10 and 'E' not in t "
+                f"and t[-1:].isdigit() and ((d := t.find('.')) < 0 or len(t) - d <= 6)")
+        emit = f"out += ({s}, t, {e}, '')"
+    elif kind == DATE:
+        test, emit = f"{var}.__class__ is date", f"out += ({s}, {var}.isoformat(), {e}, '')"
+    elif kind == ENUM:
+        test, emit = f"{var}.__class__ is str and {var} in P{index}", f"out += ({s}, {var}, {e}, '')"
+    lines = []
+    if test:
+        lines += [f"{indent}if {test}:", f"{indent}    {emit}"]
+    if none_skips:
+        lines += [f"{indent}{'elif' if test else 'if'} {var} is None:", f"{indent}    skipped = True"]
+    lines += [f"{indent}else:" if lines else f"{indent}if True:", f"{indent}    slow(out, {var}, N{index})"]
+    return lines
+
+
+def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
+    """Straight-line Python for one key set of one model, children in schema order (compiled once)."""
+    env: dict[str, Any] = {"Fallback": Fallback, "render": render, "slow": _slow, "Decimal": Decimal,
+                           "date": date, "plan": plan}
+    names = [entry[0] for entry in ordered]
+    lines = ["def function(out, f, opening, closing):", f"    if len(f) != {len(ordered)}:",
+             "        return False"]
+    if names:
+        lines += ["    try:"]
+        lines += [f"        v{index} = f[{name!r}]" for index, name in enumerate(names)]
+        lines += ["    except KeyError:", "        return False"]
+    lines += ["    out += (opening, '')", "    skipped = False"]
+    for index, entry in enumerate(ordered):
+        _, _, kind, repeat, start, end, argument = entry
+        env.update({f"S{index}": start, f"E{index}": end, f"N{index}": entry, f"P{index}": argument[0]})
+        if kind == AGG:
+            env[f"R{index}"] = start + "<FullName>"
+            env[f"Q{index}"] = "</FullName>" + end
+        if repeat:
+            lines.append(f"    if v{index}.__class__ is list:")
+            lines.append(f"        for x in v{index}:")
+            lines.extend(_item_code(index, entry, "x", "            ", False))
+            lines.append("    else:")
+            lines.extend(_item_code(index, entry, f"v{index}", "        ", True))
+        else:
+            lines.extend(_item_code(index, entry, f"v{index}", "    ", True))
+    if plan.constrained and names:
+        present = ", ".join(f"({name!r}, v{index})" for index, name in enumerate(names))
+        lines.append("    if skipped and not plan.structure_ok(")
+        lines.append(f"            k for k, v in ({present},) if v is not None):")
+        lines.append("        raise Fallback")
+    lines += ["    out += (closing, '')", "    return True"]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<qbXML render plan {plan.model_id}>", "exec"), env, namespace)
+    return namespace["function"]
+
+
+def _child(out: list[str], value: Any, cls: type, kind: int, start: str, end: str, argument: Any) -> None:
+    """One value of one child, not inlined: aggregates recurse, any leaf goes through the generic code."""
+    if kind == AGG:
+        render(out, argument[0], value, start, end)
+        return
+    if kind == STR and cls is str and len(value) <= argument[0]:
+        out += (start, value, end, "")
+        return
+    # Everything else (numbers and dates not in the inlined forms, bool, int, datetime, GUID, a leaf with
+    # attributes, a str in qbXML form for a typed field, a wrong type): the generic walker's own code, whose
+    # output is already escaped.
+    global _render_child
+    if _render_child is None:
+        from connector.qbxml.request import _render_child
+    part: list[str] = []
+    try:
+        _render_child(part, start[1:-1], value, argument[1], "")
+    except QBXMLBuildError:
+        raise Fallback from None
+    out += (part[0], "")
+
+
+# Every character that element text and attribute values carry unchanged: printable ASCII but & < > " '.
+_SAFE_BYTES = bytes(sorted(set(range(0x20, 0x7F)) - set(b"&<>\"'") | {0x09, 0x0A}))
+_SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: it never occurs in a value that renders
+
+
+def finish(out: list[str]) -> str:
+    """Join ``out``, escaping the values (odd indexes) that need it; ``Fallback`` on a forbidden character.
+
+    The values are joined with NUL between them and one ``bytes.translate`` deletes every safe character:
+    what is left is the separators alone unless some value needs escaping (or is refused). Only then are
+    the offending values located (one regex scan, a count of separators before each hit) and escaped.
+    """
+    values = out[1::2]
+    joined = _SEPARATOR.join(values)
+    separators = len(values) - 1
+    if joined.isascii():
+        left = joined.encode("ascii").translate(None, _SAFE_BYTES)
+        if len(left) == separators:
+            return "".join(out)
+        if joined.count(_SEPARATOR) != separators:
+            raise Fallback  # a value with a NUL in it: the generic walker names the element
+        # Few distinct characters need work (typically "&"): find each with str.find, a C scan.
+        hits: set[int] = set()
+        for char in set(left.decode("ascii")) - {_SEPARATOR}:
+            position = joined.find(char)
+            while position >= 0:
+                hits.add(joined.count(_SEPARATOR, 0, position))
+                position = joined.find(char, position + 1)
+    else:
+        if joined.count(_SEPARATOR) != separators:
+            raise Fallback
+        hits = {joined.count(_SEPARATOR, 0, match.start()) for match in _finditer(joined)}
+    for index in hits:
+        try:
+            out[2 * index + 1] = escape(values[index], "")
+        except QBXMLBuildError:
+            raise Fallback from None
+    return "".join(out)
+
+
+class RequestPlan:
+    """One request type in one version: its ``…Rq`` model plan and whether fields fill an inner aggregate."""
+
+    __slots__ = ("closing", "inner", "inner_closing", "inner_opening", "name", "plan")
+
+    def __init__(self, rq_name: str, model_id: int, inner: str | None) -> None:
+        self.name = rq_name
+        self.plan = model_plan(model_id)
+        self.closing = f"</{rq_name}>"
+        self.inner = inner
+        self.inner_opening = f"<{inner}>" if inner else ""
+        self.inner_closing = f"</{inner}>" if inner else ""
+
+
+def render_rq(request_plan: RequestPlan, fields: Any, request_id: str | None) -> str:
+    """The ``<…Rq requestID="…">`` element of a request without iterator, metaData or IncludeRetElement."""
+    if request_id is None:
+        out = [f"<{request_plan.name}>", ""]
+    elif request_id.isalnum() and request_id.isascii():
+        out = [f'<{request_plan.name} requestID="{request_id}">', ""]
+    else:
+        raise Fallback  # escaping, tab/newline normalisation in an attribute: the generic walker
+    if request_plan.inner is not None:
+        out += (request_plan.inner_opening, "")
+        # The …Rq model's own checks (the inner aggregate is required, nothing else is present) hold.
+        inner = request_plan.plan.children[request_plan.inner][6][0]
+        render(out, inner, fields, "", "")
+        out += (request_plan.inner_closing, "")
+        out += (request_plan.closing, "")
+    else:
+        render(out, request_plan.plan, fields, "", request_plan.closing)
+    return finish(out)
