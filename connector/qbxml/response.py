@@ -15,7 +15,7 @@ convert (e.g. ``<Amount>abc</Amount>``) is kept as its text and listed in ``Resp
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from lxml import etree
@@ -26,6 +26,7 @@ from connector.qbxml.schema import schema_version
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _local = threading.local()
+_TYPING = threading.Lock()
 
 
 class Record(dict[str, Any]):
@@ -36,22 +37,29 @@ class Record(dict[str, Any]):
 
 
 class Response:
-    """The answer to one request: status, typed records, iterator state, and the raw element."""
+    """The answer to one request: status, typed records, iterator state, and the raw element.
+
+    Status and iterator attributes are read when the document is parsed. The typed content (``records``,
+    ``fields``, ``unknown``, ``invalid``) is built on first access of any of them, in one walk, and kept:
+    a caller that only checks a status, or reads a few fields through ``views``, never pays for it.
+    """
 
     __slots__ = (
         "_element",
-        "fields",
-        "invalid",
+        "_fields",
+        "_invalid",
+        "_kids",
+        "_records",
+        "_typed",
+        "_unknown",
         "iterator_id",
         "iterator_remaining_count",
         "name",
-        "records",
         "request_id",
         "ret_count",
         "status_code",
         "status_message",
         "status_severity",
-        "unknown",
     )
 
     def __init__(self, element: Any, name: str) -> None:
@@ -64,10 +72,107 @@ class Response:
         self.ret_count: int | None = None
         self.iterator_id: str | None = None
         self.iterator_remaining_count: int | None = None
-        self.records: list[Record] = []
-        self.fields: dict[str, Any] = {}
-        self.unknown: list[str] = []
-        self.invalid: list[str] = []
+        self._records: list[Record] = []
+        self._fields: dict[str, Any] = {}
+        self._unknown: list[str] = []
+        self._invalid: list[str] = []
+        self._kids: dict[str, Any] = {}
+        self._typed = True  # _parse_rs sets False until the walk has run
+
+    @property
+    def records(self) -> list[Record]:
+        """The ``…Ret`` aggregates as typed Records, in document order."""
+        if not self._typed:
+            self._type()
+        return self._records
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The non-Ret children (ListDelRs' ListID/TimeDeleted, ErrorRecovery, ...), typed."""
+        if not self._typed:
+            self._type()
+        return self._fields
+
+    @property
+    def unknown(self) -> list[str]:
+        """Paths of elements the tables do not know (kept raw in records/fields)."""
+        if not self._typed:
+            self._type()
+        return self._unknown
+
+    @property
+    def invalid(self) -> list[str]:
+        """Paths of values that did not convert (kept as text) and of duplicated single elements."""
+        if not self._typed:
+            self._type()
+        return self._invalid
+
+    @property
+    def views(self) -> list[RecordView]:
+        """The ``…Ret`` aggregates as ``RecordView``s: read-only mappings that type a field when it is read.
+
+        Equal, key for key, to ``records``; for reading a few fields of many records without typing the
+        rest. A view keeps the response's XML tree alive; a Record does not.
+        """
+        kids = self._kids
+        views = []
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
+                views.append(RecordView(child, entry[2], entry[4]))
+            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                views.append(RecordView(child, None, tag))
+        return views
+
+    def select(self, *names: str) -> list[tuple[Any, ...]]:
+        """For each ``…Ret`` record the typed values of ``names`` (None where absent); nothing else is typed.
+
+        ``response.select("ListID", "EditSequence")`` reads what a sync needs from 10,000 records for a
+        fraction of the full parse: values as ``records``/``views`` give them (see ``RecordView``).
+        """
+        kids = self._kids
+        view = RecordView(self._element, None, "")
+        get = view.get
+        rows = []
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
+                view._elem, view._plan = child, entry[2]
+            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                view._elem, view._plan = child, None
+            else:
+                continue
+            rows.append(tuple([get(name) for name in names]))
+        return rows
+
+    def _type(self) -> None:
+        with _TYPING:  # two threads reading one response's records type it once
+            if not self._typed:
+                self._walk()
+
+    def _walk(self) -> None:
+        name = self.name
+        kids = self._kids
+        records = self._records
+        fields = self._fields
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
+                record = Record()
+                record.tag = entry[4]
+                records.append(_fill(record, child, entry[2], f"{name}/{tag}", self))
+            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
+                record = Record(_raw(child))
+                record.tag = tag
+                records.append(record)
+                self._unknown.append(f"{name}/{tag}")
+            elif isinstance(tag, str):
+                _put(fields, child, entry, name, self)
+        self._typed = True
 
     @property
     def ok(self) -> bool:
@@ -211,27 +316,10 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
         attrib.get("iteratorRemainingCount"), name, "iteratorRemainingCount")
     model_id = responses_table.get(name)
     if model_id is None:
-        response.unknown.append(name)
-        kids: dict[str, Any] = {}
+        response._unknown.append(name)
     else:
-        kids = plan(model_id).children
-    records = response.records
-    fields = response.fields
-    for child in rs:
-        tag = child.tag
-        entry = kids.get(tag)
-        if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
-            record = Record()
-            record.tag = tag
-            records.append(_fill(record, child, entry[2], f"{name}/{tag}", response))
-        elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
-            # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
-            record = Record(_raw(child))
-            record.tag = tag
-            records.append(record)
-            response.unknown.append(f"{name}/{tag}")
-        elif isinstance(tag, str):
-            _put(fields, child, entry, name, response)
+        response._kids = plan(model_id).children
+    response._typed = False
     return response
 
 
@@ -262,11 +350,12 @@ def _fill(
                     value = entry[1](text)
                 except (ValueError, ArithmeticError):
                     value = text
-                    response.invalid.append(f"{path}/{tag}")
+                    response._invalid.append(f"{path}/{tag}")
         elif kind == AGGREGATE:
             value = _fill({}, child, entry[2], f"{path}/{tag}", response)
         else:
             value = _attr_leaf(child, entry, path, response)
+        tag = entry[4]
         if entry[3]:
             existing = target.get(tag)
             if existing is None:
@@ -285,7 +374,7 @@ def _put(target: dict[str, Any], child: Any, entry: Any, path: str, response: Re
     tag = child.tag
     if entry is None:
         value: Any = _raw(child)
-        response.unknown.append(f"{path}/{tag}")
+        response._unknown.append(f"{path}/{tag}")
         repeat = False
     else:
         holder: dict[str, Any] = {}
@@ -321,7 +410,7 @@ def _typed(text: str | None, converter: Any, where: str, response: Response) -> 
     try:
         return converter(text)
     except (ValueError, ArithmeticError):
-        response.invalid.append(where)
+        response._invalid.append(where)
         return text
 
 
@@ -333,7 +422,7 @@ def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
         try:
             value = entry[1](text)
         except (ValueError, ArithmeticError):
-            response.invalid.append(f"{path}/{child.tag}")
+            response._invalid.append(f"{path}/{child.tag}")
     if len(child.attrib):
         result = {"@" + k: v for k, v in child.items()}
         result["#text"] = value
@@ -345,7 +434,7 @@ def _keep_duplicate(target: dict[str, Any], tag: str, value: Any, path: str, res
     """A second occurrence of a single-occurrence element: keep both (as a list) and flag it."""
     previous = target[tag]
     target[tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    response.invalid.append(f"{path}/{tag}")
+    response._invalid.append(f"{path}/{tag}")
 
 
 def _raw(elem: Any) -> Any:
@@ -366,3 +455,110 @@ def _raw(elem: Any) -> Any:
         else:
             result[child.tag] = value
     return result
+
+
+_MISSING = object()
+
+
+class RecordView(Mapping[str, Any]):
+    """One ``…Ret`` element read lazily: ``view["ListID"]`` finds and types that child on each access.
+
+    The same keys and values as the Record the full parse makes (typed by the same plan; repeatable
+    elements as lists, unknown elements raw, a duplicated single element as a list, a value that does not
+    convert as its text), with two differences: the paths of unknown/invalid values are not collected
+    (``Response.unknown``/``.invalid`` come from the full parse), and a single element that QuickBooks
+    wrongly sent twice reads as its first occurrence (the full parse makes it a list and flags it).
+    ``record()`` gives the full Record of this element.
+    """
+
+    __slots__ = ("_elem", "_plan", "tag")
+
+    def __init__(self, elem: Any, parse_plan: Plan | None, tag: str) -> None:
+        self._elem = elem
+        self._plan = parse_plan
+        self.tag = tag
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        elem = self._elem
+        parse_plan = self._plan
+        if key[:1] == "@":
+            if parse_plan is None or parse_plan.has_attrs:
+                found = elem.get(key[1:])
+                if found is not None:
+                    return found
+            return default
+        entry = parse_plan.children.get(key) if parse_plan is not None else None
+        if entry is not None and not entry[3]:
+            # A single element: QuickBooks writes children in schema order, so where it stood in the last
+            # record read is the best first guess (one index and one tag compare, no scan).
+            hints = parse_plan.positions
+            index = hints.get(key)
+            child = None
+            if index is not None and index < len(elem):
+                child = elem[index]
+                if child.tag != key:
+                    child = None
+            if child is None:
+                for index, candidate in enumerate(elem):
+                    if candidate.tag == key:
+                        child = candidate
+                        hints[key] = index
+                        break
+                else:
+                    return default
+            kind = entry[0]
+            if kind == STRING:
+                return child.text or ""
+            if kind == TYPED:
+                text = child.text
+                if not text:
+                    return None
+                try:
+                    return entry[1](text)
+                except (ValueError, ArithmeticError):
+                    return text
+            holder: dict[str, Any] = {}
+            _fill_one(holder, child, entry, "", Response(elem, ""))
+            return holder[key]
+        # Repeatable or unknown: every occurrence, as the full parse collects them.
+        matches = list(elem.iterchildren(key))
+        if not matches:
+            return default
+        holder = {}
+        scratch = Response(elem, "")  # collects invalid/unknown notes that only the full parse reports
+        for child in matches:
+            _put(holder, child, entry, "", scratch)
+        return holder[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def _keys(self) -> list[str]:
+        keys: dict[str, None] = {}
+        if self._plan is None or self._plan.has_attrs:
+            for key in self._elem.keys():  # noqa: SIM118 - lxml attributes, not a dict
+                keys["@" + key] = None
+        for child in self._elem:
+            if isinstance(child.tag, str):
+                keys[child.tag] = None
+        return list(keys)
+
+    def record(self) -> Record:
+        """The full typed Record of this element (what ``Response.records`` holds)."""
+        record = Record() if self._plan is not None else Record(_raw(self._elem))
+        record.tag = self.tag
+        if self._plan is not None:
+            _fill(record, self._elem, self._plan, self.tag, Response(self._elem, ""))
+        return record
+
+    def __repr__(self) -> str:
+        return f"RecordView({self.tag})"
