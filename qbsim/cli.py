@@ -9,6 +9,7 @@ from rich.table import Table
 
 from connector.cli import app as connector_app
 from connector.cli import qwc as connector_qwc
+from qbsim.bench import bench
 from sim.procore_fake.cli import app as procore_app
 from sim.quickbooks_fake.cli import app as quickbooks_app
 from sim.webconnector.__main__ import main as webconnector_main
@@ -28,6 +29,7 @@ app.command(name="qwc", help="Write a .qwc file for the Web Connector (same as `
 app.command(name="webconnector", help="Run a Web Connector update from a .qwc file (QBWC emulator).")(
     webconnector_main
 )
+app.command(name="bench", help="Run the qbXML codec benchmarks; write their JSON and a ratio table.")(bench)
 
 
 @app.callback()

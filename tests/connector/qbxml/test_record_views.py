@@ -1,0 +1,72 @@
+"""Field access without the full typed parse: ``Response.views`` and ``Response.select`` read what
+``Response.records`` holds, converting only the fields asked for; the typed walk runs on first access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from connector.qbxml import RecordView, parse_response
+
+FIXTURES = ["item_service_query_iterator.xml", "mixed_batch.xml", "hcp_response.xml"]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_views_equal_records_key_for_key(name: str, fixture_text: Callable[[str], str]) -> None:
+    for response in parse_response(fixture_text(name), version="16.0"):
+        views = response.views
+        assert [dict(view) for view in views] == [dict(record) for record in response.records]
+        assert [view.tag for view in views] == [record.tag for record in response.records]
+        assert [view.record() for view in views] == response.records
+
+
+UNKNOWN_AND_INVALID = (
+    '<QBXML><QBXMLMsgsRs><ItemServiceQueryRs requestID="1" statusCode="0" statusSeverity="Info" '
+    'statusMessage="Status OK"><ItemServiceRet><ListID>80000001-1</ListID><EditSequence>17</EditSequence>'
+    "<Name>01-100</Name><IsActive>maybe</IsActive><FutureField><A>1</A><A>2</A></FutureField>"
+    "<DataExtRet><OwnerID>0</OwnerID><DataExtName>Procore ID</DataExtName><DataExtType>STR255TYPE"
+    "</DataExtType><DataExtValue>42</DataExtValue></DataExtRet>"
+    "<SalesOrPurchase><Price>12.50</Price></SalesOrPurchase></ItemServiceRet></ItemServiceQueryRs>"
+    "</QBXMLMsgsRs></QBXML>"
+)
+
+
+def test_views_keep_unknown_raw_and_invalid_as_text() -> None:
+    response = parse_response(UNKNOWN_AND_INVALID)[0]
+    (view,) = response.views
+    assert isinstance(view, RecordView)
+    assert view["FutureField"] == {"A": ["1", "2"]}
+    assert view["IsActive"] == "maybe"
+    assert view["DataExtRet"] == [{"OwnerID": "0", "DataExtName": "Procore ID", "DataExtType": "STR255TYPE",
+                                   "DataExtValue": "42"}]
+    assert view["SalesOrPurchase"] == {"Price": Decimal("12.50")}
+    assert view.get("Desc") is None and "Desc" not in view
+    with pytest.raises(KeyError):
+        view["Desc"]
+    assert dict(view) == dict(response.records[0])
+    assert response.unknown == ["ItemServiceQueryRs/ItemServiceRet/FutureField"]
+    assert response.invalid == ["ItemServiceQueryRs/ItemServiceRet/IsActive"]
+
+
+def test_select_reads_the_named_fields_of_every_record(fixture_text: Callable[[str], str]) -> None:
+    response = parse_response(fixture_text("item_service_query_iterator.xml"))[0]
+    rows = response.select("ListID", "EditSequence", "Sublevel", "NoSuchField")
+    assert rows == [(r["ListID"], r["EditSequence"], r["Sublevel"], None) for r in response.records]
+    assert all(isinstance(row[2], int) for row in rows)
+
+
+def test_a_duplicated_single_element_reads_as_its_first_occurrence_in_a_view() -> None:
+    doubled = UNKNOWN_AND_INVALID.replace("<Name>01-100</Name>", "<Name>01-100</Name><Name>again</Name>")
+    response = parse_response(doubled)[0]
+    assert response.views[0]["Name"] == "01-100"  # the documented difference
+    assert response.records[0]["Name"] == ["01-100", "again"]
+    assert "ItemServiceQueryRs/ItemServiceRet/Name" in response.invalid
+
+
+def test_records_share_the_tables_key_strings() -> None:
+    xml = UNKNOWN_AND_INVALID.replace("<ItemServiceRet>", "<ItemServiceRet>", 1)
+    first = parse_response(xml)[0].records[0]
+    second = parse_response(xml)[0].records[0]
+    assert next(k for k in first if k == "ListID") is next(k for k in second if k == "ListID")
