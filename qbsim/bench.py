@@ -3,8 +3,8 @@
 Every group runs its rows side by side in one pytest session; the table gives each row's median and its
 ratio to the group's ``floor`` and to the best peer (the fastest of etree, xmltodict, qbwc-kit). With
 ``--runs N`` the whole session runs N times and the table adds the spread (min-max) of the ratio to the
-floor over the runs. Times are CPU time of the process (``time.process_time``): on a shared machine wall
-time mostly measures the neighbours.
+floor over the runs; the memory table of ``benchmarks/qbxml/memory.py`` follows. Times are CPU time of
+the process (``time.process_time``): on a shared machine wall time mostly measures the neighbours.
 """
 
 from __future__ import annotations
@@ -93,5 +93,11 @@ def bench(
             raise typer.Exit(result.returncode)
         documents.append(json.loads(target.read_text(encoding="utf-8")))
     table = markdown_table(documents)
+    memory = subprocess.run([sys.executable, "-m", "benchmarks.qbxml.memory"], cwd=SUITE.parents[1], env=env,
+                            capture_output=True, text=True, check=False)
+    if memory.returncode == 0:
+        table += "\n" + memory.stdout
+    else:
+        table += f"\nmemory measurement failed: {memory.stderr.strip().splitlines()[-1:]}\n"
     json_path.with_suffix(".md").write_text(table, encoding="utf-8")
     typer.echo(table)
