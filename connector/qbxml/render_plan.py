@@ -219,17 +219,19 @@ def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_s
     s, e = f"S{index}", f"E{index}"
     test = ""
     if kind == STR:
-        test, emit = f"{var}.__class__ is str and len({var}) <= {fast}", f"out += ({s}, {var}, {e}, '')"
+        limit = f" and len({var}) <= {fast}" if fast < _UNBOUNDED else ""
+        test, emit = f"{var}.__class__ is str{limit}", f"out += ({s}, {var}, {e}, '')"
     elif kind == AGG:
         call = (f"if not ((L := P{index}.last) is not None and L(out, {var}, {s}, {e})): "
                 f"render(out, P{index}, {var}, {s}, {e})")
         full_name = fast.children.get("FullName")
         if full_name is not None and full_name[2] == STR and not fast.constrained and fast.usable:
             # A ref given by FullName, by far the commonest aggregate: inlined, no call.
-            limit = full_name[6][0]
+            bound = full_name[6][0]
+            limit = f" and len(n) <= {bound}" if bound < _UNBOUNDED else ""
             test = f"{var}.__class__ is dict"
-            emit = (f"if len({var}) == 1 and (n := {var}.get('FullName')).__class__ is str "
-                    f"and len(n) <= {limit}:\n{indent}        out += (R{index}, n, Q{index}, '')"
+            emit = (f"if len({var}) == 1 and (n := {var}.get('FullName')).__class__ is str"
+                    f"{limit}:\n{indent}        out += (R{index}, n, Q{index}, '')"
                     f"\n{indent}    else:\n{indent}        {call}")
         else:
             test, emit = f"{var}.__class__ is dict", call
@@ -239,10 +241,8 @@ def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_s
         test = f"{var}.__class__ is Decimal and (t := str({var}))[-3:-2] == '.' and len(t) <= 16"
         emit = f"out += ({s}, t, {e}, '')"
     elif kind == NUM:
-        # Plain notation (no "E", ends in a digit: not NaN/Infinity), <= 10 characters so <= 10 digits,
-        # <= 5 decimals: exactly the values format(value, "f") writes unchanged.
-        test = (f"{var}.__class__ is Decimal and len(t := str({var})) <= 10 and 'E' not in t "
-                f"and t[-1:].isdigit() and ((d := t.find('.')) < 0 or len(t) - d <= 6)")
+        test = (f"{var}.__class__ is Decimal and ((t := str({var})).isdigit() and len(t) <= 10 "
+                f"or num_text(t) is not None)")
         emit = f"out += ({s}, t, {e}, '')"
     elif kind == DATE:
         test, emit = f"{var}.__class__ is date", f"out += ({s}, {var}.isoformat(), {e}, '')"
@@ -257,10 +257,51 @@ def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_s
     return lines
 
 
+_UNBOUNDED = 1 << 62
+
+
+def _inline(index: int, entry: tuple[Any, ...]) -> tuple[str, str, str, str] | None:
+    """For a child the straight path can take: (test, markup before, value expression, markup after)."""
+    _, _, kind, repeat, start, end, argument = entry
+    if repeat:
+        return None
+    var, fast = f"v{index}", argument[0]
+    limit = f" and len({var}) <= {fast}" if kind == STR and fast < _UNBOUNDED else ""
+    if kind == STR:
+        return f"{var}.__class__ is str{limit}", start, var, end
+    if kind == ENUM:
+        return f"{var}.__class__ is str and {var} in P{index}", start, var, end
+    if kind == DATE:
+        return f"{var}.__class__ is date", start, f"{var}.isoformat()", end
+    if kind == AMT:
+        return (f"{var}.__class__ is Decimal and (t{index} := str({var}))[-3:-2] == '.' "
+                f"and len(t{index}) <= 16"), start, f"t{index}", end
+    if kind == NUM:
+        # Plain notation, <= 10 digits . <= 5 decimals: exactly what format(value, "f") writes unchanged
+        # (an integer quantity passes on isdigit alone).
+        return (f"{var}.__class__ is Decimal and ((t{index} := str({var})).isdigit() and len(t{index}) <= 10 "
+                f"or num_text(t{index}) is not None)"), start, f"t{index}", end
+    if kind == AGG:
+        full_name = fast.children.get("FullName")
+        if full_name is not None and full_name[2] == STR and not fast.constrained and fast.usable:
+            bound = full_name[6][0]
+            name_limit = f" and len(n{index}) <= {bound}" if bound < _UNBOUNDED else ""
+            return (f"{var}.__class__ is dict and len({var}) == 1 and "
+                    f"(n{index} := {var}.get('FullName')).__class__ is str{name_limit}",
+                    start + "<FullName>", f"n{index}", "</FullName>" + end)
+    return None
+
+
 def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
-    """Straight-line Python for one key set of one model, children in schema order (compiled once)."""
+    """Straight-line Python for one key set of one model, children in schema order (compiled once).
+
+    First a straight path: when every leaf and FullName ref among the children has its common type (one
+    chained test), their markup and values go out in one tuple per run of such children, and only the
+    other children (aggregates, repeats, rarer leaves) take their own code. Otherwise the general path
+    handles each child on its own (None left out, lists, the generic formatter for everything else).
+    """
     env: dict[str, Any] = {"Fallback": Fallback, "render": render, "slow": _slow, "Decimal": Decimal,
-                           "date": date, "plan": plan}
+                           "date": date, "plan": plan, "num_text": _num_text}
     names = [entry[0] for entry in ordered]
     lines = ["def function(out, f, opening, closing):", f"    if len(f) != {len(ordered)}:",
              "        return False"]
@@ -268,7 +309,7 @@ def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
         lines += ["    try:"]
         lines += [f"        v{index} = f[{name!r}]" for index, name in enumerate(names)]
         lines += ["    except KeyError:", "        return False"]
-    lines += ["    out += (opening, '')", "    skipped = False"]
+    general: list[str] = []
     for index, entry in enumerate(ordered):
         _, _, kind, repeat, start, end, argument = entry
         env.update({f"S{index}": start, f"E{index}": end, f"N{index}": entry, f"P{index}": argument[0]})
@@ -276,18 +317,64 @@ def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
             env[f"R{index}"] = start + "<FullName>"
             env[f"Q{index}"] = "</FullName>" + end
         if repeat:
-            lines.append(f"    if v{index}.__class__ is list:")
-            lines.append(f"        for x in v{index}:")
-            lines.extend(_item_code(index, entry, "x", "            ", False))
-            lines.append("    else:")
-            lines.extend(_item_code(index, entry, f"v{index}", "        ", True))
+            general.append(f"    if v{index}.__class__ is list:")
+            general.append(f"        for x in v{index}:")
+            general.extend(_item_code(index, entry, "x", "            ", False))
+            general.append("    else:")
+            general.extend(_item_code(index, entry, f"v{index}", "        ", True))
         else:
-            lines.extend(_item_code(index, entry, f"v{index}", "    ", True))
+            general.extend(_item_code(index, entry, f"v{index}", "    ", True))
+    structure: list[str] = []
     if plan.constrained and names:
         present = ", ".join(f"({name!r}, v{index})" for index, name in enumerate(names))
-        lines.append("    if skipped and not plan.structure_ok(")
-        lines.append(f"            k for k, v in ({present},) if v is not None):")
-        lines.append("        raise Fallback")
+        structure.append("    if skipped and not plan.structure_ok(")
+        structure.append(f"            k for k, v in ({present},) if v is not None):")
+        structure.append("        raise Fallback")
+    inlined = [_inline(index, entry) for index, entry in enumerate(ordered)]
+    tests = [item[0] for item in inlined if item is not None]
+    if tests:
+        # The straight path: markup constants merged between values, one tuple per run of inlined children.
+        straight = ["        skipped = False"]
+        pending: list[str] = ["opening", "''"]
+        markup = ""
+        constants = 0
+
+        def constant(text: str) -> str:
+            nonlocal constants
+            constants += 1
+            env[f"C{constants}"] = text
+            return f"C{constants}"
+
+        for index, item in enumerate(inlined):
+            if item is not None:
+                _, before, value, after = item
+                pending += [constant(markup + before), value]
+                markup = after
+                continue
+            # A child with its own code (an aggregate, a repeat, a rarer leaf): flush, then its code.
+            if markup:
+                pending += [constant(markup), "''"]
+                markup = ""
+            if pending:
+                straight.append(f"        out += ({', '.join(pending)},)")
+                pending = []
+            entry = ordered[index]
+            if entry[3]:
+                straight += [f"        if v{index}.__class__ is list:", f"            for x in v{index}:"]
+                straight += _item_code(index, entry, "x", " " * 16, False)
+                straight += ["        else:"]
+                straight += _item_code(index, entry, f"v{index}", " " * 12, True)
+            else:
+                straight += _item_code(index, entry, f"v{index}", " " * 8, True)
+        if markup:
+            pending += [constant(markup), "''"]
+        pending += ["closing", "''"]
+        straight.append(f"        out += ({', '.join(pending)},)")
+        lines.append("    if " + " and ".join(f"({test})" for test in tests) + ":")
+        lines += straight
+        lines += ["    " + line for line in structure]
+        lines.append("        return True")
+    lines += ["    out += (opening, '')", "    skipped = False", *general, *structure]
     lines += ["    out += (closing, '')", "    return True"]
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), f"<qbXML render plan {plan.model_id}>", "exec"), env, namespace)

@@ -22,11 +22,14 @@ from lxml import etree
 
 from connector.qbxml.convert import AGGREGATE, STRING, TYPED, Plan, plan
 from connector.qbxml.errors import QBXMLParseError, QBXMLStructureError, ResponseTooLargeError
-from connector.qbxml.schema import schema_version
+from connector.qbxml.schema import MODELS, schema_version
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _local = threading.local()
 _TYPING = threading.Lock()
+# "@name" keys of every attribute the tables know, made once: records share them (a report's 100,000
+# ColData cells would otherwise hold 200,000 copies of "@colID" and "@value").
+_PREFIXED: dict[str, str] = {name: "@" + name for model in MODELS for name in model[1]}
 
 
 class Record(dict[str, Any]):
@@ -330,42 +333,46 @@ def _fill(
     kids = parse_plan.children
     if parse_plan.has_attrs:
         for key, value in elem.items():
-            target["@" + key] = value
+            target[_PREFIXED.get(key) or "@" + key] = value
     for child in elem:
-        tag = child.tag
-        entry = kids.get(tag)
+        entry = kids.get(child.tag)
         if entry is None:
+            tag = child.tag
             if isinstance(tag, str):
                 _put(target, child, None, path, response)
             continue
         kind = entry[0]
+        key = entry[4]
         if kind == STRING:
             value: Any = child.text or ""
         elif kind == TYPED:
-            text = child.text
-            if not text:
-                value = None
-            else:
+            value = child.text
+            if value:
                 try:
-                    value = entry[1](text)
+                    value = entry[1](value)
                 except (ValueError, ArithmeticError):
-                    value = text
-                    response._invalid.append(f"{path}/{tag}")
+                    response._invalid.append(f"{path}/{key}")
+            else:
+                value = None
         elif kind == AGGREGATE:
-            value = _fill({}, child, entry[2], f"{path}/{tag}", response)
+            sub = entry[2]
+            if not sub.children and not len(child):
+                # An aggregate of attributes only (a report's ColData/RowData): no walk needed.
+                value = {_PREFIXED.get(name) or "@" + name: attr for name, attr in child.items()}
+            else:
+                value = _fill({}, child, sub, f"{path}/{key}", response)
         else:
             value = _attr_leaf(child, entry, path, response)
-        tag = entry[4]
         if entry[3]:
-            existing = target.get(tag)
+            existing = target.get(key)
             if existing is None:
-                target[tag] = [value]
+                target[key] = [value]
             else:
                 existing.append(value)
-        elif tag in target:
-            _keep_duplicate(target, tag, value, path, response)
+        elif key in target:
+            _keep_duplicate(target, key, value, path, response)
         else:
-            target[tag] = value
+            target[key] = value
     return target
 
 

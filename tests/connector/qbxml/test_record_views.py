@@ -70,3 +70,25 @@ def test_records_share_the_tables_key_strings() -> None:
     first = parse_response(xml)[0].records[0]
     second = parse_response(xml)[0].records[0]
     assert next(k for k in first if k == "ListID") is next(k for k in second if k == "ListID")
+
+
+def _leaf_types(value: object) -> set[type]:
+    if isinstance(value, dict):
+        return set().union(*(_leaf_types(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_leaf_types(item) for item in value)) if value else set()
+    return {type(value)}
+
+
+def test_records_hold_no_reference_into_the_tree(fixture_text: Callable[[str], str]) -> None:
+    """Plain Python values only (no lxml proxies or smart strings): keeping records frees the tree."""
+    from datetime import date, datetime
+
+    types: set[type] = set()
+    for name in FIXTURES:
+        for response in parse_response(fixture_text(name), version="16.0"):
+            for record in response.records:
+                assert type(record).__name__ == "Record"
+                types |= _leaf_types(dict(record))
+            types |= _leaf_types(response.fields)
+    assert types <= {str, int, bool, Decimal, date, datetime, type(None)}
