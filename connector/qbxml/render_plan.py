@@ -278,9 +278,10 @@ def _inline(index: int, entry: tuple[Any, ...]) -> tuple[str, str, str, str] | N
                 f"and len(t{index}) <= 16"), start, f"t{index}", end
     if kind == NUM:
         # Plain notation, <= 10 digits . <= 5 decimals: exactly what format(value, "f") writes unchanged
-        # (an integer quantity passes on isdigit alone).
+        # (an integer passes on isdigit, two decimals on the '.' third from the end, the rest on the regex).
         return (f"{var}.__class__ is Decimal and ((t{index} := str({var})).isdigit() and len(t{index}) <= 10 "
-                f"or num_text(t{index}) is not None)"), start, f"t{index}", end
+                f"or t{index}[-3:-2] == '.' and len(t{index}) <= 13 or num_text(t{index}) is not None)"
+                ), start, f"t{index}", end
     if kind == AGG:
         full_name = fast.children.get("FullName")
         if full_name is not None and full_name[2] == STR and not fast.constrained and fast.usable:
@@ -411,17 +412,19 @@ _SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: it never occurs in a value that
 def finish(out: list[str]) -> str:
     """Join ``out``, escaping the values (odd indexes) that need it; ``Fallback`` on a forbidden character.
 
-    The values are joined with NUL between them and one ``bytes.translate`` deletes every safe character:
-    what is left is the separators alone unless some value needs escaping (or is refused). Only then are
-    the offending values located (one regex scan, a count of separators before each hit) and escaped.
+    The values are joined and one ``bytes.translate`` deletes every safe character: nothing is left unless
+    some value needs escaping (or is refused). Only then are the offending values located (joined again
+    with NUL between them, a ``str.find`` per offending character, a count of separators before each hit)
+    and escaped.
     """
     values = out[1::2]
+    joined = "".join(values)
+    if joined.isascii() and not joined.encode("ascii").translate(None, _SAFE_BYTES):
+        return "".join(out)
     joined = _SEPARATOR.join(values)
     separators = len(values) - 1
     if joined.isascii():
         left = joined.encode("ascii").translate(None, _SAFE_BYTES)
-        if len(left) == separators:
-            return "".join(out)
         if joined.count(_SEPARATOR) != separators:
             raise Fallback  # a value with a NUL in it: the generic walker names the element
         # Few distinct characters need work (typically "&"): find each with str.find, a C scan.
@@ -446,32 +449,34 @@ def finish(out: list[str]) -> str:
 class RequestPlan:
     """One request type in one version: its ``…Rq`` model plan and whether fields fill an inner aggregate."""
 
-    __slots__ = ("closing", "inner", "inner_closing", "inner_opening", "name", "plan")
+    __slots__ = ("body", "closing", "name", "prefix")
 
     def __init__(self, rq_name: str, model_id: int, inner: str | None) -> None:
         self.name = rq_name
-        self.plan = model_plan(model_id)
-        self.closing = f"</{rq_name}>"
-        self.inner = inner
-        self.inner_opening = f"<{inner}>" if inner else ""
-        self.inner_closing = f"</{inner}>" if inner else ""
+        rq_plan = model_plan(model_id)
+        if inner is not None:
+            # The …Rq model's own checks (the inner aggregate is required, nothing else present) hold.
+            self.body = rq_plan.children[inner][6][0]
+            self.prefix = f"<{inner}>"
+            self.closing = f"</{inner}></{rq_name}>"
+        else:
+            self.body = rq_plan
+            self.prefix = ""
+            self.closing = f"</{rq_name}>"
 
 
 def render_rq(request_plan: RequestPlan, fields: Any, request_id: str | None) -> str:
     """The ``<…Rq requestID="…">`` element of a request without iterator, metaData or IncludeRetElement."""
     if request_id is None:
-        out = [f"<{request_plan.name}>", ""]
+        opening = f"<{request_plan.name}>{request_plan.prefix}"
     elif request_id.isalnum() and request_id.isascii():
-        out = [f'<{request_plan.name} requestID="{request_id}">', ""]
+        opening = f'<{request_plan.name} requestID="{request_id}">{request_plan.prefix}'
     else:
         raise Fallback  # escaping, tab/newline normalisation in an attribute: the generic walker
-    if request_plan.inner is not None:
-        out += (request_plan.inner_opening, "")
-        # The …Rq model's own checks (the inner aggregate is required, nothing else is present) hold.
-        inner = request_plan.plan.children[request_plan.inner][6][0]
-        render(out, inner, fields, "", "")
-        out += (request_plan.inner_closing, "")
-        out += (request_plan.closing, "")
-    else:
-        render(out, request_plan.plan, fields, "", request_plan.closing)
+    out: list[str] = []
+    body = request_plan.body
+    last = body.last
+    if fields.__class__ is not dict or last is None or not last(out, fields, opening, request_plan.closing):
+        del out[:]
+        render(out, body, fields, opening, request_plan.closing)
     return finish(out)

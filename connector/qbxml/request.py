@@ -112,18 +112,20 @@ class RequestBatch:
 
     def add(self, request: Request, request_id: str | None = None) -> str:
         """Render ``request`` into the batch; returns its requestID."""
+        requests = self._requests
         if request_id is None:
-            while str(self._next_id) in self._requests:
-                self._next_id += 1
             request_id = str(self._next_id)
+            while request_id in requests:
+                self._next_id += 1
+                request_id = str(self._next_id)
         elif not isinstance(request_id, str) or not request_id:
             raise InvalidRequestIDError(request_id, "must be a non-empty str")
         elif len(request_id) > MAX_REQUEST_ID_LENGTH:
             raise InvalidRequestIDError(request_id, f"is longer than {MAX_REQUEST_ID_LENGTH} characters")
-        if request_id in self._requests:
+        elif request_id in requests:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
         self._parts.append(render_request(request, self.version, request_id))
-        self._requests[request_id] = request  # only now is an automatic id used up
+        requests[request_id] = request  # only now is an automatic id used up
         return request_id
 
     @property
@@ -157,7 +159,7 @@ def render_request(request: Request, version: str, request_id: str | None) -> st
         and request.meta_data is None
         and not request.include_ret_element
     ):
-        request_plan = _REQUEST_PLANS.get((version, request.name))
+        request_plan = _REQUEST_PLANS.get(version, _NO_PLANS).get(request.name)
         if request_plan is None:
             request_plan = _request_plan(version, request.name)
         if request_plan is not None:
@@ -168,7 +170,8 @@ def render_request(request: Request, version: str, request_id: str | None) -> st
     return render_request_generic(request, version, request_id)
 
 
-_REQUEST_PLANS: dict[tuple[str, str], render_plan.RequestPlan] = {}
+_REQUEST_PLANS: dict[str, dict[str, render_plan.RequestPlan]] = {}  # version -> request name -> plan
+_NO_PLANS: dict[str, render_plan.RequestPlan] = {}
 
 
 def _request_plan(version: str, name: str) -> render_plan.RequestPlan | None:
@@ -184,7 +187,7 @@ def _request_plan(version: str, name: str) -> render_plan.RequestPlan | None:
     if inner is None and name in MODELS[model_id][0]:
         return None
     found = render_plan.RequestPlan(rq_name, model_id, inner)
-    _REQUEST_PLANS[(version, name)] = found
+    _REQUEST_PLANS.setdefault(version, {})[name] = found
     return found
 
 

@@ -44,7 +44,7 @@ def test_plans_render_every_request_type_like_the_generic_walker(version: str) -
                     assert render_request(request, version, request_id) == render_request_generic(
                         request, version, request_id), name
             try:
-                plans.render_rq(_REQUEST_PLANS[(version, name)], _without_attributes(sampled), "1")
+                plans.render_rq(_REQUEST_PLANS[version][name], _without_attributes(sampled), "1")
                 planned += 1
             except plans.Fallback:
                 pass
