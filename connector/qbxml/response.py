@@ -137,17 +137,47 @@ class Response:
         kids = self._kids
         view = RecordView(self._element, None, "")
         get = view.get
-        rows = []
+        rows: list[tuple[Any, ...]] = []
+        wanted: dict[str, list[tuple[str, Any]]] = {}  # Ret tag -> (name, plan entry) per name
         for child in self._element:
             tag = child.tag
             entry = kids.get(tag)
-            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
-                view._elem, view._plan = child, entry[2]
-            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
-                view._elem, view._plan = child, None
-            else:
+            if entry is None or entry[0] != AGGREGATE or tag[-3:] != "Ret":
+                if entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                    view._elem, view._plan = child, None
+                    rows.append(tuple([get(name) for name in names]))
                 continue
-            rows.append(tuple([get(name) for name in names]))
+            sub = entry[2]
+            specs = wanted.get(tag)
+            if specs is None:
+                specs = wanted[tag] = [(name, sub.children.get(name)) for name in names]
+            hints = sub.positions
+            row = []
+            for name, spec in specs:
+                # The common case inline: a single plain or typed leaf where it stood in the last record.
+                if spec is not None and spec[0] <= TYPED and not spec[3]:
+                    index = hints.get(name)
+                    if index is not None:
+                        try:
+                            found = child[index]
+                        except IndexError:
+                            found = None
+                        if found is not None and found.tag == name:
+                            text = found.text
+                            if spec[0] == STRING:
+                                row.append(text or "")
+                                continue
+                            if not text:
+                                row.append(None)
+                                continue
+                            try:
+                                row.append(spec[1](text))
+                            except (ValueError, ArithmeticError):
+                                row.append(text)
+                            continue
+                view._elem, view._plan = child, sub
+                row.append(get(name))
+            rows.append(tuple(row))
         return rows
 
     def _type(self) -> None:
