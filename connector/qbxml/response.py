@@ -170,10 +170,7 @@ class Response:
                             if not text:
                                 row.append(None)
                                 continue
-                            try:
-                                row.append(spec[1](text))
-                            except (ValueError, ArithmeticError):
-                                row.append(text)
+                            row.append(_typed_quietly(text, spec))
                             continue
                 view._elem, view._plan = child, sub
                 row.append(get(name))
@@ -357,7 +354,7 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
 
 
 def _fill(
-    target: dict[str, Any], elem: Any, parse_plan: Plan, path: str, response: Response
+    target: dict[str, Any], elem: Any, parse_plan: Plan, path: Any, response: Response
 ) -> dict[str, Any]:
     """Fill ``target`` with the typed children of ``elem`` (one pass, one dict lookup per child)."""
     kids = parse_plan.children
@@ -381,7 +378,7 @@ def _fill(
                 try:
                     value = entry[1](value)
                 except (ValueError, ArithmeticError):
-                    response._invalid.append(f"{path}/{key}")
+                    value = _typed(value, entry[5], (path, key), response)
             else:
                 value = None
         elif kind == AGGREGATE:
@@ -390,7 +387,7 @@ def _fill(
                 # An aggregate of attributes only (a report's ColData/RowData): no walk needed.
                 value = {_PREFIXED.get(name) or "@" + name: attr for name, attr in child.items()}
             else:
-                value = _fill({}, child, sub, f"{path}/{key}", response)
+                value = _fill({}, child, sub, (path, key), response)
         else:
             value = _attr_leaf(child, entry, path, response)
         if entry[3]:
@@ -406,12 +403,12 @@ def _fill(
     return target
 
 
-def _put(target: dict[str, Any], child: Any, entry: Any, path: str, response: Response) -> None:
+def _put(target: dict[str, Any], child: Any, entry: Any, path: Any, response: Response) -> None:
     """Store a child through the generic route (unknown elements, non-Ret children of a …Rs)."""
     tag = child.tag
     if entry is None:
         value: Any = _raw(child)
-        response._unknown.append(f"{path}/{tag}")
+        response._unknown.append(f"{_text_path(path)}/{tag}")
         repeat = False
     else:
         holder: dict[str, Any] = {}
@@ -426,32 +423,48 @@ def _put(target: dict[str, Any], child: Any, entry: Any, path: str, response: Re
         target[tag] = value
 
 
-def _fill_one(holder: dict[str, Any], child: Any, entry: Any, path: str, response: Response) -> None:
+def _fill_one(holder: dict[str, Any], child: Any, entry: Any, path: Any, response: Response) -> None:
     """The slow, general twin of _fill's inner loop for one known child."""
     kind = entry[0]
     tag = child.tag
     if kind == AGGREGATE:
-        value: Any = _fill({}, child, entry[2], f"{path}/{tag}", response)
+        value: Any = _fill({}, child, entry[2], (path, tag), response)
     elif kind == STRING:
         value = child.text or ""
     elif kind == TYPED:
-        value = _typed(child.text, entry[1], f"{path}/{tag}", response)
+        value = _typed(child.text, entry[5], (path, tag), response)
     else:
         value = _attr_leaf(child, entry, path, response)
     holder[tag] = [value] if entry[3] else value
 
 
-def _typed(text: str | None, converter: Any, where: str, response: Response) -> Any:
+def _typed(text: str | None, converter: Any, where: Any, response: Response) -> Any:
     if not text:
         return None
     try:
         return converter(text)
     except (ValueError, ArithmeticError):
-        response._invalid.append(where)
+        response._invalid.append(_text_path(where))
         return text
 
 
-def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
+def _typed_quietly(text: str, entry: Any) -> Any:
+    """A leaf typed as the full parse types it (fast converter, then the tolerant one), or its text."""
+    try:
+        return entry[1](text)
+    except (ValueError, ArithmeticError):
+        try:
+            return entry[5](text)
+        except (ValueError, ArithmeticError):
+            return text
+
+
+def _text_path(path: Any) -> str:
+    """Paths are built only for notes: a nested aggregate passes ``(parent path, name)`` down instead."""
+    return path if path.__class__ is str else f"{_text_path(path[0])}/{path[1]}"
+
+
+def _attr_leaf(child: Any, entry: Any, path: Any, response: Response) -> Any:
     """A leaf that may carry attributes: the plain value, or ``{"#text": value, "@attr": ...}``."""
     text = child.text or ""
     value: Any = text
@@ -459,7 +472,7 @@ def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
         try:
             value = entry[1](text)
         except (ValueError, ArithmeticError):
-            response._invalid.append(f"{path}/{child.tag}")
+            response._invalid.append(f"{_text_path(path)}/{child.tag}")
     if len(child.attrib):
         result = {"@" + k: v for k, v in child.items()}
         result["#text"] = value
@@ -467,11 +480,11 @@ def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
     return value
 
 
-def _keep_duplicate(target: dict[str, Any], tag: str, value: Any, path: str, response: Response) -> None:
+def _keep_duplicate(target: dict[str, Any], tag: str, value: Any, path: Any, response: Response) -> None:
     """A second occurrence of a single-occurrence element: keep both (as a list) and flag it."""
     previous = target[tag]
     target[tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    response._invalid.append(f"{path}/{tag}")
+    response._invalid.append(f"{_text_path(path)}/{tag}")
 
 
 def _raw(elem: Any) -> Any:
@@ -556,10 +569,7 @@ class RecordView(Mapping[str, Any]):
                 text = child.text
                 if not text:
                     return None
-                try:
-                    return entry[1](text)
-                except (ValueError, ArithmeticError):
-                    return text
+                return _typed_quietly(text, entry)
             holder: dict[str, Any] = {}
             _fill_one(holder, child, entry, "", Response(elem, ""))
             return holder[key]

@@ -92,3 +92,16 @@ def test_records_hold_no_reference_into_the_tree(fixture_text: Callable[[str], s
                 types |= _leaf_types(dict(record))
             types |= _leaf_types(response.fields)
     assert types <= {str, int, bool, Decimal, date, datetime, type(None)}
+
+
+def test_padded_values_are_typed_alike_by_records_views_and_select() -> None:
+    padded = UNKNOWN_AND_INVALID.replace("<IsActive>maybe</IsActive>", "<IsActive> true </IsActive>").replace(
+        "<EditSequence>17</EditSequence>", "<EditSequence>17</EditSequence><TimeCreated> 2024-01-15T10:30:00"
+        "-08:00 </TimeCreated>")
+    response = parse_response(padded)[0]
+    record = response.records[0]
+    assert record["IsActive"] is True
+    assert record["TimeCreated"].isoformat() == "2024-01-15T10:30:00-08:00"
+    assert response.views[0]["IsActive"] is True
+    assert response.select("IsActive", "TimeCreated") == [(True, record["TimeCreated"])]
+    assert response.invalid == []
