@@ -412,24 +412,24 @@ _SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: it never occurs in a value that
 def finish(out: list[str]) -> str:
     """Join ``out``, escaping the values (odd indexes) that need it; ``Fallback`` on a forbidden character.
 
-    The values are joined and one ``bytes.translate`` deletes every safe character: nothing is left unless
-    some value needs escaping (or is refused). Only then are the offending values located (joined again
-    with NUL between them, a ``str.find`` per offending character, a count of separators before each hit)
-    and escaped.
+    The values are joined with NUL between them and one ``bytes.translate`` deletes every safe character:
+    only the separators are left unless some value needs escaping (or is refused). Only then are the
+    offending values located (a ``str.find`` per offending character, a count of separators before each
+    hit) and escaped.
     """
     values = out[1::2]
-    joined = "".join(values)
-    if joined.isascii() and not joined.encode("ascii").translate(None, _SAFE_BYTES):
-        return "".join(out)
     joined = _SEPARATOR.join(values)
     separators = len(values) - 1
     if joined.isascii():
         left = joined.encode("ascii").translate(None, _SAFE_BYTES)
-        if joined.count(_SEPARATOR) != separators:
+        if len(left) == separators:
+            return "".join(out)
+        marks = left.translate(None, b"\x00")
+        if len(left) - len(marks) != separators:
             raise Fallback  # a value with a NUL in it: the generic walker names the element
         # Few distinct characters need work (typically "&"): find each with str.find, a C scan.
         hits: set[int] = set()
-        for char in set(left.decode("ascii")) - {_SEPARATOR}:
+        for char in set(marks.decode("ascii")):
             position = joined.find(char)
             while position >= 0:
                 hits.add(joined.count(_SEPARATOR, 0, position))
