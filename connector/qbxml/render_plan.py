@@ -410,7 +410,12 @@ _SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: it never occurs in a value that
 
 
 def finish(out: list[str]) -> str:
-    """Join ``out``, escaping the values (odd indexes) that need it; ``Fallback`` on a forbidden character.
+    """``out`` escaped (see ``escape_values``) and joined."""
+    return "".join(escape_values(out))
+
+
+def escape_values(out: list[str]) -> list[str]:
+    """Escape, in place, the values (odd indexes) of ``out`` that need it; ``Fallback`` on a forbidden one.
 
     The values are joined with NUL between them and one ``bytes.translate`` deletes every safe character:
     only the separators are left unless some value needs escaping (or is refused). Only then are the
@@ -423,7 +428,7 @@ def finish(out: list[str]) -> str:
     if joined.isascii():
         left = joined.encode("ascii").translate(None, _SAFE_BYTES)
         if len(left) == separators:
-            return "".join(out)
+            return out
         marks = left.translate(None, b"\x00")
         if len(left) - len(marks) != separators:
             raise Fallback  # a value with a NUL in it: the generic walker names the element
@@ -443,7 +448,7 @@ def finish(out: list[str]) -> str:
             out[2 * index + 1] = escape(values[index], "")
         except QBXMLBuildError:
             raise Fallback from None
-    return "".join(out)
+    return out
 
 
 class RequestPlan:
@@ -467,6 +472,11 @@ class RequestPlan:
 
 def render_rq(request_plan: RequestPlan, fields: Any, request_id: str | None) -> str:
     """The ``<…Rq requestID="…">`` element of a request without iterator, metaData or IncludeRetElement."""
+    return "".join(render_rq_parts(request_plan, fields, request_id))
+
+
+def render_rq_parts(request_plan: RequestPlan, fields: Any, request_id: str | None) -> list[str]:
+    """``render_rq`` as the list of its pieces, escaped (a batch joins all its requests once)."""
     if request_id is None:
         opening = f"<{request_plan.name}>{request_plan.prefix}"
     elif request_id.isalnum() and request_id.isascii():
@@ -479,4 +489,4 @@ def render_rq(request_plan: RequestPlan, fields: Any, request_id: str | None) ->
     if fields.__class__ is not dict or last is None or not last(out, fields, opening, request_plan.closing):
         del out[:]
         render(out, body, fields, opening, request_plan.closing)
-    return finish(out)
+    return escape_values(out)

@@ -124,7 +124,7 @@ class RequestBatch:
             raise InvalidRequestIDError(request_id, f"is longer than {MAX_REQUEST_ID_LENGTH} characters")
         elif request_id in requests:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
-        self._parts.append(render_request(request, self.version, request_id))
+        self._parts += _render_parts(request, self.version, request_id)  # joined once, by to_xml
         requests[request_id] = request  # only now is an automatic id used up
         return request_id
 
@@ -134,7 +134,7 @@ class RequestBatch:
         return self._requests
 
     def __len__(self) -> int:
-        return len(self._parts)
+        return len(self._requests)
 
     def to_xml(self) -> str:
         """The whole qbXML document, ready for QBWC's sendRequestXML / QBXMLRP2 ProcessRequest."""
@@ -153,6 +153,10 @@ def render_request(request: Request, version: str, request_id: str | None) -> st
     The compiled plan (``render_plan.py``) renders the common case; anything it does not handle itself,
     and every error, goes through the generic walker below, which gives the same text or the exact error.
     """
+    return "".join(_render_parts(request, version, request_id))
+
+
+def _render_parts(request: Request, version: str, request_id: str | None) -> list[str]:
     if (
         request.iterator is None
         and request.iterator_id is None
@@ -164,10 +168,10 @@ def render_request(request: Request, version: str, request_id: str | None) -> st
             request_plan = _request_plan(version, request.name)
         if request_plan is not None:
             try:
-                return render_plan.render_rq(request_plan, request.fields, request_id)
+                return render_plan.render_rq_parts(request_plan, request.fields, request_id)
             except render_plan.Fallback:
                 pass
-    return render_request_generic(request, version, request_id)
+    return [render_request_generic(request, version, request_id)]
 
 
 _REQUEST_PLANS: dict[str, dict[str, render_plan.RequestPlan]] = {}  # version -> request name -> plan
