@@ -213,7 +213,11 @@ def _interpreted(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
 
 
 def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_skips: bool) -> list[str]:
-    """Source lines rendering one value ``var`` of child ``index`` (the common types inline)."""
+    """Source lines rendering one value ``var`` of child ``index`` (the common types inline).
+
+    Inside a loop over a repeatable (``var == "x"``) the sub-plan's last renderer was read once before
+    the loop into ``L{index}``: a stale one only declines (it checks its key set), never misrenders.
+    """
     _, _, kind, _, _, _, argument = entry
     fast = argument[0]
     s, e = f"S{index}", f"E{index}"
@@ -222,7 +226,8 @@ def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_s
         limit = f" and len({var}) <= {fast}" if fast < _UNBOUNDED else ""
         test, emit = f"{var}.__class__ is str{limit}", f"out += ({s}, {var}, {e}, '')"
     elif kind == AGG:
-        call = (f"if not ((L := P{index}.last) is not None and L(out, {var}, {s}, {e})): "
+        last = f"L{index}" if var == "x" else f"(L := P{index}.last)"
+        call = (f"if not ({last} is not None and {'L' if var != 'x' else last}(out, {var}, {s}, {e})): "
                 f"render(out, P{index}, {var}, {s}, {e})")
         full_name = fast.children.get("FullName")
         if full_name is not None and full_name[2] == STR and not fast.constrained and fast.usable:
@@ -319,6 +324,8 @@ def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
             env[f"Q{index}"] = "</FullName>" + end
         if repeat:
             general.append(f"    if v{index}.__class__ is list:")
+            if kind == AGG:
+                general.append(f"        L{index} = P{index}.last")
             general.append(f"        for x in v{index}:")
             general.extend(_item_code(index, entry, "x", "            ", False))
             general.append("    else:")
@@ -361,7 +368,10 @@ def _generate(plan: ModelPlan, ordered: tuple[tuple[Any, ...], ...]) -> Any:
                 pending = []
             entry = ordered[index]
             if entry[3]:
-                straight += [f"        if v{index}.__class__ is list:", f"            for x in v{index}:"]
+                straight += [f"        if v{index}.__class__ is list:"]
+                if entry[2] == AGG:
+                    straight += [f"            L{index} = P{index}.last"]
+                straight += [f"            for x in v{index}:"]
                 straight += _item_code(index, entry, "x", " " * 16, False)
                 straight += ["        else:"]
                 straight += _item_code(index, entry, f"v{index}", " " * 12, True)
