@@ -1,16 +1,20 @@
 """Compiled render plans: the builder's fast path, one plan per content model, made once from the tables.
 
 ``request.py``'s generic walker checks everything for every field (path strings, a sort per aggregate,
-structure checks, a formatter call per leaf). A plan does the same work once per *shape* instead:
+structure checks, a formatter call per leaf). A plan does that work once per *shape* instead:
 
-- per model, a dict child name -> ``(kind, rank, open tag, close tag, argument)``; per distinct key order
-  of the caller's dicts (callers build them from literals, so there are few) the children already sorted
-  into schema order, with the structure checks (required groups, exclusive choices) done at that moment;
-- values go into the output list at odd positions, markup at even ones, so escaping is one check over the
-  joined values of the whole request (``isascii``/``isprintable`` and five ``in`` scans, all C loops) and
-  only the values that need it are rewritten;
-- the commonest leaves (strings, Decimal money and quantities, dates) are formatted inline; any other
-  leaf goes through the generic formatter, whose output is already escaped.
+- per model, child name -> ``(name, rank, kind, repeat, open tag, close tag, (fast argument, spec))``;
+  per key set of the caller's dicts (callers build them from literals, so there are few; the renderer
+  used last is tried first and checks ``len`` and each key) generated straight-line Python with the
+  children already in schema order and the structure checks (required groups, exclusive choices) done
+  once, when it is generated;
+- in it a straight path: when every leaf and FullName ref has its common type (str, Decimal, date, a
+  one-key ``{"FullName": …}``; one chained test), markup merged between the values goes out as one tuple;
+- values go into the output list at odd indexes, markup at even ones, so escaping is one check per request
+  over the values joined (``bytes.translate`` deleting every safe character) and only the values that need
+  it are rewritten;
+- any other leaf (bool, int, datetime, GUID, attributes) goes through the generic walker's own child code,
+  whose output is already escaped.
 
 The plan never decides anything the generic walker would decide differently: whenever it meets something
 unusual (an attribute key, an unknown element, a value of an unexpected type, a failed check, a forbidden
@@ -34,8 +38,9 @@ from connector.qbxml.values import _NUM_TEXT, NEEDS_WORK, STRING_TYPES, escape
 # Child kinds (ints compare fastest in the dispatch chain).
 STR, ENUM, AMT, NUM, DATE, AGG, OTHER = range(7)
 _NUMBER_TYPES = frozenset({"PRICETYPE", "QUANTYPE", "PERCENTTYPE"})
-_MAX_ORDERS = 256  # distinct key orders remembered per model; beyond that each call sorts (still correct)
-# NEEDS_WORK without NUL, the separator finish() puts between values.
+_MAX_ORDERS = 256  # key orders given generated code per model; further ones share an interpreted loop
+_UNBOUNDED = 1 << 62  # "no maxLength"
+# NEEDS_WORK without NUL, the separator escape_values() puts between values.
 _finditer = re.compile(NEEDS_WORK.pattern.replace('[^', '[^\\x00', 1)).finditer
 _num_text = _NUM_TEXT.fullmatch
 _render_child: Any = None  # request.py's generic child renderer, imported on first use (it imports us)
@@ -137,7 +142,7 @@ def _build(model_id: int, memo: dict[int, ModelPlan]) -> ModelPlan:
         if sub is not None and code is None:
             kind, fast = AGG, _build(sub, memo)
         elif sub is None and code in STRING_TYPES and enum_index is None:
-            kind, fast = STR, max_length if max_length is not None else 1 << 62
+            kind, fast = STR, max_length if max_length is not None else _UNBOUNDED
         elif sub is None and code in STRING_TYPES and spec[6] is None:
             kind, fast = ENUM, ENUM_SETS[enum_index]
         elif sub is None and code == "AMTTYPE":
@@ -260,9 +265,6 @@ def _item_code(index: int, entry: tuple[Any, ...], var: str, indent: str, none_s
         lines += [f"{indent}{'elif' if test else 'if'} {var} is None:", f"{indent}    skipped = True"]
     lines += [f"{indent}else:" if lines else f"{indent}if True:", f"{indent}    slow(out, {var}, N{index})"]
     return lines
-
-
-_UNBOUNDED = 1 << 62
 
 
 def _inline(index: int, entry: tuple[Any, ...]) -> tuple[str, str, str, str] | None:
