@@ -138,7 +138,8 @@ class Response:
         view = RecordView(self._element, None, "")
         get = view.get
         rows: list[tuple[Any, ...]] = []
-        wanted: dict[str, list[tuple[str, Any]]] = {}  # Ret tag -> (name, plan entry) per name
+        # Ret tag -> per name (name, 0 plain single leaf / 1 typed single leaf / 2 anything else, entry)
+        wanted: dict[str, list[tuple[str, int, Any]]] = {}
         for child in self._element:
             tag = child.tag
             entry = kids.get(tag)
@@ -150,30 +151,29 @@ class Response:
             sub = entry[2]
             specs = wanted.get(tag)
             if specs is None:
-                specs = wanted[tag] = [(name, sub.children.get(name)) for name in names]
+                specs = wanted[tag] = [_select_spec(name, sub.children.get(name)) for name in names]
             hints = sub.positions
-            row = []
-            for name, spec in specs:
+            row: list[Any] = []
+            append = row.append
+            for name, code, spec in specs:
                 # The common case inline: a single plain or typed leaf where it stood in the last record.
-                if spec is not None and spec[0] <= TYPED and not spec[3]:
+                if code < 2:
                     index = hints.get(name)
                     if index is not None:
                         try:
                             found = child[index]
                         except IndexError:
-                            found = None
-                        if found is not None and found.tag == name:
-                            text = found.text
-                            if spec[0] == STRING:
-                                row.append(text or "")
+                            pass
+                        else:
+                            if found.tag == name:
+                                text = found.text
+                                if code == 0:
+                                    append(text or "")
+                                else:
+                                    append(_typed_quietly(text, spec) if text else None)
                                 continue
-                            if not text:
-                                row.append(None)
-                                continue
-                            row.append(_typed_quietly(text, spec))
-                            continue
                 view._elem, view._plan = child, sub
-                row.append(get(name))
+                append(get(name))
             rows.append(tuple(row))
         return rows
 
@@ -446,6 +446,12 @@ def _typed(text: str | None, converter: Any, where: Any, response: Response) -> 
     except (ValueError, ArithmeticError):
         response._invalid.append(_text_path(where))
         return text
+
+
+def _select_spec(name: str, entry: Any) -> tuple[str, int, Any]:
+    if entry is not None and not entry[3] and entry[0] in (STRING, TYPED):
+        return name, 0 if entry[0] == STRING else 1, entry
+    return name, 2, entry
 
 
 def _typed_quietly(text: str, entry: Any) -> Any:
