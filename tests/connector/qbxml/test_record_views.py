@@ -105,3 +105,22 @@ def test_padded_values_are_typed_alike_by_records_views_and_select() -> None:
     assert response.views[0]["IsActive"] is True
     assert response.select("IsActive", "TimeCreated") == [(True, record["TimeCreated"])]
     assert response.invalid == []
+
+
+def _two_records(second_edit_sequence: str) -> str:
+    ret = ("<ItemServiceRet><ListID>{id}</ListID>{edit}<Name>n</Name><IsActive>true</IsActive>"
+           "</ItemServiceRet>")
+    body = ret.format(id="1-1", edit="<EditSequence>5</EditSequence>") + ret.format(
+        id="2-2", edit=second_edit_sequence)
+    return ('<QBXML><QBXMLMsgsRs><ItemServiceQueryRs requestID="1" statusCode="0" statusSeverity="Info" '
+            f'statusMessage="Status OK">{body}</ItemServiceQueryRs></QBXMLMsgsRs></QBXML>')
+
+
+@pytest.mark.parametrize("second", ["<EditSequence>6</EditSequence>", "", "<EditSequence></EditSequence>",
+                                    "<EditSequence>6</EditSequence><EditSequence>7</EditSequence>"])
+def test_select_reads_missing_empty_and_doubled_fields_like_a_view(second: str) -> None:
+    """Missing, empty and duplicated fields read as a view reads them."""
+    response = parse_response(_two_records(second))[0]
+    expected = [(view["ListID"], view.get("EditSequence"), view["IsActive"]) for view in response.views]
+    assert response.select("ListID", "EditSequence", "IsActive") == expected
+    assert expected[0] == ("1-1", "5", True)
