@@ -26,8 +26,10 @@ test: install lint
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
 
+## The qbXML codec beside its floor and peers, three runs side by side: JSON + Markdown ratio table in .bench/.
 bench: install
-	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-group-by=group
+	$(BIN)/qbsim bench --json .bench/qbxml.json --runs 3
+	$(BIN)/python -m pytest benchmarks/e2e --benchmark-only --benchmark-group-by=group
 
 ## Load: the connector served on localhost, locust driving many customers' Web Connectors against it.
 ## Tune with LOAD_ARGS (locust options), e.g. make load LOAD_ARGS="--users 50 --spawn-rate 10 --run-time 5m".

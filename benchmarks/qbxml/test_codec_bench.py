@@ -1,155 +1,158 @@
-"""qbXML codec benchmarks, each side by side with a raw-lxml floor doing the same minimal work.
+"""qbXML codec benchmarks: qbsim beside an honest floor and its peers, side by side in one run.
 
-- build: a 500-line PurchaseOrderAdd in one batch. Floor: lxml SubElement calls in a hard-coded (already
-  known) schema order with pre-formatted text, then ``tostring`` -- no validation, no ordering, no typing.
-- parse: a 1000-record ItemServiceQueryRs. Floor: hardened ``etree.fromstring`` and one walk turning every
-  Ret into nested dicts of raw strings -- no typing, no status handling.
-
-Report the ratio codec/floor per group:
-``pytest benchmarks/qbxml --benchmark-only --benchmark-group-by=group``.
+Each group is one job on the same input; its rows are ``floor``, ``qbsim`` and the peers (see peers.py).
+``qbsim bench --json PATH`` (or ``make bench``) runs them and writes the Markdown table of every row's
+ratio to ``floor`` and to the best peer. The tests after the benchmarks check that every implementation
+produces the same answer, so the ratios compare like with like.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from lxml import etree
 
-from connector.qbxml import Request, RequestBatch, parse_response
+from connector.qbxml import parse_response
 
-LINES = 500
-RECORDS = 1000
-PACIFIC = timezone(timedelta(hours=-8))
+from . import data, peers
+from .conftest import scaled
 
-
-def po_fields() -> dict[str, Any]:
-    lines = [
-        {
-            # deliberately not in schema order: the codec must sort
-            "Amount": Decimal(n * 3) + Decimal("0.25"),
-            "CustomerRef": {"FullName": "Riverside Holdings:Job 42 - Riverside"},
-            "Rate": Decimal("80.76"),
-            "Quantity": Decimal(n % 17 + 1),
-            "Desc": f"Line {n}: concrete & forms <phase {n % 3}>",
-            "ItemRef": {"FullName": f"03-{n:03d} Concrete"},
-        }
-        for n in range(LINES)
-    ]
-    return {"PurchaseOrderLineAdd": lines, "Memo": "Commitment SC-12", "RefNumber": "PO-12",
-            "TxnDate": date(2024, 2, 1), "VendorRef": {"FullName": "Acme Concrete"}}
-
-
-def build_codec(fields: dict[str, Any]) -> str:
-    batch = RequestBatch("13.0")
-    batch.add(Request("PurchaseOrderAdd", fields))
-    return batch.to_xml()
-
-
-def build_lxml_floor(fields: dict[str, Any]) -> bytes:
-    root = etree.Element("QBXML")
-    msgs = etree.SubElement(root, "QBXMLMsgsRq", onError="stopOnError")
-    rq = etree.SubElement(msgs, "PurchaseOrderAddRq", requestID="1")
-    po = etree.SubElement(rq, "PurchaseOrderAdd")
-    vendor = etree.SubElement(po, "VendorRef")
-    etree.SubElement(vendor, "FullName").text = fields["VendorRef"]["FullName"]
-    etree.SubElement(po, "TxnDate").text = fields["TxnDate"].isoformat()
-    etree.SubElement(po, "RefNumber").text = fields["RefNumber"]
-    etree.SubElement(po, "Memo").text = fields["Memo"]
-    sub = etree.SubElement
-    for line in fields["PurchaseOrderLineAdd"]:
-        el = sub(po, "PurchaseOrderLineAdd")
-        sub(sub(el, "ItemRef"), "FullName").text = line["ItemRef"]["FullName"]
-        sub(el, "Desc").text = line["Desc"]
-        sub(el, "Quantity").text = str(line["Quantity"])
-        sub(el, "Rate").text = str(line["Rate"])
-        sub(el, "Amount").text = f"{line['Amount']:.2f}"
-        sub(sub(el, "CustomerRef"), "FullName").text = line["CustomerRef"]["FullName"]
-    return b'<?xml version="1.0" ?>\n<?qbxml version="13.0"?>\n' + etree.tostring(root)
-
-
-def item_service_query_response() -> str:
-    rets = []
-    for n in range(RECORDS):
-        created = datetime(2024, 1, 1, tzinfo=PACIFIC) + timedelta(minutes=n)
-        rets.append(
-            "<ItemServiceRet>"
-            f"<ListID>{0x80000000 + n:X}-1700000000</ListID>"
-            f"<TimeCreated>{created.isoformat()}</TimeCreated><TimeModified>{created.isoformat()}</TimeModified>"
-            f"<EditSequence>{1700000000 + n}</EditSequence>"
-            f"<Name>{n:05d} Cost code</Name><FullName>Cost Codes:{n:05d} Cost code</FullName>"
-            f"<IsActive>{'true' if n % 7 else 'false'}</IsActive>"
-            "<ParentRef><ListID>80000001-1700000000</ListID><FullName>Cost Codes</FullName></ParentRef>"
-            "<Sublevel>1</Sublevel>"
-            f"<SalesOrPurchase><Desc>Cost code {n} &amp; more</Desc><Price>{n}.50</Price>"
-            "<AccountRef><FullName>Construction Income</FullName></AccountRef></SalesOrPurchase>"
-            "<DataExtRet><OwnerID>0</OwnerID><DataExtName>Procore ID</DataExtName>"
-            "<DataExtType>STR255TYPE</DataExtType>"
-            f"<DataExtValue>{562949953421312 + n}</DataExtValue></DataExtRet>"
-            "</ItemServiceRet>"
-        )
-    return (
-        '<?xml version="1.0" ?>\n<QBXML><QBXMLMsgsRs><ItemServiceQueryRs requestID="1" statusCode="0" '
-        'statusSeverity="Info" statusMessage="Status OK" iteratorRemainingCount="0" iteratorID="{X}">'
-        + "".join(rets) + "</ItemServiceQueryRs></QBXMLMsgsRs></QBXML>"
-    )
-
-
-_FLOOR_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-                                remove_pis=True, collect_ids=False, encoding="utf-8")
-
-
-def _floor_dict(elem: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for child in elem:
-        out[child.tag] = _floor_dict(child) if len(child) else child.text
-    return out
-
-
-def parse_lxml_floor(xml: str) -> list[dict[str, Any]]:
-    root = etree.fromstring(xml.encode("utf-8"), _FLOOR_PARSER)
-    return [_floor_dict(ret) for rs in root[0] for ret in rs]
+ITEMS, ORDERS, REPORT_ROWS = 10_000, 1_000, 10_000
 
 
 @pytest.fixture(scope="module")
-def po() -> dict[str, Any]:
-    return po_fields()
+def item_service_xml(scale: float) -> bytes:
+    return data.item_service_query(scaled(ITEMS, scale))
 
 
 @pytest.fixture(scope="module")
-def response_xml() -> str:
-    return item_service_query_response()
+def purchase_order_xml(scale: float) -> bytes:
+    return data.purchase_order_query(scaled(ORDERS, scale))
 
 
-@pytest.mark.benchmark(group="build PurchaseOrderAdd x500 lines")
-def test_build_codec(benchmark: Any, po: dict[str, Any]) -> None:
-    xml = benchmark(build_codec, po)
-    assert xml.count("<PurchaseOrderLineAdd>") == LINES
+@pytest.fixture(scope="module")
+def job_report_xml(scale: float) -> bytes:
+    return data.job_report(scaled(REPORT_ROWS, scale))
 
 
-@pytest.mark.benchmark(group="build PurchaseOrderAdd x500 lines")
-def test_build_lxml_floor(benchmark: Any, po: dict[str, Any]) -> None:
-    xml = benchmark(build_lxml_floor, po)
-    assert xml.count(b"<PurchaseOrderLineAdd>") == LINES
+@pytest.fixture(scope="module")
+def orders(scale: float) -> list[dict[str, Any]]:
+    return data.purchase_orders(scaled(ORDERS, scale))
 
 
-@pytest.mark.benchmark(group="parse ItemServiceQueryRs x1000")
-def test_parse_codec(benchmark: Any, response_xml: str) -> None:
-    responses = benchmark(parse_response, response_xml)
-    records = responses[0].records
-    assert len(records) == RECORDS
-    assert records[999]["SalesOrPurchase"]["Price"] == Decimal("999.50")
+@pytest.fixture(scope="module")
+def items(scale: float) -> list[dict[str, Any]]:
+    return data.service_items(scaled(ITEMS, scale))
 
 
-@pytest.mark.benchmark(group="parse ItemServiceQueryRs x1000")
-def test_parse_lxml_floor(benchmark: Any, response_xml: str) -> None:
-    records = benchmark(parse_lxml_floor, response_xml)
-    assert len(records) == RECORDS
-    assert records[999]["SalesOrPurchase"]["Price"] == "999.50"
+def _size(xml: bytes) -> str:
+    return f"{len(xml) / 1e6:.1f} MB"
 
 
-def test_codec_and_floor_build_the_same_document(po: dict[str, Any]) -> None:
-    """The floor does the same work: identical output, so the ratio compares like with like."""
-    assert build_codec(po).encode("utf-8") == build_lxml_floor(po)
+@pytest.mark.parametrize("impl", list(peers.PARSE))
+def test_parse_item_service(benchmark: Any, impl: str, item_service_xml: bytes) -> None:
+    count = item_service_xml.count(b"<ItemServiceRet>")
+    benchmark.group = f"parse ItemServiceQueryRs x{count} ({_size(item_service_xml)})"
+    benchmark(peers.PARSE[impl], item_service_xml)
+
+
+@pytest.mark.parametrize("impl", list(peers.PARSE))
+def test_parse_purchase_orders(benchmark: Any, impl: str, purchase_order_xml: bytes) -> None:
+    count = purchase_order_xml.count(b"<PurchaseOrderRet>")
+    benchmark.group = f"parse PurchaseOrderQueryRs x{count} with 10 lines ({_size(purchase_order_xml)})"
+    benchmark(peers.PARSE[impl], purchase_order_xml)
+
+
+@pytest.mark.parametrize("impl", list(peers.PARSE))
+def test_parse_job_report(benchmark: Any, impl: str, job_report_xml: bytes) -> None:
+    rows = job_report_xml.count(b"<DataRow ")
+    benchmark.group = f"parse JobReport ReportRet x{rows} rows ({_size(job_report_xml)})"
+    benchmark(peers.PARSE[impl], job_report_xml)
+
+
+@pytest.mark.parametrize("impl", list(peers.FIELDS))
+def test_read_two_fields(benchmark: Any, impl: str, item_service_xml: bytes) -> None:
+    count = item_service_xml.count(b"<ItemServiceRet>")
+    benchmark.group = f"field access: ListID+EditSequence of ItemServiceRet x{count}"
+    benchmark(peers.FIELDS[impl], item_service_xml)
+
+
+def _po_builders(orders: list[dict[str, Any]]) -> dict[str, Callable[[], Any]]:
+    ready = data.as_ready_strings(orders)
+    ordered = peers.prepare_po_schema_order(orders)
+    return {
+        "floor": lambda: peers.build_po_floor(ready),
+        "qbsim": lambda: peers.build_qbsim("PurchaseOrderAdd", orders),
+        "etree": lambda: peers.build_po_etree(orders),
+        "xmltodict": lambda: peers.build_xmltodict("PurchaseOrderAdd", ordered),
+        "qbwc-kit": lambda: peers.build_qbwc_kit("PurchaseOrder", ordered),
+    }
+
+
+def _item_builders(items: list[dict[str, Any]]) -> dict[str, Callable[[], Any]]:
+    ready = data.as_ready_strings(items)
+    return {
+        "floor": lambda: peers.build_items_floor(ready),
+        "qbsim": lambda: peers.build_qbsim("ItemServiceAdd", items),
+        "etree": lambda: peers.build_items_etree(items),
+        "xmltodict": lambda: peers.build_xmltodict("ItemServiceAdd", items),
+        "qbwc-kit": lambda: peers.build_qbwc_kit("ItemService", items),
+    }
+
+
+BUILD_IMPLS = ["floor", "qbsim", "etree", "xmltodict", "qbwc-kit"]
+
+
+@pytest.mark.parametrize("impl", BUILD_IMPLS)
+def test_build_purchase_orders(benchmark: Any, impl: str, orders: list[dict[str, Any]]) -> None:
+    benchmark.group = f"build PurchaseOrderAddRq x{len(orders)} with 10 lines"
+    benchmark(_po_builders(orders)[impl])
+
+
+@pytest.mark.parametrize("impl", BUILD_IMPLS)
+def test_build_service_items(benchmark: Any, impl: str, items: list[dict[str, Any]]) -> None:
+    benchmark.group = f"build ItemServiceAddRq x{len(items)}"
+    benchmark(_item_builders(items)[impl])
+
+
+# -- like with like ---------------------------------------------------------------------------------------
+
+def _canonical(document: str | bytes) -> bytes:
+    raw = document.encode() if isinstance(document, str) else document
+    root = etree.fromstring(raw.split(b"?>", 2)[-1] if raw.startswith(b"<?xml") else raw)
+    return etree.tostring(root, method="c14n")
+
+
+@pytest.mark.parametrize("builders", ["orders", "items"])
+def test_every_builder_writes_the_same_document(builders: str, request: pytest.FixtureRequest) -> None:
+    make = _po_builders if builders == "orders" else _item_builders
+    built = {impl: build() for impl, build in make(request.getfixturevalue(builders)).items()}
+    expected = _canonical(built["qbsim"])
+    for impl in ("etree", "xmltodict", "qbwc-kit"):
+        assert _canonical(built[impl]) == expected, impl
+    # The floor does not escape: it is the qbsim document with the entities left raw.
+    unescaped = built["qbsim"].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert built["floor"] == unescaped
+
+
+def test_the_parsers_read_the_same_records(item_service_xml: bytes) -> None:
+    records = parse_response(item_service_xml)[0].records
+    assert len(records) == item_service_xml.count(b"<ItemServiceRet>")
+    first = records[0]
+    assert peers.parse_etree(item_service_xml)[0][0]["ListID"] == first["ListID"]
+    assert peers.parse_qbwc_kit(item_service_xml)[0][0]["EditSequence"] == first["EditSequence"]
+    pairs = [(record["ListID"], record["EditSequence"]) for record in records]
+    for impl, read in peers.FIELDS.items():
+        if impl != "floor":
+            assert read(item_service_xml) == pairs, impl
+
+
+@pytest.mark.parametrize("fixture", ["item_service_xml", "purchase_order_xml", "job_report_xml"])
+def test_benchmark_documents_are_fully_known_to_the_tables(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    """No unknown or invalid element: the parse benchmarks measure the typed path, not the raw fallback."""
+    response = parse_response(request.getfixturevalue(fixture))[0]
+    assert response.records and response.unknown == [] and response.invalid == []

@@ -38,6 +38,7 @@ from connector.qbxml.request import Request, RequestBatch, render_request
 from connector.qbxml.response import (
     DEFAULT_MAX_BYTES,
     Record,
+    RecordView,
     Response,
     ResponseSet,
     parse_response,
@@ -65,6 +66,7 @@ __all__ = [
     "QBXMLParseError",
     "QBXMLStructureError",
     "Record",
+    "RecordView",
     "Request",
     "RequestBatch",
     "Response",

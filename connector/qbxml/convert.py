@@ -65,17 +65,37 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
     "TIMEINTERVALTYPE": str,
 }
 
+class _Booleans(dict[str, bool]):
+    """``true``/``false``/``1``/``0`` by a C-level lookup; anything else raises ValueError (as to_bool)."""
+
+    def __missing__(self, text: str) -> bool:
+        raise ValueError(f"not a boolean: {text!r}")
+
+
+# Converters called straight from C for the common case; when one raises, the parser retries with the
+# tolerant converter above (whitespace around the value) before it keeps the text as invalid.
+FAST_CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "BOOLTYPE": _Booleans(_BOOLS).__getitem__,
+    "DATETYPE": _fromisoformat_date,
+    "DATETIMETYPE": _fromisoformat_datetime,
+}
+
+
 class Plan:
-    """How to parse one content model: child name -> ``(kind, converter, sub_plan, repeat)``.
+    """How to parse one content model: child name -> ``(kind, converter, sub_plan, repeat, name, tolerant)``.
+
+    ``name`` is the tables' own string: records use it as their key, so 10,000 records share one ``"ListID"``
+    instead of holding 10,000 copies that lxml creates for each ``.tag``.
 
     Sub-plans are linked directly (no lookup by model id while parsing); cycles are fine because a plan is
     registered before its children are resolved.
     """
 
-    __slots__ = ("children", "has_attrs", "text_converter")
+    __slots__ = ("children", "has_attrs", "positions", "text_converter")
 
     def __init__(self) -> None:
-        self.children: dict[str, tuple[int, Any, Plan | None, bool]] = {}
+        self.positions: dict[str, int] = {}  # RecordView's guess: the child index a name last stood at
+        self.children: dict[str, tuple[int, Any, Plan | None, bool, str, Any]] = {}
         self.has_attrs = False
         self.text_converter: Any = None
 
@@ -112,14 +132,16 @@ def _build(model_id: int, memo: dict[int, Plan]) -> Plan:
         code, sub, repeat = spec[1], spec[2], spec[3]
         if sub is None:
             if code in STRING_TYPES:
-                result.children[name] = (STRING, None, None, repeat)
+                result.children[name] = (STRING, None, None, repeat, name, None)
             else:
-                result.children[name] = (TYPED, CONVERTERS[code], None, repeat)
+                converter = CONVERTERS[code]
+                result.children[name] = (TYPED, FAST_CONVERTERS.get(code, converter), None, repeat, name,
+                                         converter)
         elif code is None:
-            result.children[name] = (AGGREGATE, None, _build(sub, memo), repeat)
+            result.children[name] = (AGGREGATE, None, _build(sub, memo), repeat, name, None)
         else:
             converter = None if code in STRING_TYPES else CONVERTERS[code]
-            result.children[name] = (ATTR_LEAF, converter, _build(sub, memo), repeat)
+            result.children[name] = (ATTR_LEAF, converter, _build(sub, memo), repeat, name, converter)
     result.has_attrs = bool(attrs)
     result.text_converter = None if text_type is None or text_type in STRING_TYPES else CONVERTERS[text_type]
     return result

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
+from connector.qbxml import render_plan
 from connector.qbxml.errors import (
     ChoiceConflictError,
     FieldTooLongError,
@@ -111,18 +112,20 @@ class RequestBatch:
 
     def add(self, request: Request, request_id: str | None = None) -> str:
         """Render ``request`` into the batch; returns its requestID."""
+        requests = self._requests
         if request_id is None:
-            while str(self._next_id) in self._requests:
-                self._next_id += 1
             request_id = str(self._next_id)
+            while request_id in requests:
+                self._next_id += 1
+                request_id = str(self._next_id)
         elif not isinstance(request_id, str) or not request_id:
             raise InvalidRequestIDError(request_id, "must be a non-empty str")
         elif len(request_id) > MAX_REQUEST_ID_LENGTH:
             raise InvalidRequestIDError(request_id, f"is longer than {MAX_REQUEST_ID_LENGTH} characters")
-        if request_id in self._requests:
+        elif request_id in requests:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
-        self._parts.append(render_request(request, self.version, request_id))
-        self._requests[request_id] = request  # only now is an automatic id used up
+        self._parts += _render_parts(request, self.version, request_id)  # joined once, by to_xml
+        requests[request_id] = request  # only now is an automatic id used up
         return request_id
 
     @property
@@ -131,7 +134,7 @@ class RequestBatch:
         return self._requests
 
     def __len__(self) -> int:
-        return len(self._parts)
+        return len(self._requests)
 
     def to_xml(self) -> str:
         """The whole qbXML document, ready for QBWC's sendRequestXML / QBXMLRP2 ProcessRequest."""
@@ -145,7 +148,55 @@ class RequestBatch:
 
 
 def render_request(request: Request, version: str, request_id: str | None) -> str:
-    """One ``<…Rq>`` element as text, checked against the ``version`` tables."""
+    """One ``<…Rq>`` element as text, checked against the ``version`` tables.
+
+    The compiled plan (``render_plan.py``) renders the common case; anything it does not handle itself,
+    and every error, goes through the generic walker below, which gives the same text or the exact error.
+    """
+    return "".join(_render_parts(request, version, request_id))
+
+
+def _render_parts(request: Request, version: str, request_id: str | None) -> list[str]:
+    if (
+        request.iterator is None
+        and request.iterator_id is None
+        and request.meta_data is None
+        and not request.include_ret_element
+    ):
+        request_plan = _REQUEST_PLANS.get(version, _NO_PLANS).get(request.name)
+        if request_plan is None:
+            request_plan = _request_plan(version, request.name)
+        if request_plan is not None:
+            try:
+                return render_plan.render_rq_parts(request_plan, request.fields, request_id)
+            except render_plan.Fallback:
+                pass
+    return [render_request_generic(request, version, request_id)]
+
+
+_REQUEST_PLANS: dict[str, dict[str, render_plan.RequestPlan]] = {}  # version -> request name -> plan
+_NO_PLANS: dict[str, render_plan.RequestPlan] = {}
+
+
+def _request_plan(version: str, name: str) -> render_plan.RequestPlan | None:
+    """The compiled plan of a request type; None for an unknown type (the generic walker says why)."""
+    if version not in SUPPORTED_VERSIONS:
+        return None
+    rq_name = name + "Rq"
+    model_id = schema_version(version).requests.get(rq_name)
+    if model_id is None:
+        return None
+    spec = MODELS[model_id][0].get(name)
+    inner = name if spec is not None and spec[1] is None else None
+    if inner is None and name in MODELS[model_id][0]:
+        return None
+    found = render_plan.RequestPlan(rq_name, model_id, inner)
+    _REQUEST_PLANS.setdefault(version, {})[name] = found
+    return found
+
+
+def render_request_generic(request: Request, version: str, request_id: str | None) -> str:
+    """The generic walker: every check with its path, one recursive pass (the reference for the plans)."""
     try:
         return _render_request(request, version, request_id)
     except UnknownElementError as error:

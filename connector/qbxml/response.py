@@ -15,17 +15,21 @@ convert (e.g. ``<Amount>abc</Amount>``) is kept as its text and listed in ``Resp
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from lxml import etree
 
 from connector.qbxml.convert import AGGREGATE, STRING, TYPED, Plan, plan
 from connector.qbxml.errors import QBXMLParseError, QBXMLStructureError, ResponseTooLargeError
-from connector.qbxml.schema import schema_version
+from connector.qbxml.schema import MODELS, schema_version
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _local = threading.local()
+_TYPING = threading.Lock()
+# "@name" keys of every attribute the tables know, made once: records share them (a report's 100,000
+# ColData cells would otherwise hold 200,000 copies of "@colID" and "@value").
+_PREFIXED: dict[str, str] = {name: "@" + name for model in MODELS for name in model[1]}
 
 
 class Record(dict[str, Any]):
@@ -36,22 +40,29 @@ class Record(dict[str, Any]):
 
 
 class Response:
-    """The answer to one request: status, typed records, iterator state, and the raw element."""
+    """The answer to one request: status, typed records, iterator state, and the raw element.
+
+    Status and iterator attributes are read when the document is parsed. The typed content (``records``,
+    ``fields``, ``unknown``, ``invalid``) is built on first access of any of them, in one walk, and kept:
+    a caller that only checks a status, or reads a few fields through ``views``, never pays for it.
+    """
 
     __slots__ = (
         "_element",
-        "fields",
-        "invalid",
+        "_fields",
+        "_invalid",
+        "_kids",
+        "_records",
+        "_typed",
+        "_unknown",
         "iterator_id",
         "iterator_remaining_count",
         "name",
-        "records",
         "request_id",
         "ret_count",
         "status_code",
         "status_message",
         "status_severity",
-        "unknown",
     )
 
     def __init__(self, element: Any, name: str) -> None:
@@ -64,10 +75,134 @@ class Response:
         self.ret_count: int | None = None
         self.iterator_id: str | None = None
         self.iterator_remaining_count: int | None = None
-        self.records: list[Record] = []
-        self.fields: dict[str, Any] = {}
-        self.unknown: list[str] = []
-        self.invalid: list[str] = []
+        self._records: list[Record] = []
+        self._fields: dict[str, Any] = {}
+        self._unknown: list[str] = []
+        self._invalid: list[str] = []
+        self._kids: dict[str, Any] = {}
+        self._typed = True  # _parse_rs sets False until the walk has run
+
+    @property
+    def records(self) -> list[Record]:
+        """The ``…Ret`` aggregates as typed Records, in document order."""
+        if not self._typed:
+            self._type()
+        return self._records
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The non-Ret children (ListDelRs' ListID/TimeDeleted, ErrorRecovery, ...), typed."""
+        if not self._typed:
+            self._type()
+        return self._fields
+
+    @property
+    def unknown(self) -> list[str]:
+        """Paths of elements the tables do not know (kept raw in records/fields)."""
+        if not self._typed:
+            self._type()
+        return self._unknown
+
+    @property
+    def invalid(self) -> list[str]:
+        """Paths of values that did not convert (kept as text) and of duplicated single elements."""
+        if not self._typed:
+            self._type()
+        return self._invalid
+
+    @property
+    def views(self) -> list[RecordView]:
+        """The ``…Ret`` aggregates as ``RecordView``s: read-only mappings that type a field when it is read.
+
+        Equal, key for key, to ``records``; for reading a few fields of many records without typing the
+        rest. A view keeps the response's XML tree alive; a Record does not.
+        """
+        kids = self._kids
+        views = []
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
+                views.append(RecordView(child, entry[2], entry[4]))
+            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                views.append(RecordView(child, None, tag))
+        return views
+
+    def select(self, *names: str) -> list[tuple[Any, ...]]:
+        """For each ``…Ret`` record the typed values of ``names`` (None where absent); nothing else is typed.
+
+        ``response.select("ListID", "EditSequence")`` reads what a sync needs from 10,000 records for a
+        fraction of the full parse: values as ``records``/``views`` give them (see ``RecordView``).
+        """
+        kids = self._kids
+        view = RecordView(self._element, None, "")
+        get = view.get
+        rows: list[tuple[Any, ...]] = []
+        # Ret tag -> per name (name, 0 plain single leaf / 1 typed single leaf / 2 anything else, entry)
+        wanted: dict[str, list[tuple[str, int, Any]]] = {}
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is None or entry[0] != AGGREGATE or tag[-3:] != "Ret":
+                if entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                    view._elem, view._plan = child, None
+                    rows.append(tuple([get(name) for name in names]))
+                continue
+            sub = entry[2]
+            specs = wanted.get(tag)
+            if specs is None:
+                specs = wanted[tag] = [_select_spec(name, sub.children.get(name)) for name in names]
+            hints = sub.positions
+            row: list[Any] = []
+            append = row.append
+            for name, code, spec in specs:
+                # The common case inline: a single plain or typed leaf where it stood in the last record.
+                if code < 2:
+                    index = hints.get(name)
+                    if index is not None:
+                        try:
+                            found = child[index]
+                        except IndexError:
+                            pass
+                        else:
+                            if found.tag == name:
+                                text = found.text
+                                if code == 0:
+                                    append(text or "")
+                                else:
+                                    append(_typed_quietly(text, spec) if text else None)
+                                continue
+                view._elem, view._plan = child, sub
+                append(get(name))
+            rows.append(tuple(row))
+        return rows
+
+    def _type(self) -> None:
+        with _TYPING:  # two threads reading one response's records type it once
+            if not self._typed:
+                self._walk()
+
+    def _walk(self) -> None:
+        name = self.name
+        kids = self._kids
+        records = self._records
+        fields = self._fields
+        for child in self._element:
+            tag = child.tag
+            entry = kids.get(tag)
+            if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
+                record = Record()
+                record.tag = entry[4]
+                records.append(_fill(record, child, entry[2], f"{name}/{tag}", self))
+            elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
+                # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
+                record = Record(_raw(child))
+                record.tag = tag
+                records.append(record)
+                self._unknown.append(f"{name}/{tag}")
+            elif isinstance(tag, str):
+                _put(fields, child, entry, name, self)
+        self._typed = True
 
     @property
     def ok(self) -> bool:
@@ -211,81 +346,69 @@ def _parse_rs(rs: Any, responses_table: dict[str, int]) -> Response:
         attrib.get("iteratorRemainingCount"), name, "iteratorRemainingCount")
     model_id = responses_table.get(name)
     if model_id is None:
-        response.unknown.append(name)
-        kids: dict[str, Any] = {}
+        response._unknown.append(name)
     else:
-        kids = plan(model_id).children
-    records = response.records
-    fields = response.fields
-    for child in rs:
-        tag = child.tag
-        entry = kids.get(tag)
-        if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
-            record = Record()
-            record.tag = tag
-            records.append(_fill(record, child, entry[2], f"{name}/{tag}", response))
-        elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
-            # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
-            record = Record(_raw(child))
-            record.tag = tag
-            records.append(record)
-            response.unknown.append(f"{name}/{tag}")
-        elif isinstance(tag, str):
-            _put(fields, child, entry, name, response)
+        response._kids = plan(model_id).children
+    response._typed = False
     return response
 
 
 def _fill(
-    target: dict[str, Any], elem: Any, parse_plan: Plan, path: str, response: Response
+    target: dict[str, Any], elem: Any, parse_plan: Plan, path: Any, response: Response
 ) -> dict[str, Any]:
     """Fill ``target`` with the typed children of ``elem`` (one pass, one dict lookup per child)."""
     kids = parse_plan.children
     if parse_plan.has_attrs:
         for key, value in elem.items():
-            target["@" + key] = value
+            target[_PREFIXED.get(key) or "@" + key] = value
     for child in elem:
-        tag = child.tag
-        entry = kids.get(tag)
+        entry = kids.get(child.tag)
         if entry is None:
+            tag = child.tag
             if isinstance(tag, str):
                 _put(target, child, None, path, response)
             continue
         kind = entry[0]
+        key = entry[4]
         if kind == STRING:
             value: Any = child.text or ""
         elif kind == TYPED:
-            text = child.text
-            if not text:
-                value = None
-            else:
+            value = child.text
+            if value:
                 try:
-                    value = entry[1](text)
+                    value = entry[1](value)
                 except (ValueError, ArithmeticError):
-                    value = text
-                    response.invalid.append(f"{path}/{tag}")
+                    value = _typed(value, entry[5], (path, key), response)
+            else:
+                value = None
         elif kind == AGGREGATE:
-            value = _fill({}, child, entry[2], f"{path}/{tag}", response)
+            sub = entry[2]
+            if not sub.children and not len(child):
+                # An aggregate of attributes only (a report's ColData/RowData): no walk needed.
+                value = {_PREFIXED.get(name) or "@" + name: attr for name, attr in child.items()}
+            else:
+                value = _fill({}, child, sub, (path, key), response)
         else:
             value = _attr_leaf(child, entry, path, response)
         if entry[3]:
-            existing = target.get(tag)
+            existing = target.get(key)
             if existing is None:
-                target[tag] = [value]
+                target[key] = [value]
             else:
                 existing.append(value)
-        elif tag in target:
-            _keep_duplicate(target, tag, value, path, response)
+        elif key in target:
+            _keep_duplicate(target, key, value, path, response)
         else:
-            target[tag] = value
+            target[key] = value
     return target
 
 
-def _put(target: dict[str, Any], child: Any, entry: Any, path: str, response: Response) -> None:
+def _put(target: dict[str, Any], child: Any, entry: Any, path: Any, response: Response) -> None:
     """Store a child through the generic route (unknown elements, non-Ret children of a …Rs)."""
     tag = child.tag
     if entry is None:
         value: Any = _raw(child)
-        response.unknown.append(f"{path}/{tag}")
+        response._unknown.append(f"{_text_path(path)}/{tag}")
         repeat = False
     else:
         holder: dict[str, Any] = {}
@@ -300,32 +423,54 @@ def _put(target: dict[str, Any], child: Any, entry: Any, path: str, response: Re
         target[tag] = value
 
 
-def _fill_one(holder: dict[str, Any], child: Any, entry: Any, path: str, response: Response) -> None:
+def _fill_one(holder: dict[str, Any], child: Any, entry: Any, path: Any, response: Response) -> None:
     """The slow, general twin of _fill's inner loop for one known child."""
     kind = entry[0]
     tag = child.tag
     if kind == AGGREGATE:
-        value: Any = _fill({}, child, entry[2], f"{path}/{tag}", response)
+        value: Any = _fill({}, child, entry[2], (path, tag), response)
     elif kind == STRING:
         value = child.text or ""
     elif kind == TYPED:
-        value = _typed(child.text, entry[1], f"{path}/{tag}", response)
+        value = _typed(child.text, entry[5], (path, tag), response)
     else:
         value = _attr_leaf(child, entry, path, response)
     holder[tag] = [value] if entry[3] else value
 
 
-def _typed(text: str | None, converter: Any, where: str, response: Response) -> Any:
+def _typed(text: str | None, converter: Any, where: Any, response: Response) -> Any:
     if not text:
         return None
     try:
         return converter(text)
     except (ValueError, ArithmeticError):
-        response.invalid.append(where)
+        response._invalid.append(_text_path(where))
         return text
 
 
-def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
+def _select_spec(name: str, entry: Any) -> tuple[str, int, Any]:
+    if entry is not None and not entry[3] and entry[0] in (STRING, TYPED):
+        return name, 0 if entry[0] == STRING else 1, entry
+    return name, 2, entry
+
+
+def _typed_quietly(text: str, entry: Any) -> Any:
+    """A leaf typed as the full parse types it (fast converter, then the tolerant one), or its text."""
+    try:
+        return entry[1](text)
+    except (ValueError, ArithmeticError):
+        try:
+            return entry[5](text)
+        except (ValueError, ArithmeticError):
+            return text
+
+
+def _text_path(path: Any) -> str:
+    """Paths are built only for notes: a nested aggregate passes ``(parent path, name)`` down instead."""
+    return path if path.__class__ is str else f"{_text_path(path[0])}/{path[1]}"
+
+
+def _attr_leaf(child: Any, entry: Any, path: Any, response: Response) -> Any:
     """A leaf that may carry attributes: the plain value, or ``{"#text": value, "@attr": ...}``."""
     text = child.text or ""
     value: Any = text
@@ -333,7 +478,7 @@ def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
         try:
             value = entry[1](text)
         except (ValueError, ArithmeticError):
-            response.invalid.append(f"{path}/{child.tag}")
+            response._invalid.append(f"{_text_path(path)}/{child.tag}")
     if len(child.attrib):
         result = {"@" + k: v for k, v in child.items()}
         result["#text"] = value
@@ -341,11 +486,11 @@ def _attr_leaf(child: Any, entry: Any, path: str, response: Response) -> Any:
     return value
 
 
-def _keep_duplicate(target: dict[str, Any], tag: str, value: Any, path: str, response: Response) -> None:
+def _keep_duplicate(target: dict[str, Any], tag: str, value: Any, path: Any, response: Response) -> None:
     """A second occurrence of a single-occurrence element: keep both (as a list) and flag it."""
     previous = target[tag]
     target[tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
-    response.invalid.append(f"{path}/{tag}")
+    response._invalid.append(f"{_text_path(path)}/{tag}")
 
 
 def _raw(elem: Any) -> Any:
@@ -366,3 +511,107 @@ def _raw(elem: Any) -> Any:
         else:
             result[child.tag] = value
     return result
+
+
+_MISSING = object()
+
+
+class RecordView(Mapping[str, Any]):
+    """One ``…Ret`` element read lazily: ``view["ListID"]`` finds and types that child on each access.
+
+    The same keys and values as the Record the full parse makes (typed by the same plan; repeatable
+    elements as lists, unknown elements raw, a duplicated single element as a list, a value that does not
+    convert as its text), with two differences: the paths of unknown/invalid values are not collected
+    (``Response.unknown``/``.invalid`` come from the full parse), and a single element that QuickBooks
+    wrongly sent twice reads as its first occurrence (the full parse makes it a list and flags it).
+    ``record()`` gives the full Record of this element.
+    """
+
+    __slots__ = ("_elem", "_plan", "tag")
+
+    def __init__(self, elem: Any, parse_plan: Plan | None, tag: str) -> None:
+        self._elem = elem
+        self._plan = parse_plan
+        self.tag = tag
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        elem = self._elem
+        parse_plan = self._plan
+        if key[:1] == "@":
+            if parse_plan is None or parse_plan.has_attrs:
+                found = elem.get(key[1:])
+                if found is not None:
+                    return found
+            return default
+        entry = parse_plan.children.get(key) if parse_plan is not None else None
+        if entry is not None and not entry[3]:
+            # A single element: QuickBooks writes children in schema order, so where it stood in the last
+            # record read is the best first guess (one index and one tag compare, no scan).
+            hints = parse_plan.positions
+            index = hints.get(key)
+            child = None
+            if index is not None and index < len(elem):
+                child = elem[index]
+                if child.tag != key:
+                    child = None
+            if child is None:
+                for index, candidate in enumerate(elem):
+                    if candidate.tag == key:
+                        child = candidate
+                        hints[key] = index
+                        break
+                else:
+                    return default
+            kind = entry[0]
+            if kind == STRING:
+                return child.text or ""
+            if kind == TYPED:
+                text = child.text
+                if not text:
+                    return None
+                return _typed_quietly(text, entry)
+            holder: dict[str, Any] = {}
+            _fill_one(holder, child, entry, "", Response(elem, ""))
+            return holder[key]
+        # Repeatable or unknown: every occurrence, as the full parse collects them.
+        matches = list(elem.iterchildren(key))
+        if not matches:
+            return default
+        holder = {}
+        scratch = Response(elem, "")  # collects invalid/unknown notes that only the full parse reports
+        for child in matches:
+            _put(holder, child, entry, "", scratch)
+        return holder[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def _keys(self) -> list[str]:
+        keys: dict[str, None] = {}
+        if self._plan is None or self._plan.has_attrs:
+            for key in self._elem.keys():  # noqa: SIM118 - lxml attributes, not a dict
+                keys["@" + key] = None
+        for child in self._elem:
+            if isinstance(child.tag, str):
+                keys[child.tag] = None
+        return list(keys)
+
+    def record(self) -> Record:
+        """The full typed Record of this element (what ``Response.records`` holds)."""
+        record = Record() if self._plan is not None else Record(_raw(self._elem))
+        record.tag = self.tag
+        if self._plan is not None:
+            _fill(record, self._elem, self._plan, self.tag, Response(self._elem, ""))
+        return record
+
+    def __repr__(self) -> str:
+        return f"RecordView({self.tag})"

@@ -29,9 +29,6 @@ from connector.qbxml.errors import InvalidCharacterError, InvalidValueError
 # Anything but plain printable ASCII without markup characters sends a string to the slow path.
 NEEDS_WORK = re.compile(r"[^\t\n\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]")
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;"}
-)
 
 
 def escape(text: str, path: str) -> str:
@@ -41,7 +38,9 @@ def escape(text: str, path: str) -> str:
     bad = _FORBIDDEN.search(text)
     if bad is not None:
         raise InvalidCharacterError(path, bad.start(), bad.group())
-    return text.translate(_ESCAPES)
+    # Chained replace (each a C scan, & first) is several times faster than str.translate with a dict.
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("'", "&apos;").replace("\r", "&#13;"))
 
 
 def _string(value: Any, path: str, code: str = "STRTYPE") -> str:
