@@ -121,6 +121,7 @@ def test_several_procore_companies_each_with_its_own_secret(tmp_path: Path) -> N
         ("prot = 1", {}, "unknown key 'prot' (known: database_url, host, log_level, port, procore,"),
         ("log_level = 'loud'", {}, "log level 'loud' is not one of debug, info, warning, error, critical"),
         ("procore = 3", {}, "procore must be an array of tables ([[procore]])"),
+        ("public_url = 'qbwc.example.com'", {}, "public_url 'qbwc.example.com' is not an http(s) URL"),
         (FULL, {}, "users[0].password missing for 'procore-sync': set QBSIM_CONNECTOR_USER_PASSWORD_PROCORE"),
         (
             FULL,
@@ -231,3 +232,14 @@ def test_serve_runs_what_the_file_configures(
     assert connection.settings.webhook_secret == "hook-secret"
     assert web.state.qbwc.handlers  # type: ignore[attr-defined]
     assert web.url_path_for("deliver") == "/procore/webhooks"  # type: ignore[attr-defined]
+
+
+def test_serve_refuses_a_store_it_cannot_open_in_one_line(tmp_path: Path, root_logging: None) -> None:
+    code, output = _run("--db-url", "nonsense://x")
+    assert (code, output) == (
+        2, "error: cannot open the store 'nonsense://x': Can't load plugin: sqlalchemy.dialects:nonsense\n"
+    )
+    missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    code, output = _run("--db-url", missing)
+    sqlite_says = "(sqlite3.OperationalError) unable to open database file"
+    assert (code, output) == (2, f"error: cannot open the store {missing!r}: {sqlite_says}\n")
