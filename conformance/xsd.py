@@ -7,22 +7,28 @@ XMLSchema — not through the fake's or the codec's loaders, so a bug in either 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 import sim.quickbooks_fake
+from sim.once import once
 
 SCHEMA = Path(sim.quickbooks_fake.__file__).with_name("schemas") / "qbxmlops130.xsd"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-@lru_cache(maxsize=1)
+@once
 def schema() -> etree.XMLSchema:
-    """The 13.0 XSD (qbxmlops130.xsd includes the types and message sets), loaded once."""
+    """The 13.0 XSD (qbxmlops130.xsd includes the types and message sets), compiled once per process
+    under a lock: racing compiles can fail and leave the process unable to compile."""
     return etree.XMLSchema(etree.parse(str(SCHEMA), _PARSER))
+
+
+#: an XMLSchema object is not thread-safe (one error log): one validation at a time
+_validate_lock = threading.Lock()
 
 
 def errors(document: str) -> list[str]:
@@ -32,9 +38,10 @@ def errors(document: str) -> list[str]:
     except etree.XMLSyntaxError as exc:
         return [f"not well-formed: {exc}"]
     validator = schema()
-    if validator.validate(root):
-        return []
-    return [f"line {e.line}: {e.message}" for e in validator.error_log]
+    with _validate_lock:
+        if validator.validate(root):
+            return []
+        return [f"line {e.line}: {e.message}" for e in validator.error_log]
 
 
 def invalid(documents: Iterable[str]) -> dict[int, list[str]]:

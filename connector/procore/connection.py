@@ -96,7 +96,9 @@ class ProcoreConnection:
         self._lock = threading.Lock()  # one round at a time per company (webhook thread, scheduler)
 
     def _planning(self) -> PlanningContext:
-        return PlanningContext(job_mode=self.settings.job_mode)
+        return PlanningContext(
+            job_mode=self.settings.job_mode, connected_at=self._store.connected_at(self.company_key)
+        )
 
     def connect(self) -> None:
         """Register with Procore: the ERP connection (shown Connected) and the ERP Requests webhook."""
@@ -106,6 +108,7 @@ class ProcoreConnection:
             secret = self.settings.webhook_secret
             headers = {"Authorization": f"Bearer {secret}"} if secret else None
             registration = self.erp.register_webhook(service_url, destination_headers=headers)
+            self._store.mark_connected(self.company_key)
             log.info("connected to Procore company %s (webhook hook %s)", self.settings.company_id,
                      registration.hook.get("id"))
 

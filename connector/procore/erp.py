@@ -137,14 +137,6 @@ class ErpApi:
         )
         return answer
 
-    def get_erp_settings(self) -> dict[str, Any]:
-        """``GET /rest/v1.0/companies/{company_id}/erp_settings`` (inferred, and not Procore's: the ERP
-        tool's settings page has no public API; the fake serves this read-only view so an integrator can
-        learn ``project_mapping``, ``vendor_updates``, ``sync_program`` …). Real Procore is expected to
-        answer 404 (:class:`~connector.procore.errors.ProcoreNotFound`): fall back to configuration."""
-        answer: dict[str, Any] = self.client.get(f"{self._company}/erp_settings")
-        return answer
-
     # -- webhooks ---------------------------------------------------------------------------------------
     def register_webhook(
         self, destination_url: str, *, destination_headers: Mapping[str, str] | None = None

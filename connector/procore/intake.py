@@ -113,12 +113,29 @@ class Intake:
                 log.warning("ERP Request %s could not be read: %s", request.request_id, exc)
                 self._store.read_failed(self.company_key, request.request_id, str(exc))
                 continue
-            self._store.record_read(
-                self.company_key, request.request_id, str(answer.get("request_name") or ""),
-                answer.get("request_data"),
-            )
+            name, data = str(answer.get("request_name") or ""), answer.get("request_data")
+            try:
+                data = self._with_project_created_at(name, data)
+            except ProcoreError as exc:
+                self._store.read_failed(self.company_key, request.request_id, str(exc))
+                continue
+            self._store.record_read(self.company_key, request.request_id, name, data)
             read += 1
         return read
+
+    def _with_project_created_at(self, name: str, data: Any) -> Any:
+        """A job export's project with its ``created_at`` (the documented payload lacks it; seed 001 refuses
+        projects created before the integration was connected, so the planner needs it)."""
+        if name != "create_or_update_job" or not isinstance(data, dict):
+            return data
+        job = data.get("job")
+        if not isinstance(job, dict) or job.get("created_at") or not isinstance(job.get("id"), int):
+            return data
+        path = f"/rest/v1.0/projects/{job['id']}"
+        project = self._erp.client.get(path, {"company_id": self._erp.company_id})
+        if isinstance(project, dict) and project.get("created_at"):
+            data = {**data, "job": {**job, "created_at": project["created_at"]}}
+        return data
 
     def plan(self) -> int:
         """Turn every read request into work items and close-outs (one transaction per request)."""

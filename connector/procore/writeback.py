@@ -22,7 +22,6 @@ never asked twice (the work item is finished; only the Procore half is repeated,
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from connector.procore.erp import ErpApi, SyncResult
 from connector.procore.errors import ProcoreError
 from connector.store.erp import ErpStore, WriteRecord
 from connector.store.queue import WorkRecord
+from connector.sync import jobs, vendors
 from connector.sync.staging import Staged, StagingStore
 
 log = logging.getLogger("connector.procore.writeback")
@@ -67,8 +67,9 @@ def quickbooks_message(item: WorkRecord) -> str:
 
 
 def _origin_data(result: Mapping[str, Any]) -> str | None:
+    """The record's EditSequence as Procore's ``origin_data`` (what a re-export's Mod starts from)."""
     edit_sequence = result.get("EditSequence")
-    return json.dumps({"edit_sequence": str(edit_sequence)}) if edit_sequence is not None else None
+    return str(edit_sequence) if edit_sequence is not None else None
 
 
 def _errors_text(result: SyncResult) -> list[str]:
@@ -84,40 +85,15 @@ def _errors_text(result: SyncResult) -> list[str]:
 def vendor_update(staged: Staged, vendor: Mapping[str, Any]) -> dict[str, Any]:
     """A synced Procore company refreshed from its QuickBooks vendor (seed 001 mapping: name, Billed From
     address, main phone, fax), by Procore id."""
-    fields = staged_record(staged, "vendor")["data"]
-    keep = ("name", "address", "city", "state_code", "zip", "business_phone", "fax_number")
-    return {"id": vendor["id"], "origin_id": staged.qb_id, **{k: fields[k] for k in keep if k in fields}}
+    fields = vendors.procore_staged_record(staged)["data"]
+    return {"id": vendor["id"], "origin_id": staged.qb_id, **fields}
 
 
-def staged_record(staged: Staged, procore_type: str) -> dict[str, Any]:
-    """A staged QuickBooks record as Procore's staged-record sync takes it (fields Procore imports from)."""
-    data = staged.data
-    address = data.get("address") or {}
-    fields: dict[str, Any] = {
-        "name": data.get("name") or staged.name,
-        "address": ", ".join(str(address[k]) for k in ("Addr1", "Addr2", "Addr3") if address.get(k)) or None,
-        "city": address.get("City"),
-        "state_code": address.get("State"),
-        "zip": address.get("PostalCode"),
-    }
-    if procore_type == "project":
-        fields["tier"] = int(data.get("sublevel") or 0) + 1
-        fields["active"] = bool(data.get("is_active", True))
-        if data.get("customer"):
-            fields["customer_name"] = data["customer"]
-    else:
-        fields["business_phone"] = data.get("phone")
-        fields["fax_number"] = data.get("fax")
-        fields["is_active"] = bool(data.get("is_active", True))
-    record: dict[str, Any] = {
-        "item_type": procore_type,
-        "origin_id": staged.qb_id,
-        "origin_code": staged.name,
-        "data": {k: v for k, v in fields.items() if v is not None},
-    }
-    if staged.edit_sequence is not None:
-        record["origin_data"] = json.dumps({"edit_sequence": staged.edit_sequence})
-    return record
+def staged_records(staged: Sequence[Staged], procore_type: str) -> list[dict[str, Any]]:
+    """The staged QuickBooks records as Procore's staged-record sync takes them (skipped jobs left out)."""
+    if procore_type == "vendor":
+        return [vendors.procore_staged_record(s) for s in staged]
+    return [r for r in (jobs.procore_staged_record(s) for s in staged) if r is not None]
 
 
 class WriteBack:
@@ -250,7 +226,7 @@ class WriteBack:
             if r.get("origin_id")
         }
         new = [s for s in ready if s.qb_id not in synced]
-        answer = self._erp.sync_staged_records([staged_record(s, procore_type) for s in new])
+        answer = self._erp.sync_staged_records(staged_records(new, procore_type))
         if procore_type == "vendor" and self._update_synced_vendors:
             refreshed = [vendor_update(s, synced[s.qb_id]) for s in ready if s.qb_id in synced]
             if refreshed:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from connector.store.models import ErpRequestRow, ErpWrite
+from connector.store.models import ErpConnectionRow, ErpRequestRow, ErpWrite
 from connector.store.queue import WorkQueue, WorkRecord
 from connector.work import NewWork, RequestPlan
 
@@ -84,6 +84,21 @@ class ErpStore:
         self._sessions = sessions
         self._queue = queue
         self._clock = clock
+
+    # -- the connection --------------------------------------------------------------------------
+    def mark_connected(self, company_key: str) -> datetime:
+        """Record the first successful registration with Procore (later ones keep the first time)."""
+        with self._sessions.begin() as db:
+            row = db.get(ErpConnectionRow, company_key)
+            if row is None:
+                row = ErpConnectionRow(company_key=company_key, connected_at=self._clock())
+                db.add(row)
+            return row.connected_at
+
+    def connected_at(self, company_key: str) -> datetime | None:
+        with self._sessions() as db:
+            row = db.get(ErpConnectionRow, company_key)
+            return row.connected_at if row is not None else None
 
     # -- intake ----------------------------------------------------------------------------------
     def receive(self, company_key: str, request_id: int, source: str = "webhook") -> bool:

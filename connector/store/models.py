@@ -181,3 +181,12 @@ class ErpWrite(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ErpConnectionRow(Base):
+    """When the connector first registered with a Procore company (seed 001: projects created before the
+    connection of the integration cannot be synced)."""
+
+    __tablename__ = "erp_connections"
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), primary_key=True)
+    connected_at: Mapped[datetime] = mapped_column(UtcDateTime)

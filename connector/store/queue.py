@@ -286,7 +286,10 @@ class WorkQueue:
                     int(as_probe),
                     now,
                 )
-                row.attempts += 1
+                # A page of an open iterator (Continue) is the same request going on, not another try:
+                # counting pages made every import longer than max_attempts pages fail.
+                if row.iterator_id is None:
+                    row.attempts += 1
 
     # -- results ---------------------------------------------------------------------------------
     def complete(

@@ -5,6 +5,8 @@
 * ``vendor_exports`` — Procore companies → vendors (``vendor.export``)
 * ``vendors`` — QuickBooks vendors → staged Procore companies (``vendor.import``)
 * ``jobs`` — QuickBooks customers/jobs → staged Procore projects (``job.import``)
+* ``service_items`` / ``accounts`` — Service items and the chart of accounts → staged choices
+  (``service_item.import``, ``account.import``)
 
 ``connector.sync.registry.install(service)`` registers them with the QBWC service. This package
 init imports nothing, so ``connector.work`` stays importable from ``connector.qbwc``.

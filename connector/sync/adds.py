@@ -29,15 +29,42 @@ STREET_LINES = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5")
 NAME_IN_USE = 3100
 
 
+class NotText(ValueError):
+    """A field of a Procore payload that should be text (or a number) and is not."""
+
+    def __init__(self, field: str, value: Any) -> None:
+        self.field, self.value = field, value
+        super().__init__(f"its {field} {value!r} is not text")
+
+
+def text(record: Mapping[str, Any], key: str) -> str:
+    """``record[key]`` as text: absent/None is empty, numbers are written out (a ZIP sent as 78701)."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise NotText(key, value)
+    return str(value)
+
+
+def procore_id(record: Mapping[str, Any]) -> str | None:
+    """A Procore record's ``id`` (an integer, or its digits as text), or None when it has none."""
+    value = record.get("id")
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        return None
+    return str(value)
+
+
 def procore_address(record: Mapping[str, Any]) -> dict[str, str] | None:
     """A Procore record's ``address``/``city``/``state_code``/``zip`` as a qbXML address aggregate.
 
-    A multi-line Procore address fills Addr1… one line each. None when every field is empty.
+    A multi-line Procore address fills Addr1… one line each. None when every field is empty. Raises
+    ``NotText`` for a field that is not text.
     """
-    lines = [line.strip() for line in str(record.get("address") or "").splitlines() if line.strip()]
+    lines = [line.strip() for line in text(record, "address").splitlines() if line.strip()]
     out: dict[str, str] = {f"Addr{n}": line for n, line in enumerate(lines, start=1)}
     for field, key in (("City", "city"), ("State", "state_code"), ("PostalCode", "zip")):
-        value = str(record.get(key) or "").strip()
+        value = text(record, key).strip()
         if value:
             out[field] = value
     return out or None

@@ -27,7 +27,7 @@ one export. The Item Name is the entry's ``full_code`` ("01-100"), not its ``cod
 seed 001 maps Code → Item Name/Number and a QuickBooks item name is what transactions, budgets and
 commitments later name the item by, so it must be unique in the one company-level list; the segment
 is unique only under its parent (two divisions can each have a "100"), the full code is unique in
-the list, and it is what Procore itself shows ("Cost code 01-100 must be synced …"). The code is sent
+the list (the fake Procore's prerequisite messages name codes by it too). The code is sent
 flat (no ParentRef sub-items, whose ':' FullNames seed 001 never shows). ``name`` is the description.
 The income and expense accounts the Accounting Approver chose at acceptance arrive as QuickBooks Account
 ListIDs (``erp_custom_fields.income_account_origin_id`` / ``expense_account_origin_id``) and are sent
@@ -48,9 +48,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.qbxml import QBXMLBuildError, Record, Request, Response
+from connector.qbxml import QBXMLBuildError, Request, Response
 from connector.store.queue import WorkQueue
-from connector.sync import codec
+from connector.sync import adds, codec, mods
 from connector.sync.context import SyncContext
 from connector.work import IdMapUpdate, NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
 
@@ -59,7 +59,6 @@ UPDATE_KIND = "cost_code.update"
 OBJECT_TYPE = "cost_code"  # id map object type
 PROCORE_MAX_CODE_LENGTH = 96  # seed 001, Limitations
 QB_ITEM_NAME_MAX_LENGTH = 31  # qbxml130.xsd: ItemServiceAdd/Name STRTYPE maxLength 31
-STALE_RETRIES = 1
 
 
 class CostCodeRejected(WorkRefused, ValueError):
@@ -153,21 +152,27 @@ def work_from_request(entry: Mapping[str, Any]) -> CostCode:
     is the caller's to close out; ``origin_id``/``parent_origin_id`` are not used (a code already in
     QuickBooks under its name is linked on 3100; codes are sent flat, see the module docstring).
     """
-    code = str(entry.get("full_code") or entry.get("code") or "")
+    if not isinstance(entry, Mapping):
+        raise CostCodeRejected("", "the ERP Request entry is not an object")
     fields = entry.get("erp_custom_fields") or {}
-    cc = CostCode(
-        procore_id=str(entry.get("id") or ""),
-        code=code,
-        description=str(entry.get("name") or ""),
-        income_account_list_id=_text(fields.get("income_account_origin_id")),
-        expense_account_list_id=_text(fields.get("expense_account_origin_id")),
-    )
+    if not isinstance(fields, Mapping):
+        fields = {}
+    try:
+        code = adds.text(entry, "full_code") or adds.text(entry, "code")
+        procore_id = adds.procore_id(entry)
+        if procore_id is None:
+            raise CostCodeRejected(code, "the ERP Request entry has no cost code id")
+        cc = CostCode(
+            procore_id=procore_id,
+            code=code,
+            description=adds.text(entry, "name"),
+            income_account_list_id=adds.text(fields, "income_account_origin_id") or None,
+            expense_account_list_id=adds.text(fields, "expense_account_origin_id") or None,
+        )
+    except adds.NotText as exc:
+        raise CostCodeRejected(str(entry.get("full_code") or entry.get("code") or ""), str(exc)) from exc
     check_cost_code(cc)
     return cc
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
 
 
 def _account_ref(list_id: str | None, full_name: str) -> dict[str, str]:
@@ -263,14 +268,6 @@ def _mapping(cc: CostCode, ret: Mapping[str, Any]) -> IdMapUpdate:
     return IdMapUpdate(OBJECT_TYPE, cc.procore_id, str(ret["ListID"]), ret.get("EditSequence"), cc.code)
 
 
-def _find_named(records: Sequence[Record], code: str) -> Record | None:
-    """QuickBooks compares names case-insensitively."""
-    for record in records:
-        if str(record.get("FullName", record.get("Name", ""))).casefold() == code.casefold():
-            return record
-    return None
-
-
 class CostCodeExportHandler:
     """``cost_code.export``: ItemServiceAdd, link on 3100, probe by name after a crash."""
 
@@ -317,7 +314,7 @@ class CostCodeExportHandler:
     def _link(self, cc: CostCode, rs: Response, *, after_3100: bool) -> Outcome:
         if codec.is_error(rs):
             return Outcome.failed(rs, result={"action": "failed"})
-        found = _find_named(codec.records(rs), cc.code)
+        found = adds.find_named(codec.records(rs), cc.code)
         if found is None:
             # Nothing holds the name (never created, or deleted since the 3100): add it.
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
@@ -393,35 +390,11 @@ class CostCodeUpdateHandler:
         return None
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
-        rs = responses[0]
         cc = CostCode.from_item(item)
-        spent = int(item.result.get("stale_retries", 0))
-        if rs.name == "ItemServiceQueryRs":
-            if codec.is_error(rs) or not rs.records:
-                return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
-            ret = codec.records(rs)[0]
-            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
-                                  result={"stale_retries": spent}, id_map=(_mapping(cc, ret),))
-        if rs.status_code == 0:
-            ret = codec.records(rs)[0]
-            return Outcome.done(
-                rs,
-                result={"action": "updated", "ListID": ret["ListID"], "EditSequence": ret["EditSequence"],
-                        "stale_retries": spent},
-                id_map=(_mapping(cc, ret),),
-            )
-        if rs.status_code == 3200 and spent < STALE_RETRIES:
-            current = codec.records(rs)
-            mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
-            qb_id = str(current[0]["ListID"]) if current else (mapping.qb_id if mapping else "")
-            edit_sequence = current[0].get("EditSequence") if current else None  # None → re-read first
-            return Outcome.resend(
-                status_code="3200",
-                message=rs.status_message,
-                result={"stale_retries": spent + 1},
-                id_map=(IdMapUpdate(OBJECT_TYPE, cc.procore_id, qb_id, edit_sequence, cc.code),),
-            )
-        return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+        mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
+        return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=cc.procore_id,
+                                list_id=mapping.qb_id if mapping else "",
+                                spent=int(item.result.get("stale_retries", 0)))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

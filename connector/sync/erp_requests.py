@@ -30,12 +30,11 @@ from datetime import datetime
 from typing import Any
 
 from connector.sync import cost_codes, projects, vendor_exports
+from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
+from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
 from connector.sync.vendors import KIND as VENDOR_IMPORT_KIND
 from connector.work import NewWork, PlannedWork, PlannedWrite, RequestPlan, WorkRefused
-
-SERVICE_ITEM_IMPORT_KIND = "service_item.import"
-ACCOUNT_IMPORT_KIND = "account.import"
 
 #: seed 001 "Limitations": what QuickBooks Desktop does not sync, by request name.
 NOT_SUPPORTED: dict[str, str] = {

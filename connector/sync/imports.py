@@ -22,7 +22,7 @@ from typing import Any
 from connector.qbxml import Record, Request, Response
 from connector.sync import codec
 from connector.sync.context import SyncContext
-from connector.sync.staging import StageEntry
+from connector.sync.staging import Staged, StageEntry
 from connector.work import Outcome, WorkItemView
 
 ITERATOR_GONE = 3391
@@ -37,6 +37,24 @@ def address(value: Any) -> dict[str, str] | None:
         return None
     out = {k: str(value[k]) for k in ADDRESS_FIELDS if value.get(k)}
     return out or None
+
+
+def procore_address(value: Mapping[str, Any] | None) -> dict[str, str]:
+    """A staged qbXML address as Procore's ``address``/``city``/``state_code``/``zip`` fields.
+
+    Procore has one street field: the address lines go into it one per line (the export splits them the
+    same way, ``adds.procore_address``). Country has no Procore field in seed 001's mappings.
+    """
+    value = value or {}
+    lines = [str(value[k]) for k in ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5") if value.get(k)]
+    return {"address": "\n".join(lines), "city": str(value.get("City") or ""),
+            "state_code": str(value.get("State") or ""), "zip": str(value.get("PostalCode") or "")}
+
+
+def staged_update(staged: Staged, item_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry of Procore's ``staged_records/sync`` ``updates`` for a staged QuickBooks record."""
+    return {"item_type": item_type, "origin_id": staged.qb_id, "origin_code": None,
+            "origin_data": staged.edit_sequence, "status": "staged", "data": dict(data)}
 
 
 def page_request(query: str, item: WorkItemView, context: SyncContext) -> Request:

@@ -13,11 +13,12 @@ reason, so the Approver can see why a job is missing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from connector.qbxml import Record, Request
 from connector.sync.context import JobMode, parse_job_mode
-from connector.sync.imports import PageImportHandler, address
-from connector.sync.staging import StageEntry
+from connector.sync.imports import PageImportHandler, address, procore_address, staged_update
+from connector.sync.staging import Staged, StageEntry
 from connector.work import WorkItemView
 
 KIND = "job.import"
@@ -43,14 +44,16 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
     """The Procore-side fields of one CustomerRet (a customer or a job)."""
     sublevel = int(ret.get("Sublevel") or 0)
     ship = address(ret.get("ShipAddress"))
+    bill = address(ret.get("BillAddress"))
     parent = ret.get("ParentRef")
     data = {
         "name": str(ret.get("Name", "")),
         "full_name": str(ret.get("FullName", ret.get("Name", ""))),
         "customer": parent.get("FullName") if isinstance(parent, dict) else None,
         "sublevel": sublevel,
-        "address": ship or address(ret.get("BillAddress")),
-        "address_source": "ShipAddress" if ship else ("BillAddress" if ret.get("BillAddress") else None),
+        "address": ship or bill,
+        # a Bill To with no address lines (only a Note) is no address: name a source only for an address
+        "address_source": "ShipAddress" if ship else ("BillAddress" if bill else None),
         "is_active": ret.get("IsActive", True),
     }
     reason = skip_reason(mode, sublevel)
@@ -62,6 +65,25 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
         status="ready" if reason is None else "skipped",
         reason=reason,
     )
+
+
+def procore_staged_record(staged: Staged) -> dict[str, Any] | None:
+    """A staged job as Procore's staged record (``item_type`` project); None for a skipped one.
+
+    Project Name ← the job's (or customer's) own Name, Address/City/State/Zip ← Ship To else Bill To
+    (seed 001), ``tier`` = Customer Center tier (Procore checks it against the job setting on import),
+    ``active``. A record the job setting cannot import is not staged in Procore: why it was skipped stays
+    in the connector's staging (``reason``); Procore's "invalid" status is not used for it (our choice).
+    """
+    if staged.status != "ready":
+        return None
+    data = staged.data
+    return staged_update(staged, "project", {
+        "name": data.get("name") or staged.name,
+        **procore_address(data.get("address")),
+        "tier": int(data.get("sublevel") or 0) + 1,
+        "active": data.get("is_active", True) is not False,
+    })
 
 
 class JobImportHandler(PageImportHandler):

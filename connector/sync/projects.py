@@ -48,15 +48,14 @@ from datetime import datetime
 from typing import Any
 
 from connector.qbxml import QBXMLBuildError, Request, Response
-from connector.sync import adds, codec
+from connector.sync import adds, codec, mods
 from connector.sync.context import JobMode, SyncContext, parse_job_mode
-from connector.work import IdMapUpdate, NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
+from connector.work import NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
 
 EXPORT_KIND = "project.export"
 UPDATE_KIND = "project.update"
 OBJECT_TYPE = "project"  # id map object type
 QB_CUSTOMER_NAME_MAX_LENGTH = 41  # qbxml130.xsd: CustomerAdd/Name STRTYPE maxLength 41
-STALE_RETRIES = 1
 
 
 class ProjectRejected(WorkRefused, ValueError):
@@ -165,48 +164,89 @@ def work_from_request(
     module docstring). Raises a ``ProjectRejected`` subclass, ``UnknownJobMode`` or nothing.
     """
     mode: JobMode = parse_job_mode(job_mode)
-    job = request_data.get("job") or {}
-    name = str(job.get("name") or "")
-    procore_id = str(job.get("id") or "")
-    origin_id = job.get("origin_id")
+    job = request_data.get("job") if isinstance(request_data, Mapping) else None
+    if not isinstance(job, Mapping):
+        raise ProjectRejected("", "the ERP Request carries no job object")
+    try:
+        return _work(job, request_data, mode, connected_at, project_created_at)
+    except adds.NotText as exc:
+        raise ProjectRejected(str(job.get("name") or ""), str(exc)) from exc
+
+
+def _work(
+    job: Mapping[str, Any],
+    request_data: Mapping[str, Any],
+    mode: JobMode,
+    connected_at: datetime | None,
+    project_created_at: datetime | None,
+) -> NewWork:
+    name = adds.text(job, "name")
+    procore_id = adds.procore_id(job)
+    if procore_id is None:
+        raise ProjectRejected(name, "the ERP Request's job has no project id")
+    origin_id = adds.text(job, "origin_id")
+    codes = request_data.get("all_cost_codes") or []
+    if not isinstance(codes, list) or not all(isinstance(cc, Mapping) for cc in codes):
+        raise ProjectRejected(name, "the ERP Request's all_cost_codes is not a list of cost codes")
     missing = [
-        str(cc.get("full_code") or cc.get("code") or cc.get("id"))
-        for cc in request_data.get("all_cost_codes") or []
-        if not cc.get("standard_cost_code_origin_id")
+        adds.text(cc, "full_code") or adds.text(cc, "code") or str(adds.procore_id(cc))
+        for cc in codes
+        if not adds.text(cc, "standard_cost_code_origin_id")
     ]
     if missing:
         raise ProjectCostCodeNotSynced(name, missing)
-    created = project_created_at or _aware(job.get("created_at"))
+    for given in (connected_at, project_created_at):
+        if given is not None and given.tzinfo is None:
+            raise ValueError("connected_at and project_created_at must be timezone-aware")
+    created = project_created_at or _aware(name, job.get("created_at"))
     if not origin_id and connected_at is not None and created is not None and created < connected_at:
         raise ProjectPredatesIntegration(name, created, connected_at)
-    customer = (job.get("erp_custom_fields") or {}).get("customer_origin_id")
+    erp_fields = job.get("erp_custom_fields")
+    customer = adds.text(erp_fields, "customer_origin_id") if isinstance(erp_fields, Mapping) else None
     payload: dict[str, Any] = {
         "name": name,
         "job_mode": mode,
-        "parent_list_id": str(customer) if customer and mode == "jobs_under_customers" else None,
+        "parent_list_id": customer if customer and mode == "jobs_under_customers" else None,
         "ship_address": adds.procore_address(job),
         "is_active": job.get("active") is not False,
         "cost_codes": [
-            {"procore_id": str(cc.get("id")), "code": str(cc.get("full_code") or cc.get("code") or ""),
-             "item_list_id": str(cc["standard_cost_code_origin_id"])}
-            for cc in request_data.get("all_cost_codes") or []
+            {"procore_id": str(adds.procore_id(cc)),
+             "code": adds.text(cc, "full_code") or adds.text(cc, "code"),
+             "item_list_id": adds.text(cc, "standard_cost_code_origin_id")}
+            for cc in codes
         ],
     }
     if origin_id:
-        payload["list_id"] = str(origin_id)
-        payload["edit_sequence"] = str(job["origin_data"]) if job.get("origin_data") else None
+        payload["list_id"] = origin_id
+        payload["edit_sequence"] = _edit_sequence(job.get("origin_data"))
         check_project(payload, adding=False)
         return NewWork(UPDATE_KIND, payload, procore_id)
     check_project(payload)
     return NewWork(EXPORT_KIND, payload, procore_id)
 
 
-def _aware(value: Any) -> datetime | None:
-    """Procore's ISO 8601 timestamp ("2020-07-10T19:36:01Z"), or None."""
+def _edit_sequence(origin_data: Any) -> str | None:
+    """Procore's ``origin_data`` as an EditSequence, when it is one.
+
+    ``origin_data`` holds whatever the integration wrote back; it is taken for the EditSequence only when
+    it looks like one (every EditSequence in our captures is a string of digits, and ListCoreMod allows
+    16 characters). Anything else is not sent: the record is re-read first (``CustomerQuery`` ListID).
+    """
+    text = str(origin_data or "")
+    return text if text.isdigit() and len(text) <= 16 else None
+
+
+def _aware(name: str, value: Any) -> datetime | None:
+    """Procore's ISO 8601 timestamp ("2020-07-10T19:36:01Z"), or None when absent."""
     if not value:
         return None
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo is not None else None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ProjectRejected(name, f"its created_at {value!r} is not a timestamp with a time zone")
+    return parsed
 
 
 # -- qbXML -----------------------------------------------------------------------------------------
@@ -311,31 +351,8 @@ class ProjectUpdateHandler:
         return None
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
-        rs = responses[0]
-        procore_id = item.procore_id or ""
-        spent = int(item.result.get("stale_retries", 0))
-        if rs.name == "CustomerQueryRs":
-            found = [] if codec.is_error(rs) else codec.records(rs)
-            if not found:
-                return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
-            return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
-                                  result={"stale_retries": spent},
-                                  id_map=(adds.mapping(OBJECT_TYPE, procore_id, found[0]),))
-        if rs.status_code == 0 and not codec.is_error(rs):
-            ret = codec.records(rs)[0]
-            return Outcome.done(rs, result={**adds.ids("updated", ret), "stale_retries": spent},
-                                id_map=(adds.mapping(OBJECT_TYPE, procore_id, ret),))
-        if rs.status_code == 3200 and spent < STALE_RETRIES:
-            # EditSequence out of date: take the current record from the answer if it has one, else
-            # forget the EditSequence so the next request re-reads the record first.
-            current = codec.records(rs)
-            list_id = str(current[0]["ListID"]) if current else self._target(item)[0]
-            edit_sequence = current[0].get("EditSequence") if current else None
-            return Outcome.resend(
-                status_code="3200", message=rs.status_message, result={"stale_retries": spent + 1},
-                id_map=(IdMapUpdate(OBJECT_TYPE, procore_id, list_id, edit_sequence),),
-            )
-        return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
+        return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=item.procore_id or "",
+                                list_id=self._target(item)[0], spent=int(item.result.get("stale_retries", 0)))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

@@ -17,10 +17,12 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from connector.store.queue import WorkQueue
+from connector.sync.accounts import AccountImportHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.jobs import JobImportHandler
 from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
+from connector.sync.service_items import ServiceItemImportHandler
 from connector.sync.staging import StagingStore
 from connector.sync.vendor_exports import VendorExportHandler
 from connector.sync.vendors import VendorImportHandler
@@ -54,6 +56,8 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         VendorExportHandler(context),
         VendorImportHandler(context),
         JobImportHandler(context),
+        ServiceItemImportHandler(context),
+        AccountImportHandler(context),
     ]
     return {h.kind: h for h in handlers}
 

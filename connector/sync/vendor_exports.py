@@ -106,18 +106,26 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
 
     Raises ``VendorRejected`` (``VendorAlreadySynced`` for a company that has an ``origin_id``).
     """
-    vendor = request_data.get("vendor") or {}
-    name = str(vendor.get("name") or "")
-    if vendor.get("origin_id"):
-        raise VendorAlreadySynced(name, str(vendor["origin_id"]))
-    payload: dict[str, Any] = {
-        "name": name,
-        "address": adds.procore_address(vendor),
-        "phone": str(vendor.get("business_phone") or "").strip() or None,
-        "fax": str(vendor.get("fax_number") or "").strip() or None,
-    }
+    vendor = request_data.get("vendor") if isinstance(request_data, Mapping) else None
+    if not isinstance(vendor, Mapping):
+        raise VendorRejected("", "the ERP Request carries no vendor object")
+    try:
+        name = adds.text(vendor, "name")
+        procore_id = adds.procore_id(vendor)
+        if procore_id is None:
+            raise VendorRejected(name, "the ERP Request's vendor has no company id")
+        if adds.text(vendor, "origin_id"):
+            raise VendorAlreadySynced(name, adds.text(vendor, "origin_id"))
+        payload: dict[str, Any] = {
+            "name": name,
+            "address": adds.procore_address(vendor),
+            "phone": adds.text(vendor, "business_phone").strip() or None,
+            "fax": adds.text(vendor, "fax_number").strip() or None,
+        }
+    except adds.NotText as exc:
+        raise VendorRejected(str(vendor.get("name") or ""), str(exc)) from exc
     check_vendor(payload)
-    return NewWork(KIND, payload, str(vendor.get("id") or ""))
+    return NewWork(KIND, payload, procore_id)
 
 
 def add_request(payload: Mapping[str, Any]) -> Request:

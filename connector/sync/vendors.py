@@ -9,10 +9,11 @@ ones; here each becomes a staged record (``vendor``) in the connector's store.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from connector.qbxml import Record
-from connector.sync.imports import PageImportHandler, address
-from connector.sync.staging import StageEntry
+from connector.sync.imports import PageImportHandler, address, procore_address, staged_update
+from connector.sync.staging import Staged, StageEntry
 from connector.work import WorkItemView
 
 KIND = "vendor.import"
@@ -30,6 +31,19 @@ def vendor_entry(ret: Record) -> StageEntry:
         "is_active": ret.get("IsActive", True),
     }
     return StageEntry(str(ret["ListID"]), data["name"], ret.get("EditSequence"), data)
+
+
+def procore_staged_record(staged: Staged) -> dict[str, Any]:
+    """A staged vendor as Procore's staged record (``item_type`` vendor), fields per seed 001's mapping:
+    Vendor Name → Name, Billed From → Address/City/State/ZIP, Main Phone → Business Phone, Fax → Business
+    Fax (the fields of a Procore company that "Add to Procore" creates)."""
+    data = staged.data
+    return staged_update(staged, "vendor", {
+        "name": data.get("name") or staged.name,
+        **procore_address(data.get("address")),
+        "business_phone": data.get("phone") or "",
+        "fax_number": data.get("fax") or "",
+    })
 
 
 class VendorImportHandler(PageImportHandler):

@@ -15,9 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sim.procore_fake import openapi
 from sim.procore_fake.clock import Clock, SystemClock
 from sim.procore_fake.domain import accounts
-from sim.procore_fake.errors import NOT_FOUND, ProcoreError, ValidationFailed
+from sim.procore_fake.errors import NOT_FOUND, OAuthError, ProcoreError, ValidationFailed
 from sim.procore_fake.ratelimit import RateLimitConfig, RateLimiter
 from sim.procore_fake.routers import (
     billing,
@@ -34,6 +35,7 @@ from sim.procore_fake.routers import (
     requisitions,
     sim,
     sim_erp_deletes,
+    sim_views,
     vendors,
     webhooks,
 )
@@ -56,6 +58,7 @@ ROUTERS = (
     erp,
     webhooks,
     sim_erp_deletes,
+    sim_views,
     sim,
 )
 
@@ -159,6 +162,10 @@ def create_app(
         for err in exc.errors():
             field = str(err["loc"][-1]) if err.get("loc") else "base"
             errors.setdefault(field, []).append(str(err.get("msg", "is invalid")))
+        if request.url.path.startswith("/oauth/"):
+            # RFC 6749 §4.1.2.1 / §5.2: a missing or malformed parameter is invalid_request
+            text = "; ".join(f"{k} {', '.join(v)}" for k, v in errors.items())
+            return JSONResponse(OAuthError("invalid_request", text).body(), status_code=400)
         return _with_rate_headers(request, JSONResponse({"errors": errors}, status_code=400))
 
     @app.middleware("http")
@@ -168,6 +175,7 @@ def create_app(
 
     for module in ROUTERS:
         app.include_router(module.router)
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app
 
 

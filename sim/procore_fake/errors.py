@@ -29,6 +29,8 @@ INVALID_CLIENT = (
     "Client authentication failed due to unknown client, no client authentication included, "
     "or unsupported authentication method."
 )
+# Doorkeeper's revoke of a token issued to another client (doorkeeper.errors.messages.revoke.unauthorized).
+REVOKE_UNAUTHORIZED = "You are not authorized to revoke this token"
 MISSING_COMPANY_HEADER = "Missing Procore-Company-Id header!"
 NOT_FOUND = "The URI requested is invalid or the resource requested does not exist."
 RATE_LIMITED = (

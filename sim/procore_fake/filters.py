@@ -17,7 +17,6 @@ Conventions imitated (procore-openapi-subset descriptions):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from sim.procore_fake.bodies import BodyRefused, loads_json
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record
 
@@ -129,8 +129,8 @@ def json_object(path: str) -> Filter:
 
     def parse(param: str, raw: list[str]) -> dict[str, Any]:
         try:
-            value = json.loads(raw[-1])
-        except ValueError as exc:
+            value = loads_json(raw[-1])
+        except BodyRefused as exc:  # not JSON, nested too deep, or holding NaN / a lone surrogate
             raise bad(param, INVALID_JSON) from exc
         if not isinstance(value, dict):
             raise bad(param, INVALID_JSON)

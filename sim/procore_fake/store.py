@@ -60,6 +60,15 @@ class RecordRow(Base):
 _T = RecordRow.__table__
 
 
+# SQLite integers are signed 64-bit: binding a larger Python int raises OverflowError. No record has such
+# an id (ids come from IdGenerator), so a lookup by one finds nothing, as Procore answers 404 for it.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _storable(value: int | None) -> bool:
+    return not isinstance(value, int) or _INT64_MIN <= value <= _INT64_MAX
+
+
 def _origin(body: Record) -> str | None:
     value = body.get("origin_id")
     return None if value is None else str(value)
@@ -136,6 +145,8 @@ class Store:
         return copy.deepcopy(body)
 
     def get(self, kind: str, record_id: int) -> Record | None:
+        if not _storable(record_id):
+            return None
         with self._conn() as conn:
             row = conn.execute(select(_T.c.data).where(_T.c.kind == kind, _T.c.id == record_id)).first()
             return row[0] if row else None
@@ -159,10 +170,14 @@ class Store:
         return copy.deepcopy(body)
 
     def remove(self, kind: str, record_id: int) -> None:
+        if not _storable(record_id):
+            return
         with self._conn() as conn:
             conn.execute(delete(_T).where(_T.c.kind == kind, _T.c.id == record_id))
 
     def owner(self, kind: str, record_id: int) -> tuple[int | None, int | None] | None:
+        if not _storable(record_id):
+            return None
         with self._conn() as conn:
             row = conn.execute(
                 select(_T.c.company_id, _T.c.project_id).where(_T.c.kind == kind, _T.c.id == record_id)
@@ -177,6 +192,8 @@ class Store:
         project_id: int | None = None,
         origin_id: str | None = None,
     ) -> list[Record]:
+        if not (_storable(company_id) and _storable(project_id)):
+            return []
         stmt = select(_T.c.data).where(_T.c.kind == kind)
         if company_id is not None:
             stmt = stmt.where(_T.c.company_id == company_id)

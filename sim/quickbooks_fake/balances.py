@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .qbxml_io import Doc, as_list
-from .store import Record
+from .store import LIST_ORDER_KEY, Record, descendant_range
 
 if TYPE_CHECKING:
     from .company import CompanyFile
@@ -46,14 +46,14 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def _ledger(company: CompanyFile) -> dict[str, Decimal]:
-    """ListID → what its transactions add to its opening balance."""
+def _journal_moves(company: CompanyFile) -> dict[str, Decimal]:
+    """ListID → what journal lines on an A/P or A/R account that name it add to its balance."""
     moves: dict[str, Decimal] = defaultdict(Decimal)
-    for vendor_id, open_amount in company.store.json_values("Bill", "$.VendorRef.ListID", "$.OpenAmount"):
-        if vendor_id:
-            moves[vendor_id] += _dec(open_amount)
+    entries = company.store.select("kind='JournalEntry'")
+    if not entries:
+        return moves
     sign = {rec.list_id: rec.doc.get("AccountType") for rec in company.store.select("kind='Account'")}
-    for entry in company.store.select("kind='JournalEntry'"):
+    for entry in entries:
         for side, factor in (("JournalDebitLine", 1), ("JournalCreditLine", -1)):
             for line in as_list(entry.doc.get(side)):
                 entity = (line.get("EntityRef") or {}).get("ListID")
@@ -69,31 +69,40 @@ def _ledger(company: CompanyFile) -> dict[str, Decimal]:
 def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
     """A function giving each record's Ret document with its derived balances.
 
-    The ledger is read on the first vendor or customer asked for, then reused: cheap to make when no
-    balanced record is answered, one ledger pass however many are.
+    Per record, from indexes: a vendor's bills through the store's VendorRef index, a customer's jobs
+    and sub-jobs through its FullName range -- so answering ten vendors or customers reads what those ten
+    need, not every bill and customer in the file. Journal entries (few in a contractor's file, and
+    their names sit in line aggregates no index holds) are read once, on the first vendor or customer
+    asked for, then reused.
     """
-    moves: dict[str, Decimal] | None = None
-    totals: dict[str, Decimal] | None = None
+    journal: dict[str, Decimal] | None = None
 
-    def customer_totals(moves: dict[str, Decimal]) -> dict[str, Decimal]:
-        out: dict[str, Decimal] = defaultdict(Decimal)
-        for rec in company.store.select("kind='Customer'"):
-            own = _dec(rec.doc.get("Balance")) + moves.get(rec.list_id or "", Decimal(0))
-            parts = (rec.full_name or "").casefold().split(":")
-            for depth in range(1, len(parts) + 1):  # the customer and each of its ancestors
-                out[":".join(parts[:depth])] += own
-        return out
+    def moves(list_id: str) -> Decimal:
+        nonlocal journal
+        journal = journal if journal is not None else _journal_moves(company)
+        return journal.get(list_id, Decimal(0))
+
+    def own_balance(rec: Record) -> Decimal:
+        balance = _dec(rec.doc.get("Balance")) + moves(rec.list_id or "")
+        if rec.kind == "Vendor":
+            for (open_amount,) in company.store.json_values("Bill", "$.OpenAmount",
+                                                             vendor_id=rec.list_id or ""):
+                balance += _dec(open_amount)
+        return balance
+
+    def total_balance(rec: Record) -> Decimal:
+        """Its own balance and that of every job and sub-job under it (FullName "Name:…")."""
+        below = company.store.select(f"kind='Customer' AND {LIST_ORDER_KEY} > ? AND {LIST_ORDER_KEY} < ?",
+                                     descendant_range(rec.full_name or ""))
+        return own_balance(rec) + sum((own_balance(job) for job in below), Decimal(0))
 
     def view(rec: Record) -> Doc:
-        nonlocal moves, totals
         if rec.kind not in BALANCED_KINDS:
             return rec.doc
-        moves = moves if moves is not None else _ledger(company)
         doc = dict(rec.doc)
-        doc["Balance"] = _money(_dec(rec.doc.get("Balance")) + moves.get(rec.list_id or "", Decimal(0)))
+        doc["Balance"] = _money(own_balance(rec))
         if rec.kind == "Customer":
-            totals = totals if totals is not None else customer_totals(moves)
-            doc["TotalBalance"] = _money(totals.get((rec.full_name or "").casefold(), Decimal(0)))
+            doc["TotalBalance"] = _money(total_balance(rec))
         return doc
 
     return view

@@ -24,6 +24,9 @@ def serve(
     product: str = typer.Option("Premier Contractor", help="Edition (only when creating)."),
     seed: int = typer.Option(0, help="Seed (only when creating)."),
     wall_clock: bool = typer.Option(False, help="Use wall time instead of the file's injectable clock."),
+    snapshot_dir: Path | None = typer.Option(  # noqa: B008
+        None, help="Confine /_sim/snapshot and /_sim/restore to this directory (needed for callers from "
+                   "another machine when HOST is not loopback)."),
 ) -> None:
     """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
     import uvicorn
@@ -38,7 +41,7 @@ def serve(
     else:
         company = CompanyFile.create(path, country=country, year=year, product=product, seed=seed,
                                      clock=clock)
-    api = create_app(company)
+    api = create_app(company, snapshot_dir=snapshot_dir)
     uvicorn.run(api, host=host, port=port)
 
 

@@ -7,12 +7,13 @@ global one), so many companies can be served at once.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 from .balances import balance_view
-from .clock import Clock, ManualClock, qb_datetime
+from .clock import DEFAULT_TZ, Clock, ManualClock, qb_datetime
 from .edition import Edition, default_preferences
 from .errors import QBXMLError
 from .faults import Faults
@@ -20,7 +21,8 @@ from .hardened import DEFAULT_MAX_BYTES
 from .ids import IdGenerator
 from .iterators import IteratorRegistry
 from .session import Session, check_begin_session, default_ui_state
-from .store import Store
+from .snapshots import SnapshotError, check_company_file, check_restore_source, check_snapshot_target
+from .store import BUSY_TIMEOUT_SECONDS, FileBusy, Store
 
 FORMAT_VERSION = 1
 
@@ -79,32 +81,52 @@ class CompanyFile:
         return company
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock | None = None) -> CompanyFile:
-        """Open an existing company file (or a snapshot of one)."""
+    def open(cls, path: str | Path, *, clock: Clock | None = None,
+             busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> CompanyFile:
+        """Open an existing company file (or a snapshot of one).
+
+        Another process may serve the same file: a message set waits up to ``busy_timeout`` seconds
+        for the other's write to finish (then 0x8004041B). What each process keeps in memory --
+        sessions, iterators, fault rules, its clock -- is its own.
+        """
         if not Path(path).exists():
             raise FileNotFoundError(str(path))
-        store = Store(path)
-        if store.meta_get("format_version") != FORMAT_VERSION:
-            store.close()
-            raise ValueError(f"{path} is not a qbsim company file")
+        check_company_file(path, FORMAT_VERSION)  # NotACompanyFile (a ValueError) says why
+        store = Store(path, busy_timeout=busy_timeout)
         if clock is None:
             from datetime import datetime
 
-            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")))
+            # the stored text carries the offset of its moment; the PC's zone stays US Eastern
+            clock = ManualClock(datetime.fromisoformat(store.meta_get("clock.last_seen")), tz=DEFAULT_TZ)
         return cls(store, clock)
 
     def close(self) -> None:
         self.store.close()
 
     def snapshot(self, path: str | Path) -> None:
-        """Write an identical copy of the file to ``path`` (``CompanyFile.open(path)`` reads it back)."""
+        """Write an identical copy of the file to ``path`` (``CompanyFile.open(path)`` reads it back).
+
+        Refused with a :class:`snapshots.SnapshotError` saying why: a missing directory, an existing file
+        that is not a company file (never overwritten), the open file itself.
+        """
+        target = Path(path)
         with self.lock:
-            self.store.backup_to(path)
+            check_snapshot_target(target, self.store.path, FORMAT_VERSION)
+            try:
+                self.store.backup_to(target)
+            except sqlite3.Error as exc:
+                raise SnapshotError(target, f"cannot be written: {exc}") from exc
 
     def restore(self, path: str | Path) -> None:
-        """Replace this file's content with a snapshot (HTTP ``/_sim/restore``)."""
+        """Replace this file's content with a snapshot (HTTP ``/_sim/restore``).
+
+        Only from a company file of this format: a missing file, a text file, a foreign SQLite file
+        are refused (:class:`snapshots.SnapshotError`) before anything changes.
+        """
+        source = Path(path)
         with self.lock:
-            self.store.restore_from(path)
+            check_restore_source(source, self.store.path, FORMAT_VERSION)
+            self.store.restore_from(source)
             self.faults.reload()
             self.iterators = IteratorRegistry()
             self.sessions.clear()
@@ -185,14 +207,17 @@ class CompanyFile:
                 self.advance_clock(outcome.delay_seconds)
             state = self.ui_state
             check_begin_session(state, app_name, mode, self.edition.has_sdk, company_file, self.qbw_path)
-            with self.store.transaction():
-                if app_name not in state["apps"]:
-                    state["apps"][app_name] = "granted"
-                if not state["running"]:
-                    state["running"] = True  # started unattended for this application
-                    state["open_file"] = "this"
-                self.set_ui_state(state)
-                ticket = self.ids.ticket()
+            try:
+                with self.store.transaction():
+                    if app_name not in state["apps"]:
+                        state["apps"][app_name] = "granted"
+                    if not state["running"]:
+                        state["running"] = True  # started unattended for this application
+                        state["open_file"] = "this"
+                    self.set_ui_state(state)
+                    ticket = self.ids.ticket()
+            except FileBusy as exc:  # QuickBooks' "Unable to lock the necessary information …"
+                raise QBXMLError("0x8004041B", detail=str(exc)) from exc
             self.sessions[ticket] = Session(ticket, app_name, mode, self.now_text(), read_only=read_only)
             return ticket
 
@@ -202,6 +227,14 @@ class CompanyFile:
             self.require_session(ticket)
             del self.sessions[ticket]
             self.iterators.end_session(ticket)
+
+    def qbxml_versions_for_session(self, ticket: str) -> list[str]:
+        """QBXMLRP2 ``QBXMLVersionsForSession``: the qbXML versions this QuickBooks accepts (HostRet's
+        SupportedQBXMLVersion list), asked before any qbXML is sent (the Web Connector picks its
+        Host/Company/Preferences version from it)."""
+        with self.lock:
+            self.require_session(ticket)
+            return self.edition.supported_versions()
 
     def require_session(self, ticket: str) -> Session:
         session = self.sessions.get(ticket)

@@ -87,7 +87,14 @@ class Edition:
 
 
 def default_preferences(edition: Edition) -> dict[str, object]:
-    """A new company file's Preferences (PreferencesRet-shaped; inventory/POs off, as QuickBooks ships)."""
+    """A new company file's Preferences (PreferencesRet-shaped; inventory/POs off, as QuickBooks ships).
+
+    Every section a real PreferencesRet of a new file carries, with QuickBooks' defaults as its
+    Preferences windows show them (chosen values, not a stored capture): price levels on with rounding,
+    payments auto-applied, reimbursed expenses not tracked as income; no serial/lot numbers, FIFO,
+    barcodes or multiple inventory sites (Enterprise Advanced Inventory, a subscription a new file
+    does not have).
+    """
     return {
         "AccountingPreferences": {
             "IsUsingAccountNumbers": "false",
@@ -108,6 +115,10 @@ def default_preferences(edition: Edition) -> dict[str, object]:
             "IsPrintingItemsWithZeroAmounts": "false",
         },
         "MultiCurrencyPreferences": {"IsMultiCurrencyOn": "false"},
+        "MultiLocationInventoryPreferences": {
+            "IsMultiLocationInventoryAvailable": "false",
+            "IsMultiLocationInventoryEnabled": "false",
+        },
         "PurchasesAndVendorsPreferences": {
             # "Inventory and purchase orders are active" (Edit > Preferences > Items & Inventory).
             "IsUsingInventory": "false",
@@ -115,9 +126,21 @@ def default_preferences(edition: Edition) -> dict[str, object]:
             "IsAutomaticallyUsingDiscounts": "false",
         },
         "ReportsPreferences": {"AgingReportBasis": "AgeFromDueDate", "SummaryReportBasis": "Accrual"},
+        "SalesAndCustomersPreferences": {
+            "IsTrackingReimbursedExpensesAsIncome": "false",
+            "IsAutoApplyingPayments": "true",
+            "PriceLevels": {"IsUsingPriceLevels": "true", "IsRoundingSalesPriceUp": "true"},
+        },
         "TimeTrackingPreferences": {"FirstDayOfWeek": "Monday"},
         "CurrentAppAccessRights": {
             "IsAutomaticLoginAllowed": "false",
             "IsPersonalDataAccessAllowed": "false",
+        },
+        "ItemsAndInventoryPreferences": {
+            "EnhancedInventoryReceivingEnabled": "false",
+            "IsTrackingSerialOrLotNumber": "None",
+            "FIFOEnabled": "false",
+            "IsRSBEnabled": "false",
+            "IsBarcodeEnabled": "false",
         },
     }

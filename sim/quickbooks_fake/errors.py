@@ -142,7 +142,12 @@ class NoMatch(StatusError):
 
 
 class InternalError(StatusError):
-    """1000: OSR "There has been an internal error when processing the request." (no capture seen)."""
+    """1000: OSR "There has been an internal error when processing the request." (no capture seen).
+
+    Also what the fake answers when one of its handlers fails on a schema-valid request (a defect in
+    the fake, logged with its traceback): that request's status, its changes rolled back, the rest of
+    the message set answered per ``onError``.
+    """
 
     code = 1000
 

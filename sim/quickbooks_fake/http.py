@@ -5,11 +5,15 @@
   (``reason``: the fake's explanation). A body over the company's size cap is refused by its
   Content-Length before it is read, or while it streams in (0x80040400, reason names the cap).
 * ``POST /_sim/session/begin`` ``{"app_name", "mode", "company_file"?}`` → ``{"ticket"}`` (or 422);
-  ``POST /_sim/session/end`` ``{"ticket"}``.
+  ``POST /_sim/session/end`` ``{"ticket"}``; ``GET /_sim/session/versions?ticket=`` → ``{"versions"}``
+  (QBXMLRP2 QBXMLVersionsForSession).
 * LocalStack-style inspection and control: ``GET /_sim/state`` (read-only view),
   ``GET /_sim/lists/{ListType}``, ``POST /_sim/ui/{action}`` (keyword arguments as JSON),
   ``GET|POST|DELETE /_sim/faults``, ``POST /_sim/snapshot`` ``{"path"}``, ``POST /_sim/restore`` ``{"path"}``,
-  ``GET|POST /_sim/clock`` (``{"advance": seconds}`` / ``{"set": iso}``).
+  ``GET|POST /_sim/clock`` (``{"advance": seconds}`` / ``{"set": iso}``). A refused snapshot path answers
+  4xx ``{"error", "path", "reason"}`` (``snapshots.py``: 400 no path, 403 outside the snapshot directory or
+  from another machine without one, 404 missing, 409 would overwrite a file that is not a company file,
+  422 not a company file).
 
 Serve one file by path: ``create_app_for_path(path)`` (creates the file if missing) or the CLI
 ``qbsim quickbooks serve PATH``.
@@ -29,6 +33,7 @@ from ..capped_body import BodyTooLarge, read_capped
 from .company import CompanyFile
 from .errors import QBXMLError, RequestTooLargeError, StatusError
 from .faults import FaultRule
+from .snapshots import SnapshotError, SnapshotPolicy, is_local_caller
 from .ui import ACTIONS
 
 
@@ -49,8 +54,15 @@ async def _read_capped(request: Request, cap: int) -> bytes:
         raise RequestTooLargeError(exc.declared, cap) from None
 
 
-def create_app(company: CompanyFile) -> FastAPI:
-    """A FastAPI app serving ``company``."""
+def create_app(company: CompanyFile, *, snapshot_dir: str | Path | None = None) -> FastAPI:
+    """A FastAPI app serving ``company``.
+
+    ``snapshot_dir``: the directory ``/_sim/snapshot`` and ``/_sim/restore`` are confined to; without
+    one they take any path, from callers on this machine only (``snapshots.py``).
+    """
+    if snapshot_dir is not None and not Path(snapshot_dir).is_dir():
+        raise ValueError(f"snapshot directory {snapshot_dir} does not exist")
+    snapshots = SnapshotPolicy(Path(snapshot_dir) if snapshot_dir is not None else None)
     app = FastAPI(title="qbsim fake QuickBooks Desktop", version="1")
     app.state.company = company
 
@@ -85,6 +97,14 @@ def create_app(company: CompanyFile) -> FastAPI:
         except QBXMLError as exc:
             return _error(exc)
         return {"ended": True}
+
+    @app.get("/_sim/session/versions", response_model=None)
+    def session_versions(ticket: str) -> dict[str, list[str]] | JSONResponse:
+        """QBXMLRP2 QBXMLVersionsForSession for an open session's ticket."""
+        try:
+            return {"versions": company.qbxml_versions_for_session(ticket)}
+        except QBXMLError as exc:
+            return _error(exc)
 
     @app.get("/_sim/state")
     def state() -> dict[str, Any]:
@@ -148,33 +168,47 @@ def create_app(company: CompanyFile) -> FastAPI:
             return _bad_request(str(exc))
         return {"now": company.now_text()}
 
-    @app.post("/_sim/snapshot")
-    def snapshot(payload: dict[str, Any] = Body(...)) -> dict[str, str]:  # noqa: B008
-        company.snapshot(str(payload["path"]))
-        return {"path": str(payload["path"])}
+    def snapshot_path(request: Request, payload: dict[str, Any]) -> Path:
+        raw = payload.get("path")
+        if not isinstance(raw, str):
+            raise SnapshotError(str(raw), "give path: the snapshot file's path, a string")
+        caller = request.client.host if request.client else None  # None: a Unix socket
+        return snapshots.resolve(raw, local_caller=is_local_caller(caller))
+
+    @app.post("/_sim/snapshot", response_model=None)
+    def snapshot(request: Request, payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        try:
+            path = snapshot_path(request, payload)
+            company.snapshot(path)
+        except SnapshotError as exc:
+            return JSONResponse(status_code=exc.status, content=exc.to_dict())
+        return {"path": str(path)}
 
     @app.post("/_sim/restore", response_model=None)
-    def restore(payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
-        path = Path(str(payload["path"]))
-        if not path.exists():
-            return JSONResponse(status_code=404, content={"error": "NotFound", "path": str(path)})
-        company.restore(path)
+    def restore(request: Request, payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        try:
+            path = snapshot_path(request, payload)
+            company.restore(path)
+        except SnapshotError as exc:
+            return JSONResponse(status_code=exc.status, content=exc.to_dict())
         return {"restored": str(path)}
 
     return app
 
 
-def create_app_for_path(path: str | Path, **create_kwargs: Any) -> FastAPI:
+def create_app_for_path(path: str | Path, *, snapshot_dir: str | Path | None = None,
+                        **create_kwargs: Any) -> FastAPI:
     """Serve the company file at ``path`` (created with ``create_kwargs`` if it does not exist)."""
     company = CompanyFile.open(path) if Path(path).exists() else CompanyFile.create(path, **create_kwargs)
-    return create_app(company)
+    return create_app(company, snapshot_dir=snapshot_dir)
 
 
 def create_app_from_env() -> FastAPI:
-    """``uvicorn --factory sim.quickbooks_fake.http:create_app_from_env`` serves ``$QBSIM_COMPANY_FILE``."""
+    """``uvicorn --factory sim.quickbooks_fake.http:create_app_from_env`` serves ``$QBSIM_COMPANY_FILE``
+    (snapshots confined to ``$QBSIM_SNAPSHOT_DIR`` when set)."""
     import os
 
     path = os.environ.get("QBSIM_COMPANY_FILE")
     if not path:
         raise RuntimeError("set QBSIM_COMPANY_FILE to the company file to serve")
-    return create_app_for_path(path)
+    return create_app_for_path(path, snapshot_dir=os.environ.get("QBSIM_SNAPSHOT_DIR") or None)

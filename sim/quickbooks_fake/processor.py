@@ -22,8 +22,10 @@ Imitates QuickBooks Desktop's request processor:
    documented, the parse HRESULT is the fake's choice;
 5. each request runs atomically (a failing Add/Mod changes nothing) and is answered with its ``…Rs``,
    ``requestID`` echoed, statusCode/Severity/Message as QuickBooks writes them;
-6. an HRESULT raised mid-way (a fault rule) or an unexpected internal failure rolls back the whole
-   message set and raises: the caller never sees half a response.
+6. a handler that fails on a schema-valid request (a defect in the fake, logged) answers that request
+   1000 "There has been an internal error when processing the request." (OSR), its savepoint rolled
+   back, the rest per ``onError``; an HRESULT raised mid-way (a fault rule) or a failure outside the
+   handlers rolls back the whole message set and raises 0x80040402: never half a response.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ._generated_qbxml_newer import NEWER_THAN_13
 from .edition import KNOWN_VERSIONS
 from .errors import (
     InsufficientPermission,
+    InternalError,
     InvalidRequestId,
     QBXMLError,
     QBXMLParseError,
@@ -51,6 +54,7 @@ from .hardened import parse_request
 from .qbxml_io import document, element_to_doc, response_lines
 from .registry import Reply, RequestContext, get_handler, handled_requests
 from .schema import ElementDecl, message_decl, validate
+from .store import FileBusy
 
 if TYPE_CHECKING:
     from .company import CompanyFile
@@ -182,6 +186,8 @@ def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None)
     except QBXMLError:
         company.faults.flush()
         raise
+    except FileBusy as exc:  # the rules' counters stay in memory; the next message set writes them
+        raise QBXMLError("0x8004041B", detail=str(exc)) from exc
     except Exception as exc:  # a bug in a handler must never produce half a response
         log.exception("internal failure while processing a message set")
         company.faults.flush()
@@ -210,7 +216,7 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     """
     name = el.tag[:-2]
     rs_name = f"{name}Rs"
-    body = element_to_doc(el)
+    body = element_to_doc(el, message_decl(el.tag))
     attrs = {k: v for k, v in el.attrib.items()}
     ctx = RequestContext(company=company, name=name, element=el, body=body, attrs=attrs,
                          version=version, ticket=ticket)
@@ -240,6 +246,12 @@ def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket:
     except StatusError as err:
         status = err
         reply = Reply(children=[(err.ret_name, err.ret)] if err.ret is not None and err.ret_name else [])
+    except QBXMLError:
+        raise
+    except Exception:  # a defect in a handler: this request's status, not the whole message set's
+        log.exception("internal failure in the %s handler", name)
+        status = InternalError()
+        reply = Reply()
     rs_attrs: dict[str, str] = {}
     if "requestID" in attrs:
         rs_attrs["requestID"] = attrs["requestID"]

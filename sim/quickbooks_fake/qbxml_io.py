@@ -21,13 +21,25 @@ from .schema import ElementDecl, element_decl
 Doc = dict[str, Any]
 
 
-def element_to_doc(el: etree._Element) -> Doc:
-    """Turn a request element's children into a dict (repeated child names become lists)."""
+def element_to_doc(el: etree._Element, decl: ElementDecl | None = None) -> Doc:
+    """Turn a request element's children into a dict (repeated child names become lists).
+
+    With the element's schema declaration, an empty aggregate (``<EmployeeAdd/>``, ``<ItemLineAdd/>``,
+    ``<VendorRef/>``: every child optional, none sent) is ``{}``, not the ``""`` of an empty leaf, so
+    handlers see the shape the XSD gives it.
+    """
     out: Doc = {}
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        value: Any = element_to_doc(child) if len(child) else (child.text or "")
+        child_decl = decl.child(child.tag) if decl is not None else None
+        value: Any
+        if len(child):
+            value = element_to_doc(child, child_decl)
+        elif child_decl is not None and child_decl.children:  # not TxnID's simpleContent (useMacro)
+            value = {}
+        else:
+            value = child.text or ""
         if child.tag in out:
             existing = out[child.tag]
             if isinstance(existing, list):

@@ -1,11 +1,16 @@
 """Shared query machinery: filters, ordering, IncludeRetElement, MaxReturned and iterators.
 
-Every ``…Query`` handler (lists now, transactions later) builds a candidate list of records and hands
-it to :func:`query_reply`, which applies what all qbXML queries share. Real semantics imitated:
+Every ``…Query`` handler hands its candidates to :func:`query_reply`, which applies what all qbXML
+queries share: a list of records, or a :class:`Selection` that SQLite reads in answer order from an index
+and stops at MaxReturned (what :func:`list_query` and :func:`txn_query` build), so a query returning 10
+rows costs 10 rows however large the file. Real semantics imitated:
 
-* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``; if any value is
-  not found the answer is statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture
-  of 500 for a FullName that does not exist).
+* ``ListID``/``FullName`` (or ``TxnID``/``RefNumber``) lists ignore ``ActiveStatus``. An unknown
+  ``FullName`` → statusCode 500 (Warn) naming it, with whatever was found (qbwc gem capture of 500
+  for a FullName that does not exist); an unknown ``ListID`` → 3120 (Error, no data) naming it: the
+  qbwc gem's captured CustomerQueryRs for ListID "8000001B-1405768916" (STATUS-CODES.md). An unknown
+  ``TxnID`` answers 3120 by analogy (an object id; no capture). With several ids and one unknown, the
+  first unknown one is named and nothing is returned (chosen: 3120 is an Error, which carries no data).
 * Otherwise ``ActiveStatus`` defaults to ``ActiveOnly``; ``FromModifiedDate``/``ToModifiedDate`` are
   inclusive (a date without time means the whole day; a time without offset is the file's local time);
   ``NameFilter`` (StartsWith/Contains/EndsWith) and ``NameRangeFilter`` compare FullName
@@ -17,17 +22,18 @@ it to :func:`query_reply`, which applies what all qbXML queries share. Real sema
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from .balances import BALANCED_KINDS
 from .dates import parse_date, parse_datetime
-from .errors import InvalidDateRange, IteratorError, NoMatch, StatusError
+from .errors import InvalidDateRange, IteratorError, NoMatch, ObjectNotFound, StatusError
 from .iterators import IteratorState
 from .qbxml_io import Doc, as_list, filter_ret
 from .registry import Reply, RequestContext
-from .store import Record, name_key, to_utc_text
+from .store import LIST_ORDER, TXN_ORDER, Record, Store, name_key, to_utc_text
 
 
 class PartialMatch(StatusError):
@@ -54,7 +60,18 @@ def modified_range(from_text: Any, to_text: Any) -> tuple[str | None, str | None
     high = parse_datetime(to_text, end_of_day=True)
     if low is not None and high is not None and low > high:
         raise InvalidDateRange()
-    return (to_utc_text(low.isoformat()) if low else None, to_utc_text(high.isoformat()) if high else None)
+    return _utc_bound(low), _utc_bound(high)
+
+
+def _utc_bound(moment: datetime | None) -> str | None:
+    """A bound in UTC text; one at the calendar's edge (9999-12-31 in a zone west of UTC) has no UTC
+    moment Python can hold, and bounds nothing (every record lies inside it)."""
+    if moment is None:
+        return None
+    try:
+        return to_utc_text(moment.isoformat())
+    except (OverflowError, ValueError):
+        return None
 
 
 def day_range(from_text: Any, to_text: Any) -> tuple[date | None, date | None]:
@@ -92,29 +109,67 @@ def _range_filter(value: str, flt: Doc) -> bool:
     return value <= bound or value.startswith(bound)
 
 
-def list_filter(body: Doc) -> Callable[[Record], bool]:
-    """The ListFilter group (ActiveStatus, modified dates, name filters) as a predicate."""
+_NAME = "coalesce(full_name_key, '')"
+
+
+def _starts_with(column: str, prefix: str) -> tuple[str, list[Any]]:
+    return f"substr({column}, 1, length(?)) = ?", [prefix, prefix]
+
+
+def _name_filter_sql(column: str, flt: Doc) -> tuple[str, list[Any]]:
+    """:func:`_name_filter` over a casefolded column (SQLite counts characters, as Python does)."""
+    name = str(flt.get("Name", "")).casefold()
+    criterion = flt.get("MatchCriterion", "StartsWith")
+    if criterion == "StartsWith":
+        return _starts_with(column, name)
+    if criterion == "Contains":
+        return f"instr({column}, ?) > 0", [name]
+    return f"(? = '' OR substr({column}, -length(?)) = ?)", [name, name, name]
+
+
+def _range_filter_sql(column: str, flt: Doc) -> tuple[str, list[Any]]:
+    """:func:`_range_filter` over a casefolded column (``ToName`` is also a prefix bound)."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if flt.get("FromName") is not None:
+        conds.append(f"{column} >= ?")
+        params.append(str(flt["FromName"]).casefold())
+    if flt.get("ToName") is not None:
+        bound = str(flt["ToName"]).casefold()
+        prefix, prefix_params = _starts_with(column, bound)
+        conds.append(f"({column} <= ? OR {prefix})")
+        params += [bound, *prefix_params]
+    return " AND ".join(conds) or "1=1", params
+
+
+def list_filter_sql(body: Doc) -> tuple[str, list[Any]]:
+    """The ListFilter group (ActiveStatus, modified dates, name filters) as a condition over the store's
+    index columns, so SQLite answers it without reading a document.
+
+    Names compare casefolded (``full_name_key``); TimeModified as UTC text (``time_modified_utc``);
+    a record with no TimeModified never falls inside a modified-date bound.
+    """
+    conds: list[str] = []
+    params: list[Any] = []
     active = body.get("ActiveStatus", "ActiveOnly")
+    if active == "ActiveOnly":
+        conds.append("active=1")
+    elif active == "InactiveOnly":
+        conds.append("active=0")
     low, high = modified_range(body.get("FromModifiedDate"), body.get("ToModifiedDate"))
-    name_flt = body.get("NameFilter")
-    range_flt = body.get("NameRangeFilter")
-
-    def keep(rec: Record) -> bool:
-        if active == "ActiveOnly" and not rec.is_active:
-            return False
-        if active == "InactiveOnly" and rec.is_active:
-            return False
-        modified = to_utc_text(rec.doc.get("TimeModified"))
-        if low and (modified is None or modified < low):
-            return False
-        if high and (modified is None or modified > high):
-            return False
-        full = rec.full_name or ""
-        if isinstance(name_flt, dict) and not _name_filter(full, name_flt):
-            return False
-        return not (isinstance(range_flt, dict) and not _range_filter(full, range_flt))
-
-    return keep
+    if low:
+        conds.append("time_modified_utc >= ?")
+        params.append(low)
+    if high:
+        conds.append("time_modified_utc <= ?")
+        params.append(high)
+    for flt, to_sql in ((body.get("NameFilter"), _name_filter_sql),
+                        (body.get("NameRangeFilter"), _range_filter_sql)):
+        if isinstance(flt, dict):
+            cond, cond_params = to_sql(_NAME, flt)
+            conds.append(cond)
+            params += cond_params
+    return " AND ".join(conds) or "1=1", params
 
 
 _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -132,6 +187,8 @@ def total_balance_filter(ctx: RequestContext) -> Callable[[Record], bool] | None
     flt = ctx.body.get("TotalBalanceFilter")
     if not isinstance(flt, dict):
         return None
+    if not str(flt.get("Amount", "")).strip():
+        return None  # "" is no value (AMTTYPE allows it), as for an empty date bound: no filter (chosen)
     compare = _OPERATORS[str(flt["Operator"])]
     amount = Decimal(str(flt["Amount"]))
 
@@ -164,6 +221,69 @@ def select_kinds(ctx: RequestContext, kinds: Iterable[str]) -> list[Record]:
     kinds = tuple(kinds)
     marks = ",".join("?" for _ in kinds)
     return ctx.company.store.select(f"kind IN ({marks})", kinds)
+
+
+def _kinds_sql(kinds: tuple[str, ...]) -> str:
+    # one kind as ``kind=?`` so SQLite walks the (kind, deleted, order) index in answer order
+    return "kind=?" if len(kinds) == 1 else f"kind IN ({','.join('?' for _ in kinds)})"
+
+
+@dataclass
+class Selection:
+    """The records a query answers, in answer order, read from the store only as far as the reply needs.
+
+    ``where``/``order`` run in SQLite over the indexed columns (the part of a filter the index can
+    answer); ``keep`` is the part only a document can answer (derived balances, ClassRef, AccountType),
+    applied row by row as the cursor advances. ``MaxReturned=10`` therefore decodes ten documents when
+    nothing (or each row it reaches) passes ``keep``, however many records the kind holds.
+    """
+
+    store: Store
+    where: str
+    params: tuple[Any, ...]
+    order: str
+    keep: Callable[[Record], bool] | None = None
+
+    def first(self, limit: int | None) -> list[Record]:
+        """The first ``limit`` records (all for None; the XSD makes MaxReturned at least 1)."""
+        if limit is not None and limit <= 0:
+            return []
+        out: list[Record] = []
+        rows = self.store.iter_select(self.where, self.params, order=self.order,
+                                      limit=limit if self.keep is None else None)
+        for rec in rows:
+            if self.keep is None or self.keep(rec):
+                out.append(rec)
+                if limit is not None and len(out) >= limit:
+                    break
+        rows.close()
+        return out
+
+    def count(self) -> int:
+        if self.keep is None:
+            return self.store.count(self.where, self.params)
+        return len(self.first(None))
+
+    def seqs(self) -> list[int]:
+        if self.keep is None:
+            return self.store.seqs(self.where, self.params, order=self.order)
+        return [r.seq for r in self.first(None)]
+
+
+@dataclass
+class Loaded:
+    """Records a handler already holds, behind :class:`Selection`'s interface."""
+
+    records: list[Record]
+
+    def first(self, limit: int | None) -> list[Record]:
+        return self.records if limit is None else self.records[:limit]
+
+    def count(self) -> int:
+        return len(self.records)
+
+    def seqs(self) -> list[int]:
+        return [r.seq for r in self.records]
 
 
 def by_ids(ctx: RequestContext, kinds: Iterable[str], column: str,
@@ -200,14 +320,20 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     if list_ids or full_names:
         if list_ids:
             records, missing = by_ids(ctx, kinds, "list_id", list_ids)
+            if missing is not None:
+                raise ObjectNotFound(missing)
         else:
             records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
         status = PartialMatch(missing) if missing is not None else None
         return query_reply(ctx, records, ret_name, status=status, view=view)
-    keep = list_filter(body)
-    records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
-    records.sort(key=order)
-    return query_reply(ctx, records, ret_name, view=view)
+    where, params = list_filter_sql(body)
+    if order is not hierarchical_key:  # an order the index does not hold (the chart of accounts): sort here
+        found = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params), "seq",
+                          extra).first(None)
+        return query_reply(ctx, sorted(found, key=order), ret_name, view=view)
+    selection = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params),
+                          LIST_ORDER, extra)
+    return query_reply(ctx, selection, ret_name, view=view)
 
 
 View = Callable[[Record], Doc]
@@ -224,15 +350,32 @@ def render(records: list[Record], ret_name: Callable[[Record], str], include: li
     return out
 
 
-def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
+#: A MaxReturned beyond any company file's size: the XSD bounds it below (minInclusive 1) but not above,
+#: and Python refuses int() of more than 4,300 digits, so longer numbers are read by their length.
+_MAX_RETURNED_CAP = 10**9
+
+
+def max_returned_of(body: Doc) -> int | None:
+    """MaxReturned as a count (None when absent); a huge one returns everything."""
+    digits = str(body.get("MaxReturned") or "").strip().lstrip("+").lstrip("0")
+    if not digits:
+        return None
+    return _MAX_RETURNED_CAP if len(digits) > 9 else int(digits)
+
+
+def query_reply(ctx: RequestContext, records: list[Record] | Selection, ret_name: Callable[[Record], str],
                 status: StatusError | None = None, view: View | None = None) -> Reply:
-    """MaxReturned, iterators, IncludeRetElement and the no-match status for any query."""
+    """MaxReturned, iterators, IncludeRetElement and the no-match status for any query.
+
+    ``records``: a list, or a :class:`Selection` read only as far as the reply needs (MaxReturned rows;
+    an iterator's Start also reads the ``seq`` of every match, for its remaining count).
+    """
+    found = records if isinstance(records, Selection) else Loaded(records)
     mode = ctx.attrs.get("iterator")
     meta = ctx.attrs.get("metaData", "NoMetaData")
     if meta != "NoMetaData" and mode is None:
-        return _meta_reply(ctx, records, ret_name, status, view, with_data=meta == "MetaDataAndResponseData")
-    max_text = ctx.body.get("MaxReturned")
-    max_returned = int(max_text) if max_text else None
+        return _meta_reply(ctx, found, ret_name, status, view, with_data=meta == "MetaDataAndResponseData")
+    max_returned = max_returned_of(ctx.body)
     include = ctx.include_ret
     now = ctx.company.clock.now()
     registry = ctx.company.iterators
@@ -245,9 +388,7 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
         seqs = state.seqs[state.position: state.position + size]
         state.position += len(seqs)
         state.last_used = now
-        by_seq = {r.seq: r for r in ctx.company.store.select(
-            f"seq IN ({','.join('?' for _ in seqs)})", seqs)} if seqs else {}
-        chunk = [by_seq[s] for s in seqs if s in by_seq]
+        chunk = ctx.company.store.by_seqs(seqs)
         remaining = len(state.seqs) - state.position
         if remaining == 0:
             registry.drop(iterator_id)
@@ -256,30 +397,28 @@ def query_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
         registry.drop(ctx.attrs.get("iteratorID", ""))
         return Reply(attrs={"iteratorRemainingCount": "0", "iteratorID": ctx.attrs.get("iteratorID", "")})
     if mode == "Start":
-        size = max_returned or max(len(records), 1)
-        chunk = records[:size]
-        remaining = len(records) - len(chunk)
+        seqs = found.seqs()
+        size = max_returned or max(len(seqs), 1)
+        chunk = found.first(size)
+        remaining = len(seqs) - len(chunk)
         iterator_id = registry.new_id()
         if remaining:
-            registry.start(IteratorState(iterator_id, ctx.name, [r.seq for r in records], len(chunk), size,
-                                         ctx.ticket, now))
+            registry.start(IteratorState(iterator_id, ctx.name, seqs, len(chunk), size, ctx.ticket, now))
         return _iter_reply(chunk, ret_name, include, iterator_id, remaining, view)
-    if max_returned is not None:
-        records = records[:max_returned]
-    if not records and status is None:
+    shown = found.first(max_returned)
+    if not shown and status is None:
         raise NoMatch()
-    return Reply(children=render(records, ret_name, include, view), status=status)
+    return Reply(children=render(shown, ret_name, include, view), status=status)
 
 
-def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[Record], str],
+def _meta_reply(ctx: RequestContext, found: Selection | Loaded, ret_name: Callable[[Record], str],
                 status: StatusError | None, view: View | None, with_data: bool) -> Reply:
     """``metaData="MetaDataOnly"``: just ``retCount`` (how many would come back); ``…AndResponseData``
     adds the records. Chosen: MaxReturned caps the data, not the count."""
-    attrs = {"retCount": str(len(records))}
+    attrs = {"retCount": str(found.count())}
     if not with_data:
         return Reply(attrs=attrs, status=status)
-    max_text = ctx.body.get("MaxReturned")
-    shown = records[: int(max_text)] if max_text else records
+    shown = found.first(max_returned_of(ctx.body))
     if not shown and status is None:
         return Reply(attrs=attrs, status=NoMatch())
     return Reply(children=render(shown, ret_name, ctx.include_ret, view), attrs=attrs, status=status)
@@ -287,7 +426,8 @@ def _meta_reply(ctx: RequestContext, records: list[Record], ret_name: Callable[[
 
 def _iter_reply(chunk: list[Record], ret_name: Callable[[Record], str], include: list[str],
                 iterator_id: str, remaining: int, view: View | None) -> Reply:
-    attrs = {"retCount": str(len(chunk)), "iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
+    # a real iterator page carries iteratorRemainingCount and iteratorID only; retCount belongs to metaData
+    attrs = {"iteratorRemainingCount": str(remaining), "iteratorID": iterator_id}
     if not chunk:
         no_match = NoMatch()
         return Reply(attrs=attrs, status=no_match)
@@ -339,39 +479,43 @@ def _any_ref(doc: Doc, fields: tuple[str, ...], flt: Doc, ids: Callable[[str], l
     return False
 
 
-def txn_filter(ctx: RequestContext, *, entity_fields: tuple[str, ...],
-               account_fields: tuple[str, ...]) -> Callable[[Record], bool]:
-    """The TxnFilter group: modified/txn date ranges, entity/account, RefNumber filters.
+def txn_filter_sql(body: Doc) -> tuple[str, list[Any]]:
+    """The date part of the TxnFilter group (modified and transaction dates) over the index columns.
 
     ``DateMacro`` is not simulated (ignored). Dates compare as QuickBooks does: inclusive; a range
     whose From is after its To → 3030.
     """
-    body = ctx.body
+    conds: list[str] = []
+    params: list[Any] = []
     mod = body.get("ModifiedDateRangeFilter") or {}
     low, high = modified_range(mod.get("FromModifiedDate"), mod.get("ToModifiedDate"))
     dates = body.get("TxnDateRangeFilter") or {}
     from_day, to_day = day_range(dates.get("FromTxnDate"), dates.get("ToTxnDate"))
     # stored TxnDates are canonical ``YYYY-MM-DD`` (formats.py rewrites request dates), so text compares
-    from_date = from_day.isoformat() if from_day else None
-    to_date = to_day.isoformat() if to_day else None
+    for cond, value in (("time_modified_utc >= ?", low), ("time_modified_utc <= ?", high),
+                        ("coalesce(txn_date, '') >= ?", from_day.isoformat() if from_day else None),
+                        ("coalesce(txn_date, '') <= ?", to_day.isoformat() if to_day else None)):
+        if value:
+            conds.append(cond)
+            params.append(value)
+    return " AND ".join(conds) or "1=1", params
+
+
+def txn_filter(ctx: RequestContext, *, entity_fields: tuple[str, ...],
+               account_fields: tuple[str, ...]) -> Callable[[Record], bool] | None:
+    """The rest of the TxnFilter group, which only a document answers: entity/account (on the header
+    or any line), RefNumber filters. None when the request has none of them."""
+    body = ctx.body
     entity = body.get("EntityFilter")
     account = body.get("AccountFilter")
     ref_flt = body.get("RefNumberFilter")
     ref_range = body.get("RefNumberRangeFilter")
+    if not any(isinstance(flt, dict) for flt in (entity, account, ref_flt, ref_range)):
+        return None
     ids = _descendant_ids(ctx)
 
     def keep(rec: Record) -> bool:
         doc = rec.doc
-        modified = to_utc_text(doc.get("TimeModified"))
-        if low and (modified is None or modified < low):
-            return False
-        if high and (modified is None or modified > high):
-            return False
-        txn_date = doc.get("TxnDate", "")
-        if from_date and txn_date < from_date:
-            return False
-        if to_date and txn_date > to_date:
-            return False
         if isinstance(entity, dict) and not _any_ref(doc, entity_fields, entity, ids):
             return False
         if isinstance(account, dict) and not _any_ref(doc, account_fields, account, ids):
@@ -408,16 +552,19 @@ def txn_query(ctx: RequestContext, kinds: Iterable[str], *, entity_fields: tuple
     status: StatusError | None = None
     if txn_ids:
         records, missing = by_ids(ctx, kinds, "txn_id", txn_ids)
-        status = PartialMatch(missing) if missing is not None else None
+        if missing is not None:
+            raise ObjectNotFound(missing)
     elif refs or refs_cs:
         wanted = {v.casefold() for v in refs}
         records = [r for r in select_kinds(ctx, kinds)
                    if str(r.doc.get("RefNumber", "")).casefold() in wanted
                    or str(r.doc.get("RefNumber", "")) in set(refs_cs)]
     else:
-        keep = txn_filter(ctx, entity_fields=entity_fields, account_fields=account_fields)
-        records = [r for r in select_kinds(ctx, kinds) if keep(r) and (extra is None or extra(r))]
-        records.sort(key=lambda r: (str(r.doc.get("TxnDate", "")), r.seq))
+        where, params = txn_filter_sql(body)
+        keep = all_of(txn_filter(ctx, entity_fields=entity_fields, account_fields=account_fields), extra)
+        selection = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params),
+                              TXN_ORDER, keep)
+        return query_reply(ctx, selection, ret_name, view=view)
     return query_reply(ctx, records, ret_name, status=status, view=view)
 
 

@@ -3,22 +3,26 @@
 QuickBooks' request processor checks every request document against its qbXML schema before doing
 anything (a bad document is answered with HRESULT 0x80040400 and no response at all), and every Ret
 it writes follows the schema's element order. Both come from the vendored 13.0 XSD set
-(``schemas/``, see ``schemas/PROVENANCE.md``), loaded once per process and cached.
+(``schemas/``, see ``schemas/PROVENANCE.md``), loaded once per process (under a lock) and cached.
 
 The order model is derived from the XSD at first use (not a generated file): every element
 declaration (global or local) becomes an :class:`ElementDecl` whose ``children`` list its possible
 child elements in document order, with ``group`` refs, ``sequence``/``choice``/``all`` flattened.
-Choices keep their branch order, which is enough for a writer: a record only ever fills one branch.
+Choices keep their branch order, which is enough for a writer as long as a record fills one branch;
+each ``xs:choice`` is also kept as :attr:`ElementDecl.choices` (the element names of each branch), so a
+Mod that fills one branch can empty the others (``SalesAndPurchaseMod`` on an item that has
+``SalesOrPurchase``).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
+
+from ..once import once
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 TOP_XSD = SCHEMA_DIR / "qbxmlops130.xsd"
@@ -35,6 +39,8 @@ class ElementDecl:
     children: list[ElementDecl] = field(default_factory=list)
     is_complex: bool = False
     max_length: int | None = None
+    #: every xs:choice among the children: per choice, the element names of each branch
+    choices: list[tuple[frozenset[str], ...]] = field(default_factory=list)
 
     def child(self, name: str) -> ElementDecl | None:
         """The child declaration called ``name``, or None."""
@@ -55,9 +61,10 @@ class ElementDecl:
 _validator_lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
+@once
 def xml_schema() -> etree.XMLSchema:
-    """The compiled 13.0 XSD set (loaded once per process)."""
+    """The compiled 13.0 XSD set: compiled once per process, under a lock (threads asking at once wait
+    for the one compile; racing compiles could fail and leave the process unable to compile)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return etree.XMLSchema(etree.parse(str(TOP_XSD), parser))
 
@@ -143,9 +150,11 @@ class _Index:
             if ref:
                 target = self.global_decl(ref)
                 child = ElementDecl(name=ref, repeats=many, children=target.children,
-                                    is_complex=target.is_complex, max_length=target.max_length)
-                # keep the shared children list live for recursive/unfinished declarations
+                                    is_complex=target.is_complex, max_length=target.max_length,
+                                    choices=target.choices)
+                # keep the shared children/choices lists live for recursive/unfinished declarations
                 child.children = target.children
+                child.choices = target.choices
             else:
                 child = ElementDecl(name=node.get("name"), repeats=many)
                 self._fill(child, node)
@@ -157,6 +166,21 @@ class _Index:
         elif node.tag in (_XS + "sequence", _XS + "choice", _XS + "all"):
             for part in node:
                 self._particle(decl, part, many)
+            if node.tag == _XS + "choice" and not many:  # a repeating choice mixes its branches
+                branches = tuple(self._branch_names(part) for part in node if isinstance(part.tag, str))
+                if len(branches) > 1:
+                    decl.choices.append(branches)
+
+    def _branch_names(self, node: etree._Element) -> frozenset[str]:
+        """The element names one particle (an element, group, sequence or choice) can contribute."""
+        if node.tag == _XS + "element":
+            return frozenset({node.get("ref") or node.get("name")})
+        parts = self.groups[node.get("ref")] if node.tag == _XS + "group" else node
+        names: set[str] = set()
+        for part in parts:
+            if isinstance(part.tag, str) and part.tag != _XS + "annotation":
+                names |= self._branch_names(part)
+        return frozenset(names)
 
 
 def _int(value: str | None) -> int:
@@ -170,7 +194,7 @@ def _max_length(node: etree._Element) -> int | None:
     return int(found.get("value")) if found is not None else None
 
 
-@lru_cache(maxsize=1)
+@once
 def _index() -> _Index:
     return _Index()
 
@@ -205,7 +229,7 @@ def all_element_names() -> frozenset[str]:
     return _all_names()
 
 
-@lru_cache(maxsize=1)
+@once
 def _all_names() -> frozenset[str]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     names: set[str] = set()
@@ -229,7 +253,7 @@ def date_elements() -> dict[str, str]:
     return _date_elements()
 
 
-@lru_cache(maxsize=1)
+@once
 def _date_elements() -> dict[str, str]:
     return {name: node.get("type") for name, node in _index().elements.items()
             if node.get("type") in DATE_TYPES}

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+#: How long a write waits for another process that holds the same file's write lock (SQLite busy timeout).
+BUSY_TIMEOUT_SECONDS = 30.0
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,7 +52,26 @@ CREATE INDEX IF NOT EXISTS ix_objects_name ON objects(name_space, full_name_key,
 CREATE INDEX IF NOT EXISTS ix_objects_parent ON objects(parent_id);
 CREATE INDEX IF NOT EXISTS ix_objects_modified ON objects(time_modified_utc);
 CREATE INDEX IF NOT EXISTS ix_objects_ref ON objects(kind, ref_number);
+CREATE INDEX IF NOT EXISTS ix_objects_full_name ON objects(full_name_key, kind, deleted);
+CREATE INDEX IF NOT EXISTS ix_objects_list_order
+    ON objects(kind, deleted, replace(full_name_key, ':', char(1)));
+CREATE INDEX IF NOT EXISTS ix_objects_txn_order ON objects(kind, deleted, coalesce(txn_date, ''));
+CREATE INDEX IF NOT EXISTS ix_objects_vendor_ref
+    ON objects(kind, deleted, json_extract(doc, '$.VendorRef.ListID'));
 """
+
+#: Transactions by the vendor they name (a vendor's balance from its bills); the expression is the index's.
+VENDOR_REF = "json_extract(doc, '$.VendorRef.ListID')"
+
+#: QuickBooks' list order -- hierarchical by name, each parent right before its children, names compared
+#: case-insensitively -- as one SQL sort key. Ordering the parts of a FullName tuple-wise is the same as
+#: ordering the whole casefolded FullName with ':' replaced by a character below every other one (U+0001
+#: cannot occur in XML text), so "A:B" comes before "A B" and "A" before "A:B". The expression is indexed
+#: (``ix_objects_list_order``): a list query reads its rows in answer order and stops at MaxReturned.
+LIST_ORDER_KEY = "replace(full_name_key, ':', char(1))"
+LIST_ORDER = f"{LIST_ORDER_KEY}, seq"
+#: Transactions: by TxnDate, then entry order (indexed as ``ix_objects_txn_order``).
+TXN_ORDER = "coalesce(txn_date, ''), seq"
 
 
 def name_key(full_name: str) -> str:
@@ -58,11 +79,29 @@ def name_key(full_name: str) -> str:
     return full_name.casefold()
 
 
+def descendant_range(full_name: str) -> tuple[str, str]:
+    """Bounds on :data:`LIST_ORDER_KEY` holding exactly the elements under ``full_name`` ("Name:…"):
+    their keys are its key, U+0001, then more -- so between key + U+0001 and key + U+0002 (neither can
+    occur in a name)."""
+    key = name_key(full_name).replace(":", "\x01")
+    return key + "\x01", key + "\x02"
+
+
 def to_utc_text(value: str | None) -> str | None:
     """An aware ISO datetime string → UTC ISO text, so string order is time order."""
     if not value:
         return None
     return datetime.fromisoformat(value).astimezone(UTC).isoformat()
+
+
+class FileBusy(Exception):
+    """Another connection (another process serving the same file) held its write lock past the busy
+    timeout."""
+
+    def __init__(self, path: str, waited: float) -> None:
+        super().__init__(f"the company file {path} stayed locked by another process for {waited:g} s")
+        self.path = path
+        self.waited = waited
 
 
 @dataclass
@@ -102,12 +141,19 @@ class Record:
 
 
 class Store:
-    """SQLite-backed store for one company file. Callers hold the company lock around every use."""
+    """SQLite-backed store for one company file. Callers hold the company lock around every use.
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    Another process may serve the same file: each outermost :meth:`transaction` takes the file's write
+    lock first, so message sets from the two processes take turns (waiting up to ``busy_timeout``).
+    """
+
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = str(path) if path is not None else ":memory:"
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.busy_timeout = busy_timeout
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                     timeout=busy_timeout)
         self._conn.execute("PRAGMA foreign_keys=ON")
+        # creates the tables of a new file and any index an older file lacks (indexes derive from columns)
         self._conn.executescript(_DDL)
         self._lock = threading.RLock()
         self._depth = 0
@@ -131,6 +177,7 @@ class Store:
         try:
             with self._lock:
                 source.backup(self._conn)
+                self._conn.executescript(_DDL)  # a snapshot from an older version lacks newer indexes
         finally:
             source.close()
 
@@ -140,6 +187,8 @@ class Store:
         """All-or-nothing unit (nested = savepoint): one qbXML request never half-applies."""
         with self._lock:
             name = f"sp{self._depth}"
+            if self._depth == 0:
+                self._begin_write()
             self._conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
@@ -147,11 +196,29 @@ class Store:
             except BaseException:
                 self._conn.execute(f"ROLLBACK TO {name}")
                 self._conn.execute(f"RELEASE {name}")
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")  # the savepoint undid everything; end the outer BEGIN
                 raise
             else:
                 self._conn.execute(f"RELEASE {name}")
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")
             finally:
                 self._depth -= 1
+
+    def _begin_write(self) -> None:
+        """Take the file's write lock for the outermost transaction, waiting up to the busy timeout.
+
+        Taken up front because SQLite refuses a read-to-write upgrade at once, without waiting: two
+        processes serving one file that both read first and then write would have one of them fail
+        with "database is locked". Up front, the second one waits until the first commits.
+        """
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise FileBusy(self.path, self.busy_timeout) from exc
 
     # -- meta ----------------------------------------------------------------------------------------
     def meta_get(self, key: str, default: Any = None) -> Any:
@@ -220,23 +287,55 @@ class Store:
         include_deleted: bool = False,
     ) -> list[Record]:
         """Records matching a SQL condition over the index columns (domain helpers build these)."""
-        cond = where if include_deleted else f"({where}) AND deleted=0"
-        rows = self._conn.execute(
-            "SELECT seq, kind, name_space, deleted, time_deleted, doc FROM objects "
-            f"WHERE {cond} ORDER BY {order}",
-            tuple(params),
-        ).fetchall()
-        return [
-            Record(kind=r[1], name_space=r[2], deleted=bool(r[3]), time_deleted=r[4], doc=json.loads(r[5]),
-                   seq=r[0])
-            for r in rows
-        ]
+        return list(self.iter_select(where, params, order=order, include_deleted=include_deleted))
 
-    def json_values(self, kind: str, *paths: str) -> list[tuple[Any, ...]]:
-        """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse)."""
+    def iter_select(
+        self,
+        where: str = "1=1",
+        params: Sequence[Any] = (),
+        *,
+        order: str = "seq",
+        limit: int | None = None,
+        include_deleted: bool = False,
+    ) -> Iterator[Record]:
+        """:meth:`select`, one record at a time: a document is decoded only when the caller reaches it,
+        so a caller that stops after ten rows of an indexed order reads ten rows."""
+        cond = where if include_deleted else f"({where}) AND deleted=0"
+        tail = f" LIMIT {int(limit)}" if limit is not None else ""
+        cursor = self._conn.execute(
+            "SELECT seq, kind, name_space, deleted, time_deleted, doc FROM objects "
+            f"WHERE {cond} ORDER BY {order}{tail}",
+            tuple(params),
+        )
+        try:
+            for r in cursor:
+                yield Record(kind=r[1], name_space=r[2], deleted=bool(r[3]), time_deleted=r[4],
+                             doc=json.loads(r[5]), seq=r[0])
+        finally:
+            cursor.close()
+
+    def seqs(self, where: str = "1=1", params: Sequence[Any] = (), *, order: str = "seq") -> list[int]:
+        """The ``seq`` of every live record matching ``where``, in ``order``, without reading documents."""
+        return [int(r[0]) for r in self._conn.execute(
+            f"SELECT seq FROM objects WHERE ({where}) AND deleted=0 ORDER BY {order}", tuple(params))]
+
+    def by_seqs(self, seqs: Sequence[int]) -> list[Record]:
+        """The live records with these ``seq`` values, in the given order (gone ones left out)."""
+        if not seqs:
+            return []
+        found = {r.seq: r for r in self.select(f"seq IN ({','.join('?' for _ in seqs)})", tuple(seqs))}
+        return [found[s] for s in seqs if s in found]
+
+    def json_values(self, kind: str, *paths: str, vendor_id: str | None = None) -> list[tuple[Any, ...]]:
+        """``json_extract`` of ``paths`` from every live record of ``kind`` (no full document parse);
+        with ``vendor_id``, only those whose ``VendorRef`` names it (``ix_objects_vendor_ref``)."""
         columns = ", ".join("json_extract(doc, ?)" for _ in paths)
+        cond, params = "kind=? AND deleted=0", [kind]
+        if vendor_id is not None:
+            cond += f" AND {VENDOR_REF}=?"
+            params.append(vendor_id)
         return [tuple(row) for row in self._conn.execute(
-            f"SELECT {columns} FROM objects WHERE kind=? AND deleted=0 ORDER BY seq", (*paths, kind))]
+            f"SELECT {columns} FROM objects WHERE {cond} ORDER BY seq", (*paths, *params))]
 
     def one(self, where: str, params: Sequence[Any] = (), *, include_deleted: bool = False) -> Record | None:
         found = self.select(where, params, include_deleted=include_deleted)

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .lists.account import ACCOUNT
-from .lists.common import ListFamily, add_record, get_record, mod_record
+from .lists.common import ListFamily, add_record, both_branches, get_record, mod_record
 from .lists.customer import CUSTOMER
 from .lists.entities import EMPLOYEE, OTHER_NAME, fill_employee_name
 from .lists.items import ITEM_INVENTORY, ITEM_NON_INVENTORY, ITEM_OTHER_CHARGE, ITEM_SERVICE
 from .lists.vendor import VENDOR
+from .schema import element_decl
 from .store import Record, name_key
 from .ui_txns import TXN_ACTIONS, TxnActions
 
@@ -59,8 +60,14 @@ class CompanyUI(TxnActions):
             return get_record(self._company, family, name_or_id)  # raises 3120-shaped ObjectNotFound
         return rec
 
+    def _one_branch_each(self, family: ListFamily, fields: dict[str, Any]) -> None:
+        both = both_branches(element_decl(family.ret_name), fields)
+        if both is not None:
+            raise ValueError(f"{both[0]} and {both[1]} are alternatives (one XSD choice): give one of them")
+
     def create(self, kind: str, **fields: Any) -> dict[str, Any]:
         """New list element of ``kind`` (``Vendor``, ``ItemService`` …); fields as in its qbXML Add."""
+        self._one_branch_each(self._family(kind), fields)
         if kind == "Employee":
             fill_employee_name(fields)
         with self._company.lock, self._company.store.transaction():
@@ -68,6 +75,7 @@ class CompanyUI(TxnActions):
 
     def edit(self, kind: str, name_or_id: str, **fields: Any) -> dict[str, Any]:
         """Change fields of an element (EditSequence and TimeModified move, as after a real edit)."""
+        self._one_branch_each(self._family(kind), fields)
         with self._company.lock, self._company.store.transaction():
             rec = self._find(kind, name_or_id)
             request = {"ListID": rec.list_id, "EditSequence": rec.edit_sequence, **fields}

@@ -1,12 +1,14 @@
 """How the Web Connector reaches QuickBooks: one small interface, in-process or over the fake's HTTP face.
 
 Real QBWC talks to QuickBooks through QBXMLRP2 (COM): ``OpenConnection2`` + ``BeginSession(path, mode)``,
-``ProcessRequest(ticket, qbXML)``, ``EndSession``. :class:`CompanyLink` is that surface. Every HRESULT
+``QBXMLVersionsForSession(ticket)``, ``ProcessRequest(ticket, qbXML)``, ``EndSession``. :class:`CompanyLink`
+is that surface. Every HRESULT
 QuickBooks raises arrives as :class:`~sim.webconnector.errors.CompanyError` whichever way the company
 is reached.
 
 * :class:`InProcessCompany` wraps a ``sim.quickbooks_fake.CompanyFile`` (or anything honouring its
-  contract: ``begin_session``, ``end_session``, ``process_request``, ``qbw_path``).
+  contract: ``begin_session``, ``end_session``, ``qbxml_versions_for_session``, ``process_request``,
+  ``qbw_path``).
 * :class:`HttpCompany` speaks the fake's HTTP face (``POST /qbxml``, ``/_sim/session/*``,
   ``GET /_sim/state``) with httpx; pass an ``httpx.Client`` of yours, or a ``transport`` (e.g.
   :class:`~sim.webconnector.asgi.AsgiTransport` over the fake's ASGI app, to stay in-process without
@@ -40,6 +42,10 @@ class CompanyLink(Protocol):
     def begin_session(self, app_name: str, mode: str = "DoNotCare", *, read_only: bool = False) -> str: ...
 
     def end_session(self, ticket: str) -> None: ...
+
+    def qbxml_versions(self, ticket: str) -> list[str]:
+        """QBXMLVersionsForSession: the qbXML versions the open file's QuickBooks accepts."""
+        ...
 
     def process_request(self, qbxml: str, ticket: str | None = None) -> str: ...
 
@@ -85,6 +91,10 @@ class InProcessCompany:
     def end_session(self, ticket: str) -> None:
         with _hresults_as_company_errors():
             self._company.end_session(ticket)
+
+    def qbxml_versions(self, ticket: str) -> list[str]:
+        with _hresults_as_company_errors():
+            return [str(v) for v in self._company.qbxml_versions_for_session(ticket)]
 
     def process_request(self, qbxml: str, ticket: str | None = None) -> str:
         with _hresults_as_company_errors():
@@ -161,6 +171,14 @@ class HttpCompany:
     def end_session(self, ticket: str) -> None:
         response = self._client.post(self._url("/_sim/session/end"), json={"ticket": ticket})
         self._raise_for(response)
+
+    def qbxml_versions(self, ticket: str) -> list[str]:
+        response = self._client.get(self._url("/_sim/session/versions"), params={"ticket": ticket})
+        self._raise_for(response)
+        versions = response.json().get("versions")
+        if not isinstance(versions, list):
+            raise CompanyHttpError("GET /_sim/session/versions carries no versions list")
+        return [str(v) for v in versions]
 
     def process_request(self, qbxml: str, ticket: str | None = None) -> str:
         params = {"ticket": ticket} if ticket else None

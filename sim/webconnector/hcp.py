@@ -7,9 +7,11 @@ DataExtRet for the application's OwnerID, so the CompanyQuery asks for the .qwc 
 The qbXMLCountry / qbXMLMajorVers / qbXMLMinorVers parameters QBWC sends are taken from HostRet
 (Country and the highest SupportedQBXMLVersion).
 
-Not known: the exact qbXML version and onError attribute QBWC puts on this request; the emulator uses
-the version it is configured with (13.0 by default, the schema every party here validates against) and
-``continueOnError``.
+The version of that request: real QBWC produced strHCPResponses for QuickBooks 2012 (qbXML ≤ 11.0) and
+older, so it does not ask at one fixed version. The emulator asks QBXMLRP2 which versions the session
+accepts (QBXMLVersionsForSession) and uses the highest of them not above the version it is configured with
+(13.0 by default, the schema every party here validates against): 11.0 for a 2012 file, 12.0 for 2013.
+Not known: the exact version and onError attribute QBWC itself picks; the emulator uses ``continueOnError``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ def hcp_request(owner_id: str, qbxml_version: str = "13.0") -> str:
         "</QBXMLMsgsRq>\n"
         "</QBXML>\n"
     )
+
+
+def hcp_version(supported: list[str], highest: str = "13.0") -> str:
+    """The highest plain ``N.M`` version in ``supported`` not above ``highest`` (``CA2.0``-style entries
+    are Canadian variants of older versions); ``highest`` itself when none is (QuickBooks then refuses it
+    and the update fails with QBWC1014, as for any HCP failure)."""
+    ceiling = _version_key(highest)
+    usable = []
+    for version in supported:
+        try:
+            key = _version_key(version)
+        except ValueError:
+            continue
+        if key <= ceiling:
+            usable.append((key, version.strip()))
+    return max(usable)[1] if usable else highest
 
 
 @dataclass(frozen=True)

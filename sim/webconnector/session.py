@@ -1,10 +1,12 @@
 """One update of one application, in the real Web Connector's call order.
 
 serverVersion → clientVersion → authenticate → open the company file (BeginSession; on an HRESULT
-connectionError, retry with the path it returns, stop on "done") → QBWC's own Host/Company/Preferences
-query → sendRequestXML (strHCPResponse on the first call only) → ProcessRequest → receiveResponseXML →
-… → getLastError where the protocol says so → closeConnection → EndSession.
-Semantics: QBWC-PROTOCOL.md and the QBWC Programmer's Guide ch. 10.
+connectionError, retry with the path it returns, stop on "done") → QBXMLVersionsForSession → QBWC's own
+Host/Company/Preferences query (at the highest version the file supports, ≤ ``qbxml_version``) →
+sendRequestXML (strHCPResponse on the first call only) → ProcessRequest → receiveResponseXML → … →
+getLastError where the protocol says so → closeConnection → EndSession.
+Semantics: QBWC-PROTOCOL.md and the QBWC Programmer's Guide ch. 10. receiveResponseXML's 0..99 asks
+for another sendRequestXML (0 included), 100 ends the loop, a negative number calls getLastError.
 
 Choices where the real behaviour is not documented (each is tested as chosen):
 
@@ -18,10 +20,11 @@ Choices where the real behaviour is not documented (each is tested as chosen):
   made (no closeConnection: no session was opened in QuickBooks).
 * A callback that fails (SOAP Fault, HTTP error) ends the update at once with its QBWC10xx code; the
   QuickBooks session is ended, no further callback is made.
-* receiveResponseXML returning 0 ends the loop like 100 does (only 1..99 ask for more).
 * QBWC "tries the connection twice" (guide, QBWC1007/1008): ``max_connection_attempts`` defaults to 2.
 * The emulator caps requests per update and NoOp pauses (``max_requests``, ``max_noop_pauses``) so a
-  broken service cannot hang a test; real QBWC has no such cap.
+  broken service cannot hang a test; real QBWC has no such cap. A service that reports 0 forever while
+  always having a request ends at ``max_requests`` (LOOP_CAPPED), never by its percentage.
+* A percentage over 100 ends the loop like 100 (the guide only defines 0..100 and negatives).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass
 from sim.webconnector.clock import Clock
 from sim.webconnector.company_link import FILE_MISMATCH_HRESULT, FILE_MISMATCH_MESSAGE, CompanyLink
 from sim.webconnector.errors import CALL_FAILURE_CODES, CompanyError, SoapCallError, qbwc_message
-from sim.webconnector.hcp import HCPError, HostInfo, hcp_request, host_info
+from sim.webconnector.hcp import HCPError, HostInfo, hcp_request, hcp_version, host_info
 from sim.webconnector.qwc import QWCFile
 from sim.webconnector.qwclog import MANAGER, REGISTRY, SOAP, QWCLog, shorten
 from sim.webconnector.result import CallRecord, Outcome, QBXMLExchange, UpdateError, UpdateResult
@@ -342,7 +345,12 @@ class UpdateSession:
 
     def _hcp(self) -> HostInfo:
         src = f"{SOAP}.ProcessRequestXML"
-        request = hcp_request(self.qwc.owner_id, self.options.qbxml_version)
+        try:
+            versions = self.company.qbxml_versions(self._qb_ticket or "")
+            version = hcp_version(versions, self.options.qbxml_version)
+        except CompanyError as exc:
+            raise self._hcp_failed(exc.message) from exc
+        request = hcp_request(self.qwc.owner_id, version)
         self.log.write(src, "Getting Host/Company/Preferences information from QuickBooks.")
         try:
             response = self.company.process_request(request, self._qb_ticket)
@@ -396,7 +404,11 @@ class UpdateSession:
                 self.result.errors.append(UpdateError("getLastError", error))
                 self._close(ticket)
                 return
-            if percent == 0 or percent >= 100:
+            # 0..99 asks for more, 0 included: the qbwc Ruby gem's session reports progress 0 until its
+            # last job is done and 100 when finished (lib/qbwc/session.rb), qbwc-kit returns
+            # session.progress() = 0 mid-session, and int(done / total * 100) is 0 for the first of 105
+            # tasks; such services run whole sessions against the real Web Connector (QBWC-PROTOCOL.md).
+            if percent >= 100:
                 self._close(ticket)
                 return
 

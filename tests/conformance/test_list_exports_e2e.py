@@ -252,3 +252,25 @@ def test_a_vendor_whose_response_was_lost_is_recovered_once(
     assert (record.state, record.result["action"], record.result["ListID"]) == ("done", "recovered",
                                                                                 vendor["ListID"])
     assert_schema_valid(stack.documents())
+
+
+def test_a_re_export_after_an_accountant_edited_the_customer_rereads_and_retries(
+    make_stack: Callable[..., Stack], assert_schema_valid
+) -> None:
+    stack = make_stack()
+    enqueue(stack, projects.work_from_request(job_request(), "customers_are_jobs"))
+    stack.run_update()
+    [exported] = stack.items("Customer")
+    # the accountant adds a phone number in QuickBooks: the EditSequence Procore and the id map hold is stale
+    stack.company.ui.edit("Customer", "Riverside Clinic", Phone="512-555-0100")
+    again = job_request(name="Riverside Clinic East", origin_id=exported["ListID"],
+                        origin_data=exported["EditSequence"])
+    update_id = enqueue(stack, projects.work_from_request(again, "customers_are_jobs"))
+    assert stack.run_update().outcome is Outcome.COMPLETED
+    sent = [tag for doc in stack.results[-1].requests for tag in tags(doc)]
+    assert sent == ["CustomerModRq", "CustomerModRq"]  # QuickBooks answers 3200 with the current record
+    [after] = stack.items("Customer")
+    assert (after["Name"], after["Phone"]) == ("Riverside Clinic East", "512-555-0100")
+    record = stack.connector.work_item(update_id)
+    assert (record.state, record.result["action"], record.result["stale_retries"]) == ("done", "updated", 1)
+    assert_schema_valid(stack.documents())

@@ -195,3 +195,54 @@ def test_quickbooks_edits_of_a_synced_vendor_follow_the_setting_and_it_is_not_of
     procore = stack.rest("GET", "/rest/v1.0/vendors", {"company_id": stack.company_id})
     phone = next(v["business_phone"] for v in procore if v["id"] == vendor["id"])
     assert phone == ("512-555-0199" if update_synced_vendors else "512-555-0100")
+
+
+def test_sync_metadata_puts_quickbooks_service_items_and_accounts_into_the_erp_connection(
+    stack: ProcoreStack,
+) -> None:
+    asked = stack.sim("POST", "/erp/refresh/metadata", {"as_user_id": stack.users["Erin Sponsor"]})
+    assert asked.status_code == 200, asked.text
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    found = stack.procore.get("/_sim/state").json()["companies"][0]["erp_settings"]["metadata"]
+    items = {i["name"] for i in found.get("service_items", [])}
+    accounts = {a["name"] for a in found.get("accounts", [])}
+    assert {"Retention", "Retainage"} <= items
+    assert {"Construction Income", "Job Expenses"} <= accounts
+
+
+def test_the_connector_logs_each_session_erp_request_and_item_outcome(
+    stack: ProcoreStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="connector"):
+        stack.export_standard_cost_code("01-100", "Site Work")
+        stack.sync()
+        stack.run_update()
+        stack.tick()
+    text = caplog.text
+    assert "webhook: ERP Request" in text and "create_standard_cost_codes: 1 cost code(s) to export" in text
+    assert "work item(s) waiting" in text and "1 done, 0 failed, 0 left" in text
+    assert "(cost_code.export) done" in text
+    assert "closed success" in text
+    assert "qbsim-client-secret" not in text
+
+
+def test_a_project_created_before_the_integration_was_connected_is_refused(stack: ProcoreStack) -> None:
+    stack.export_standard_cost_code("01-100", "Site Work")
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    early = stack.new_project("Old Warehouse")
+    stack.advance(86_400)
+    # A connector installed a day later (a new store): its connection dates from now.
+    stack.database_url = "sqlite://"
+    stack.restart()
+    stack.send_and_accept("project", early["id"], sender="Pat Manager")
+    stack.sync()
+    seen = stack.item("project", early["id"])
+    assert seen["status"] == "failed"
+    assert "before the QuickBooks Desktop integration was connected" in seen["messages"][0]
+    assert not [c for c in stack.records("Customer") if c["FullName"] == "Old Warehouse"]

@@ -5,7 +5,13 @@
 - ``authorization_code``: codes are single use and live 10 minutes; the token pair acts as the user who
   authorised the application.
 - ``refresh_token``: refresh tokens have no fixed expiry but are single use: *every* refresh call, even one
-  that then fails, invalidates the presented token and a new one is returned.
+  that then fails, invalidates the presented token and a new one is returned. A used refresh token
+  presented again by its client is a replay (OAuth 2.0 Security BCP, RFC 9700 §4.14.2: one of two parties
+  holds a stolen copy): besides ``invalid_grant``, every token issued from it since (each rotation's access
+  and refresh token) is revoked, so the family must sign in again. Doorkeeper does not do this by default;
+  the BCP asks for it and the fake chose it.
+- Revoke (RFC 7009 §2.1): the client authenticates (``invalid_client`` 401 otherwise) and may revoke only
+  tokens issued to it; another client's token answers Doorkeeper's 403 ``unauthorized_client``.
 - Access tokens live ``expires_in`` = 5400 s on the injectable clock.
 Client authentication: ``client_id``/``client_secret`` in the form (client_secret_post) or HTTP Basic.
 """
@@ -122,6 +128,8 @@ def token(store: Store, clock: Clock, form: dict[str, str]) -> Record:
         return _issue(store, clock, client, code["user_id"], with_refresh=True)
     # refresh_token
     presented = store.find_key("refresh_token", form.get("refresh_token") or "")
+    if presented is not None and presented["used"] and presented["client_id"] == client["client_id"]:
+        _revoke_descendants(store, presented)
     if (
         presented is None
         or presented["used"]
@@ -129,9 +137,26 @@ def token(store: Store, clock: Clock, form: dict[str, str]) -> Record:
         or presented["client_id"] != client["client_id"]
     ):
         raise OAuthError("invalid_grant", errors.INVALID_GRANT)
+    issued = _issue(store, clock, client, presented["user_id"], with_refresh=True)
     presented["used"] = True  # single use, whatever happens next
+    presented["replaced_by"] = issued["refresh_token"]  # the family: what a replay of this one revokes
     store.put("refresh_token", presented)
-    return _issue(store, clock, client, presented["user_id"], with_refresh=True)
+    return issued
+
+
+def _revoke_descendants(store: Store, replayed: Record) -> None:
+    """Revoke ``replayed``'s access token and every token rotated out of it since: each successor refresh
+    token with its access token."""
+    _revoke_pair(store, replayed)
+    seen: set[str] = set()
+    successor = replayed.get("replaced_by")
+    while successor and successor not in seen:
+        seen.add(successor)
+        refresh = store.find_key("refresh_token", successor)
+        if refresh is None:
+            return
+        _revoke_pair(store, refresh)
+        successor = refresh.get("replaced_by")
 
 
 def resolve_access_token(store: Store, clock: Clock, bearer: str | None) -> Record:
@@ -162,21 +187,32 @@ def token_info(store: Store, clock: Clock, bearer: str | None) -> Record:
     }
 
 
-def revoke(store: Store, token_value: str | None) -> None:
-    """RFC 7009: always 200, even for unknown tokens; revokes the access token and its refresh token."""
+def revoke(store: Store, client: Record, token_value: str | None) -> None:
+    """RFC 7009: 200 for an unknown token; the authenticated ``client``'s own access token (with its refresh
+    token) or refresh token (with its access token) is revoked; another client's is refused (Doorkeeper's
+    403 ``unauthorized_client``) and left alone."""
     if not token_value:
         return
     access = store.find_key("access_token", token_value)
     refresh = store.find_key("refresh_token", token_value)
+    target = access if access is not None else refresh
+    if target is None:
+        return
+    if target["client_id"] != client["client_id"]:
+        raise OAuthError("unauthorized_client", errors.REVOKE_UNAUTHORIZED, status_code=403)
     if access is not None:
         access["revoked"] = True
         store.put("access_token", access)
         if access.get("refresh_token"):
             refresh = refresh or store.find_key("refresh_token", access["refresh_token"])
     if refresh is not None:
-        refresh["revoked"] = True
-        store.put("refresh_token", refresh)
-        linked = store.find_key("access_token", refresh["access_token"])
-        if linked is not None:
-            linked["revoked"] = True
-            store.put("access_token", linked)
+        _revoke_pair(store, refresh)
+
+
+def _revoke_pair(store: Store, refresh: Record) -> None:
+    refresh["revoked"] = True
+    store.put("refresh_token", refresh)
+    linked = store.find_key("access_token", refresh["access_token"])
+    if linked is not None:
+        linked["revoked"] = True
+        store.put("access_token", linked)

@@ -12,7 +12,7 @@ from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.domain.records import public
 from sim.procore_fake.errors import ErpRuleViolation, NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
-from sim.procore_fake.routes import documented, inferred
+from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import SyncRequest, parse
 from sim.procore_fake.store import Record
 
@@ -50,19 +50,6 @@ async def create_line_item(request: Request, ctx: CtxDep) -> Response:
 @router.post("/rest/v1.1/budget_line_items", status_code=201, openapi_extra=documented())
 async def create_line_item_v11(request: Request, ctx: CtxDep) -> Response:
     return one(_create_line(ctx, await json_body(request)), 201)
-
-
-@router.get(
-    "/rest/v1.0/projects/{project_id}/budget_line_items",
-    openapi_extra=inferred(
-        "listing budget line items; Procore lists them through budget views, "
-        "this plain list is our convenience"
-    ),
-)
-def list_line_items(project_id: int, request: Request, ctx: CtxDep) -> Response:
-    ctx.owned("project", project_id)
-    require(ctx.user, "budget", "read_only")
-    return listing(request, ctx.store.query("budget_line_item", project_id=project_id))
 
 
 @router.post("/rest/v1.0/budget_line_items/sync", openapi_extra=documented())

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from sim.procore_fake.bodies import BodyRefused, read_params
+from sim.procore_fake.bodies import BodyRefused, UnstorableValue, read_params
 from sim.procore_fake.deps import Ctx
 from sim.procore_fake.domain.records import as_int, public
 from sim.procore_fake.errors import BadRequest, ValidationFailed
@@ -19,6 +19,8 @@ from sim.procore_fake.store import Record
 async def json_body(request: Request) -> dict[str, Any]:
     try:
         data = await read_params(request, otherwise="json")
+    except UnstorableValue as exc:
+        raise ValidationFailed(exc.errors) from exc
     except BodyRefused as exc:
         raise BadRequest(str(exc)) from exc
     if isinstance(data, list):

@@ -234,16 +234,6 @@ def delete_job_cost(job_cost_id: int, ctx: CtxDep) -> Response:
     return JSONResponse({})
 
 
-@router.get(
-    "/rest/v1.0/projects/{project_id}/erp_job_costs",
-    openapi_extra=inferred("the QuickBooks Job Costs report; Procore serves it in the web UI only"),
-)
-def list_job_costs(project_id: int, request: Request, ctx: CtxDep) -> Response:
-    ctx.owned("project", project_id)
-    require(ctx.user, "erp_integrations", "read_only")
-    return listing(request, ctx.store.query("erp_job_cost", project_id=project_id))
-
-
 @router.patch("/rest/v1.0/erp_transactions/sync", openapi_extra=documented())
 async def sync_transactions(request: Request, ctx: CtxDep) -> Response:
     data = await json_body(request)
@@ -267,14 +257,3 @@ async def sync_invoice_payments(company_id: int, request: Request, ctx: CtxDep) 
         settings["last_payment_sync_at"] = iso(ctx.now)
         ctx.store.put("erp_settings", settings)
     return JSONResponse(result)
-
-
-@router.get(
-    PREFIX + "/erp_settings",
-    openapi_extra=inferred(
-        "the ERP tool's settings page has no public API; a read-only view for integrators"
-    ),
-)
-def show_settings(company_id: int, ctx: CtxDep) -> Response:
-    _erp_ctx(ctx, company_id, "read_only")
-    return JSONResponse(erp_settings.public_view(erp_settings.get(ctx.store, ctx.company_id), ctx.now))

@@ -62,13 +62,15 @@ def get_token_info(request: Request) -> Response:
     return JSONResponse(info.model_dump())
 
 
-@router.post("/oauth/revoke", openapi_extra=documented("200 even for an unknown token (RFC 7009)"))
+@router.post(
+    "/oauth/revoke",
+    openapi_extra=documented("RFC 7009: the client authenticates; 200 even for an unknown token"),
+)
 async def post_revoke(request: Request) -> Response:
     sim = sim_state(request)
     form = await _form(request)
-    if form.get("client_id"):
-        oauth.authenticate_client(sim.store, form.get("client_id"), form.get("client_secret"))
-    oauth.revoke(sim.store, form.get("token"))
+    client = oauth.authenticate_client(sim.store, form.get("client_id"), form.get("client_secret"))
+    oauth.revoke(sim.store, client, form.get("token"))
     return JSONResponse({})
 
 

@@ -60,8 +60,12 @@ def sim_company(sim: SimState, company_id: int) -> Record:
 
 
 def acting_user(sim: SimState, company_id: int, data: dict[str, Any]) -> Record:
+    # A JSON body gives an int; a query string (the GET pages) a string of digits; anything else names no one.
     user_id = data.get("as_user_id")
-    user = sim.store.get("user", int(user_id)) if user_id is not None else None
+    if isinstance(user_id, str) and user_id.isascii() and user_id.isdigit():
+        user_id = int(user_id)
+    named = isinstance(user_id, int) and not isinstance(user_id, bool)
+    user = sim.store.get("user", user_id) if named else None
     if user is None or user["company_id"] != company_id:
         raise ValidationFailed({"as_user_id": ["is not a user of this company"]})
     return user

@@ -2,7 +2,9 @@
 
 * HostRet: ProductName / MajorVersion / MinorVersion / Country / SupportedQBXMLVersion… /
   IsAutomaticLogin / QBFileMode from the edition and the UI state (see ``edition.py``).
-* CompanyRet: the company's name and address (set at creation; ``ui.set_company_info``).
+* CompanyRet: the company's name and address (set at creation; ``ui.set_company_info``), the
+  AddressBlock derived from the address, TaxForm, SubscribedServices (all "Never") and AccountantCopy
+  (none), as a new file's CompanyRet carries them.
 * PreferencesRet: the company preferences, incl. PurchasesAndVendorsPreferences/IsUsingInventory
   ("Inventory and purchase orders are active"), toggled through ``company.ui``.
 IncludeRetElement applies to each Ret. Not yet faithful: ListMetaData, DataExtRet on CompanyRet,
@@ -35,8 +37,53 @@ def host_ret(company: CompanyFile, ticket: str | None) -> dict[str, Any]:
     }
 
 
+#: CompanyRet/SubscribedServices of a file that never signed up for an Intuit service: every service
+#: QuickBooks Desktop lists there, status "Never". Names and domains as real strHCPResponses list them
+#: (recalled from published captures, not a stored source; the list differs between releases).
+SUBSCRIBED_SERVICES = (
+    ("QuickBooks Online Banking", "banking.qb"),
+    ("QuickBooks Online Billing", "billing.qb"),
+    ("QuickBooks Online Billing Level 1 Service", "qbob1.qbn"),
+    ("QuickBooks Online Billing Level 2 Service", "qbob2.qbn"),
+    ("QuickBooks Online Billing Payment Service", "qbobpay.qbn"),
+    ("QuickBooks Bill Payment", "billpay.qbn"),
+    ("QuickBooks Online Billing Paper Mailing Service", "qbobpaper.qbn"),
+    ("QuickBooks Payroll Service", "payroll.qb"),
+    ("QuickBooks Basic Payroll Service", "payroll.qbn"),
+    ("QuickBooks Basic Disk Payroll Service", "payrollbsc.qbn"),
+    ("QuickBooks Deluxe Payroll Service", "payrolldlx.qbn"),
+    ("QuickBooks Premier Payroll Service", "payrollprm.qbn"),
+    ("Basic Plus Federal", "bpfed.qbn"),
+    ("Basic Plus Federal and State", "bpfedst.qbn"),
+    ("Basic Plus Direct Deposit", "bpdd.qbn"),
+    ("Merchant Account Service", "mas.qbn"),
+)
+
+
+def address_block(address: dict[str, Any], first_line: str | None = None) -> dict[str, str]:
+    """An address as the printed block QuickBooks keeps beside it (``AddressBlock``,
+    ``ShipAddressBlock``): an optional first line (a name), the street lines, then "City, ST ZIP" —
+    at most the five lines the block has. The country line is left out for the file's own country
+    (chosen; QuickBooks prints it only for a foreign address)."""
+    lines = [first_line] if first_line else []
+    lines += [str(address[k]) for k in ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5") if address.get(k)]
+    city = ", ".join(str(address[k]) for k in ("City", "State") if address.get(k))
+    last = " ".join(part for part in (city, str(address.get("PostalCode") or "")) if part)
+    if last:
+        lines.append(last)
+    return {f"Addr{i}": line for i, line in enumerate(lines[:5], start=1)}
+
+
 def company_ret(company: CompanyFile) -> dict[str, Any]:
-    info = company.store.meta_get("company_info") or default_company_info(company)
+    """CompanyRet: what My Company holds, the derived AddressBlock, the services and Accountant's Copy
+    state of a new file (no subscriptions, no Accountant's Copy)."""
+    info = dict(company.store.meta_get("company_info") or default_company_info(company))
+    if isinstance(info.get("Address"), dict):
+        info["AddressBlock"] = address_block(info["Address"])
+    info.setdefault("TaxForm", "OtherOrNone")
+    info.setdefault("SubscribedServices", {"Service": [
+        {"Name": name, "Domain": domain, "ServiceStatus": "Never"} for name, domain in SUBSCRIBED_SERVICES]})
+    info.setdefault("AccountantCopy", {"AccountantCopyExists": "false"})
     return info
 
 

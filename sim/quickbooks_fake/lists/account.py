@@ -17,11 +17,32 @@ from ..store import Record
 from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
 
+#: The statement of cash flows section QuickBooks files an account under (Preferences > Reports >
+#: Classify Cash): balance-sheet accounts by their nature, bank and profit-and-loss accounts
+#: "NotApplicable". Real AccountRets always carry it; the per-type defaults are QuickBooks' as shown in
+#: that window for a new file (not from a stored capture).
+CASH_FLOW = {
+    "AccountsReceivable": "Operating", "OtherCurrentAsset": "Operating", "AccountsPayable": "Operating",
+    "CreditCard": "Operating", "OtherCurrentLiability": "Operating", "FixedAsset": "Investing",
+    "OtherAsset": "Investing", "LongTermLiability": "Financing", "Equity": "Financing",
+}
+
+
+def cash_flow_classification(account_type: str) -> str:
+    return CASH_FLOW.get(account_type, "NotApplicable")
+
 
 def _on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
     balance = str(request.get("OpenBalance", "0.00"))
     doc.setdefault("Balance", balance)
     doc.setdefault("TotalBalance", balance)
+    doc["CashFlowClassification"] = cash_flow_classification(str(doc.get("AccountType", "")))
+
+
+def _check(company: CompanyFile, doc: Doc, request: Doc, is_add: bool) -> None:
+    """A Mod that changes AccountType moves the account to that type's cash-flow section."""
+    if not is_add and "AccountType" in request:
+        doc["CashFlowClassification"] = cash_flow_classification(str(doc.get("AccountType", "")))
 
 
 #: QuickBooks' chart-of-accounts type order.
@@ -40,7 +61,7 @@ def chart_order(rec: Record) -> tuple[int, tuple[str, ...]]:
 
 # 3130's list label for accounts is not in the stored captures; "Accounts" follows the Customers form.
 ACCOUNT = ListFamily(kind="Account", name_space="Account", hierarchical=True, list_label="Accounts",
-                     on_add=_on_add)
+                     on_add=_on_add, check=_check)
 
 
 @handles("AccountAdd")

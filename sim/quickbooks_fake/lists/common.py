@@ -37,6 +37,7 @@ from ..errors import (
     ListElementInUse,
     NameNotUnique,
     ObjectNotFound,
+    StringTooLong,
 )
 from ..qbxml_io import Doc, as_list
 from ..schema import ElementDecl, element_decl
@@ -203,11 +204,18 @@ def conform(request: Doc, decl: ElementDecl, drop: frozenset[str] = frozenset())
         if child is None:
             continue
         if child.is_complex:
-            items = [conform(v, child) for v in as_list(value) if isinstance(v, dict)]
+            # an empty aggregate changes nothing (``<SalesOrPurchaseMod/>``); an empty reference stays,
+            # so that resolving it answers 3140/3130 instead of silently storing nothing
+            items = [conform(v, child) for v in as_list(value)
+                     if isinstance(v, dict) and (v or is_ref(target, v))]
             if not items:
                 continue
             out[target] = items if isinstance(value, list) else items[0]
         elif not isinstance(value, dict | list):
+            if child.max_length is not None and len(str(value)) > child.max_length:
+                # the Add may declare no limit where the Ret does (EmployeeAdd Name vs EmployeeRet's 41):
+                # QuickBooks' field limit is the stored one, answered like any too-long value (3070)
+                raise StringTooLong(str(value), target)
             out[target] = value
     return out
 
@@ -309,6 +317,75 @@ def _merge(current: Doc, changes: Doc) -> Doc:
     return out
 
 
+#: What survives a switch between the two branches of an item's xs:choice. QuickBooks' item window
+#: keeps the one-sided Description / Rate / Account as the sales side when "This item is used in
+#: assemblies or is purchased for a specific customer:job" is ticked, and the sales side becomes the
+#: one-sided fields when it is cleared; the SDK's own carry-over is not in the stored sources, so the
+#: window's is the fake's choice. Fields the Mod sends win.
+BRANCH_CARRY: dict[tuple[str, str], dict[str, str]] = {
+    ("SalesOrPurchase", "SalesAndPurchase"): {"Desc": "SalesDesc", "Price": "SalesPrice",
+                                              "AccountRef": "IncomeAccountRef"},
+    ("SalesAndPurchase", "SalesOrPurchase"): {"SalesDesc": "Desc", "SalesPrice": "Price",
+                                              "IncomeAccountRef": "AccountRef"},
+}
+
+
+def _fills(value: Any) -> bool:
+    return value not in ("", {}, None)
+
+
+def keep_one_branch(decl: ElementDecl, doc: Doc, changes: Doc) -> Doc:
+    """``doc`` (a record with a Mod's ``changes`` merged in) with one branch per XSD choice.
+
+    The Ret's schema allows one branch of each non-repeating ``xs:choice`` (``SalesOrPurchase`` or
+    ``SalesAndPurchase``; ``Price`` or ``PricePercent``; ``Rate`` or ``RatePercent`` …). A Mod that
+    fills one branch replaces the others, as QuickBooks does when a one-sided item gets both
+    descriptions; the stored record never holds two (which would be a response the XSD refuses).
+    Applied recursively to the aggregates the Mod changed.
+    """
+    out = dict(doc)
+    for branches in decl.choices:
+        chosen = [b for b in branches if any(_fills(changes.get(name)) for name in b)]
+        if not chosen:
+            continue
+        keep = frozenset().union(*chosen)
+        for branch in branches:
+            for name in branch - keep:
+                if name not in out:
+                    continue
+                dropped = out.pop(name)
+                for target in keep:
+                    carry = BRANCH_CARRY.get((name, target))
+                    if carry and isinstance(dropped, dict) and isinstance(out.get(target), dict):
+                        moved = {dst: dropped[src] for src, dst in carry.items() if src in dropped}
+                        out[target] = {**moved, **out[target]}
+    for key, value in changes.items():
+        child = decl.child(key)
+        nested = child is not None and child.is_complex and isinstance(out.get(key), dict)
+        if nested and child is not None and isinstance(value, dict):
+            out[key] = keep_one_branch(child, out[key], value)
+    return out
+
+
+def both_branches(decl: ElementDecl, doc: Doc) -> tuple[str, str] | None:
+    """Two elements of ``doc`` from different branches of one XSD choice (first found), recursively.
+
+    A qbXML Add cannot carry them (the XSD refuses the document); an accountant's window cannot either,
+    so ``company.ui`` refuses such fields before storing (a record holds one branch)."""
+    given = {key for key, value in doc.items() if _fills(value)}
+    for branches in decl.choices:
+        filled = [min(branch & given) for branch in branches if branch & given]
+        if len(filled) > 1:
+            return filled[0], filled[1]
+    for key, value in doc.items():
+        child = decl.child(key[:-3] if decl.child(key) is None and key.endswith("Mod") else key)
+        if child is not None and child.children and isinstance(value, dict):
+            found = both_branches(child, value)
+            if found is not None:
+                return found
+    return None
+
+
 def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record:
     """``<Kind>Mod``: ListID + current EditSequence, then only the fields sent change."""
     rec = get_record(company, family, str(request["ListID"]))
@@ -322,7 +399,7 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
         check_name(request["Name"])
     changes = resolve_refs(company, changes, family.kind)
     old_full = rec.full_name or ""
-    doc = _merge(rec.doc, changes)
+    doc = keep_one_branch(element_decl(family.ret_name), _merge(rec.doc, changes), changes)
     if family.hierarchical:
         if "ParentRef" in changes:
             parent = _parent(company, family, changes["ParentRef"])
@@ -337,8 +414,7 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
         check_unique(company, family, new_full, exclude_seq=rec.seq)
     if family.check is not None:
         family.check(company, doc, request, False)
-    doc["TimeModified"] = company.now_text()
-    doc["EditSequence"] = company.ids.edit_sequence(rec.edit_sequence)
+    doc["EditSequence"], doc["TimeModified"] = company.ids.modification(rec.edit_sequence)
     rec.doc = normalise_money(doc)
     company.store.update(rec)
     if family.hierarchical and new_full != old_full:
@@ -354,8 +430,8 @@ def _inactivate_descendants(company: CompanyFile, family: ListFamily, parent: Re
     for child in company.store.select("parent_id=? AND kind=?", (parent.list_id, family.kind)):
         if child.is_active:
             child.doc["IsActive"] = "false"
-            child.doc["TimeModified"] = company.now_text()
-            child.doc["EditSequence"] = company.ids.edit_sequence(child.edit_sequence)
+            stamps = company.ids.modification(child.edit_sequence)
+            child.doc["EditSequence"], child.doc["TimeModified"] = stamps
             company.store.update(child)
         _inactivate_descendants(company, family, child)
 

@@ -25,6 +25,9 @@ ITEM_OTHER_CHARGE = ListFamily(kind="ItemOtherCharge", name_space="Item", hierar
 
 
 def _inventory_on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
+    # a real ItemInventoryRet shows the prices QuickBooks' item window defaults to: 0.00
+    doc.setdefault("SalesPrice", "0.00")
+    doc.setdefault("PurchaseCost", "0.00")
     doc.setdefault("QuantityOnHand", "0")
     doc.setdefault("AverageCost", "0.00")
     doc.setdefault("QuantityOnOrder", "0")

@@ -1,9 +1,9 @@
 """What a new company file contains before anyone touches it.
 
 QuickBooks' EasyStep interview for a contractor creates a chart of accounts and the sales-tax codes.
-The fake seeds a small, fixed contractor chart (so items have accounts to point at) and the default
-sales-tax codes ("Tax"/"Non" in US files; GST codes "G"/"E"/"Z" in Canadian ones). Everything goes
-through the same list rules as qbXML adds, so ids/EditSequences are ordinary ones.
+The fake seeds a small, fixed contractor chart (so items have accounts to point at), the purchase order
+template, and the default sales-tax codes ("Tax"/"Non" in US files; GST codes "G"/"E"/"Z" in Canadian
+ones). Everything goes through the same list rules as qbXML adds, so ids/EditSequences are ordinary ones.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ CONTRACTOR_CHART: list[tuple[str, str, str | None]] = [
 SPECIAL = {"Accounts Receivable": "AccountsReceivable", "Accounts Payable": "AccountsPayable",
            "Inventory Asset": "InventoryAssets", "Opening Balance Equity": "OpeningBalanceEquity",
            "Cost of Goods Sold": "CostOfGoodsSold"}
+#: The form templates a new file has that the fake's transactions use (QuickBooks names its built-in
+#: purchase order template "Custom Purchase Order"); a PurchaseOrderRet's TemplateRef points here.
+TEMPLATES = [("Custom Purchase Order", "PurchaseOrder")]
 TAX_CODES = {
     "US": [("Tax", "true", "Taxable Sales"), ("Non", "false", "Non-Taxable Sales")],
     "CA": [("G", "true", "GST"), ("E", "false", "Exempt"), ("Z", "false", "Zero-rated")],
@@ -52,6 +55,11 @@ def seed_new_company(company: CompanyFile) -> None:
             rec.doc["SpecialAccountType"] = SPECIAL[name]
             company.store.update(rec)
     now = company.now_text()
+    for name, template_type in TEMPLATES:
+        doc = {"ListID": company.ids.list_id(), "TimeCreated": now, "TimeModified": now,
+               "EditSequence": company.ids.edit_sequence(), "Name": name, "IsActive": "true",
+               "TemplateType": template_type}
+        company.store.insert(Record(kind="Template", doc=doc, name_space="Template"))
     for name, taxable, desc in TAX_CODES[company.edition.country]:
         doc = {"ListID": company.ids.list_id(), "TimeCreated": now, "TimeModified": now,
                "EditSequence": company.ids.edit_sequence(), "Name": name, "IsActive": "true",

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..dates import parse_date
 from ..errors import EditSequenceOutOfDate, ObjectNotFound
 from ..lists.account import ACCOUNT
-from ..lists.common import add_record, find_ref, ref_doc, resolve_refs
+from ..lists.common import add_record, find_ref, keep_one_branch, ref_doc, resolve_refs
 from ..qbxml_io import Doc, as_list
 from ..schema import ElementDecl, element_decl
 from ..store import Record
@@ -88,7 +88,12 @@ def add_days(day: str, days: int) -> str:
     start = parse_date(day)
     if start is None:
         raise ValueError("add_days needs a date")  # formats.py turns an empty request date into none
-    return (start + timedelta(days=days)).isoformat()
+    try:
+        return (start + timedelta(days=days)).isoformat()
+    except OverflowError:
+        # a bill dated 9999-12-31 is due on the calendar's last day (chosen: QuickBooks' own upper
+        # date limit is not in our sources; the XSD allows the date)
+        return date.max.isoformat()
 
 
 def stamp_new(company: CompanyFile) -> Doc:
@@ -104,8 +109,7 @@ def stamp_new(company: CompanyFile) -> Doc:
 
 def touch(company: CompanyFile, rec: Record) -> Record:
     """A modification: new TimeModified and EditSequence, then saved."""
-    rec.doc["TimeModified"] = company.now_text()
-    rec.doc["EditSequence"] = company.ids.edit_sequence(rec.edit_sequence)
+    rec.doc["EditSequence"], rec.doc["TimeModified"] = company.ids.modification(rec.edit_sequence)
     company.store.update(rec)
     return rec
 
@@ -195,7 +199,8 @@ def compute_amounts(line: Doc, price_field: str | None) -> None:
     amount = opt_dec(line.get("Amount"))
     if amount is None:
         amount = rate * (quantity if quantity is not None else Decimal(1)) if rate is not None else ZERO
-    elif rate is None and quantity and price_field:
+    elif rate is None and quantity and price_field and not line.get(f"{price_field}Percent"):
+        # a percentage line (RatePercent, the XSD's other branch) has no rate to derive
         rate = amount / quantity
     line["Amount"] = amt(amount)
     if quantity is not None:
@@ -250,7 +255,8 @@ def mod_lines(
                 continue
             if line_id not in current:
                 raise ObjectNotFound(line_id)
-            merged = {**current[line_id], **{k: v for k, v in raw.items() if k != "TxnLineID"}}
+            changes = {k: v for k, v in raw.items() if k != "TxnLineID"}
+            merged = keep_one_branch(spec.line_decl(line_spec), {**current[line_id], **changes}, changes)
             if ("Quantity" in raw or spec_price(line_spec) in raw) and "Amount" not in raw:
                 merged.pop("Amount", None)  # re-derive from the new quantity/rate
             new_lines.append(build_line(company, spec, line_spec, merged, txn_line_id=line_id))

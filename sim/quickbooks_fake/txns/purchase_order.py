@@ -16,7 +16,11 @@ Real semantics imitated:
   ``IsFullyReceived`` follow the bills linked to the PO (``links.py``); a line deleted by a Mod drops
   the links of the bill lines that received it (chosen, see ``_unlink_deleted_lines``).
 
-Not yet faithful: line groups, VendorAddress defaulting from the vendor, ShipTo, currencies.
+* The window's defaults: ``TemplateRef`` is the file's "Custom Purchase Order" template and
+  ``ShipAddressBlock`` the Ship To block (the ShipAddress sent, else the company's name and address).
+
+Not yet faithful: line groups, VendorAddress/VendorAddressBlock defaulting from the vendor, ShipAddress
+from the company, currencies.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import FeatureNotEnabled
+from ..host.queries import address_block, company_ret
 from ..qbxml_io import Doc, as_list
 from ..queries import txn_query
 from ..registry import Reply, RequestContext, handles
@@ -61,10 +66,30 @@ def _finish(doc: Doc) -> None:
     doc.setdefault("IsToBeEmailed", "false")
 
 
+def _form_defaults(company: CompanyFile, doc: Doc) -> None:
+    """What the Create Purchase Orders window fills in: its template (TemplateRef) and the Ship To
+    block — the ShipAddress given, else the company's own name and address, where a contractor's
+    materials are delivered unless told otherwise (the window's default)."""
+    if "TemplateRef" not in doc:
+        template = company.store.one("kind='Template' AND name_space='Template'", ())
+        if template is not None and template.doc.get("TemplateType") == "PurchaseOrder":
+            doc["TemplateRef"] = {"ListID": template.list_id, "FullName": template.doc["Name"]}
+    if isinstance(doc.get("ShipAddress"), dict) and doc["ShipAddress"]:
+        doc["ShipAddressBlock"] = address_block(doc["ShipAddress"])
+    else:
+        info = company_ret(company)
+        doc["ShipAddressBlock"] = address_block(info.get("Address") or {}, info.get("CompanyName"))
+
+
 def purchase_order_add_doc(company: CompanyFile, request: Doc) -> Record:
     """Create a purchase order from a ``PurchaseOrderAdd`` dict (qbXML and ``company.ui``)."""
     _require_feature(company)
-    return add_txn(company, PURCHASE_ORDER, request, _finish)
+
+    def finish(doc: Doc) -> None:
+        _form_defaults(company, doc)
+        _finish(doc)
+
+    return add_txn(company, PURCHASE_ORDER, request, finish)
 
 
 def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
@@ -74,6 +99,9 @@ def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
         if request.get("IsManuallyClosed") in ("true", "false"):
             for line in as_list(doc.get("PurchaseOrderLineRet")):
                 line["IsManuallyClosed"] = request["IsManuallyClosed"]
+        if "ShipAddress" in request:
+            doc.pop("ShipAddressBlock", None)
+            _form_defaults(company, doc)
         _finish(doc)
 
     rec = apply_mod(

@@ -298,9 +298,3 @@ def test_a_failing_later_chunk_raises_and_says_what_was_applied() -> None:
     assert caught.value.__notes__ == [
         "1000 updates in earlier chunks of 1000 were already answered (0 refused)"
     ]
-
-
-def test_the_fakes_erp_settings_view(world: World) -> None:
-    settings = world.erp().get_erp_settings()
-    assert settings["project_mapping"] in ("customers_are_jobs", "jobs_under_customers")
-    assert "service_password" not in settings

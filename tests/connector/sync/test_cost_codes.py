@@ -322,3 +322,16 @@ def test_enqueue_exports_refuses_a_code_without_accounts(env: Env) -> None:
         "5": "Cost code '05-100' cannot be exported: no income and no expense account was chosen; the income "
              "and expense accounts are chosen when the cost code is accepted for export"
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (["01-100"], "the ERP Request entry is not an object"),
+        (entry(id=None), "the ERP Request entry has no cost code id"),
+    ],
+)
+def test_a_malformed_entry_is_a_named_refusal(value: object, reason: str) -> None:
+    with pytest.raises(CostCodeRejected) as caught:
+        work_from_request(value)  # type: ignore[arg-type]
+    assert (caught.value.status_code, caught.value.reason) == ("CostCodeRejected", reason)

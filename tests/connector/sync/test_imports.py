@@ -183,6 +183,43 @@ def test_install_registers_every_kind_on_the_qbwc_service() -> None:
     app = create_app(Settings(password_iterations=1000))
     context = install(app.state.qbwc, SyncOptions(job_mode="jobs_under_customers"))
     kinds = sorted(app.state.qbwc.handlers)
-    assert kinds == ["cost_code.export", "cost_code.update", "job.import", "project.export", "project.update",
-                     "vendor.export", "vendor.import"]
+    assert kinds == ["account.import", "cost_code.export", "cost_code.update", "job.import", "project.export",
+                     "project.update", "service_item.import", "vendor.export", "vendor.import"]
     assert context.queue is app.state.qbwc.queue and context.options.job_mode == "jobs_under_customers"
+
+
+def test_a_staged_vendor_as_procore_staged_record(env: Env) -> None:
+    from connector.sync.vendors import procore_staged_record
+
+    handler = VendorImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, VENDOR_KIND, {})
+    billed_from = ("<VendorAddress><Addr1>Acme Concrete LLC</Addr1><Addr2>100 Main St</Addr2><City>Chicago"
+                   "</City><State>IL</State><PostalCode>60601</PostalCode></VendorAddress>"
+                   "<Phone>312-555-0100</Phone>")
+    answer = rs(page("VendorQueryRs", vendor_ret("V1", "Acme", billed_from), 0))
+    handler.handle_response(env.sent(item_id), [answer])
+    [staged] = env.context.staging.list(COMPANY, "vendor")
+    assert procore_staged_record(staged) == {
+        "item_type": "vendor", "origin_id": "V1", "origin_code": None, "origin_data": "1705327200",
+        "status": "staged",
+        "data": {"name": "Acme", "address": "Acme Concrete LLC\n100 Main St", "city": "Chicago",
+                 "state_code": "IL", "zip": "60601", "business_phone": "312-555-0100", "fax_number": ""},
+    }
+
+
+def test_a_staged_job_as_procore_staged_record_and_skipped_ones_not_at_all(env: Env) -> None:
+    from connector.sync.jobs import procore_staged_record
+
+    handler = JobImportHandler(env.context)
+    item_id = env.queue.enqueue(COMPANY, JOB_KIND, {"job_mode": "jobs_under_customers"})
+    ship = "<ShipAddress><Addr1>2 Ship St</Addr1><City>Austin</City></ShipAddress>"
+    body = customer_ret("C1", "Northside", 0) + customer_ret("J1", "Northside:Wing", 1, ship)
+    handler.handle_response(env.sent(item_id), [rs(page("CustomerQueryRs", body, 0))])
+    staged = {s.qb_id: s for s in env.context.staging.list(COMPANY, "job")}
+    assert procore_staged_record(staged["C1"]) is None  # tier 1 under 'Jobs under Customers'
+    assert procore_staged_record(staged["J1"]) == {
+        "item_type": "project", "origin_id": "J1", "origin_code": None, "origin_data": "1",
+        "status": "staged",
+        "data": {"name": "Wing", "address": "2 Ship St", "city": "Austin", "state_code": "", "zip": "",
+                 "tier": 2, "active": True},
+    }

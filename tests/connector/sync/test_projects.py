@@ -370,3 +370,56 @@ def test_update_of_a_project_quickbooks_never_had_is_refused(env: Env) -> None:
         "ProjectNotSynced",
         "Project 'Riverside Clinic' (Procore id 7) has no QuickBooks customer or job yet; export it first",
     )
+
+
+@pytest.mark.parametrize(
+    ("request_data", "reason"),
+    [
+        ({"all_cost_codes": []}, "the ERP Request carries no job object"),
+        ({"job": {"name": "Riverside Clinic"}}, "the ERP Request's job has no project id"),
+        ({"job": {"id": 7, "name": "Riverside Clinic"}, "all_cost_codes": ["01-100"]},
+         "the ERP Request's all_cost_codes is not a list of cost codes"),
+    ],
+)
+def test_a_malformed_request_is_a_named_refusal(request_data: dict[str, Any], reason: str) -> None:
+    with pytest.raises(ProjectRejected) as caught:
+        work_from_request(request_data, "customers_are_jobs")
+    assert (caught.value.status_code, caught.value.reason) == ("ProjectRejected", reason)
+
+
+def test_the_driver_fails_a_refused_project_and_sends_nothing(env: Env) -> None:
+    from connector.qbwc.driver import DriverSettings, SessionDriver
+    from connector.sync.registry import build_handlers
+
+    payload = {"name": "Riverside Clinic", "job_mode": "jobs_under_customers", "parent_list_id": None,
+               "ship_address": None, "is_active": True, "cost_codes": []}
+    item_id = env.queue.enqueue(COMPANY, EXPORT_KIND, payload, procore_id="7")
+    driver = SessionDriver(env.queue, build_handlers(env.context), DriverSettings())
+    assert driver.next_request(COMPANY, "T1") is None
+    record = env.queue.get(item_id)
+    assert record is not None
+    assert (record.state, record.last_status_code) == ("failed", "ProjectCustomerMissing")
+    assert record.last_status_message == ProjectCustomerMissing("Riverside Clinic").message
+
+
+@pytest.mark.parametrize("origin_data", [None, "", '{"EditSequence": "1767621601"}', "1" * 17])
+def test_origin_data_that_is_no_edit_sequence_makes_the_update_reread_first(
+    env: Env, origin_data: Any
+) -> None:
+    work = work_from_request(job_request(origin_id="80000020-1767621600", origin_data=origin_data),
+                             "customers_are_jobs")
+    assert work.payload["edit_sequence"] is None
+    item_id = enqueue(env, work)
+    assert xml(ProjectUpdateHandler(env.context).build_request(env.view(item_id))) == (
+        "<CustomerQueryRq><ListID>80000020-1767621600</ListID></CustomerQueryRq>"
+    )
+
+
+def test_a_created_at_that_is_no_timestamp_is_refused() -> None:
+    for bad in ("last spring", "2025-11-03T09:30:00"):
+        with pytest.raises(ProjectRejected) as caught:
+            work_from_request(job_request(created_at=bad), "customers_are_jobs",
+                              connected_at=datetime(2026, 1, 5, tzinfo=UTC))
+        assert caught.value.reason == f"its created_at {bad!r} is not a timestamp with a time zone"
+    with pytest.raises(ValueError, match="must be timezone-aware"):
+        work_from_request(job_request(), "customers_are_jobs", connected_at=datetime(2026, 1, 5))

@@ -138,3 +138,16 @@ def test_probe_after_a_crash_recovers_the_vendor_or_adds_it(env: Env) -> None:
                        'Concrete&quot;) that could not be found in QuickBooks." />')
     missing = handler.handle_probe_response(env.view(item_id, is_probe=True), [nothing])
     assert (missing.state, missing.result) == ("resend", {"phase": "add"})
+
+
+@pytest.mark.parametrize(
+    ("request_data", "reason"),
+    [
+        ({"company_id": 8}, "the ERP Request carries no vendor object"),
+        ({"vendor": {"name": "Acme Concrete"}}, "the ERP Request's vendor has no company id"),
+    ],
+)
+def test_a_malformed_request_is_a_named_refusal(request_data: dict[str, Any], reason: str) -> None:
+    with pytest.raises(VendorRejected) as caught:
+        work_from_request(request_data)
+    assert (caught.value.status_code, caught.value.reason) == ("VendorRejected", reason)

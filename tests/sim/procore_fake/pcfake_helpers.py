@@ -77,6 +77,11 @@ class Fake:
     def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
         return self.http.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
 
+    def page(self, path: str, who: str = "Erin Sponsor") -> httpx.Response:
+        """A web-UI page of this company (``/_sim/companies/{id}<path>``) as the named person sees it."""
+        params = {"as_user_id": self.users[who]}
+        return self.http.get(f"/_sim/companies/{self.company_id}{path}", params=params)
+
     def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
         return self.sim(
             "POST",
@@ -386,3 +391,62 @@ def assert_documented_shape(
             )
 
     walk(documented_request_data(name), emitted, "")
+
+
+def populate_two_of_everything(f: Fake) -> dict[str, Any]:
+    """Two of everything listable."""
+    w = synced_world(f)
+    pid, cc = w["project"]["id"], w["codes"]
+    make_vendor(f, "Second Vendor")
+    wocs = [make_commitment(f, w["project"], w["vendor"], cc[0]["id"]) for _ in range(2)]
+    for kind in ("purchase_order_contract", "purchase_order_contract"):
+        make_commitment(f, w["project"], w["vendor"], cc[1]["id"], kind=kind)
+    for c in cc:
+        f.dmsa.post(
+            "/rest/v1.0/budget_line_items",
+            {"project_id": pid, "budget_line_item": {"cost_code_id": c["id"], "amount": "10"}},
+        )
+    for _ in range(2):
+        f.dmsa.post(
+            f"/rest/v1.0/projects/{pid}/commitment_change_orders",
+            {"commitment_change_order": {"contract_id": wocs[0]["id"], "title": "CO"}},
+        )
+        f.dmsa.post(
+            "/rest/v1.1/requisitions", {"project_id": pid, "commitment_id": wocs[0]["id"], "requisition": {}}
+        )
+        f.dmsa.post(
+            "/rest/v1.0/contract_payments",
+            {
+                "project_id": pid,
+                "contract_id": wocs[0]["id"],
+                "contract_payment": {"amount": "1", "date": "2024-01-01"},
+            },
+        )
+        f.dmsa.post(
+            f"/rest/v1.0/projects/{pid}/direct_costs", {"direct_cost": {"direct_cost_date": "2024-01-01"}}
+        )
+    lines = f.page(f"/projects/{pid}/budget_line_items").json()
+    for _ in range(2):
+        f.dmsa.post(
+            f"/rest/v1.0/projects/{pid}/budget_modifications",
+            {
+                "budget_modification": {
+                    "from_budget_line_item_id": lines[0]["id"],
+                    "to_budget_line_item_id": lines[1]["id"],
+                    "transfer_amount": "1",
+                }
+            },
+        )
+    f.dmsa.post(
+        f"/rest/v1.0/work_order_contracts/{wocs[0]['id']}/line_items",
+        {"project_id": pid, "line_item": {"cost_code_id": cc[1]["id"], "amount": "5"}},
+    )
+    make_project(f, "Second Project")
+    for vendor in f.dmsa.get("/rest/v1.0/vendors", company_id=f.company_id).json():
+        if not vendor["origin_id"]:
+            f.act("send", "Erin Sponsor", "vendor", vendor["id"])
+            f.act("accept", "Alex Accountant", "vendor", vendor["id"])
+    f.settings(direct_export_enabled=True)
+    f.act("direct_export", "Alex Accountant", "vendor", make_vendor(f, "Fourth")["id"])
+    mark_synced(f, "work_order_contract", wocs[0]["id"], "PO-X")
+    return {"pid": pid, "woc": wocs[0]["id"], "cid": f.company_id}

@@ -478,7 +478,7 @@ def test_settings_need_erp_admin_and_hide_password(fake: Fake) -> None:
     body = r.json()
     assert body["has_service_password"] is True and "service_password" not in body
     assert body["sync_program"] == "Every 2 Hours" and body["status"] == "Not Connected"
-    fake.dmsa.get(f"/rest/v1.0/companies/{fake.company_id}/erp_settings")  # the connector calls in
+    fake.dmsa.get(f"/rest/v1.0/companies/{fake.company_id}/erp_request_details")  # the connector calls in
     assert (
         fake.sim("PATCH", "/erp/settings", {"as_user_id": fake.users["Erin Sponsor"]}).json()["status"]
         == "Connected"

@@ -338,7 +338,7 @@ def test_auto_add_new_cost_codes_to_budget(fake: Fake) -> None:
             "updates": [{"cost_code_id": w["codes"][1]["id"], "job_to_date_cost": 5}],
         },
     )
-    lines = fake.dmsa.get(f"/rest/v1.0/projects/{pid}/budget_line_items").json()
+    lines = fake.page(f"/projects/{pid}/budget_line_items").json()
     assert [li["cost_code"]["id"] for li in lines] == [w["codes"][1]["id"]]
 
 

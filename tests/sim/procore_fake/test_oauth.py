@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, Fake
+import httpx
+from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, Fake, Session
 
 EXPIRED = "Your access token has expired, please use your refresh token to obtain a fresh token."
 
@@ -135,9 +136,135 @@ def test_revoke_kills_access_and_refresh_and_is_200_for_unknown(fake: Fake) -> N
         },
     )
     assert refresh.json()["error"] == "invalid_grant"
-    assert fake.http.post("/oauth/revoke", data={"token": "unknown"}).status_code == 200
+    unknown = {"token": "unknown", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    r = fake.http.post("/oauth/revoke", data=unknown)
+    assert (r.status_code, r.json()) == (200, {})
 
 
 def test_missing_bearer_is_401(fake: Fake) -> None:
     r = fake.http.get("/rest/v1.0/companies")
     assert r.status_code == 401 and r.json() == {"errors": "The access token is invalid"}
+
+
+INVALID_CLIENT = {
+    "error": "invalid_client",
+    "error_description": "Client authentication failed due to unknown client, no client authentication "
+    "included, or unsupported authentication method.",
+}
+NOT_YOURS = {
+    "error": "unauthorized_client",
+    "error_description": "You are not authorized to revoke this token",
+}
+INVALID_GRANT = {
+    "error": "invalid_grant",
+    "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the "
+    "redirection URI used in the authorization request, or was issued to another client.",
+}
+
+
+def _refresh(fake: Fake, refresh_token: str | None) -> httpx.Response:
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    return fake.http.post(
+        "/oauth/token", data={**form, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    )
+
+
+def test_revoke_without_client_authentication_is_invalid_client_and_revokes_nothing(fake: Fake) -> None:
+    """RFC 7009 §2.1: the client includes its authentication credentials; a revoke without them is refused."""
+    s = fake.login("Pat Manager")
+    for form in (
+        {"token": s.token},
+        {"token": s.token, "client_id": CLIENT_ID},
+        {"token": s.token, "client_id": CLIENT_ID, "client_secret": "wrong"},
+        {"token": "unknown"},
+    ):
+        r = fake.http.post("/oauth/revoke", data=form)
+        assert (r.status_code, r.json()) == (401, INVALID_CLIENT), form
+    assert s.get("/rest/v1.0/me").status_code == 200
+    basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    r = fake.http.post("/oauth/revoke", data={"token": s.token}, headers={"Authorization": f"Basic {basic}"})
+    assert (r.status_code, r.json()) == (200, {})
+    assert s.get("/rest/v1.0/me").json() == {"errors": "The access token is invalid"}
+
+
+def test_a_client_cannot_revoke_another_clients_tokens(fake: Fake) -> None:
+    other = fake.http.post(
+        "/_sim/companies", json={"name": "Other Co", "client_id": "c2", "client_secret": "s2"}
+    )
+    assert other.status_code == 201
+    s = fake.login("Pat Manager")
+    for token in (s.token, s.refresh_token):
+        r = fake.http.post("/oauth/revoke", data={"token": token, "client_id": "c2", "client_secret": "s2"})
+        assert (r.status_code, r.json()) == (403, NOT_YOURS)
+    assert s.get("/rest/v1.0/me").status_code == 200
+    assert _refresh(fake, s.refresh_token).status_code == 200  # the refresh token survived too
+
+
+def test_revoking_a_refresh_token_revokes_its_access_token(fake: Fake) -> None:
+    s = fake.login("Pat Manager")
+    r = fake.http.post(
+        "/oauth/revoke",
+        data={"token": s.refresh_token, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+    )
+    assert (r.status_code, r.json()) == (200, {})
+    assert s.get("/rest/v1.0/me").status_code == 401
+    assert _refresh(fake, s.refresh_token).json() == INVALID_GRANT
+
+
+def test_replaying_a_used_refresh_token_revokes_every_token_issued_from_it(fake: Fake) -> None:
+    """OAuth 2.0 Security BCP (RFC 9700 §4.14.2): a rotated refresh token used twice means one of the two
+    users stole it; the authorization server revokes the family, so both must sign in again."""
+    s = fake.login("Pat Manager")
+    first = _refresh(fake, s.refresh_token).json()
+    second = _refresh(fake, first["refresh_token"]).json()
+    current = Session(fake.http, second["access_token"], fake.company_id)
+    assert current.get("/rest/v1.0/me").status_code == 200
+    r = _refresh(fake, s.refresh_token)  # the first, long used, presented again
+    assert (r.status_code, r.json()) == (400, INVALID_GRANT)
+    assert current.get("/rest/v1.0/me").json() == {"errors": "The access token is invalid"}
+    assert Session(fake.http, first["access_token"], fake.company_id).get("/rest/v1.0/me").status_code == 401
+    assert _refresh(fake, second["refresh_token"]).json() == INVALID_GRANT
+    # another family of the same user is untouched
+    other = fake.login("Pat Manager")
+    assert (
+        other.get("/rest/v1.0/me").status_code == 200
+        and _refresh(fake, other.refresh_token).status_code == 200
+    )
+
+
+def test_a_used_refresh_token_presented_by_another_client_revokes_nothing(fake: Fake) -> None:
+    fake.http.post("/_sim/companies", json={"name": "Other Co", "client_id": "c2", "client_secret": "s2"})
+    s = fake.login("Pat Manager")
+    first = _refresh(fake, s.refresh_token).json()
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": s.refresh_token,
+        "client_id": "c2",
+        "client_secret": "s2",
+    }
+    r = fake.http.post(
+        "/oauth/token", data=form
+    )  # a used token, but presented by a client it was not issued to
+    assert (r.status_code, r.json()) == (400, INVALID_GRANT)
+    assert Session(fake.http, first["access_token"], fake.company_id).get("/rest/v1.0/me").status_code == 200
+
+
+def test_a_malformed_authorize_request_is_an_oauth_invalid_request(fake: Fake) -> None:
+    """RFC 6749 §4.1.2.1: a missing or malformed parameter is invalid_request, in OAuth's error shape."""
+    r = fake.http.get(
+        "/oauth/authorize", params={"client_id": CLIENT_ID, "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"}
+    )
+    assert (r.status_code, r.json()) == (
+        400,
+        {"error": "invalid_request", "error_description": "response_type Field required"},
+    )
+    params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": "x", "sim_user_id": "abc"}
+    r = fake.http.get("/oauth/authorize", params=params)
+    assert (r.status_code, r.json()) == (
+        400,
+        {
+            "error": "invalid_request",
+            "error_description": "sim_user_id Input should be a valid integer, "
+            "unable to parse string as an integer",
+        },
+    )

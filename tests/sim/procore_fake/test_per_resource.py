@@ -11,76 +11,13 @@ from pcfake_helpers import (
     CLIENT_SECRET,
     Fake,
     build,
-    make_commitment,
-    make_project,
-    make_vendor,
-    mark_synced,
-    synced_world,
+    populate_two_of_everything,
 )
 
 from sim.procore_fake.ratelimit import RateLimitConfig
 
 EXPIRED = {"errors": "Your access token has expired, please use your refresh token to obtain a fresh token."}
 FORBIDDEN = {"errors": "You do not have access to perform this action."}
-
-
-def _populate(f: Fake) -> dict[str, Any]:
-    """Two of everything listable."""
-    w = synced_world(f)
-    pid, cc = w["project"]["id"], w["codes"]
-    make_vendor(f, "Second Vendor")
-    wocs = [make_commitment(f, w["project"], w["vendor"], cc[0]["id"]) for _ in range(2)]
-    for kind in ("purchase_order_contract", "purchase_order_contract"):
-        make_commitment(f, w["project"], w["vendor"], cc[1]["id"], kind=kind)
-    for c in cc:
-        f.dmsa.post(
-            "/rest/v1.0/budget_line_items",
-            {"project_id": pid, "budget_line_item": {"cost_code_id": c["id"], "amount": "10"}},
-        )
-    for _ in range(2):
-        f.dmsa.post(
-            f"/rest/v1.0/projects/{pid}/commitment_change_orders",
-            {"commitment_change_order": {"contract_id": wocs[0]["id"], "title": "CO"}},
-        )
-        f.dmsa.post(
-            "/rest/v1.1/requisitions", {"project_id": pid, "commitment_id": wocs[0]["id"], "requisition": {}}
-        )
-        f.dmsa.post(
-            "/rest/v1.0/contract_payments",
-            {
-                "project_id": pid,
-                "contract_id": wocs[0]["id"],
-                "contract_payment": {"amount": "1", "date": "2024-01-01"},
-            },
-        )
-        f.dmsa.post(
-            f"/rest/v1.0/projects/{pid}/direct_costs", {"direct_cost": {"direct_cost_date": "2024-01-01"}}
-        )
-    lines = f.dmsa.get(f"/rest/v1.0/projects/{pid}/budget_line_items").json()
-    for _ in range(2):
-        f.dmsa.post(
-            f"/rest/v1.0/projects/{pid}/budget_modifications",
-            {
-                "budget_modification": {
-                    "from_budget_line_item_id": lines[0]["id"],
-                    "to_budget_line_item_id": lines[1]["id"],
-                    "transfer_amount": "1",
-                }
-            },
-        )
-    f.dmsa.post(
-        f"/rest/v1.0/work_order_contracts/{wocs[0]['id']}/line_items",
-        {"project_id": pid, "line_item": {"cost_code_id": cc[1]["id"], "amount": "5"}},
-    )
-    make_project(f, "Second Project")
-    for vendor in f.dmsa.get("/rest/v1.0/vendors", company_id=f.company_id).json():
-        if not vendor["origin_id"]:
-            f.act("send", "Erin Sponsor", "vendor", vendor["id"])
-            f.act("accept", "Alex Accountant", "vendor", vendor["id"])
-    f.settings(direct_export_enabled=True)
-    f.act("direct_export", "Alex Accountant", "vendor", make_vendor(f, "Fourth")["id"])
-    mark_synced(f, "work_order_contract", wocs[0]["id"], "PO-X")
-    return {"pid": pid, "woc": wocs[0]["id"], "cid": f.company_id}
 
 
 # (path template, query template, tool a read-only user lacks? None = everyone may read)
@@ -90,7 +27,6 @@ RESOURCES: list[tuple[str, dict[str, str]]] = [
     ("/rest/v1.0/vendors", {"company_id": "{cid}"}),
     ("/rest/v1.0/cost_codes", {"project_id": "{pid}"}),
     ("/rest/v1.0/standard_cost_codes", {"company_id": "{cid}", "standard_cost_code_list_id": "{erp}"}),
-    ("/rest/v1.0/projects/{pid}/budget_line_items", {}),
     ("/rest/v1.0/projects/{pid}/budget_modifications", {}),
     ("/rest/v1.0/work_order_contracts", {"project_id": "{pid}"}),
     ("/rest/v1.0/purchase_order_contracts", {"project_id": "{pid}"}),
@@ -110,7 +46,7 @@ RESOURCES: list[tuple[str, dict[str, str]]] = [
 @pytest.fixture(scope="module")
 def world() -> Iterator[tuple[Fake, dict[str, Any]]]:
     f = build(RateLimitConfig(hourly=100000, spike=100000))
-    ids = _populate(f)
+    ids = populate_two_of_everything(f)
     ids["erp"] = f.erp_list_id
     yield f, ids
     f.close()

@@ -37,3 +37,22 @@ def rs(root: etree._Element, index: int = 0) -> etree._Element:
 
 def status(el: etree._Element) -> tuple[str, str, str]:
     return el.get("statusCode"), el.get("statusSeverity"), el.get("statusMessage")
+
+
+def populated_company():  # -> CompanyFile (imported late: this module is also used without the fake)
+    """A contractor's file with one of everything (POs on, a vendor, a Customer:Job, a cost-code item,
+    a PO, a bill and an estimate), for property tests that need records to modify and query."""
+    from sim.quickbooks_fake import CompanyFile
+
+    company = CompanyFile.create()
+    company.ui.set_inventory_active(True)
+    company.ui.create_vendor("Acme Concrete")
+    company.ui.create_customer("Smith Residence")
+    company.ui.create_job("Smith Residence", "Kitchen")
+    company.ui.create_service_item("01-100 Concrete", account="Job Expenses:Subcontractors")
+    line = {"item": "01-100 Concrete", "qty": "2", "rate": "150", "job": "Smith Residence:Kitchen"}
+    company.ui.enter_purchase_order("Acme Concrete", [line], ref_number="PO-1")
+    company.ui.enter_bill("Acme Concrete", [line], ref_number="INV-1")
+    estimate_line = {"item": "01-100 Concrete", "qty": "3", "rate": "90"}
+    company.ui.enter_estimate("Smith Residence:Kitchen", [estimate_line])
+    return company

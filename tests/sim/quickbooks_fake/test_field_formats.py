@@ -117,7 +117,7 @@ def test_from_after_to_on_a_list_query_is_3030(run, company) -> None:
 
 
 # -- object ids ------------------------------------------------------------------------------------
-def test_malformed_list_ids_are_3000_well_formed_unknown_ones_keep_3120_and_500(run, company) -> None:
+def test_malformed_list_ids_are_3000_well_formed_unknown_ones_keep_3120(run, company) -> None:
     answers = every(run(
         "<VendorModRq><VendorMod><ListID>1</ListID><EditSequence>1</EditSequence></VendorMod></VendorModRq>"
         "<VendorModRq><VendorMod><ListID></ListID><EditSequence>1</EditSequence></VendorMod></VendorModRq>"
@@ -132,8 +132,8 @@ def test_malformed_list_ids_are_3000_well_formed_unknown_ones_keep_3120_and_500(
         bad_id("80000001-17000000001", "list id"),
         ("3120", "Error", 'Object "80000099-1705327200" specified in the request cannot be found.  '
          "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."),
-        ("500", "Warn", "The query request has not been fully completed. There was a required element "
-         '("80000099-1705327200") that could not be found in QuickBooks.'),
+        ("3120", "Error", 'Object "80000099-1705327200" specified in the request cannot be found.  '
+         "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."),
     ]
 
 
@@ -150,4 +150,4 @@ def test_a_malformed_txn_id_is_3000(run, company) -> None:
                      "<BillQueryRq><TxnID>1A-1705327200</TxnID></BillQueryRq>",
                      on_error="continueOnError"))
     assert status(answers[0]) == bad_id("abc", "txn id")
-    assert status(answers[1])[0] == "500"
+    assert status(answers[1])[0] == "3120"

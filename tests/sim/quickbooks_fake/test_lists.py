@@ -273,6 +273,22 @@ def test_no_match_and_partial_match(run) -> None:
     assert [c.findtext("Name") for c in answer] == ["Present"]
 
 
+def test_a_query_by_an_unknown_list_id_is_3120_not_500(run) -> None:
+    # the qbwc gem's captured CustomerQueryRs for an unknown ListID (STATUS-CODES.md): 3120, no data;
+    # 500 "required element" is the capture for an unknown FullName (test above)
+    known = ret(run(customer("Known Customer"))).findtext("ListID")
+    for ids in (["8000001B-1405768916"], [known, "8000001B-1405768916"]):
+        body = "".join(f"<ListID>{i}</ListID>" for i in ids)
+        answer = rs(run(f"<CustomerQueryRq>{body}</CustomerQueryRq>"))
+        assert status(answer) == ("3120", "Error", 'Object "8000001B-1405768916" specified in the request '
+                                  "cannot be found." + NOT_FOUND_TAIL)
+        assert len(answer) == 0
+    answer = rs(run(f"<CustomerQueryRq><ListID>{known}</ListID></CustomerQueryRq>"))
+    assert status(answer)[0] == "0" and answer[0].findtext("Name") == "Known Customer"
+    bill = rs(run("<BillQueryRq><TxnID>1A-1405768916</TxnID></BillQueryRq>"))
+    assert status(bill)[0] == "3120" and '"1A-1405768916"' in status(bill)[2]
+
+
 def test_list_del(run, company) -> None:
     el = ret(run(vendor("Gone Soon")))
     list_id = el.findtext("ListID")

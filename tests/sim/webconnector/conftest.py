@@ -31,6 +31,7 @@ QB_MESSAGES = {  # STATUS-CODES.md
     "0x8004040D": "The ticket parameter is invalid",
 }
 
+SUPPORTED_VERSIONS = ("12.0", "13.0", "16.0", "2.0")  # the stub's HostRet, in that (unsorted) order
 QBW_PATH = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Harbor Construction.qbw"
 APP_URL = "http://localhost:8000/qbwc"
 
@@ -67,9 +68,7 @@ def _hcp_response(owner_ids: list[str]) -> str:
         "<DataExtType>STR255TYPE</DataExtType>\n<DataExtValue>UNLOCKED</DataExtValue>\n</DataExtRet>\n"
         for owner in owner_ids
     )
-    versions = "".join(
-        f"<SupportedQBXMLVersion>{v}</SupportedQBXMLVersion>\n" for v in ("12.0", "13.0", "16.0", "2.0")
-    )
+    versions = "".join(f"<SupportedQBXMLVersion>{v}</SupportedQBXMLVersion>\n" for v in SUPPORTED_VERSIONS)
     return (
         '<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n'
         f'<HostQueryRs requestID="0" {ok}>\n<HostRet>\n'
@@ -108,6 +107,11 @@ class StubCompany:
     def end_session(self, ticket: str) -> None:
         self.open_tickets.discard(ticket)
         self.ended.append(ticket)
+
+    def qbxml_versions_for_session(self, ticket: str) -> list[str]:
+        if ticket not in self.open_tickets:
+            raise StubQBXMLError("0x8004040D")
+        return list(SUPPORTED_VERSIONS)
 
     def process_request(self, qbxml: str, ticket: str | None = None) -> str:
         if ticket is not None and ticket not in self.open_tickets:
@@ -280,6 +284,13 @@ def company_http_app(company: StubCompany) -> FastAPI:
     async def end(payload: dict[str, str]) -> dict[str, bool]:
         company.end_session(payload["ticket"])
         return {"ok": True}
+
+    @app.get("/_sim/session/versions")
+    async def versions(ticket: str) -> Response:
+        try:
+            return JSONResponse({"versions": company.qbxml_versions_for_session(ticket)})
+        except StubQBXMLError as exc:
+            return _err(exc)
 
     @app.get("/_sim/state")
     async def state() -> dict[str, Any]:

@@ -147,11 +147,20 @@ def test_negative_percent_calls_get_last_error_then_close(make_wc, script):
     assert len(script.params("sendRequestXML")) == 1
 
 
-def test_zero_percent_ends_the_loop(make_wc, script):
+def test_zero_percent_asks_for_the_next_request(make_wc, script, company):
+    # 0 is "0 % done", not "finished" (the qbwc gem reports 0 until its last job is done)
     script.requests = [ADD.format(n=1), ADD.format(n=2)]
-    script.percents = [0]
+    script.percents = [0, 100]
     result = make_wc().run_update()
-    assert result.operations[-2:] == ["receiveResponseXML", "closeConnection"]
+    assert result.operations[-5:] == [
+        "sendRequestXML",
+        "receiveResponseXML",
+        "sendRequestXML",
+        "receiveResponseXML",
+        "closeConnection",
+    ]
+    assert result.progress == [0, 100]
+    assert company.processed == script.requests
 
 
 def test_parse_error_is_delivered_as_hresult_and_message(make_wc, script):

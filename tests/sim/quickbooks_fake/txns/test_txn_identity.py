@@ -33,6 +33,26 @@ def test_txn_numbers_are_one_counter_across_types_and_ids_are_unique(run) -> Non
     assert len(set(line_ids)) == 3
 
 
+def _counter(txn_id: str) -> int:
+    return int(txn_id.split("-")[0], 16)
+
+
+def test_txn_line_ids_share_the_transaction_id_sequence(run, company) -> None:
+    # real files: lines come from the TxnID sequence, the first line of a transaction is TxnID + 2,
+    # so a TxnLineID never equals a TxnID (own counters made line "2-…" collide with the second TxnID)
+    po = ret(run(po_add(po_line(CONCRETE, "100") + po_line(ELECTRICAL, "50"))))
+    bill = ret(run(bill_add(bill_line(CONCRETE, "100"))))
+    po_id, bill_id = _counter(text(po, "TxnID")), _counter(text(bill, "TxnID"))
+    po_lines = [_counter(x.text) for x in po.findall("PurchaseOrderLineRet/TxnLineID")]
+    assert po_lines == [po_id + 2, po_id + 3]
+    assert bill_id == po_id + 4
+    assert [_counter(x.text) for x in bill.findall("ItemLineRet/TxnLineID")] == [bill_id + 2]
+    epoch = text(po, "TxnID").split("-")[1]
+    assert all(x.text.endswith(f"-{epoch}") for x in po.findall("PurchaseOrderLineRet/TxnLineID"))
+    ids = {text(po, "TxnID"), text(bill, "TxnID")}
+    assert not ids & ({x.text for x in po.iter("TxnLineID")} | {x.text for x in bill.iter("TxnLineID")})
+
+
 def test_a_mod_keeps_txn_id_and_number_and_moves_the_edit_sequence(run, company) -> None:
     po = ret(run(po_add(po_line(CONCRETE, "100"))))
     company.clock.advance(300)
