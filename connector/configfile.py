@@ -22,6 +22,7 @@
     # client_secret: QBSIM_PROCORE_CLIENT_SECRET (or QBSIM_PROCORE_CLIENT_SECRET_ACME for this one)
     webhook_url = "https://qbwc.example.com/procore/webhooks"
     job_mode = "customers_are_jobs"
+    update_synced_vendors = true
     poll_every_seconds = 300
     timeout_seconds = 30
 
@@ -223,6 +224,9 @@ def _procore(index: int, entry: dict[str, Any], env: Mapping[str, str], fail: An
     for name in ("client_id", "client_secret", "webhook_secret", "grant", "job_mode"):
         if name in values and not isinstance(values[name], str):
             raise fail(f"{where}{name} must be a string")
+    vendors = values.get("update_synced_vendors", True)
+    if not isinstance(vendors, bool):
+        raise fail(f"{where}update_synced_vendors must be true or false, not {vendors!r}")
     seconds = values.pop("poll_every_seconds", None)
     if seconds is not None:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:

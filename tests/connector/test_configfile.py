@@ -34,6 +34,7 @@ company_key = "acme-co"
 client_id = "the-client"
 webhook_url = "https://qbwc.example.com/procore/webhooks"
 job_mode = "jobs_under_customers"
+update_synced_vendors = false
 poll_every_seconds = 60
 timeout_seconds = 12
 """
@@ -68,6 +69,7 @@ def test_a_file_with_secrets_from_the_environment(tmp_path: Path) -> None:
             webhook_url="https://qbwc.example.com/procore/webhooks",
             webhook_secret="hook-secret",
             job_mode="jobs_under_customers",
+            update_synced_vendors=False,
             poll_every=timedelta(seconds=60),
             timeout_seconds=12.0,
         ),
@@ -139,6 +141,8 @@ def test_several_procore_companies_each_with_its_own_secret(tmp_path: Path) -> N
         (FULL.replace("poll_every_seconds = 60", "poll_every_seconds = 0"), SECRETS,
          "procore[0].poll_every_seconds must be a positive number, not 0"),
         (FULL.replace("job_mode", "jobmode"), SECRETS, "procore[0].jobmode is not a [[procore]] key"),
+        (FULL.replace("update_synced_vendors = false", "update_synced_vendors = 'no'"), SECRETS,
+         "procore[0].update_synced_vendors must be true or false, not 'no'"),
         (FULL + FULL[FULL.index("[[procore]]") :], SECRETS, "two [[procore]] companies share company_key"),
         ("", {"QBSIM_CONNECTOR_USERS": "only-a-name"},
          "QBSIM_CONNECTOR_USERS: 'only-a-name': expected USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]"),
