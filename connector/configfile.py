@@ -22,6 +22,7 @@
     # client_secret: QBSIM_PROCORE_CLIENT_SECRET (or QBSIM_PROCORE_CLIENT_SECRET_ACME for this one)
     webhook_url = "https://qbwc.example.com/procore/webhooks"
     job_mode = "customers_are_jobs"
+    update_synced_vendors = true
     poll_every_seconds = 300
     timeout_seconds = 30
 
@@ -64,6 +65,7 @@ _TOP_KEYS = {"database_url", "public_url", "host", "port", "log_level", "users",
 _USER_KEYS = {"username", "password", "company_key", "company_file"}
 _PROCORE_KEYS = {f.name for f in fields(ProcoreSettings)} - {"poll_every"} | {"poll_every_seconds"}
 _PROCORE_SECRETS = ("client_id", "client_secret", "webhook_secret")
+_URL = re.compile(r"^https?://[^/\s]+")
 
 
 class ConfigError(ValueError):
@@ -131,6 +133,8 @@ def _build(data: dict[str, Any], env: Mapping[str, str], source: str) -> ServeCo
         raise fail(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
     database_url = env.get("QBSIM_CONNECTOR_DB_URL") or _string(data, "database_url", fail, "sqlite://")
     public_url = env.get("QBSIM_CONNECTOR_PUBLIC_URL") or _string(data, "public_url", fail, "") or None
+    if public_url is not None and not _URL.match(public_url):
+        raise fail(f"public_url {public_url!r} is not an http(s) URL")
     host = _string(data, "host", fail, "127.0.0.1")
     port = data.get("port", 8000)
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
@@ -215,11 +219,14 @@ def _procore(index: int, entry: dict[str, Any], env: Mapping[str, str], fail: An
         raise fail(f"{where}company_id must be a positive integer, not {company_id!r}")
     for text in ("base_url", "login_url", "webhook_url"):
         url = values.get(text)
-        if url is not None and (not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url)):
+        if url is not None and (not isinstance(url, str) or not _URL.match(url)):
             raise fail(f"{where}{text} {url!r} is not an http(s) URL")
     for name in ("client_id", "client_secret", "webhook_secret", "grant", "job_mode"):
         if name in values and not isinstance(values[name], str):
             raise fail(f"{where}{name} must be a string")
+    vendors = values.get("update_synced_vendors", True)
+    if not isinstance(vendors, bool):
+        raise fail(f"{where}update_synced_vendors must be true or false, not {vendors!r}")
     seconds = values.pop("poll_every_seconds", None)
     if seconds is not None:
         if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:

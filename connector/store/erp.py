@@ -96,7 +96,10 @@ class ErpStore:
         with self._sessions.begin() as db:
             row = db.get(ErpConnectionRow, company_key)
             if row is None:
-                row = ErpConnectionRow(company_key=company_key, connected_at=self._clock())
+                # Kept at Procore's timestamp precision (whole seconds, "…T20:03:22Z"): a project created
+                # in the same second as the connection must not look older than it.
+                now = self._clock().replace(microsecond=0)
+                row = ErpConnectionRow(company_key=company_key, connected_at=now)
                 db.add(row)
             return row.connected_at
 

@@ -34,6 +34,7 @@ company_key = "acme-co"
 client_id = "the-client"
 webhook_url = "https://qbwc.example.com/procore/webhooks"
 job_mode = "jobs_under_customers"
+update_synced_vendors = false
 poll_every_seconds = 60
 timeout_seconds = 12
 """
@@ -68,6 +69,7 @@ def test_a_file_with_secrets_from_the_environment(tmp_path: Path) -> None:
             webhook_url="https://qbwc.example.com/procore/webhooks",
             webhook_secret="hook-secret",
             job_mode="jobs_under_customers",
+            update_synced_vendors=False,
             poll_every=timedelta(seconds=60),
             timeout_seconds=12.0,
         ),
@@ -121,6 +123,7 @@ def test_several_procore_companies_each_with_its_own_secret(tmp_path: Path) -> N
         ("prot = 1", {}, "unknown key 'prot' (known: database_url, host, log_level, port, procore,"),
         ("log_level = 'loud'", {}, "log level 'loud' is not one of debug, info, warning, error, critical"),
         ("procore = 3", {}, "procore must be an array of tables ([[procore]])"),
+        ("public_url = 'qbwc.example.com'", {}, "public_url 'qbwc.example.com' is not an http(s) URL"),
         (FULL, {}, "users[0].password missing for 'procore-sync': set QBSIM_CONNECTOR_USER_PASSWORD_PROCORE"),
         (
             FULL,
@@ -138,6 +141,8 @@ def test_several_procore_companies_each_with_its_own_secret(tmp_path: Path) -> N
         (FULL.replace("poll_every_seconds = 60", "poll_every_seconds = 0"), SECRETS,
          "procore[0].poll_every_seconds must be a positive number, not 0"),
         (FULL.replace("job_mode", "jobmode"), SECRETS, "procore[0].jobmode is not a [[procore]] key"),
+        (FULL.replace("update_synced_vendors = false", "update_synced_vendors = 'no'"), SECRETS,
+         "procore[0].update_synced_vendors must be true or false, not 'no'"),
         (FULL + FULL[FULL.index("[[procore]]") :], SECRETS, "two [[procore]] companies share company_key"),
         ("", {"QBSIM_CONNECTOR_USERS": "only-a-name"},
          "QBSIM_CONNECTOR_USERS: 'only-a-name': expected USERNAME:PASSWORD:COMPANY_KEY[:COMPANY_FILE]"),
@@ -231,3 +236,14 @@ def test_serve_runs_what_the_file_configures(
     assert connection.settings.webhook_secret == "hook-secret"
     assert web.state.qbwc.handlers  # type: ignore[attr-defined]
     assert web.url_path_for("deliver") == "/procore/webhooks"  # type: ignore[attr-defined]
+
+
+def test_serve_refuses_a_store_it_cannot_open_in_one_line(tmp_path: Path, root_logging: None) -> None:
+    code, output = _run("--db-url", "nonsense://x")
+    assert (code, output) == (
+        2, "error: cannot open the store 'nonsense://x': Can't load plugin: sqlalchemy.dialects:nonsense\n"
+    )
+    missing = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    code, output = _run("--db-url", missing)
+    sqlite_says = "(sqlite3.OperationalError) unable to open database file"
+    assert (code, output) == (2, f"error: cannot open the store {missing!r}: {sqlite_says}\n")

@@ -170,92 +170,126 @@ def accounts(http: httpx.Client, quickbooks_url: str) -> dict[str, str]:
     return out
 
 
-def test_a_cost_code_sent_in_procore_reaches_quickbooks_and_comes_back_synced(up: Up) -> None:
-    info = up.info
-    procore, company_id = info["procore_url"], info["procore_company_id"]
-    with httpx.Client(base_url=procore, timeout=30) as http:
-        state = http.get("/_sim/state").json()["companies"][0]
-        users = {u["name"]: u["id"] for u in state["users"]}
+class ProcoreUsers:
+    """The Procore people of the seeded company, acting through the fake's served URL (`/rest`, `/_sim`)."""
+
+    def __init__(self, http: httpx.Client, info: dict[str, Any]) -> None:
+        self.http = http
+        self.company_id = info["procore_company_id"]
+        self.state = http.get("/_sim/state").json()["companies"][0]
+        self.users = {u["name"]: u["id"] for u in self.state["users"]}
         token = http.post(
             "/oauth/token",
             data={"grant_type": "client_credentials", "client_id": "qbsim-client-id",
                   "client_secret": "qbsim-client-secret"},
         ).json()["access_token"]
-        code = http.post(
-            "/rest/v1.0/standard_cost_codes",
-            json={"company_id": company_id, "standard_cost_code": {
-                "standard_cost_code_list_id": state["erp_standard_cost_code_list_id"],
-                "code": "01-100", "name": "Site Work"}},
-            headers={"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)},
-        ).raise_for_status().json()
-        chart = accounts(http, info["quickbooks_url"])
-        sent = http.post(f"/_sim/companies/{company_id}/erp/items/send", json={
-            "as_user_id": users["Erin Sponsor"], "item_type": "standard_cost_code", "item_id": code["id"]})
-        assert sent.status_code == 200, sent.text
-        accepted = http.post(f"/_sim/companies/{company_id}/erp/items/accept", json={
-            "as_user_id": users["Alex Accountant"], "item_type": "standard_cost_code", "item_id": code["id"],
-            "income_account_origin_id": chart["Income"],
-            "expense_account_origin_id": chart["CostOfGoodsSold"]})
-        assert accepted.status_code == 200, accepted.text
+        self.headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(self.company_id)}
 
+    def create(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self.http.post(path, json={"company_id": self.company_id, **body}, headers=self.headers)
+        made: dict[str, Any] = answer.raise_for_status().json()
+        return made
+
+    def cost_code(self, code: str, name: str) -> dict[str, Any]:
+        return self.create("/rest/v1.0/standard_cost_codes", {"standard_cost_code": {
+            "standard_cost_code_list_id": self.state["erp_standard_cost_code_list_id"], "code": code,
+            "name": name}})
+
+    def project(self, name: str) -> dict[str, Any]:
+        return self.create("/rest/v1.0/projects", {"project": {
+            "name": name, "address": "1 Main St", "city": "Austin", "state_code": "TX", "zip": "78701"}})
+
+    def vendor(self, name: str) -> dict[str, Any]:
+        return self.create("/rest/v1.0/vendors", {"vendor": {"name": name}})
+
+    def export(self, kind: str, item_id: int, sender: str, **choices: str) -> None:
+        """Sent to ERP by ``sender``, accepted by the accounting approver Alex Accountant (seed 001)."""
+        for action, who, extra in (("send", sender, {}), ("accept", "Alex Accountant", choices)):
+            answer = self.http.post(f"/_sim/companies/{self.company_id}/erp/items/{action}", json={
+                "as_user_id": self.users[who], "item_type": kind, "item_id": item_id, **extra})
+            assert answer.status_code == 200, answer.text
+
+    def synced(self) -> dict[tuple[str, int], str]:
+        """The ERP tool's Synced list: (item type, id) -> origin id (the QuickBooks ListID)."""
+        rows = self.http.get(f"/_sim/companies/{self.company_id}/erp/lists").json()["synced"]
+        return {(r["item_type"], r["item_id"]): r["origin_id"] for r in rows}
+
+
+def web_connector_update(info: dict[str, Any], up: Up) -> str:
+    """``qbsim webconnector`` as a person runs it ("Update Selected"); its printed result."""
+    update = subprocess.run(
+        [str(QBSIM), "webconnector", info["qwc_path"], "--password", info["qbwc_password"],
+         "--company", info["quickbooks_url"]],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert update.returncode == 0, update.stdout + update.stderr + up.log()
+    return update.stdout
+
+
+def named(http: httpx.Client, info: dict[str, Any], kind: str, name: str) -> dict[str, Any]:
+    """The one live QuickBooks record of ``kind`` named ``name`` (the company file's `/_sim/lists`)."""
+    records = http.get(f"{info['quickbooks_url']}/_sim/lists/{kind}").json()
+    [record] = [r for r in records if r["Name"] == name]
+    return dict(record)
+
+
+def test_a_cost_code_then_a_project_and_a_company_reach_quickbooks_and_come_back_synced(up: Up) -> None:
+    info = up.info
+    with httpx.Client(base_url=info["procore_url"], timeout=30) as http:
+        procore = ProcoreUsers(http, info)
+        code = procore.cost_code("01-100", "Site Work")
+        chart = accounts(http, info["quickbooks_url"])
+        accounts_chosen = {"income_account_origin_id": chart["Income"],
+                           "expense_account_origin_id": chart["CostOfGoodsSold"]}
+        procore.export("standard_cost_code", code["id"], "Erin Sponsor", **accounts_chosen)
         # the Dispatcher delivers the ERP Request's webhook; the connector reads it and queues the export
         wait_for(lambda: "create_standard_cost_codes: 1 cost code(s) to export" in up.log(),
                  "ERP Request picked up by the connector", up)
-        update = subprocess.run(
-            [str(QBSIM), "webconnector", info["qwc_path"], "--password", info["qbwc_password"],
-             "--company", info["quickbooks_url"]],
-            capture_output=True, text=True, timeout=300,
-        )
-        assert update.returncode == 0, update.stdout + update.stderr
-        assert "completed" in update.stdout and "1 done, 0 failed" in update.stdout, update.stdout
-
-        items = http.get(f"{info['quickbooks_url']}/_sim/lists/ItemService").json()
-        [item] = [i for i in items if i["Name"] == "01-100"]
+        printed = web_connector_update(info, up)
+        assert "completed" in printed and "1 done, 0 failed, 0 left" in printed, printed
+        item = named(http, info, "ItemService", "01-100")
         assert item["SalesAndPurchase"]["IncomeAccountRef"]["ListID"] == chart["Income"]
+        cost_code = ("standard_cost_code", code["id"])
+        assert wait_for(lambda: procore.synced().get(cost_code), "the cost code Synced in Procore", up) \
+            == item["ListID"]
 
-        def synced() -> list[dict[str, Any]]:
-            lists = http.get(f"/_sim/companies/{company_id}/erp/lists").json()
-            wanted = ("standard_cost_code", code["id"])
-            return [s for s in lists["synced"] if (s["item_type"], s["item_id"]) == wanted]
-
-        [row] = wait_for(synced, "the cost code Synced in Procore", up)
-        assert row["origin_id"] == item["ListID"]
-
-        # a project and a company, over the same sockets
-        headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company_id)}
-        project = http.post("/rest/v1.0/projects", headers=headers, json={
-            "company_id": company_id, "project": {"name": "Harbor Clinic", "city": "Austin"}},
-        ).raise_for_status().json()
-        vendor = http.post("/rest/v1.0/vendors", headers=headers, json={
-            "company_id": company_id, "vendor": {"name": "Granite Ridge Masonry"}},
-        ).raise_for_status().json()
-        for item_type, item_id, sender in (("project", project["id"], "Pat Manager"),
-                                           ("vendor", vendor["id"], "Erin Sponsor")):
-            for action, who in (("send", sender), ("accept", "Alex Accountant")):
-                answer = http.post(f"/_sim/companies/{company_id}/erp/items/{action}", json={
-                    "as_user_id": users[who], "item_type": item_type, "item_id": item_id})
-                assert answer.status_code == 200, answer.text
-        wait_for(lambda: "create_or_update_job" in up.log() and "create_vendor" in up.log(),
-                 "the project and company ERP Requests picked up", up)
-        update = subprocess.run(
-            [str(QBSIM), "webconnector", info["qwc_path"], "--password", info["qbwc_password"],
-             "--company", info["quickbooks_url"]],
-            capture_output=True, text=True, timeout=300,
-        )
-        assert "2 done, 0 failed" in update.stdout, update.stdout + update.stderr
-        customers = http.get(f"{info['quickbooks_url']}/_sim/lists/Customer").json()
-        vendors = http.get(f"{info['quickbooks_url']}/_sim/lists/Vendor").json()
-        [job] = [c for c in customers if c["Name"] == "Harbor Clinic"]
-        [made] = [v for v in vendors if v["Name"] == "Granite Ridge Masonry"]
-
-        def both_synced() -> bool:
-            lists = http.get(f"/_sim/companies/{company_id}/erp/lists").json()
-            synced_ids = {(s["item_type"], s["item_id"]): s["origin_id"] for s in lists["synced"]}
-            return (synced_ids.get(("project", project["id"])) == job["ListID"]
-                    and synced_ids.get(("vendor", vendor["id"])) == made["ListID"])
-
-        wait_for(both_synced, "the project and the company Synced in Procore", up)
+        # seed 001: the project's cost codes are synced now, so the project (and a company) can follow
+        project, vendor = procore.project("Tower Apartments"), procore.vendor("Acme Concrete")
+        procore.export("project", project["id"], "Pat Manager")
+        procore.export("vendor", vendor["id"], "Erin Sponsor")
+        for planned in ("create_or_update_job:", "create_vendor:"):
+            wait_for(lambda planned=planned: planned in up.log(), f"{planned!r} planned by the connector", up)
+        printed = web_connector_update(info, up)
+        assert "completed" in printed and "2 done, 0 failed, 0 left" in printed, printed + up.log()
+        expected = {
+            cost_code: item["ListID"],
+            ("project", project["id"]): named(http, info, "Customer", "Tower Apartments")["ListID"],
+            ("vendor", vendor["id"]): named(http, info, "Vendor", "Acme Concrete")["ListID"],
+        }
+        assert wait_for(lambda: procore.synced() if set(expected) <= set(procore.synced()) else None,
+                        "the project and the company Synced in Procore", up) == expected
+    assert up.log().count("closed success") == 3  # every request detail closed once
     assert up.terminate() == 0
+
+
+def test_a_cost_code_a_project_and_a_company_accepted_together_reach_quickbooks_in_one_update(up: Up) -> None:
+    info = up.info
+    with httpx.Client(base_url=info["procore_url"], timeout=30) as http:
+        procore = ProcoreUsers(http, info)
+        code = procore.cost_code("01-100", "Site Work")
+        project, vendor = procore.project("Tower Apartments"), procore.vendor("Acme Concrete")
+        chart = accounts(http, info["quickbooks_url"])
+        accounts_chosen = {"income_account_origin_id": chart["Income"],
+                           "expense_account_origin_id": chart["CostOfGoodsSold"]}
+        procore.export("standard_cost_code", code["id"], "Erin Sponsor", **accounts_chosen)
+        procore.export("project", project["id"], "Pat Manager")
+        procore.export("vendor", vendor["id"], "Erin Sponsor")
+        for planned in ("create_standard_cost_codes:", "create_or_update_job:", "create_vendor:"):
+            wait_for(lambda planned=planned: planned in up.log(), f"{planned!r} planned by the connector", up)
+        printed = web_connector_update(info, up)
+        assert "3 done, 0 failed, 0 left" in printed, printed
+        wanted = {("standard_cost_code", code["id"]), ("project", project["id"]), ("vendor", vendor["id"])}
+        wait_for(lambda: wanted <= set(procore.synced()), "all three Synced in Procore", up)
 
 
 # -- refusals: one line, non-zero exit ---------------------------------------------------------------------
