@@ -134,9 +134,17 @@ class ProcoreConnection:
             return TickReport(polled, read, planned, flushed)
 
     def plan_local(self) -> int:
-        """Plan what was already read (no Procore call): authenticate does this before answering."""
-        with self._lock:
+        """Plan what was already read (no Procore call): authenticate does this before answering.
+
+        Never waits for a round in progress (it may be waiting out Procore's Retry-After, and the Web
+        Connector would time out): that round plans what it read itself.
+        """
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
             return self.intake.plan()
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         self.client.close()

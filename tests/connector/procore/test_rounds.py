@@ -49,3 +49,14 @@ def test_open_request_details_are_polled_once_per_interval() -> None:
     stack.run_update()
     stack.tick()
     assert stack.synced("standard_cost_code", first["id"])
+
+
+def test_authenticate_never_waits_for_a_round_in_progress() -> None:
+    stack = ProcoreStack.create()
+    connection = stack.side.connections[stack.company_key]
+    stack.export_standard_cost_code("01-100", "Site Work")
+    stack.deliver()
+    assert connection.intake.read() == 1
+    with connection._lock:  # a round is in progress (e.g. waiting out a Retry-After)
+        assert connection.plan_local() == 0
+    assert connection.plan_local() == 1
