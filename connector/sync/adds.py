@@ -122,7 +122,8 @@ def is_probe_phase(result: Mapping[str, Any]) -> bool:
     return result.get("phase") == PROBE_PHASE["phase"]
 
 
-def created(rs: Response, request: str, name: str) -> tuple[Record, Outcome | None]:
+def created(rs: Response, request: str, name: str, *, under_parent: bool = False
+            ) -> tuple[Record, Outcome | None]:
     """Read an ``…AddRs`` (not an error) as the Ret of the object named ``name``.
 
     Returns the Ret and None, or what to do instead: the answer is another request's (another Rs, another
@@ -135,21 +136,23 @@ def created(rs: Response, request: str, name: str) -> tuple[Record, Outcome | No
     try:
         ret = answers.the_ret(rs, (request.removesuffix("Add") + "Ret",))
         answers.list_ids(rs, ret)
-        if not answers.is_named(rs, ret, name):
+        if not answers.is_named(rs, ret, name, under_parent=under_parent):
             return empty, look_up("WrongObject", answers.wrong_object(rs, ret, name))
     except answers.UnexpectedAnswer as unexpected:
         return empty, look_up(unexpected.status_code, unexpected.message)
     return ret, None
 
 
-def added(rs: Response, object_type: str, procore_id: str, request: str, name: str) -> Outcome:
+def added(rs: Response, object_type: str, procore_id: str, request: str, name: str, *,
+          under_parent: bool = False) -> Outcome:
     """An ``…AddRs``: created (ids recorded), or failed with QuickBooks' own status — 3100 included.
 
     An answer that is not our object's (see :func:`created`) sends the item to its probe instead.
+    ``under_parent``: ``name`` is the Name of an object added under a parent (a job).
     """
     if rs.name == f"{request}Rs" and codec.is_error(rs):
         return Outcome.failed(rs, result={"action": "failed"})
-    ret, instead = created(rs, request, name)
+    ret, instead = created(rs, request, name, under_parent=under_parent)
     if instead is not None:
         return instead
     update = mapping(object_type, procore_id, rs, ret)

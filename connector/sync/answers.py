@@ -26,10 +26,11 @@ from typing import Any
 from connector.qbxml import Record, Response
 from connector.work import WorkRefused
 
-#: IDTYPE / EditSequence values QuickBooks writes are short ("80000001-1767621600", "1767621600"); the
-#: 13.0 XSD gives ListCoreMod's EditSequence maxLength 16 and ListID is IDTYPE. Anything far longer is
-#: not an id of QuickBooks' (and would only bloat the id map); 100 leaves room for ids we have not seen.
-MAX_ID_LENGTH = 100
+#: IDTYPE / EditSequence values QuickBooks writes are short ("80000001-1767621600", "1767621600"; the
+#: 13.0 XSD gives EditSequence maxLength 16). Anything longer than the id map's EditSequence column
+#: (``id_map.edit_sequence`` String(40); ``qb_id`` is String(80)) is not an id of QuickBooks' and is refused
+#: rather than truncated or left to a database that enforces lengths.
+MAX_ID_LENGTH = 40
 
 
 class UnexpectedAnswer(WorkRefused):
@@ -40,7 +41,7 @@ class UnexpectedAnswer(WorkRefused):
         super().__init__("UnexpectedAnswer", f"QuickBooks answered {rs.name} status {rs.status_code} {what}")
 
 
-def _article(tag: str) -> str:
+def article(tag: str) -> str:
     return "an" if tag[:1] in "AEIOU" else "a"
 
 
@@ -49,12 +50,12 @@ def the_ret(rs: Response, tags: Iterable[str]) -> Record:
     wanted = tuple(tags)
     records = rs.records
     if not records:
-        return _refuse(rs, f"without {_article(wanted[0])} {wanted[0]}")
+        return _refuse(rs, f"without {article(wanted[0])} {wanted[0]}")
     if len(records) > 1:
         return _refuse(rs, f"with {len(records)} Ret elements ({', '.join(r.tag for r in records)})")
     ret = records[0]
     if ret.tag not in wanted:
-        return _refuse(rs, f"with {_article(ret.tag)} {ret.tag} instead of {_article(wanted[0])} {wanted[0]}")
+        return _refuse(rs, f"with {article(ret.tag)} {ret.tag} instead of {article(wanted[0])} {wanted[0]}")
     return ret
 
 
@@ -102,14 +103,26 @@ def list_ids(rs: Response, ret: Mapping[str, Any]) -> tuple[str, str]:
     return list_id, edit_sequence
 
 
-def is_named(rs: Response, ret: Mapping[str, Any], name: str) -> bool:
-    """Whether ``ret`` is the object named ``name`` (its FullName, or its Name; case-insensitive)."""
+def is_named(rs: Response, ret: Mapping[str, Any], name: str, *, under_parent: bool = False) -> bool:
+    """Whether ``ret`` is the object named ``name`` (case-insensitive, as QuickBooks compares names).
+
+    ``name`` is a FullName ("Northside Hospital:Wing B", or a top-level "01-100"): the Ret's Name must be
+    its last segment and its FullName the whole of it. ``under_parent``: ``name`` is the object's own Name
+    under a parent whose FullName is not known here (a job added under a customer ListID, a Mod by
+    ListID), so the FullName may be "<parent>:<name>". A Ret with neither Name nor FullName is not ours.
+    """
     wanted = name.casefold()
-    for field in ("FullName", "Name"):
-        value = single(rs, ret, field, required=False)
-        if value is not None and value.casefold() == wanted:
-            return True
-    return False
+    own = wanted.rsplit(":", 1)[-1]
+    given_name = single(rs, ret, "Name", required=False)
+    full_name = single(rs, ret, "FullName", required=False)
+    if given_name is None and full_name is None:
+        return False
+    if given_name is not None and given_name.casefold() != own:
+        return False
+    if full_name is not None:
+        full = full_name.casefold()
+        return full == wanted or (under_parent and full.endswith(":" + wanted))
+    return True
 
 
 def wrong_object(rs: Response, ret: Mapping[str, Any], name: str) -> str:

@@ -111,8 +111,6 @@ def restart_gone_iterator(item: WorkItemView, rs: Response) -> Outcome | None:
 def entry(rs: Response, ret: Record, name: str, data: Mapping[str, Any], *, status: str = "ready",
           reason: str | None = None) -> StageEntry:
     """A staged entry keyed by the Ret's ListID (its ids read through ``answers``: a list or none raises)."""
-    if ret.tag != rs.name.removesuffix("QueryRs") + "Ret":
-        raise answers.UnexpectedAnswer(rs, f"with a {ret.tag}")
     list_id, edit_sequence = answers.list_ids(rs, ret)
     return StageEntry(list_id, name, edit_sequence, data, status=status, reason=reason)
 
@@ -160,6 +158,11 @@ class PageImportHandler(ABC):
         records = read_page(rs)
         if records is None:
             return restart_gone_iterator(item, rs) or Outcome.failed(rs)
+        ret_tag = self.query.removesuffix("Query") + "Ret"
+        for record in records:
+            if record.tag != ret_tag:
+                what = f"{answers.article(record.tag)} {record.tag}"
+                raise answers.UnexpectedAnswer(rs, f"with {what} among its {ret_tag} records")
         return stage_page(self._context, item, rs, self.object_type, self.entries(item, rs, records))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:

@@ -41,11 +41,14 @@ def mod_outcome(rs: Response, *, object_type: str, procore_id: str, list_id: str
         if not found:
             return Outcome.failed(rs, result={"action": "failed", "stale_retries": spent})
         ret = answers.the_ret(rs, (ret_tag,))
-        update = adds.mapping(object_type, procore_id, rs, ret)
-        if update.qb_id != list_id:
-            raise answers.UnexpectedAnswer(rs, f"with the {ret_tag} of ListID {update.qb_id}, not {list_id}")
+        qb_id, edit_sequence = answers.list_ids(rs, ret)
+        if qb_id != list_id:
+            raise answers.UnexpectedAnswer(rs, f"with the {ret_tag} of ListID {qb_id}, not {list_id}")
+        # Only the EditSequence is taken: the record's name may not be ours yet (the Mod sets it), and the
+        # id map keeps the name it has until the Mod's answer shows the name set.
         return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
-                              result={"stale_retries": spent}, id_map=(update,))
+                              result={"stale_retries": spent},
+                              id_map=(IdMapUpdate(object_type, procore_id, list_id, edit_sequence),))
     if rs.name != f"{request}Rs":
         return _reread(rs, object_type, procore_id, list_id, spent,
                        f"QuickBooks answered {rs.name} to an {request}Rq")
@@ -53,7 +56,9 @@ def mod_outcome(rs: Response, *, object_type: str, procore_id: str, list_id: str
         try:
             ret = answers.the_ret(rs, (ret_tag,))
             update = adds.mapping(object_type, procore_id, rs, ret)
-            if update.qb_id != list_id or not answers.is_named(rs, ret, name):
+            # The ListID says which record; the Name is the one the Mod set (a job's FullName adds its
+            # customer's, which the Mod does not send).
+            if update.qb_id != list_id or not answers.is_named(rs, ret, name, under_parent=True):
                 return _reread(rs, object_type, procore_id, list_id, spent,
                                f"{answers.wrong_object(rs, ret, name)} (ListID {update.qb_id})")
         except answers.UnexpectedAnswer as unexpected:

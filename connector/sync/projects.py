@@ -303,7 +303,8 @@ class ProjectExportHandler:
             return adds.recovered_or_add(rs, OBJECT_TYPE, item.procore_id or "", full_name, "CustomerQuery")
         if adds.is_probe_phase(item.result):
             return self.handle_probe_response(item, responses)
-        return adds.added(rs, OBJECT_TYPE, item.procore_id or "", "CustomerAdd", str(item.payload["name"]))
+        return adds.added(rs, OBJECT_TYPE, item.procore_id or "", "CustomerAdd", str(item.payload["name"]),
+                          under_parent=bool(item.payload.get("parent_list_id")))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
