@@ -3,8 +3,6 @@ never a SOAP Server fault that leaves the whole batch ``sent``."""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from connector.sync.cost_codes import CostCode, enqueue_exports
 from connector.sync.registry import install
 
@@ -31,13 +29,14 @@ def test_a_repeated_edit_sequence_is_an_item_outcome_not_a_server_fault(harness,
         '<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs>\n'
         f'<ItemServiceAddRs requestID="{a}" {OK}>{item_service_ret("80000001-1", "01-100", ("7", "8"))}'
         "</ItemServiceAddRs>\n"
-        f'<ItemServiceAddRs requestID="{b}" {OK}>{item_service_ret("80000002-1", "01-200")}</ItemServiceAddRs>\n'
+        f'<ItemServiceAddRs requestID="{b}" {OK}>{item_service_ret("80000002-1", "01-200")}'
+        "</ItemServiceAddRs>\n"
         "</QBXMLMsgsRs>\n</QBXML>\n"
     )
     # on main: the list reached SQLite and the call answered a SOAP Server fault
     result = harness.wsc.call("receiveResponseXML", ("ticket", ticket), ("response", answer), ("hresult", ""),
                               ("message", ""))
-    assert result.status == 200, escape(str(result.root))
+    assert result.status == 200
     assert int(result.text("receiveResponseXML")) == 50
     first, second = harness.service.queue.get(a), harness.service.queue.get(b)
     assert first is not None and second is not None
