@@ -131,6 +131,17 @@ def wrong_object(rs: Response, ret: Mapping[str, Any], name: str) -> str:
             f'"{name_of(rs, ret) or ""}", not "{name}"')
 
 
+def flag(rs: Response, ret: Mapping[str, Any], field: str, default: bool) -> bool:
+    """A BOOLTYPE field (``IsActive``) as a bool; absent is ``default``; repeated or not a boolean refused."""
+    value = ret.get(field)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    shown = f"{len(value)} {field} elements" if isinstance(value, list) else f"an {field} {str(value)[:40]!r}"
+    raise UnexpectedAnswer(rs, f"with {shown} in its {getattr(ret, 'tag', 'Ret')}")
+
+
 def sublevel(rs: Response, ret: Mapping[str, Any]) -> int:
     """``Sublevel`` (0 = top of the list) as an int; absent is 0."""
     value = single(rs, ret, "Sublevel", required=False)

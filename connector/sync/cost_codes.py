@@ -339,7 +339,7 @@ class CostCodeExportHandler:
                 ),
                 result={"action": "failed", "conflicting_type": item_type, "ListID": found_id},
             )
-        if found.get("IsActive") is False:
+        if not answers.flag(rs, found, "IsActive", True):
             # seed 001 option 1 links *active* Service items; linking an inactive one would leave the
             # cost code pointing at an item QuickBooks will not accept on new transactions.
             return Outcome.failed(

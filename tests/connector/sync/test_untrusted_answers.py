@@ -295,3 +295,17 @@ def test_an_outcome_the_store_cannot_hold_fails_that_item_only(env: Env) -> None
                                "'vendor', procore_id='1', qb_id='80000001-1', edit_sequence=['1', '2'], "
                                "name=None) holds ['1', '2'], not text")
     assert state(env, a)[0] == "done"
+
+
+def test_a_repeated_is_active_on_the_item_to_link_fails_naming_it(env: Env) -> None:
+    item_id = enqueue_exports(env.queue, COMPANY, [A]).queued["1001"]
+    twice = item_service_ret("80000007-1", "01-100", "99").replace(
+        "<IsActive>true</IsActive>", "<IsActive>true</IsActive><IsActive>false</IsActive>")
+    env.queue.complete(item_id, TICKET, state="pending", status_code="3100", message="in use",
+                       result={"phase": "link"})
+    d = driver(env)
+    assert "<ItemQueryRq" in (d.next_request(COMPANY, TICKET) or "")
+    d.apply_response(COMPANY, TICKET,
+                     document(f'<ItemQueryRs requestID="{item_id}" {OK}>{twice}</ItemQueryRs>'))
+    assert state(env, item_id) == ("failed", "UnexpectedAnswer", "QuickBooks answered ItemQueryRs status 0 "
+                                   "with 2 IsActive elements in its ItemServiceRet")
