@@ -14,16 +14,34 @@ or ``"12.0"``, ``"12.1"`` … when one item sends several requests), and reads Q
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connector.qbxml import QBXMLBuildError, Request, RequestBatch, Response, parse_response
+from connector.qbxml import (
+    QBXMLBuildError,
+    QBXMLCodecError,
+    QBXMLStructureError,
+    Request,
+    RequestBatch,
+    Response,
+    parse_response,
+    parse_response_element,
+    parse_xml,
+)
 from connector.store.queue import Completion, WorkQueue, WorkRecord
 from connector.work import QBXML_VERSION, HandlerRegistry, Outcome, RequestBody, WorkItemView, WorkRefused
 
 log = logging.getLogger(__name__)
+
+#: What the queue stores of an answer (``work_items.last_status_code`` String(20), ``iterator_id`` String(64),
+#: ``iterator_remaining`` an SQL INTEGER). QuickBooks' status codes have at most 5 digits and its iteratorIDs
+#: are GUIDs; an answer beyond these is not QuickBooks' and is not stored.
+MAX_STATUS_CODE = 10**9
+MAX_ITERATOR_ID_LENGTH = 64
+MAX_ITERATOR_REMAINING = 2**31 - 1
 
 # ProcessRequest HRESULT when the qbXML document is not well-formed / not valid: QuickBooks
 # rejects the whole document before processing any request in it, so nothing was applied.
@@ -81,6 +99,40 @@ def _from_outcome(record: WorkRecord, outcome: Outcome, last: Response) -> Compl
     if outcome.state == "resend":
         return Completion(record.id, "pending", restart=outcome.restart, **common)
     return Completion(record.id, outcome.state, **common)
+
+
+def _answer_problem(responses: Sequence[Response]) -> str | None:
+    """Why an item's responses cannot be taken at all (not QuickBooks' shape), or None."""
+    seen: set[str | None] = set()
+    for rs in responses:
+        if rs.request_id in seen:
+            return f"QuickBooks answered requestID {rs.request_id!r} more than once"
+        seen.add(rs.request_id)
+        if not -MAX_STATUS_CODE < rs.status_code < MAX_STATUS_CODE:
+            shown = str(rs.status_code)[:40]
+            return f"QuickBooks answered {rs.name} with statusCode {shown}, not a status code"
+        if rs.iterator_id is not None and len(rs.iterator_id) > MAX_ITERATOR_ID_LENGTH:
+            return f"QuickBooks answered {rs.name} with an iteratorID of {len(rs.iterator_id)} characters"
+        remaining = rs.iterator_remaining_count
+        if remaining is not None and not 0 <= remaining <= MAX_ITERATOR_REMAINING:
+            return (f"QuickBooks answered {rs.name} with iteratorRemainingCount {str(remaining)[:40]}, "
+                    "not a count")
+    return None
+
+
+def _check_storable(completion: Completion) -> None:
+    """Raise TypeError/ValueError for a completion the store cannot hold (a handler bug, not QuickBooks')."""
+    for text in (completion.status_code, completion.message):
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"status {text!r} is not text")
+    for update in completion.id_map:
+        if not isinstance(update.qb_id, str) or not update.qb_id:
+            raise TypeError(f"id map entry {update!r} has no QuickBooks id")
+        for value in (update.procore_id, update.edit_sequence, update.name):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"id map entry {update!r} holds {value!r}, not text")
+    if completion.result is not None:
+        json.dumps(dict(completion.result))  # the result column is JSON
 
 
 def _log_outcome(record: WorkRecord, completion: Completion) -> None:
@@ -216,22 +268,74 @@ class SessionDriver:
         import records are written by their handler in its own transaction before that; they are
         upserts by ListID, so a response applied again after a failure re-stages the same rows.
         """
-        responses = parse_response(qbxml, version=QBXML_VERSION, max_bytes=self._settings.max_xml_bytes)
+        responses, unreadable = self._read(qbxml)
         grouped: dict[int, list[Response]] = {}
         for rs in responses:
             item_id = item_id_of(rs.request_id)
             if item_id is not None:
                 grouped.setdefault(item_id, []).append(rs)
         records = self.in_flight(company_key, ticket)
-        completions = [self._completion(record, grouped.get(record.id, [])) for record in records]
-        self._queue.complete_many(ticket, completions)
+        completions = [
+            self._completion(record, grouped.get(record.id, []), unreadable.get(record.id))
+            for record in records
+        ]
+        self._complete(ticket, records, completions)
         for record, completion in zip(records, completions, strict=True):
             _log_outcome(record, completion)
         # Dependants of what just failed are finished too (failed unsent): progress must count them.
         self._queue.fail_blocked(company_key, ticket)
 
-    def _completion(self, record: WorkRecord, responses: Sequence[Response]) -> Completion:
+    def _read(self, qbxml: str) -> tuple[list[Response], dict[int, str]]:
+        """The document's responses, and why an item's response could not be read (by item id).
+
+        A document that is not qbXML raises (ValueError: the caller probes the whole batch). One ``…Rs``
+        the codec refuses (a statusCode that is not a number, say) concerns its own item only: the others
+        are applied, that one is read element by element and its item probed.
+        """
+        max_bytes = self._settings.max_xml_bytes
+        try:
+            return list(parse_response(qbxml, version=QBXML_VERSION, max_bytes=max_bytes)), {}
+        except QBXMLStructureError as whole:
+            root = parse_xml(qbxml, max_bytes)
+            msgs = root.find("QBXMLMsgsRs") if root.tag == "QBXML" else None
+            if msgs is None:
+                raise whole from None
+        responses: list[Response] = []
+        unreadable: dict[int, str] = {}
+        for element in msgs:
+            if not isinstance(element.tag, str):
+                continue
+            try:
+                responses.append(parse_response_element(element, version=QBXML_VERSION))
+            except QBXMLCodecError as exc:
+                item_id = item_id_of(element.get("requestID"))
+                if item_id is not None:
+                    unreadable.setdefault(item_id, f"QuickBooks' {element.tag} could not be read: {exc}")
+        return responses, unreadable
+
+    def _complete(self, ticket: str, records: Sequence[WorkRecord], completions: list[Completion]) -> None:
+        """Write every outcome in one transaction; should that fail, each alone, so one cannot sink all."""
+        try:
+            self._queue.complete_many(ticket, completions)
+            return
+        except Exception:  # a store refusal (a value the database will not bind): isolate the item
+            log.exception("recording %d outcomes at once failed; recording them one by one", len(completions))
+        for index, (record, completion) in enumerate(zip(records, completions, strict=True)):
+            try:
+                self._queue.complete_many(ticket, [completion])
+            except Exception as exc:
+                log.exception("recording the outcome of work item %s failed", record.id)
+                why = f"The outcome could not be recorded: {type(exc).__name__}: {exc}"
+                completions[index] = _failed(record, "store-error", why)
+                self._queue.complete_many(ticket, [completions[index]])
+
+    def _completion(self, record: WorkRecord, responses: Sequence[Response], unreadable: str | None = None
+                    ) -> Completion:
         """What becomes of one in-flight item, given its responses (none: fate unknown)."""
+        problem = unreadable or _answer_problem(responses)
+        if problem is not None:
+            # QuickBooks may have applied the request; what it answered cannot be taken: probe first.
+            return Completion(record.id, "pending", "UnreadableAnswer", problem, probe=True)
         if not responses:
             # Not in the response at all: fate unknown, so probe before any re-send.
             return Completion(record.id, "pending", None, "no response for this request", probe=True)
@@ -244,12 +348,14 @@ class SessionDriver:
                 outcome = handler.handle_probe_response(view, responses)
             else:
                 outcome = handler.handle_response(view, responses)
+            completion = _from_outcome(record, outcome, responses[-1])
+            _check_storable(completion)
         except WorkRefused as refused:
             return _failed(record, refused.status_code, refused.message)
         except Exception as exc:
             log.exception("handler %s failed on the response for work item %s", record.kind, record.id)
             return _failed(record, "handler-error", f"{type(exc).__name__}: {exc}")
-        return _from_outcome(record, outcome, responses[-1])
+        return completion
 
     def apply_hresult(self, company_key: str, ticket: str, hresult: str, message: str) -> None:
         """ProcessRequest threw instead of answering.

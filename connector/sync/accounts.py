@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from connector.qbxml import Record, Request
-from connector.sync import codec
-from connector.sync.imports import PageImportHandler
+from connector.qbxml import Record, Request, Response
+from connector.sync import answers, codec
+from connector.sync.imports import PageImportHandler, entry
 from connector.sync.staging import StageEntry
 from connector.work import WorkItemView
 
@@ -31,19 +31,19 @@ INCOME_TYPES = ("Income", "OtherIncome")
 EXPENSE_TYPES = ("CostOfGoodsSold", "Expense", "OtherExpense")
 
 
-def account_entry(ret: Record) -> StageEntry:
+def account_entry(rs: Response, ret: Record) -> StageEntry:
     """The Procore-side fields of one AccountRet."""
-    account_type = str(ret.get("AccountType", ""))
+    account_type = answers.single(rs, ret, "AccountType", required=False) or ""
     data = {
-        "name": str(ret.get("Name", "")),
-        "full_name": str(ret.get("FullName", ret.get("Name", ""))),
+        "name": answers.single(rs, ret, "Name"),
+        "full_name": answers.name_of(rs, ret),
         "account_type": account_type,
         "account_number": ret.get("AccountNumber"),
         "use": "income" if account_type in INCOME_TYPES else "expense",
-        "sublevel": int(ret.get("Sublevel") or 0),
+        "sublevel": answers.sublevel(rs, ret),
         "is_active": ret.get("IsActive", True),
     }
-    return StageEntry(str(ret["ListID"]), data["full_name"], ret.get("EditSequence"), data)
+    return entry(rs, ret, str(data["full_name"]), data)
 
 
 class AccountImportHandler(PageImportHandler):
@@ -60,5 +60,5 @@ class AccountImportHandler(PageImportHandler):
             fields["ActiveStatus"] = "ActiveOnly"
         return codec.build(self.query, fields)
 
-    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
-        return [account_entry(r) for r in records]
+    def entries(self, item: WorkItemView, rs: Response, records: Sequence[Record]) -> list[StageEntry]:
+        return [account_entry(rs, r) for r in records]

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connector.qbxml import Record, Response
-from connector.sync import codec
+from connector.sync import answers, codec
 from connector.work import IdMapUpdate, Outcome
 
 #: qbxml130.xsd AddressData maxLengths (Addr1…Addr5 41, City 31, State 21, PostalCode 13)
@@ -84,47 +84,100 @@ def address_problem(address: Mapping[str, str] | None) -> str | None:
     return None
 
 
-def find_named(records: Sequence[Record], full_name: str) -> Record | None:
-    """The record whose FullName is ``full_name`` (QuickBooks compares names case-insensitively)."""
+def find_named(rs: Response, records: Sequence[Record], full_name: str) -> Record | None:
+    """The record whose FullName (else Name) is ``full_name`` (QuickBooks compares names case-insensitively).
+
+    A record whose name is repeated or not a value raises ``answers.UnexpectedAnswer``.
+    """
     for record in records:
-        if str(record.get("FullName", record.get("Name", ""))).casefold() == full_name.casefold():
+        if answers.is_named(rs, record, full_name):
             return record
     return None
 
 
-def mapping(object_type: str, procore_id: str, ret: Mapping[str, Any]) -> IdMapUpdate:
-    name = ret.get("FullName", ret.get("Name"))
-    return IdMapUpdate(
-        object_type, procore_id, str(ret["ListID"]), ret.get("EditSequence"), str(name) if name else None
-    )
+def mapping(object_type: str, procore_id: str, rs: Response, ret: Mapping[str, Any]) -> IdMapUpdate:
+    """The id map entry for ``ret`` (ids read through ``answers``: a repeated or missing one raises)."""
+    list_id, edit_sequence = answers.list_ids(rs, ret)
+    return IdMapUpdate(object_type, procore_id, list_id, edit_sequence, answers.name_of(rs, ret))
 
 
-def ids(action: str, ret: Mapping[str, Any]) -> dict[str, Any]:
+def ids(action: str, rs: Response, ret: Mapping[str, Any]) -> dict[str, Any]:
     """The result the write-back reads: ``action`` and the QuickBooks ids."""
-    return {"action": action, "ListID": str(ret["ListID"]), "EditSequence": ret.get("EditSequence")}
+    list_id, edit_sequence = answers.list_ids(rs, ret)
+    return {"action": action, "ListID": list_id, "EditSequence": edit_sequence}
 
 
-def added(rs: Response, object_type: str, procore_id: str) -> Outcome:
-    """An ``…AddRs``: created (ids recorded), or failed with QuickBooks' own status — 3100 included."""
-    records = [] if codec.is_error(rs) else codec.records(rs)
-    if not records:
+#: The phase an export goes into when an answer cannot be taken for its object: its next request is its
+#: probe (the query by name the handler sends after a crash), answered by ``handle_probe_response``.
+PROBE_PHASE = {"phase": "probe"}
+
+
+def look_up(code: str, why: str) -> Outcome:
+    """Send the item's probe next: an answer did not show that our object was (or was not) created."""
+    return Outcome.resend(status_code=code, message=f"{why}; looking the object up by name",
+                          result=dict(PROBE_PHASE))
+
+
+def is_probe_phase(result: Mapping[str, Any]) -> bool:
+    return result.get("phase") == PROBE_PHASE["phase"]
+
+
+def created(rs: Response, request: str, name: str, *, under_parent: bool = False
+            ) -> tuple[Record, Outcome | None]:
+    """Read an ``…AddRs`` (not an error) as the Ret of the object named ``name``.
+
+    Returns the Ret and None, or what to do instead: the answer is another request's (another Rs, another
+    object: requestIDs crossed) or unreadable (no Ret, a repeated or missing id) — the add may or may not
+    have created our object, so it is looked up by name (``look_up``); nothing is recorded from it.
+    """
+    empty = Record()
+    if rs.name != f"{request}Rs":
+        return empty, look_up("UnexpectedAnswer", f"QuickBooks answered {rs.name} to an {request}Rq")
+    try:
+        ret = answers.the_ret(rs, (request.removesuffix("Add") + "Ret",))
+        answers.list_ids(rs, ret)
+        if not answers.is_named(rs, ret, name, under_parent=under_parent):
+            return empty, look_up("WrongObject", answers.wrong_object(rs, ret, name))
+    except answers.UnexpectedAnswer as unexpected:
+        return empty, look_up(unexpected.status_code, unexpected.message)
+    return ret, None
+
+
+def added(rs: Response, object_type: str, procore_id: str, request: str, name: str, *,
+          under_parent: bool = False) -> Outcome:
+    """An ``…AddRs``: created (ids recorded), or failed with QuickBooks' own status — 3100 included.
+
+    An answer that is not our object's (see :func:`created`) sends the item to its probe instead.
+    ``under_parent``: ``name`` is the Name of an object added under a parent (a job).
+    """
+    if rs.name == f"{request}Rs" and codec.is_error(rs):
         return Outcome.failed(rs, result={"action": "failed"})
-    ret = records[0]
-    return Outcome.done(rs, result=ids("created", ret), id_map=(mapping(object_type, procore_id, ret),))
+    ret, instead = created(rs, request, name, under_parent=under_parent)
+    if instead is not None:
+        return instead
+    update = mapping(object_type, procore_id, rs, ret)
+    return Outcome.done(rs, result=ids("created", rs, ret), id_map=(update,))
 
 
-def recovered_or_add(rs: Response, object_type: str, procore_id: str, full_name: str) -> Outcome:
-    """A query by FullName after a lost response: found → recovered (see module docstring), else add."""
+def recovered_or_add(rs: Response, object_type: str, procore_id: str, full_name: str, query: str) -> Outcome:
+    """A query by FullName after a lost response: found → recovered (see module docstring), else add.
+
+    Another request's answer (requestIDs crossed) sends the query again; a found record whose ids cannot be
+    read fails the item (``answers.UnexpectedAnswer``).
+    """
+    if rs.name != f"{query}Rs":
+        return look_up("UnexpectedAnswer", f"QuickBooks answered {rs.name} to a {query}Rq")
     if codec.is_error(rs):
         return Outcome.failed(rs, result={"action": "failed"})
-    found = find_named(codec.records(rs), full_name)
+    found = find_named(rs, codec.records(rs), full_name)
     if found is None:
         return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                               result={"phase": "add"})
+    list_id, _ = answers.list_ids(rs, found)
     return Outcome.done(
         status_code=str(rs.status_code),
-        message=f'Found "{found.get("FullName", full_name)}" (ListID {found["ListID"]}) after an '
+        message=f'Found "{answers.name_of(rs, found) or full_name}" (ListID {list_id}) after an '
         "interrupted session; not added again.",
-        result=ids("recovered", found),
-        id_map=(mapping(object_type, procore_id, found),),
+        result=ids("recovered", rs, found),
+        id_map=(mapping(object_type, procore_id, rs, found),),
     )

@@ -50,7 +50,7 @@ from typing import Any
 
 from connector.qbxml import QBXMLBuildError, Request, Response
 from connector.store.queue import WorkQueue
-from connector.sync import adds, codec, mods
+from connector.sync import adds, answers, codec, mods
 from connector.sync.context import SyncContext
 from connector.work import IdMapUpdate, NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
 
@@ -264,8 +264,9 @@ def enqueue_update(queue: WorkQueue, company_key: str, cc: CostCode, depends_on:
     )
 
 
-def _mapping(cc: CostCode, ret: Mapping[str, Any]) -> IdMapUpdate:
-    return IdMapUpdate(OBJECT_TYPE, cc.procore_id, str(ret["ListID"]), ret.get("EditSequence"), cc.code)
+def _mapping(cc: CostCode, rs: Response, ret: Mapping[str, Any]) -> IdMapUpdate:
+    list_id, edit_sequence = answers.list_ids(rs, ret)
+    return IdMapUpdate(OBJECT_TYPE, cc.procore_id, list_id, edit_sequence, cc.code)
 
 
 class CostCodeExportHandler:
@@ -278,7 +279,7 @@ class CostCodeExportHandler:
 
     def build_request(self, item: WorkItemView) -> RequestBody:
         cc = CostCode.from_item(item)
-        if item.result.get("phase") == "link":
+        if item.result.get("phase") == "link" or adds.is_probe_phase(item.result):
             return self._item_query(cc)
         return add_request(cc)
 
@@ -294,31 +295,38 @@ class CostCodeExportHandler:
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
         cc = CostCode.from_item(item)
-        if rs.name == "ItemQueryRs":
+        if item.result.get("phase") == "link":
             return self._link(cc, rs, after_3100=True)
-        if rs.status_code == 0:
-            ret = codec.records(rs)[0]
-            return Outcome.done(
-                rs,
-                result={"action": "created", "ListID": ret["ListID"], "EditSequence": ret["EditSequence"]},
-                id_map=(_mapping(cc, ret),),
-            )
-        if rs.status_code == 3100:
+        if adds.is_probe_phase(item.result):
+            return self._link(cc, rs, after_3100=False)
+        if rs.name == "ItemServiceAddRs" and rs.status_code == 3100:
             # Name in use: look at what holds it before deciding (seed 001 option 1: link, not duplicate).
             return Outcome.resend(status_code="3100", message=rs.status_message, result={"phase": "link"})
-        return Outcome.failed(rs, result={"action": "failed"})
+        if rs.name == "ItemServiceAddRs" and (rs.status_code != 0 or codec.is_error(rs)):
+            return Outcome.failed(rs, result={"action": "failed"})
+        ret, instead = adds.created(rs, "ItemServiceAdd", cc.code)
+        if instead is not None:
+            return instead
+        return Outcome.done(rs, result=adds.ids("created", rs, ret), id_map=(_mapping(cc, rs, ret),))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self._link(CostCode.from_item(item), responses[0], after_3100=False)
 
     def _link(self, cc: CostCode, rs: Response, *, after_3100: bool) -> Outcome:
+        if rs.name != "ItemQueryRs":
+            # Another request's answer (requestIDs crossed): ask again, in the same phase.
+            return Outcome.resend(status_code="UnexpectedAnswer",
+                                  message=f"QuickBooks answered {rs.name} to an ItemQueryRq; asking again",
+                                  result={"phase": "link" if after_3100 else "probe"})
         if codec.is_error(rs):
             return Outcome.failed(rs, result={"action": "failed"})
-        found = adds.find_named(codec.records(rs), cc.code)
+        found = adds.find_named(rs, codec.records(rs), cc.code)
         if found is None:
             # Nothing holds the name (never created, or deleted since the 3100): add it.
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                                   result={"phase": "add"})
+        found_name = answers.name_of(rs, found) or cc.code
+        found_id = answers.single(rs, found, "ListID", required=False)
         kind = found.tag  # ItemQuery answers each item type with its own Ret
         if kind != "ItemServiceRet":
             item_type = kind[:-3] if kind.endswith("Ret") else "unknown"
@@ -326,22 +334,22 @@ class CostCodeExportHandler:
                 status_code="3100",
                 message=(
                     f'Cost code "{cc.code}" cannot be synced: QuickBooks already has an item named '
-                    f'"{found.get("FullName", cc.code)}" of type {item_type}; Procore cost codes can only '
+                    f'"{found_name}" of type {item_type}; Procore cost codes can only '
                     "be synced with QuickBooks items of type Service."
                 ),
-                result={"action": "failed", "conflicting_type": item_type, "ListID": found.get("ListID")},
+                result={"action": "failed", "conflicting_type": item_type, "ListID": found_id},
             )
-        if found.get("IsActive") is False:
+        if not answers.flag(rs, found, "IsActive", True):
             # seed 001 option 1 links *active* Service items; linking an inactive one would leave the
             # cost code pointing at an item QuickBooks will not accept on new transactions.
             return Outcome.failed(
                 status_code="3100" if after_3100 else str(rs.status_code),
                 message=(
                     f'Cost code "{cc.code}" cannot be linked: the QuickBooks Service item '
-                    f'"{found.get("FullName", cc.code)}" is inactive. Make it active in QuickBooks '
+                    f'"{found_name}" is inactive. Make it active in QuickBooks '
                     "(or rename the cost code in Procore) and export it again."
                 ),
-                result={"action": "failed", "inactive": True, "ListID": found.get("ListID")},
+                result={"action": "failed", "inactive": True, "ListID": found_id},
             )
         action = "linked" if after_3100 else "recovered"
         why = (
@@ -349,12 +357,12 @@ class CostCodeExportHandler:
             if after_3100
             else "found after an interrupted session; not added again"
         )
+        ids = adds.ids(action, rs, found)
         return Outcome.done(
             status_code=str(rs.status_code),
-            message=f'Linked to the existing Service item "{found.get("FullName", cc.code)}" '
-            f"(ListID {found['ListID']}): {why}.",
-            result={"action": action, "ListID": found["ListID"], "EditSequence": found.get("EditSequence")},
-            id_map=(_mapping(cc, found),),
+            message=f'Linked to the existing Service item "{found_name}" (ListID {ids["ListID"]}): {why}.',
+            result=ids,
+            id_map=(_mapping(cc, rs, found),),
         )
 
 
@@ -394,7 +402,8 @@ class CostCodeUpdateHandler:
         mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, cc.procore_id)
         return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=cc.procore_id,
                                 list_id=mapping.qb_id if mapping else "",
-                                spent=int(item.result.get("stale_retries", 0)))
+                                spent=int(item.result.get("stale_retries", 0)),
+                                request="ItemServiceMod", name=cc.code)
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connector.qbxml import Record, Request, Response
-from connector.sync import codec
+from connector.sync import answers, codec
 from connector.sync.context import SyncContext
 from connector.sync.staging import Staged, StageEntry
 from connector.work import Outcome, WorkItemView
@@ -108,6 +108,13 @@ def restart_gone_iterator(item: WorkItemView, rs: Response) -> Outcome | None:
     )
 
 
+def entry(rs: Response, ret: Record, name: str, data: Mapping[str, Any], *, status: str = "ready",
+          reason: str | None = None) -> StageEntry:
+    """A staged entry keyed by the Ret's ListID (its ids read through ``answers``: a list or none raises)."""
+    list_id, edit_sequence = answers.list_ids(rs, ret)
+    return StageEntry(list_id, name, edit_sequence, data, status=status, reason=reason)
+
+
 def read_page(rs: Response) -> list[Record] | None:
     """The records of one page; None when QuickBooks answered with an error."""
     if codec.is_error(rs):
@@ -132,8 +139,8 @@ class PageImportHandler(ABC):
         self._context = context
 
     @abstractmethod
-    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
-        """The staged form of one page's records."""
+    def entries(self, item: WorkItemView, rs: Response, records: Sequence[Record]) -> list[StageEntry]:
+        """The staged form of one page's records (ids read through ``answers``: unreadable ones raise)."""
 
     def build_request(self, item: WorkItemView) -> Request:
         return page_request(self.query, item, self._context)
@@ -143,10 +150,20 @@ class PageImportHandler(ABC):
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
+        if rs.name != f"{self.query}Rs":
+            # Another request's answer (requestIDs crossed): nothing of it is staged; the page is asked
+            # for again (a query changes nothing).
+            return Outcome.resend(status_code="UnexpectedAnswer",
+                                  message=f"QuickBooks answered {rs.name} to a {self.query}Rq; asking again")
         records = read_page(rs)
         if records is None:
             return restart_gone_iterator(item, rs) or Outcome.failed(rs)
-        return stage_page(self._context, item, rs, self.object_type, self.entries(item, records))
+        ret_tag = self.query.removesuffix("Query") + "Ret"
+        for record in records:
+            if record.tag != ret_tag:
+                what = f"{answers.article(record.tag)} {record.tag}"
+                raise answers.UnexpectedAnswer(rs, f"with {what} among its {ret_tag} records")
+        return stage_page(self._context, item, rs, self.object_type, self.entries(item, rs, records))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from connector.qbxml import Record, Request
+from connector.qbxml import Record, Request, Response
+from connector.sync import answers
 from connector.sync.context import JobMode, parse_job_mode
-from connector.sync.imports import PageImportHandler, address, procore_address, staged_update
+from connector.sync.imports import PageImportHandler, address, entry, procore_address, staged_update
 from connector.sync.staging import Staged, StageEntry
 from connector.work import WorkItemView
 
@@ -40,15 +41,15 @@ def skip_reason(mode: JobMode, sublevel: int) -> str | None:
     return f"tier {sublevel + 1} job: jobs and sub-jobs on tier 3 or beyond cannot be imported"
 
 
-def job_entry(ret: Record, mode: JobMode) -> StageEntry:
+def job_entry(rs: Response, ret: Record, mode: JobMode) -> StageEntry:
     """The Procore-side fields of one CustomerRet (a customer or a job)."""
-    sublevel = int(ret.get("Sublevel") or 0)
+    sublevel = answers.sublevel(rs, ret)
     ship = address(ret.get("ShipAddress"))
     bill = address(ret.get("BillAddress"))
     parent = ret.get("ParentRef")
     data = {
-        "name": str(ret.get("Name", "")),
-        "full_name": str(ret.get("FullName", ret.get("Name", ""))),
+        "name": answers.single(rs, ret, "Name"),
+        "full_name": answers.name_of(rs, ret),
         "customer": parent.get("FullName") if isinstance(parent, dict) else None,
         "sublevel": sublevel,
         "address": ship or bill,
@@ -57,14 +58,8 @@ def job_entry(ret: Record, mode: JobMode) -> StageEntry:
         "is_active": ret.get("IsActive", True),
     }
     reason = skip_reason(mode, sublevel)
-    return StageEntry(
-        str(ret["ListID"]),
-        data["full_name"],
-        ret.get("EditSequence"),
-        data,
-        status="ready" if reason is None else "skipped",
-        reason=reason,
-    )
+    return entry(rs, ret, str(data["full_name"]), data, status="ready" if reason is None else "skipped",
+                 reason=reason)
 
 
 def procore_staged_record(staged: Staged) -> dict[str, Any] | None:
@@ -100,6 +95,6 @@ class JobImportHandler(PageImportHandler):
         self._mode(item)  # refuse a bad mode before anything is sent
         return super().build_request(item)
 
-    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
+    def entries(self, item: WorkItemView, rs: Response, records: Sequence[Record]) -> list[StageEntry]:
         mode = self._mode(item)
-        return [job_entry(r, mode) for r in records]
+        return [job_entry(rs, r, mode) for r in records]

@@ -48,7 +48,7 @@ from datetime import datetime
 from typing import Any
 
 from connector.qbxml import QBXMLBuildError, Request, Response
-from connector.sync import adds, codec, mods
+from connector.sync import adds, answers, codec, mods
 from connector.sync.context import JobMode, SyncContext, parse_job_mode
 from connector.work import NewWork, Outcome, RequestBody, WorkItemView, WorkRefused
 
@@ -297,6 +297,8 @@ class ProjectExportHandler:
     def build_request(self, item: WorkItemView) -> RequestBody:
         if item.result.get("phase") == "probe_name":
             return _by_full_name(str(item.result["full_name"]))
+        if adds.is_probe_phase(item.result):
+            return self.build_probe(item)
         return add_request(item.payload)
 
     def build_probe(self, item: WorkItemView) -> RequestBody:
@@ -308,25 +310,33 @@ class ProjectExportHandler:
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
-        if rs.name == "CustomerQueryRs":
+        if item.result.get("phase") == "probe_name":
             full_name = str(item.result["full_name"])
-            return adds.recovered_or_add(rs, OBJECT_TYPE, item.procore_id or "", full_name)
-        return adds.added(rs, OBJECT_TYPE, item.procore_id or "")
+            return adds.recovered_or_add(rs, OBJECT_TYPE, item.procore_id or "", full_name, "CustomerQuery")
+        if adds.is_probe_phase(item.result):
+            return self.handle_probe_response(item, responses)
+        return adds.added(rs, OBJECT_TYPE, item.procore_id or "", "CustomerAdd", str(item.payload["name"]),
+                          under_parent=bool(item.payload.get("parent_list_id")))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         rs = responses[0]
         name = str(item.payload["name"])
-        if not item.payload.get("parent_list_id"):
-            return adds.recovered_or_add(rs, OBJECT_TYPE, item.procore_id or "", name)
+        parent = item.payload.get("parent_list_id")
+        if not parent:
+            return adds.recovered_or_add(rs, OBJECT_TYPE, item.procore_id or "", name, "CustomerQuery")
+        if rs.name != "CustomerQueryRs":
+            return adds.look_up("UnexpectedAnswer", f"QuickBooks answered {rs.name} to a CustomerQueryRq")
         if codec.is_error(rs):
             return Outcome.failed(rs, result={"action": "failed"})
-        parents = codec.records(rs)
+        parents = [r for r in codec.records(rs) if answers.single(rs, r, "ListID", required=False) == parent]
         if not parents:
             # No such customer: the add cannot have created a job under it. Send it, and let QuickBooks
-            # say why it fails (3140, an invalid ParentRef) in its own words.
+            # say why it fails (3140, an invalid ParentRef) in its own words. (A customer other than the
+            # one asked for — requestIDs crossed — is no answer about ours either: QuickBooks decides.)
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                                   result={"phase": "add"})
-        full_name = f"{parents[0]['FullName']}:{name}"
+        parent_name = answers.single(rs, parents[0], "FullName")
+        full_name = f"{parent_name}:{name}"
         return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                               result={"phase": "probe_name", "full_name": full_name})
 
@@ -364,7 +374,8 @@ class ProjectUpdateHandler:
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return mods.mod_outcome(responses[0], object_type=OBJECT_TYPE, procore_id=item.procore_id or "",
-                                list_id=self._target(item)[0], spent=int(item.result.get("stale_retries", 0)))
+                                list_id=self._target(item)[0], spent=int(item.result.get("stale_retries", 0)),
+                                request="CustomerMod", name=str(item.payload["name"]))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return self.handle_response(item, responses)

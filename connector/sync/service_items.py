@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from connector.qbxml import Record
-from connector.sync import codec
+from connector.qbxml import Record, Response
+from connector.sync import answers, codec
 from connector.sync.cost_codes import OBJECT_TYPE as COST_CODE
-from connector.sync.imports import PageImportHandler
+from connector.sync.imports import PageImportHandler, entry
 from connector.sync.staging import StageEntry
 from connector.work import WorkItemView
 
@@ -35,19 +35,19 @@ def _description(ret: Mapping[str, Any]) -> str | None:
     return None
 
 
-def item_entry(ret: Record, synced_cost_code: str | None) -> StageEntry:
+def item_entry(rs: Response, ret: Record, synced_cost_code: str | None) -> StageEntry:
     """The Procore-side fields of one ItemServiceRet."""
     data = {
-        "name": str(ret.get("Name", "")),
-        "full_name": str(ret.get("FullName", ret.get("Name", ""))),
+        "name": answers.single(rs, ret, "Name"),
+        "full_name": answers.name_of(rs, ret),
         "item_type": "Service",
         "description": _description(ret),
         "parent": codec.ref_name(ret.get("ParentRef")),
-        "sublevel": int(ret.get("Sublevel") or 0),
+        "sublevel": answers.sublevel(rs, ret),
         "is_active": ret.get("IsActive", True),
         "synced_cost_code": synced_cost_code,
     }
-    return StageEntry(str(ret["ListID"]), data["full_name"], ret.get("EditSequence"), data)
+    return entry(rs, ret, str(data["full_name"]), data)
 
 
 class ServiceItemImportHandler(PageImportHandler):
@@ -57,10 +57,11 @@ class ServiceItemImportHandler(PageImportHandler):
     query = "ItemServiceQuery"
     object_type = OBJECT_TYPE
 
-    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
+    def entries(self, item: WorkItemView, rs: Response, records: Sequence[Record]) -> list[StageEntry]:
         id_map = self._context.id_map
         out = []
         for ret in records:
-            mapping = id_map.by_qb_id(item.company_key, COST_CODE, str(ret["ListID"]))
-            out.append(item_entry(ret, mapping.procore_id if mapping else None))
+            list_id, _ = answers.list_ids(rs, ret)
+            mapping = id_map.by_qb_id(item.company_key, COST_CODE, list_id)
+            out.append(item_entry(rs, ret, mapping.procore_id if mapping else None))
         return out

@@ -143,14 +143,19 @@ class VendorExportHandler:
         self._context = context
 
     def build_request(self, item: WorkItemView) -> RequestBody:
+        if adds.is_probe_phase(item.result):
+            return self.build_probe(item)
         return add_request(item.payload)
 
     def build_probe(self, item: WorkItemView) -> RequestBody:
         return codec.build("VendorQuery", {"FullName": [str(item.payload["name"])]})
 
     def handle_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
-        return adds.added(responses[0], OBJECT_TYPE, item.procore_id or "")
+        if adds.is_probe_phase(item.result):
+            return self.handle_probe_response(item, responses)
+        return adds.added(responses[0], OBJECT_TYPE, item.procore_id or "", "VendorAdd",
+                          str(item.payload["name"]))
 
     def handle_probe_response(self, item: WorkItemView, responses: Sequence[Response]) -> Outcome:
         return adds.recovered_or_add(responses[0], OBJECT_TYPE, item.procore_id or "",
-                                     str(item.payload["name"]))
+                                     str(item.payload["name"]), "VendorQuery")

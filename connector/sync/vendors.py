@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from connector.qbxml import Record
-from connector.sync.imports import PageImportHandler, address, procore_address, staged_update
+from connector.qbxml import Record, Response
+from connector.sync import answers
+from connector.sync.imports import PageImportHandler, address, entry, procore_address, staged_update
 from connector.sync.staging import Staged, StageEntry
 from connector.work import WorkItemView
 
@@ -20,17 +21,17 @@ KIND = "vendor.import"
 OBJECT_TYPE = "vendor"
 
 
-def vendor_entry(ret: Record) -> StageEntry:
+def vendor_entry(rs: Response, ret: Record) -> StageEntry:
     """The Procore-side fields of one VendorRet."""
     data = {
-        "name": str(ret.get("Name", "")),
+        "name": answers.single(rs, ret, "Name"),
         "company_name": ret.get("CompanyName"),
         "address": address(ret.get("VendorAddress")),
         "phone": ret.get("Phone"),
         "fax": ret.get("Fax"),
         "is_active": ret.get("IsActive", True),
     }
-    return StageEntry(str(ret["ListID"]), data["name"], ret.get("EditSequence"), data)
+    return entry(rs, ret, str(data["name"]), data)
 
 
 def procore_staged_record(staged: Staged) -> dict[str, Any]:
@@ -53,5 +54,5 @@ class VendorImportHandler(PageImportHandler):
     query = "VendorQuery"
     object_type = OBJECT_TYPE
 
-    def entries(self, item: WorkItemView, records: Sequence[Record]) -> list[StageEntry]:
-        return [vendor_entry(r) for r in records]
+    def entries(self, item: WorkItemView, rs: Response, records: Sequence[Record]) -> list[StageEntry]:
+        return [vendor_entry(rs, r) for r in records]
