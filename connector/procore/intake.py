@@ -25,7 +25,7 @@ from connector.procore.erp import ErpApi
 from connector.procore.errors import ProcoreError, ProcoreNotFound
 from connector.store.erp import ErpStore
 from connector.sync.erp_requests import PlanningContext, plan
-from connector.work import RequestPlan
+from connector.work import PlannedWrite, RequestPlan
 
 log = logging.getLogger("connector.procore.intake")
 
@@ -113,6 +113,12 @@ class Intake:
                 log.warning("ERP Request %s could not be read: %s", request.request_id, exc)
                 self._store.read_failed(self.company_key, request.request_id, str(exc))
                 continue
+            if not isinstance(answer, Mapping):
+                self._store.read_failed(
+                    self.company_key, request.request_id,
+                    f"Procore answered the ERP Request with {type(answer).__name__}, not an object",
+                )
+                continue
             name, data = str(answer.get("request_name") or ""), answer.get("request_data")
             try:
                 data = self._with_project_created_at(name, data)
@@ -143,7 +149,11 @@ class Intake:
         for request in self._store.in_state(self.company_key, "read"):
             # Per request: what an earlier request of this round queued (a cost code export) counts.
             context = replace(self._planning(), exporting_cost_codes=self._store.exporting(self.company_key))
-            request_plan = plan(request.request_name or "", request.request_data, context)
+            try:
+                request_plan = plan(request.request_name or "", request.request_data, context)
+            except Exception as exc:  # a payload the planner cannot read must not stop the requests behind it
+                log.exception("ERP Request %s could not be planned", request.request_id)
+                request_plan = unreadable(exc)
             ids = self._store.apply_plan(self.company_key, request.request_id, request_plan)
             log.info(
                 "ERP Request %s %s: %s%s", request.request_id, request.request_name, request_plan.note,
@@ -152,3 +162,9 @@ class Intake:
             planned += 1
         return planned
 
+
+def unreadable(exc: Exception) -> RequestPlan:
+    """A request whose ``request_data`` the planner could not read: every detail of it closed failed."""
+    reason = f"The connector could not read this ERP Request ({type(exc).__name__}: {exc})."
+    close = PlannedWrite("close_request_details", {"status": "failed", "messages": [reason]})
+    return RequestPlan(writes=(close,), note=reason)

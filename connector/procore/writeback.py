@@ -136,6 +136,13 @@ class WriteBack:
                             write.kind, write.request_id, retry_at.isoformat(), exc)
                 self._store.write_failed(write.id, str(exc), retry_at)
                 continue
+            except Exception as exc:  # a defect in one write must not hold back the writes behind it
+                failed += 1
+                retry_at = self._clock() + retry_delay(write.attempts)
+                log.exception("write-back %s of ERP Request %s failed; retried at %s",
+                              write.kind, write.request_id, retry_at.isoformat())
+                self._store.write_failed(write.id, f"{type(exc).__name__}: {exc}", retry_at)
+                continue
             self._store.write_done(write.id)
             written += 1
         return FlushReport(written, failed, self._store.pending_writes(self.company_key))

@@ -115,3 +115,49 @@ def test_a_revoked_refresh_token_is_a_clear_error_and_nothing_is_lost(
     stack.run_update()
     stack.tick()
     assert stack.synced("standard_cost_code", code["id"])
+
+
+def test_an_erp_request_answered_with_no_object_is_read_again_later_and_blocks_nothing() -> None:
+    stack = ProcoreStack.create()
+    code = stack.export_standard_cost_code("01-100", "Site Work")
+    stack.deliver()
+    stack.procore_link.fault = lambda r: (
+        httpx.Response(200, json=["not", "a", "request"]) if "/erp_requests/" in r.url.path else None
+    )
+    report = stack.tick()
+    assert (report.read, report.error) == (0, "")
+    request = stack.side.connections[stack.company_key]._store.all(stack.company_key)[0]
+    assert (request.state, request.last_error) == (
+        "received", "Procore answered the ERP Request with list, not an object"
+    )
+    stack.procore_link.fault = None
+    assert stack.tick().read == 1
+    stack.run_update()
+    stack.tick()
+    assert stack.synced("standard_cost_code", code["id"])
+
+
+def test_a_defect_in_one_write_back_holds_back_no_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    from connector.procore.writeback import WriteBack
+
+    stack = ProcoreStack.create()
+    first = stack.export_standard_cost_code("01-100", "Site Work")
+    second = stack.export_standard_cost_code("01-200", "Demolition")
+    stack.sync()
+    stack.run_update()
+    real = WriteBack._export
+
+    def export(self: WriteBack, item: object, payload: dict[str, object]) -> None:
+        if payload["item_id"] == first["id"]:
+            raise KeyError("a defect")
+        real(self, item, payload)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WriteBack, "_export", export)
+    report = stack.tick()
+    assert (report.flushed.written, report.flushed.failed, report.error) == (1, 1, "")
+    assert stack.synced("standard_cost_code", second["id"])
+    assert not stack.synced("standard_cost_code", first["id"])
+    monkeypatch.setattr(WriteBack, "_export", real)
+    stack.advance(120)
+    stack.tick()
+    assert stack.synced("standard_cost_code", first["id"])

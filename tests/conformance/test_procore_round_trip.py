@@ -279,3 +279,30 @@ def test_a_project_whose_cost_code_export_fails_fails_with_that_reason(stack: Pr
     assert seen["status"] == "failed"
     assert "01-100" in seen["messages"][0] and "inactive" in seen["messages"][0], seen["messages"]
     assert not [c for c in stack.records("Customer") if c["FullName"] == "Tower Apartments"]
+
+
+def test_an_erp_request_the_planner_cannot_read_is_closed_failed_and_stops_nothing(
+    stack: ProcoreStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connector.procore import intake
+
+    broken = stack.export_standard_cost_code("01-100", "Site Work")
+    fine = stack.export_standard_cost_code("01-200", "Demolition")
+    real_plan = intake.plan
+
+    def plan(name: str, data: Any, context: Any) -> Any:
+        if isinstance(data, list) and data and data[0].get("id") == broken["id"]:
+            raise AttributeError("'str' object has no attribute 'get'")  # as an odd payload would
+        return real_plan(name, data, context)
+
+    monkeypatch.setattr(intake, "plan", plan)
+    report = stack.sync()
+    assert (report.planned, report.error) == (2, "")
+    seen = stack.item("standard_cost_code", broken["id"])
+    assert seen["status"] == "failed"
+    assert seen["messages"] == [
+        "The connector could not read this ERP Request (AttributeError: 'str' object has no attribute 'get')."
+    ]
+    stack.run_update()
+    stack.tick()
+    assert stack.synced("standard_cost_code", fine["id"])
