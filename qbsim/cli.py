@@ -23,7 +23,7 @@ app = typer.Typer(
 app.add_typer(quickbooks_app, name="quickbooks")
 app.add_typer(connector_app, name="connector")
 app.add_typer(procore_app, name="procore")
-# `qbsim qwc …` is the name issue 3 gives the .qwc generator; it is `qbsim connector qwc`, same options.
+# `qbsim qwc …` is the short name of the .qwc generator; it is `qbsim connector qwc`, same options.
 app.command(name="qwc", help="Write a .qwc file for the Web Connector (same as `qbsim connector qwc`).")(
     connector_qwc
 )

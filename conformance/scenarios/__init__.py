@@ -12,6 +12,6 @@ judge. Scenarios assert nothing themselves: the expectations live in ``tests/con
 from __future__ import annotations
 
 from conformance.scenarios.base import Scenario, ScenarioRun
-from conformance.scenarios.issue3 import CATALOGUE, run_scenario
+from conformance.scenarios.web_connector_path import CATALOGUE, run_scenario
 
 __all__ = ["CATALOGUE", "Scenario", "ScenarioRun", "run_scenario"]

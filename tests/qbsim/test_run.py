@@ -87,7 +87,7 @@ def test_every_party_has_its_subcommand() -> None:
 
 
 def test_qbsim_qwc_is_the_connectors_qwc_command(tmp_path) -> None:
-    """Issue 3 names the command `qbsim qwc …`; it writes the same file as `qbsim connector qwc …`."""
+    """`qbsim qwc …` writes the same file as `qbsim connector qwc …`."""
     args = ["--app-url", "https://sync.example.com/qbwc", "--username", "acme", "--run-every-minutes", "60"]
     runner = CliRunner()
     short, long = tmp_path / "short.qwc", tmp_path / "long.qwc"

@@ -1,4 +1,4 @@
-"""Issue 3, "Done means" (first bullet): emulator → connector → fake company file, end to end.
+"""Emulator → connector → fake company file, end to end: the Web Connector path and its failures.
 
 Each test runs a catalogue scenario (``conformance.scenarios``) and judges it by what a person
 would check: QuickBooks' final state (the fake's lists), the connector's recorded statuses (its

@@ -1,4 +1,4 @@
-"""Issue 3 "Done means": the Web Connector path end to end, and the failures it must survive.
+"""The Web Connector path end to end, and the failures it must survive.
 
 Every scenario drives the real call order (emulator → connector SOAP → emulator → fake company
 file → back); the fake's ``ui`` plays the accountant and its ``faults`` play QuickBooks misbehaving.
