@@ -116,22 +116,32 @@ class ProcoreConnection:
         return self.intake.accept(delivery)
 
     def tick(self, *, poll: bool | None = None) -> TickReport:
-        """One round; a Procore outage ends the round early and loses nothing (the next one goes on)."""
+        """One round. Each step runs whatever the one before met: a Procore outage or a defect in one
+        step is logged and reported, and the other steps (and the next round) go on; nothing is lost."""
         with self._lock:
             now = self._clock()
             due = self._last_poll is None or now - self._last_poll >= self.settings.poll_every
-            polled = read = planned = 0
-            try:
-                if poll if poll is not None else due:
-                    polled = self.intake.poll()
-                    self._last_poll = now
-                read = self.intake.read()
-                planned = self.intake.plan()
-                flushed = self.writeback.flush()
-            except ProcoreError as exc:
-                log.warning("Procore round for %s stopped: %s", self.company_key, exc)
-                return TickReport(polled, read, planned, error=str(exc))
-            return TickReport(polled, read, planned, flushed)
+            errors: list[str] = []
+
+            def step(name: str, run: Callable[[], Any], empty: Any) -> Any:
+                try:
+                    return run()
+                except ProcoreError as exc:
+                    log.warning("Procore %s for %s stopped: %s", name, self.company_key, exc)
+                    errors.append(str(exc))
+                except Exception as exc:
+                    log.exception("Procore %s for %s failed", name, self.company_key)
+                    errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                return empty
+
+            polled = 0
+            if poll if poll is not None else due:
+                self._last_poll = now  # even when it fails: the next poll waits its interval
+                polled = step("poll", self.intake.poll, 0)
+            read = step("read", self.intake.read, 0)
+            planned = step("plan", self.intake.plan, 0)
+            flushed = step("write-back", self.writeback.flush, FlushReport())
+            return TickReport(polled, read, planned, flushed, error="; ".join(errors))
 
     def plan_local(self) -> int:
         """Plan what was already read (no Procore call): authenticate does this before answering.
@@ -166,6 +176,7 @@ class ProcoreSide:
         return None
 
     def tick(self, company_key: str | None = None) -> dict[str, TickReport]:
+        """A round for one company or each (a company's failure is in its own report)."""
         keys = [company_key] if company_key is not None else list(self.connections)
         return {k: self.connections[k].tick() for k in keys if k in self.connections}
 
@@ -175,9 +186,14 @@ class ProcoreSide:
 
     # -- the QBWC service's observer hooks ---------------------------------------------------------
     def before_authenticate(self, company_key: str) -> None:
+        """Plan what was read; never a reason for the Web Connector's authenticate to fail."""
         connection = self.connections.get(company_key)
-        if connection is not None:
+        if connection is None:
+            return
+        try:
             connection.plan_local()
+        except Exception:
+            log.exception("planning before authenticate failed for %s; the next round plans it", company_key)
 
     def after_response(self, company_key: str) -> None:
         if company_key in self.connections:

@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from connector.procore.erp import ErpApi
-from connector.procore.errors import ProcoreError, ProcoreNotFound
-from connector.store.erp import ErpStore
-from connector.sync.erp_requests import PlanningContext, plan
+from connector.procore.errors import ProcoreError, ProcoreForbidden, ProcoreNotFound
+from connector.store.erp import MAX_ID, ErpStore
+from connector.sync.erp_requests import PLANNERS, PlanningContext, plan
 from connector.work import PlannedWrite, RequestPlan
 
 log = logging.getLogger("connector.procore.intake")
@@ -58,7 +58,7 @@ def delivery_request_id(delivery: Any, company_id: int) -> int:
             f"company_id {company!r} is not the company this connector syncs ({company_id})"
         )
     resource_id = delivery.get("resource_id")
-    if not isinstance(resource_id, int) or isinstance(resource_id, bool) or resource_id <= 0:
+    if not isinstance(resource_id, int) or isinstance(resource_id, bool) or not 0 < resource_id < MAX_ID:
         raise DeliveryRefused(f"resource_id {resource_id!r} is not an ERP Request id")
     return resource_id
 
@@ -88,7 +88,10 @@ class Intake:
     def poll(self) -> int:
         """Take in the requests of open request details the connector has not seen (lost webhooks)."""
         details = self._erp.open_request_details()
-        ids = sorted({int(d["erp_request_id"]) for d in details if d.get("erp_request_id") is not None})
+        ids = sorted({
+            d["erp_request_id"] for d in details
+            if isinstance(d.get("erp_request_id"), int) and 0 < d["erp_request_id"] < MAX_ID
+        })
         known = self._store.known_ids(self.company_key, ids)
         found = 0
         for request_id in ids:
@@ -100,7 +103,7 @@ class Intake:
     def read(self) -> int:
         """Fetch every received request; one Procore cannot answer now is left for the next round."""
         read = 0
-        for request in self._store.in_state(self.company_key, "received"):
+        for request in self._store.to_read(self.company_key):
             try:
                 answer = self._erp.get_erp_request(request.request_id)
             except ProcoreNotFound as exc:
@@ -138,7 +141,12 @@ class Intake:
         if not isinstance(job, dict) or job.get("created_at") or not isinstance(job.get("id"), int):
             return data
         path = f"/rest/v1.0/projects/{job['id']}"
-        project = self._erp.client.get(path, {"company_id": self._erp.company_id})
+        try:
+            project = self._erp.client.get(path, {"company_id": self._erp.company_id})
+        except (ProcoreNotFound, ProcoreForbidden):
+            # Gone, or not the service account's to read: the export is planned without the date (the
+            # "created before the integration" check then cannot apply), never left waiting for ever.
+            return data
         if isinstance(project, dict) and project.get("created_at"):
             data = {**data, "job": {**job, "created_at": project["created_at"]}}
         return data
@@ -154,6 +162,10 @@ class Intake:
             except Exception as exc:  # a payload the planner cannot read must not stop the requests behind it
                 log.exception("ERP Request %s could not be planned", request.request_id)
                 request_plan = unreadable(exc)
+            if not request_plan.work and not request_plan.writes and request.request_name in PLANNERS:
+                # An export that named nothing to export (an empty or differently shaped payload) must
+                # still close its details, or the approver waits for ever.
+                request_plan = unreadable(ValueError("it names nothing to export"))
             ids = self._store.apply_plan(self.company_key, request.request_id, request_plan)
             log.info(
                 "ERP Request %s %s: %s%s", request.request_id, request.request_name, request_plan.note,

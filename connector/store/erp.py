@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from connector.store.idmap import IdMap
@@ -30,6 +31,12 @@ from connector.store.queue import WorkQueue, WorkRecord
 from connector.work import NewWork, RequestPlan
 
 FINISHED = ("done", "failed")
+#: Ids are 64-bit at most (Procore: "may not fit in a 32-bit integer; store them as BigInt").
+MAX_ID = 2**63
+#: A request Procore cannot answer is read again after 30 s, doubling to an hour, then given up.
+FIRST_READ_RETRY = timedelta(seconds=30)
+MAX_READ_RETRY = timedelta(hours=1)
+MAX_READ_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -110,22 +117,31 @@ class ErpStore:
 
     # -- intake ----------------------------------------------------------------------------------
     def receive(self, company_key: str, request_id: int, source: str = "webhook") -> bool:
-        """Take an ERP Request id in; False when it is already known (a duplicate delivery)."""
+        """Take an ERP Request id in; False when it is already known (a duplicate delivery).
+
+        The webhook thread and the poll may take the same id in at once: the unique key decides, and the
+        loser is a duplicate like any other.
+        """
+        if not 0 < request_id < MAX_ID:
+            raise ValueError(f"{request_id} is not an ERP Request id")
         now = self._clock()
-        with self._sessions.begin() as db:
-            if self._row(db, company_key, request_id) is not None:
-                return False
-            db.add(
-                ErpRequestRow(
-                    company_key=company_key,
-                    request_id=request_id,
-                    state="received",
-                    source=source,
-                    received_at=now,
-                    updated_at=now,
+        try:
+            with self._sessions.begin() as db:
+                if self._row(db, company_key, request_id) is not None:
+                    return False
+                db.add(
+                    ErpRequestRow(
+                        company_key=company_key,
+                        request_id=request_id,
+                        state="received",
+                        source=source,
+                        received_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
-            return True
+                return True
+        except IntegrityError:
+            return False
 
     def get(self, company_key: str, request_id: int) -> ErpRequestRecord | None:
         with self._sessions() as db:
@@ -172,12 +188,31 @@ class ErpStore:
             row.request_name, row.request_data = name, data
             row.state, row.last_error, row.updated_at = "read", "", self._clock()
 
-    def read_failed(self, company_key: str, request_id: int, error: str) -> None:
-        """Procore could not be asked (down, 5xx …): the request stays ``received`` and is read again."""
+    def read_failed(self, company_key: str, request_id: int, error: str) -> bool:
+        """Procore could not answer (down, 5xx, 403 …): the request stays ``received`` and is read again
+        after a doubling delay (30 s to 1 h); after ``MAX_READ_ATTEMPTS`` it is given up (``closed`` with
+        the last error as its note, so a person can see why). Returns True when given up."""
+        now = self._clock()
         with self._sessions.begin() as db:
             row = self._must(db, company_key, request_id)
             row.read_attempts += 1
-            row.last_error, row.updated_at = error, self._clock()
+            row.last_error, row.updated_at = error, now
+            if row.read_attempts >= MAX_READ_ATTEMPTS:
+                row.state, row.note = "closed", f"given up after {row.read_attempts} reads: {error}"
+                return True
+            row.next_read_at = now + min(FIRST_READ_RETRY * 2 ** (row.read_attempts - 1), MAX_READ_RETRY)
+            return False
+
+    def to_read(self, company_key: str) -> list[ErpRequestRecord]:
+        """Received requests whose next read is due (oldest first)."""
+        now = self._clock()
+        with self._sessions() as db:
+            rows = db.scalars(
+                select(ErpRequestRow)
+                .where(ErpRequestRow.company_key == company_key, ErpRequestRow.state == "received")
+                .order_by(ErpRequestRow.request_id)
+            )
+            return [_request(r) for r in rows if r.next_read_at is None or r.next_read_at <= now]
 
     def apply_plan(self, company_key: str, request_id: int, plan: RequestPlan) -> list[int]:
         """Queue the plan's work and writes, and mark the request ``queued`` — all or nothing.

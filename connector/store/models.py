@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -142,7 +152,8 @@ class ErpRequestRow(Base):
     __table_args__ = (UniqueConstraint("company_key", "request_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
-    request_id: Mapped[int] = mapped_column(Integer)
+    # Procore: ids in newer zones may not fit 32 bits, store them as 64-bit integers.
+    request_id: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default="received", index=True)
     request_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     request_data: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -150,6 +161,8 @@ class ErpRequestRow(Base):
     source: Mapped[str] = mapped_column(String(10), default="webhook")
     note: Mapped[str] = mapped_column(Text, default="")
     read_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A read Procore could not answer is tried again from this time on (doubling delays, then given up).
+    next_read_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -167,7 +180,7 @@ class ErpWrite(Base):
     __tablename__ = "erp_writes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
-    request_id: Mapped[int] = mapped_column(Integer, index=True)
+    request_id: Mapped[int] = mapped_column(BigInteger, index=True)
     # close_detail | item_outcome | staged_records | metadata
     kind: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -123,3 +123,16 @@ def test_procore_answers_an_unknown_erp_request_with_404_and_it_is_closed_with_a
     request = stack.side.connections[stack.company_key]._store.get(stack.company_key, 987_654)
     assert request is not None and request.state == "closed"
     assert request.note.startswith("Procore no longer has this ERP Request: ")
+
+
+def test_a_stranger_learns_nothing_not_even_which_companies_are_synced(stack: ProcoreStack) -> None:
+    answer = _post(stack, _delivery(stack, company_id=999_999), secret="guess")
+    assert answer.status_code == 401
+
+
+def test_an_id_beyond_64_bits_is_refused(stack: ProcoreStack) -> None:
+    answer = _post(stack, _delivery(stack, resource_id=2**63))
+    assert (answer.status_code, answer.json()) == (
+        400, {"error": f"resource_id {2**63} is not an ERP Request id"}
+    )
+    assert _known(stack) == []
