@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from connector.store.idmap import IdMap
-from connector.store.models import ErpConnectionRow, ErpRequestRow, ErpWrite
+from connector.store.models import ErpConnectionRow, ErpRequestRow, ErpWrite, WorkItem
 from connector.store.queue import WorkQueue, WorkRecord
 from connector.work import NewWork, RequestPlan
 
@@ -263,32 +263,33 @@ class ErpStore:
 
     # -- write-back ------------------------------------------------------------------------------
     def due_writes(self, company_key: str, limit: int = 200) -> list[WriteRecord]:
-        """Pending writes whose work item is finished (or that wait for none) and whose retry time came."""
+        """Pending writes whose work item is finished (or that wait for none) and whose retry time came.
+
+        One query: writes still waiting for QuickBooks are filtered out by the database, not read."""
         now = self._clock()
         with self._sessions() as db:
             rows = list(
-                db.scalars(
-                    select(ErpWrite)
-                    .where(ErpWrite.company_key == company_key, ErpWrite.state == "pending")
+                db.execute(
+                    select(ErpWrite, WorkItem.state)
+                    .outerjoin(WorkItem, WorkItem.id == ErpWrite.after_item)
+                    .where(
+                        ErpWrite.company_key == company_key,
+                        ErpWrite.state == "pending",
+                        ErpWrite.next_attempt_at <= now,
+                        or_(ErpWrite.after_item.is_(None), WorkItem.state.in_(FINISHED)),
+                    )
                     .order_by(ErpWrite.id)
+                    .limit(limit)
                 )
             )
-            out: list[WriteRecord] = []
-            for row in rows:
-                if row.next_attempt_at > now:
-                    continue
-                item = None
-                if row.after_item is not None:
-                    item = self._queue.get(row.after_item)
-                    if item is None or item.state not in FINISHED:
-                        continue
-                out.append(
-                    WriteRecord(row.id, row.company_key, row.request_id, row.kind, dict(row.payload),
-                                row.attempts, bool(row.started), item)
-                )
-                if len(out) >= limit:
-                    break
-            return out
+        out: list[WriteRecord] = []
+        for row, _state in rows:
+            item = self._queue.get(row.after_item) if row.after_item is not None else None
+            out.append(
+                WriteRecord(row.id, row.company_key, row.request_id, row.kind, dict(row.payload),
+                            row.attempts, bool(row.started), item)
+            )
+        return out
 
     def write_started(self, write_id: int) -> None:
         """Committed before the write is carried out (see ``ErpWrite.started``)."""
