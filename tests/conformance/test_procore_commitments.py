@@ -4,11 +4,14 @@ Procore shows what QuickBooks answered (``conformance.procore_stack``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from conformance.procore_stack import ProcoreStack
+from conformance.procore_stack import ConnectorKilled, ProcoreStack
 
 
 def _one(records: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
@@ -24,10 +27,17 @@ def _round(stack: ProcoreStack) -> None:
     stack.tick()
 
 
+Synced = tuple[ProcoreStack, dict[str, Any], dict[str, Any], list[dict[str, Any]]]
+
+
 @pytest.fixture
-def synced() -> tuple[ProcoreStack, dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+def synced() -> Synced:
+    return _synced_stack("sqlite://")
+
+
+def _synced_stack(database_url: str) -> Synced:
     """A stack whose cost codes, project and vendor are synced (seed 001: before any commitment)."""
-    stack = ProcoreStack.create()
+    stack = ProcoreStack.create(database_url=database_url)
     stack.export_standard_cost_code("01-100", "Site Work")
     stack.export_standard_cost_code("03-300", "Concrete")
     _round(stack)
@@ -135,4 +145,61 @@ def test_a_po_number_over_quickbooks_limit_is_refused_with_the_reason_before_any
         "Commitment 'SUB-2024-0001' cannot be exported as a purchase order: its number 'SUB-2024-0001' "
         "has 13 characters; a QuickBooks Desktop P.O. NO. holds at most 11 (shorten the commitment # or "
         "type a QuickBooks ID when accepting)"
+    ]
+
+
+def _soap(operation: str) -> Callable[[httpx.Request], bool]:
+    names = (f":{operation}".encode(), f"<{operation}".encode())
+    return lambda request: any(n in request.content for n in names)
+
+
+@pytest.mark.parametrize(
+    "point", ["quickbooks_processed", "answer_lost", "during_receive_response_xml", "write_back"]
+)
+def test_a_restart_mid_export_leaves_one_purchase_order_and_one_synced_commitment(
+    tmp_path: Path, point: str
+) -> None:
+    stack, project, vendor, cost_codes = _synced_stack(f"sqlite:///{tmp_path / 'connector.db'}")
+    stack.procore.post("/_sim/webhooks/duplicate_next", json={"count": 10})  # every delivery arrives twice
+    woc = _work_order(stack, project, vendor, cost_codes)
+    stack.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    stack.sync()
+    receive = _soap("receiveResponseXML")
+    if point == "quickbooks_processed":  # QuickBooks added the PO; the connector restarts before its answer
+
+        def restart_before(request: httpx.Request) -> None:
+            if receive(request):
+                stack.qbwc_link.before = None
+                stack.restart()
+
+        stack.qbwc_link.before = restart_before
+        stack.run_update()
+    elif point == "answer_lost":  # QuickBooks added the PO; its answer never reaches the connector
+        stack.qbwc_link.kill = lambda request: "before" if receive(request) else None
+        with pytest.raises(ConnectorKilled):
+            stack.run_update()
+        stack.restart()
+    elif point == "during_receive_response_xml":
+        stack.qbwc_link.kill = lambda request: "dropped" if receive(request) else None
+        stack.run_update()
+        stack.restart()
+    else:
+        stack.run_update()
+        stack.procore_link.kill = lambda r: (
+            "after" if r.method == "PATCH" and "/external_data/sync" in r.url.path else None
+        )
+        with pytest.raises(ConnectorKilled):
+            stack.tick()
+        stack.restart()
+    for _ in range(3):
+        _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    assert len(po["PurchaseOrderLineRet"]) == 3  # the Title row and two SOV lines, never doubled
+    [export] = [w for w in stack.service.queue.items(stack.company_key) if w.kind == "commitment.export"]
+    # an answer lost with the connector: the PO is found by its P.O. NO., not added again
+    assert (export.result or {})["action"] == ("recovered" if point == "answer_lost" else "created")
+    seen = stack.item("work_order_contract", woc["id"])
+    assert (seen["status"], seen["origin_id"]) == ("synced", po["TxnID"])
+    assert [s["origin_id"] for s in _sov(stack, project, woc)] == [
+        ln["TxnLineID"] for ln in po["PurchaseOrderLineRet"][1:]
     ]
