@@ -270,8 +270,11 @@ def _lines_of(rs: Response, ret: Mapping[str, Any]) -> list[str]:
     if ret.get("PurchaseOrderLineGroupRet"):
         raise answers.UnexpectedAnswer(rs, "with a line group in its PurchaseOrderRet (we add none)")
     out = []
-    for line in lines:
-        txn_line_id = answers.identifier(rs, line if isinstance(line, Mapping) else {}, "TxnLineID")
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, Mapping) or line.get("TxnLineID") in (None, ""):
+            raise answers.UnexpectedAnswer(rs, f"without a TxnLineID in line {number} of its "
+                                               "PurchaseOrderRet")
+        txn_line_id = answers.identifier(rs, line, "TxnLineID")
         assert txn_line_id is not None  # required=True
         out.append(txn_line_id)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sync_helpers import COMPANY, OK, Env, valid_rs, xml
+from sync_helpers import COMPANY, OK, Env, rs, valid_rs, xml
 
 from connector.sync.commitments import (
     KIND,
@@ -208,6 +208,29 @@ def test_an_answer_with_another_purchase_order_is_not_recorded_but_looked_up(env
     assert (missing.state, missing.status_code) == ("resend", "UnexpectedAnswer")
     assert missing.message == ("QuickBooks answered PurchaseOrderAddRs status 0 without a PurchaseOrderRet; "
                                "looking the object up by name")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "why"),
+    [
+        (lambda r: r.replace("<TxnID>1-1705327200</TxnID>", ""), "without a TxnID in its PurchaseOrderRet"),
+        (lambda r: r.replace("<TxnLineID>4-1705327200</TxnLineID>", ""),
+         "without a TxnLineID in line 2 of its PurchaseOrderRet"),
+        (lambda r: r.replace("<EditSequence>1705327200</EditSequence>",
+                             "<EditSequence>1705327200</EditSequence>" * 2),
+         "with 2 EditSequence elements in its PurchaseOrderRet"),
+    ],
+)
+def test_an_unreadable_answer_is_not_recorded_but_looked_up(
+    env: Env, mutate: Any, why: str
+) -> None:
+    handler = CommitmentExportHandler(env.context)
+    item_id = enqueue(env, work_from_request(commitment_request()))
+    out = handler.handle_response(env.sent(item_id), [rs(f"<PurchaseOrderAddRs {OK}>{mutate(po_ret())}"
+                                                        "</PurchaseOrderAddRs>")])
+    assert (out.state, out.result, out.id_map) == ("resend", {"phase": "probe"}, ())
+    assert out.message == (f"QuickBooks answered PurchaseOrderAddRs status 0 {why}; looking the object up "
+                           "by name")
 
 
 def test_probe_after_a_crash_recovers_the_purchase_order_or_adds_it(env: Env) -> None:
