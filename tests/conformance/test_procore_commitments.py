@@ -203,3 +203,23 @@ def test_a_restart_mid_export_leaves_one_purchase_order_and_one_synced_commitmen
     assert [s["origin_id"] for s in _sov(stack, project, woc)] == [
         ln["TxnLineID"] for ln in po["PurchaseOrderLineRet"][1:]
     ]
+
+
+def test_a_purchase_order_contract_sends_qty_rate_and_the_subtotal_as_amount(synced: Any) -> None:
+    stack, project, vendor, cost_codes = synced
+    body = {"title": "Rebar", "vendor_id": vendor["id"], "status": "Approved", "accounting_method": "unit",
+            "line_items": [{"cost_code_id": cost_codes[1]["id"], "quantity": "40", "unit_cost": "12.50",
+                            "description": "Rebar #5"}]}
+    poc = stack.rest("POST", "/rest/v1.0/purchase_order_contracts",
+                     {"project_id": project["id"], "purchase_order_contract": body}, expect=201)
+    stack.send_and_accept("purchase_order_contract", poc["id"], sender="Pat Manager")
+    _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    title, line = po["PurchaseOrderLineRet"]
+    assert title["Desc"] == "Rebar"
+    # Qty and Rate given; Amount = Subtotal (quantity x unit cost)
+    assert (line["Desc"], line["Quantity"], line["Rate"], line["Amount"]) == ("Rebar #5", "40", "12.50",
+                                                                              "500.00")
+    assert "VendorMsg" not in po
+    seen = stack.item("purchase_order_contract", poc["id"])
+    assert (seen["status"], seen["origin_id"]) == ("synced", po["TxnID"])
