@@ -6,9 +6,10 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
   EditSequence as ``origin_data``) through ``external_data/sync``, so Procore shows it Synced and a later
   update finds its QuickBooks twin; a project's cost codes too (they have no QuickBooks record of their
   own: their origin id is the job's and the Service item's ListIDs, ``"<job>|<item>"``, unique per
-  project as Procore requires); then the request detail is closed ``success``. Failed: the detail is
-  closed ``failed`` with QuickBooks' status code and message, which the accounting approver reads under
-  "Failed to Export" before resending.
+  project as Procore requires); a commitment's origin id is its purchase order's TxnID and each SOV
+  line's (``line_item``) its PO line's TxnLineID; then the request detail is closed ``success``.
+  Failed: the detail is closed ``failed`` with QuickBooks' status code and message, which the
+  accounting approver reads under "Failed to Export" before resending.
 * ``item_outcome`` of an import — the staged QuickBooks records pushed to Procore's staged records
   (Ready to Import), then the detail closed.
 * ``metadata`` — the staged Service items and accounts written into the ERP connection's metadata.
@@ -187,7 +188,7 @@ class WriteBack:
             self._close(detail, "failed", [quickbooks_message(item)])
             return
         result = item.result or {}
-        list_id = result.get("ListID")
+        list_id = result.get("ListID") or result.get("TxnID")  # a list object's ListID, a transaction's TxnID
         if not list_id:
             answer = item.last_status_message
             self._close(detail, "failed", [f"QuickBooks answered without a ListID ({answer})"])
@@ -208,6 +209,10 @@ class WriteBack:
                     updates.append(
                         {"item_type": "cost_code", "item_id": cc_id, "origin_id": f"{list_id}|{item_list_id}"}
                     )
+        # A commitment's SOV lines: each the TxnLineID of its purchase order line (same order).
+        for line_id, txn_line_id in zip(payload.get("line_item_ids") or [], result.get("TxnLineIDs") or [],
+                                        strict=False):
+            updates.append({"item_type": "line_item", "item_id": line_id, "origin_id": str(txn_line_id)})
         answer = self._erp.sync_external_data(updates)
         if not answer.ok:
             self._close(detail, "failed", _errors_text(answer))

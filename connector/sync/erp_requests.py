@@ -6,8 +6,10 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
 :func:`plan` turns one request into a :class:`~connector.work.RequestPlan`:
 
 * exports QuickBooks Desktop supports (seed 001) become work items — standard cost codes → Service items,
-  projects → customers/jobs, companies → vendors — each followed by an ``item_outcome`` write (origin ids
-  back to Procore through ``external_data/sync``, then its detail closed with QuickBooks' answer);
+  projects → customers/jobs, companies → vendors, commitments (subcontracts and purchase orders) →
+  purchase orders — each followed by an ``item_outcome`` write (origin ids
+  back to Procore through ``external_data/sync``, then its detail closed with QuickBooks' answer; a
+  commitment's SOV lines get their PO lines' TxnLineIDs, so invoices and change orders can link to them);
 * company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
   (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
   items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
@@ -18,8 +20,9 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
-Exports this connector does not carry out yet (budgets, commitments, change orders, subcontractor
-invoices, payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
+Exports this connector does not carry out yet (budgets, commitment change orders, re-syncs and unlinks of
+commitments, subcontractor invoices, payments, job costs) are closed ``failed`` saying so, so the approver
+is not left waiting.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connector.sync import cost_codes, projects, vendor_exports
+from connector.sync import commitments, cost_codes, projects, vendor_exports
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
@@ -71,7 +74,7 @@ NOT_SUPPORTED: dict[str, str] = {
 #: Exports QuickBooks Desktop supports that this connector does not carry out yet.
 NOT_YET: dict[str, str] = {
     **dict.fromkeys(("create_budget", "update_budget"), "Budget export"),
-    **dict.fromkeys(("create_commitment", "sync_commitments", "unlink_commitment"), "Commitment export"),
+    **dict.fromkeys(("sync_commitments", "unlink_commitment"), "Commitment sync"),
     **dict.fromkeys(
         ("create_commitment_change_order", "sync_commitment_change_orders", "unlink_commitment_change_order"),
         "Commitment change order export",
@@ -183,6 +186,17 @@ def _vendor(data: Any, context: PlanningContext) -> RequestPlan:
     return _export(work, detail, "vendor", (data.get("vendor") or {}).get("id"))
 
 
+def _commitment(data: Any, context: PlanningContext) -> RequestPlan:
+    detail = data.get("request_detail_id")
+    try:
+        work = commitments.work_from_request(data)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    line_item_ids = [li.get("id") for li in data.get("commitment_items") or []]
+    return _export(work, detail, work.payload["item_type"], (data.get("commitment") or {}).get("id"),
+                   line_item_ids=line_item_ids)
+
+
 def _staging(kind: str, staged_type: str) -> Callable[[Any, PlanningContext], RequestPlan]:
     def plan_import(data: Any, context: PlanningContext) -> RequestPlan:
         payload = {"job_mode": context.job_mode} if kind == JOB_IMPORT_KIND else {}
@@ -219,6 +233,7 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "create_standard_cost_codes": _standard_cost_codes,
     "create_or_update_job": _job,
     "create_vendor": _vendor,
+    "create_commitment": _commitment,
     "sync_jobs": _staging(JOB_IMPORT_KIND, "project"),
     "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
     "sync_metadata": _metadata,

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from connector.store.queue import WorkQueue
 from connector.sync.accounts import AccountImportHandler
+from connector.sync.commitments import CommitmentExportHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.jobs import JobImportHandler
@@ -54,6 +55,7 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         ProjectExportHandler(context),
         ProjectUpdateHandler(context),
         VendorExportHandler(context),
+        CommitmentExportHandler(context),
         VendorImportHandler(context),
         JobImportHandler(context),
         ServiceItemImportHandler(context),
