@@ -145,6 +145,61 @@ def company(stack: ProcoreStack) -> Workflow:
     return w
 
 
+def commitment(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Commitment → QuickBooks purchase order (seed 001 Commitments)")
+    project = next(
+        p
+        for p in stack.rest("GET", "/rest/v1.0/projects", {"company_id": stack.company_id})
+        if p["name"] == "Harbor View Medical Office"
+    )
+    vendor = next(
+        v
+        for v in stack.rest("GET", "/rest/v1.0/vendors", {"company_id": stack.company_id})
+        if v["name"] == "Granite Ridge Masonry"
+    )
+    codes = {
+        c["full_code"]: c for c in stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})
+    }
+    body = {
+        "title": "Masonry",
+        "description": "CMU walls, levels 1-2",
+        "vendor_id": vendor["id"],
+        "status": "Approved",
+        "line_items": [
+            {"cost_code_id": codes["03-300"]["id"], "amount": "42000", "description": "Grout and rebar"},
+            {"cost_code_id": codes["06-100"]["id"], "amount": "18500.75", "description": "Blocking"},
+        ],
+    }
+    woc = stack.rest(
+        "POST",
+        "/rest/v1.0/work_order_contracts",
+        {"project_id": project["id"], "work_order_contract": body},
+        expect=201,
+    )
+    stack.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    w.lines.append(
+        f"  work order contract #{woc['number']} with {vendor['name']} (2 SOV lines) sent and accepted"
+    )
+    _update(stack, w)
+    po = next((p for p in stack.records("PurchaseOrder") if p.get("RefNumber") == woc["number"]), None)
+    seen = stack.item("work_order_contract", woc["id"])
+    if po is not None:
+        w.lines.append(
+            f"    QuickBooks PO {po['RefNumber']} to {po['VendorRef']['FullName']}: "
+            f"total {po['TotalAmount']}, vendor message {po.get('VendorMsg')!r}; "
+            f"Procore: {seen['status_label']}"
+        )
+    w.check(
+        po is not None and po["TotalAmount"] == "60500.75",
+        "one purchase order with P.O. NO. = Commitment #, the SOV amounts and the Description as message",
+    )
+    w.check(
+        seen["status"] == "synced" and po is not None and seen["origin_id"] == po["TxnID"],
+        "Procore shows the commitment Synced with the QuickBooks TxnID",
+    )
+    return w
+
+
 def duplicate_name(stack: ProcoreStack) -> Workflow:
     w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
     stack.company.ui.create_vendor("Summit Steel")
@@ -206,6 +261,7 @@ WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
     cost_codes,
     project,
     company,
+    commitment,
     duplicate_name,
     staging,
 )

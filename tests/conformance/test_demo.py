@@ -19,6 +19,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         "Standard cost codes → QuickBooks Service items",
         "Project → QuickBooks customer",
         "Company → QuickBooks vendor",
+        "Commitment → QuickBooks purchase order",
         "A name QuickBooks already uses: Failed to Export, fixed, resent",
         "QuickBooks vendors and jobs → Procore's Ready to Import",
     ]
@@ -33,7 +34,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         in line
         for line in lines
     )
-    assert lines[-1] == "5 of 5 workflows ended as the seeds say"
+    assert lines[-1] == "6 of 6 workflows ended as the seeds say"
 
 
 def test_a_workflow_that_does_not_end_as_the_seeds_say_fails_qbsim_run(
