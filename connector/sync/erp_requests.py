@@ -136,7 +136,12 @@ def _close_all(data: Any, status: str, message: str) -> tuple[PlannedWrite, ...]
 
 def _export(work: NewWork, detail: Any, item_type: str, item_id: Any, **extra: Any) -> RequestPlan:
     outcome = {"detail_id": detail, "item_type": item_type, "item_id": item_id, **extra}
-    return RequestPlan(work=(PlannedWork(work),), writes=(PlannedWrite("item_outcome", outcome, after=0),))
+    waits = f", after work item(s) {', '.join(map(str, work.depends_on))}" if work.depends_on else ""
+    return RequestPlan(
+        work=(PlannedWork(work),),
+        writes=(PlannedWrite("item_outcome", outcome, after=0),),
+        note=f"{item_type} {item_id} to {work.kind}{waits}",
+    )
 
 
 def _refused(detail: Any, refused: WorkRefused) -> PlannedWrite:
