@@ -341,32 +341,6 @@ class ErpStore:
                 )
             )
 
-    def writes(self, company_key: str, request_id: int) -> list[dict[str, Any]]:
-        """Every write of one request (for the log and for tests)."""
-        with self._sessions() as db:
-            rows = db.scalars(
-                select(ErpWrite)
-                .where(ErpWrite.company_key == company_key, ErpWrite.request_id == request_id)
-                .order_by(ErpWrite.id)
-            )
-            return [
-                {"kind": r.kind, "payload": dict(r.payload), "state": r.state, "attempts": r.attempts,
-                 "last_error": r.last_error, "after_item": r.after_item}
-                for r in rows
-            ]
-
-    def work_of(self, company_key: str, request_id: int) -> list[int]:
-        """The work item ids a request became."""
-        with self._sessions() as db:
-            ids = db.scalars(
-                select(ErpWrite.after_item).where(
-                    ErpWrite.company_key == company_key,
-                    ErpWrite.request_id == request_id,
-                    ErpWrite.after_item.is_not(None),
-                )
-            )
-            return sorted({i for i in ids if i is not None})
-
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod
     def _row(db: Session, company_key: str, request_id: int) -> ErpRequestRow | None:
