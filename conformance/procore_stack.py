@@ -372,6 +372,46 @@ class ProcoreStack:
                            "zip": "78702", "business_phone": "512-555-0100", **extra}}
         return self.rest("POST", "/rest/v1.0/vendors", body, expect=201)
 
+    # -- budgets (seed 002 "Set Up and Export a Budget", "Update and Export a Budget") ----------------------
+    def add_budget_line(self, project_id: int, cost_code_id: int, amount: str) -> dict[str, Any]:
+        """Budget > Add line item: an original budget amount on one of the project's cost codes."""
+        line = {"cost_code_id": cost_code_id, "amount": amount}
+        body = {"project_id": project_id, "budget_line_item": line}
+        made: dict[str, Any] = self.rest("POST", "/rest/v1.0/budget_line_items", body, expect=201)
+        return made
+
+    def edit_budget_line(self, project_id: int, line_id: int, amount: str) -> dict[str, Any]:
+        """An edit of a line's original budget amount (the budget must be unlocked)."""
+        body = {"project_id": project_id, "budget_line_item": {"amount": amount}}
+        edited: dict[str, Any] = self.rest("PATCH", f"/rest/v1.0/budget_line_items/{line_id}", body)
+        return edited
+
+    def lock_budget(self, project_id: int, locked: bool = True) -> None:
+        self.rest("POST" if locked else "DELETE", f"/rest/v1.0/projects/{project_id}/budget/lock",
+                  expect=201 if locked else 200)
+
+    def modify_budget(self, project_id: int, from_line: int, to_line: int, amount: str) -> dict[str, Any]:
+        """A budget modification (legacy): money moved from one budget line to another."""
+        body = {"budget_modification": {"from_budget_line_item_id": from_line,
+                                        "to_budget_line_item_id": to_line, "transfer_amount": amount}}
+        made: dict[str, Any] = self.rest("POST", f"/rest/v1.0/projects/{project_id}/budget_modifications",
+                                         body, expect=201)
+        return made
+
+    def erp_budget(self, project_id: int, who: str = "Pat Manager") -> int:
+        """The project's ERP budget (what Budget > Send to ERP acts on): its item id."""
+        answer = self.sim("POST", "/erp/budgets", {"as_user_id": self.users[who], "project_id": project_id})
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["item_id"])
+
+    def budget_lines(self, project_id: int) -> list[dict[str, Any]]:
+        """The project's budget line items as the Budget tool shows them."""
+        path = f"/_sim/companies/{self.company_id}/projects/{project_id}/budget_line_items"
+        answer = self.procore.get(path, params={"as_user_id": self.users["Pat Manager"]})
+        assert answer.status_code == 200, answer.text
+        rows: list[dict[str, Any]] = answer.json()
+        return rows
+
     def rest(self, method: str, path: str, body: Any = None, *, expect: int = 200) -> Any:
         """A call to Procore's REST API as the company's service account (a GET's ``body`` is its query)."""
         token = self._service_token()

@@ -125,6 +125,7 @@ class Intake:
             name, data = str(answer.get("request_name") or ""), answer.get("request_data")
             try:
                 data = self._with_project_created_at(name, data)
+                data = self._with_budget_cost_codes(name, data)
             except ProcoreError as exc:
                 self._store.read_failed(self.company_key, request.request_id, str(exc))
                 continue
@@ -150,6 +151,26 @@ class Intake:
         if isinstance(project, dict) and project.get("created_at"):
             data = {**data, "job": {**job, "created_at": project["created_at"]}}
         return data
+
+    def _with_budget_cost_codes(self, name: str, data: Any) -> Any:
+        """A budget export with its project's cost codes (``project_cost_codes``: origin id, code, name).
+
+        The documented payload names each line's cost code by origin id only; seed 001 maps the Cost Code
+        Description to the estimate line's Description, so the planner needs the names
+        (``GET /rest/v1.0/cost_codes?project_id=…``, every page). A project Procore will not show is planned
+        without them (QuickBooks then fills each line's Description from its Service item)."""
+        if name not in ("create_budget", "update_budget") or not isinstance(data, dict):
+            return data
+        budget = data.get("budget")
+        if not isinstance(budget, dict) or not isinstance(budget.get("project_id"), int):
+            return data
+        try:
+            codes = self._erp.list_cost_codes(budget["project_id"])
+        except (ProcoreNotFound, ProcoreForbidden):
+            return data
+        keep = ("id", "origin_id", "full_code", "code", "name")
+        return {**data, "project_cost_codes": [{k: c.get(k) for k in keep} for c in codes
+                                               if isinstance(c, Mapping)]}
 
     def plan(self) -> int:
         """Turn every read request into work items and close-outs (one transaction per request)."""

@@ -7,7 +7,9 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
   update finds its QuickBooks twin; a project's cost codes too (they have no QuickBooks record of their
   own: their origin id is the job's and the Service item's ListIDs, ``"<job>|<item>"``, unique per
   project as Procore requires); a commitment's origin id is its purchase order's TxnID and each SOV
-  line's (``line_item``) its PO line's TxnLineID; then the request detail is closed ``success``.
+  line's (``line_item``) its PO line's TxnLineID; a budget's origin id is its estimate's TxnID, and the
+  transactions QuickBooks now holds are marked synced (``erp_transactions/sync``, each with its estimate
+  line's TxnLineID); then the request detail is closed ``success``.
   Failed: the detail is closed ``failed`` with QuickBooks' status code and message, which the
   accounting approver reads under "Failed to Export" before resending.
 * ``item_outcome`` of an import — the staged QuickBooks records pushed to Procore's staged records
@@ -217,7 +219,30 @@ class WriteBack:
         if not answer.ok:
             self._close(detail, "failed", _errors_text(answer))
             return
+        if payload["item_type"] == "budget":
+            self._budget_transactions(item, payload)
+            return
         messages = [str(item.last_status_message)] if result.get("action") in ("linked", "recovered") else []
+        self._close(detail, "success", messages)
+
+    def _budget_transactions(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        """A budget's transactions QuickBooks now holds marked synced (each with its estimate line's
+        TxnLineID), then its detail closed: the dictionary's create_budget order. Those QuickBooks does not
+        hold stay pending, and Procore sends them with the next export."""
+        detail = payload.get("detail_id")
+        result = item.result or {}
+        lines = result.get("transaction_lines") or {}
+        updates = [{"id": int(txn), "origin_id": str(line), "synced": True} for txn, line in lines.items()]
+        if updates:
+            answer = self._erp.sync_transactions(int(item.payload["project_id"]), updates)
+            if not answer.ok:
+                refused = [f"Procore refused to mark transaction {e.get('id')} synced: {e.get('errors')}"
+                           for e in answer.errors]
+                self._close(detail, "failed", refused)
+                return
+        messages = list(payload.get("messages") or [])
+        if result.get("action") in ("recovered", "unchanged"):
+            messages.insert(0, str(item.last_status_message))
         self._close(detail, "success", messages)
 
     def _item_of(self, cost_code: Mapping[str, Any]) -> str | None:

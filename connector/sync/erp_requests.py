@@ -7,9 +7,11 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
 
 * exports QuickBooks Desktop supports (seed 001) become work items — standard cost codes → Service items,
   projects → customers/jobs, companies → vendors, commitments (subcontracts and purchase orders) →
-  purchase orders — each followed by an ``item_outcome`` write (origin ids
-  back to Procore through ``external_data/sync``, then its detail closed with QuickBooks' answer; a
-  commitment's SOV lines get their PO lines' TxnLineIDs, so invoices and change orders can link to them);
+  purchase orders, budgets → an estimate on the project's job — each followed by an ``item_outcome``
+  write (origin ids back to Procore through ``external_data/sync``, then its detail closed with QuickBooks'
+  answer; a commitment's SOV lines get their PO lines' TxnLineIDs, so invoices and change orders can link
+  to them; a budget's transactions are marked synced through ``erp_transactions/sync`` once QuickBooks has
+  them);
 * company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
   (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
   items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
@@ -20,7 +22,7 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
-Exports this connector does not carry out yet (budgets, commitment change orders, re-syncs and unlinks of
+Exports this connector does not carry out yet (commitment change orders, re-syncs and unlinks of
 commitments, subcontractor invoices, payments, job costs) are closed ``failed`` saying so, so the approver
 is not left waiting.
 """
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connector.sync import commitments, cost_codes, projects, vendor_exports
+from connector.sync import budgets, commitments, cost_codes, projects, vendor_exports
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
@@ -73,7 +75,6 @@ NOT_SUPPORTED: dict[str, str] = {
 
 #: Exports QuickBooks Desktop supports that this connector does not carry out yet.
 NOT_YET: dict[str, str] = {
-    **dict.fromkeys(("create_budget", "update_budget"), "Budget export"),
     **dict.fromkeys(("sync_commitments", "unlink_commitment"), "Commitment sync"),
     **dict.fromkeys(
         ("create_commitment_change_order", "sync_commitment_change_orders", "unlink_commitment_change_order"),
@@ -202,6 +203,21 @@ def _commitment(data: Any, context: PlanningContext) -> RequestPlan:
                    line_item_ids=line_item_ids)
 
 
+def _budget(data: Any, context: PlanningContext) -> RequestPlan:
+    """``create_budget`` / ``update_budget``: the estimate's new lines; nothing new closes it success."""
+    detail = data.get("request_detail_id")
+    try:
+        work, left_out = budgets.work_from_request(data)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    budget = data.get("budget") or {}
+    if work is None:
+        message = "QuickBooks Desktop already has every amount of this budget; nothing to export."
+        return RequestPlan(writes=(_close(detail, "success", message, *left_out),), note=message)
+    return _export(work, detail, "budget", budget.get("id"), project_id=budget.get("project_id"),
+                   messages=list(left_out))
+
+
 def _staging(kind: str, staged_type: str) -> Callable[[Any, PlanningContext], RequestPlan]:
     def plan_import(data: Any, context: PlanningContext) -> RequestPlan:
         payload = {"job_mode": context.job_mode} if kind == JOB_IMPORT_KIND else {}
@@ -239,6 +255,8 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "create_or_update_job": _job,
     "create_vendor": _vendor,
     "create_commitment": _commitment,
+    "create_budget": _budget,
+    "update_budget": _budget,
     "sync_jobs": _staging(JOB_IMPORT_KIND, "project"),
     "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
     "sync_metadata": _metadata,

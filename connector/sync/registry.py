@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from connector.store.queue import WorkQueue
+from connector.sync import budgets
 from connector.sync.accounts import AccountImportHandler
 from connector.sync.commitments import CommitmentExportHandler
 from connector.sync.context import SyncContext, SyncOptions
@@ -60,6 +61,7 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         JobImportHandler(context),
         ServiceItemImportHandler(context),
         AccountImportHandler(context),
+        *budgets.handlers(context),
     ]
     return {h.kind: h for h in handlers}
 
