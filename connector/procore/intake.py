@@ -169,8 +169,24 @@ class Intake:
         except (ProcoreNotFound, ProcoreForbidden):
             return data
         keep = ("id", "origin_id", "full_code", "code", "name")
-        return {**data, "project_cost_codes": [{k: c.get(k) for k in keep} for c in codes
+        data = {**data, "project_cost_codes": [{k: c.get(k) for k in keep} for c in codes
                                                if isinstance(c, Mapping)]}
+        # A line whose cost code has no origin id is refused; its code (read from the budget line item,
+        # ``GET /rest/v1.0/budget_line_items/{id}``) tells the approver which one.
+        unsynced = {}
+        for job_cost in data.get("job_costs") or []:
+            line_id = job_cost.get("budget_line_item_id") if isinstance(job_cost, Mapping) else None
+            if job_cost.get("cost_code_origin_id") or not isinstance(line_id, int):
+                continue
+            try:
+                line = self._erp.client.get(f"/rest/v1.0/budget_line_items/{line_id}",
+                                            {"project_id": budget["project_id"]})
+            except (ProcoreNotFound, ProcoreForbidden):
+                continue
+            code = line.get("cost_code") if isinstance(line, Mapping) else None
+            if isinstance(code, Mapping) and code.get("full_code"):
+                unsynced[str(line_id)] = str(code["full_code"])
+        return {**data, "unsynced_line_codes": unsynced} if unsynced else data
 
     def plan(self) -> int:
         """Turn every read request into work items and close-outs (one transaction per request)."""

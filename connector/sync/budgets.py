@@ -132,7 +132,8 @@ def _is_pcco(txn: Mapping[str, Any]) -> bool:
 
 
 def _cost_code_names(request_data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """The project's cost codes by origin id (``project_cost_codes``: added by the intake from Procore)."""
+    """The project's cost codes by origin id (``project_cost_codes``: added by the intake from Procore;
+    ``unsynced_line_codes`` names the code of each budget line whose cost code has no origin id)."""
     out: dict[str, Mapping[str, Any]] = {}
     for code in request_data.get("project_cost_codes") or []:
         if isinstance(code, Mapping) and code.get("origin_id"):
@@ -194,8 +195,9 @@ def work_from_request(request_data: Mapping[str, Any]) -> tuple[NewWork | None, 
         txns = [t for t in raw_txns if isinstance(t, Mapping)]
         pcco = [t for t in txns if _is_pcco(t)]
         lines = [_line(t, job_costs, codes) for t in txns if not _is_pcco(t)]
-        unsynced = [ln["cost_code"] or f"(budget line {ln['budget_line_item_id']})"
-                    for ln in lines if not ln["item_list_id"]]
+        named = request_data.get("unsynced_line_codes") or {}
+        unsynced = [ln["cost_code"] or str(named.get(str(ln["budget_line_item_id"])) or "")
+                    or f"(budget line {ln['budget_line_item_id']})" for ln in lines if not ln["item_list_id"]]
         if unsynced:
             raise BudgetCostCodeNotSynced(list(dict.fromkeys(unsynced)))
     except adds.NotText as exc:
