@@ -519,3 +519,54 @@ def test_a_restart_mid_reexport_appends_the_new_lines_once(tmp_path: Path, point
     assert (seen["status"], seen["changed_since_sync"]) == ("synced", False)
     assert [d["status"] for d in _details(stack)] == ["success", "success"]
     assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
+
+
+# -- large budgets ---------------------------------------------------------------------------------------
+def _large_world(lines: int) -> BudgetWorld:
+    """``lines`` cost codes already linked to QuickBooks Service items (Procore's standard cost code sync, one
+    call), and the project exported through the connector."""
+    stack = ProcoreStack.create()
+    items = [stack.company.ui.create_service_item(f"{10 + n // 100:02d}-{n % 100:03d}") for n in range(lines)]
+    erp_list = stack.procore.get("/_sim/state").json()["companies"][0]["erp_standard_cost_code_list_id"]
+    linked = stack.rest("PATCH", "/rest/v1.0/standard_cost_codes/sync", {
+        "company_id": stack.company_id, "standard_cost_code_list_id": erp_list,
+        "updates": [{"code": i["Name"], "name": f"Scope {n}", "origin_id": i["ListID"]}
+                    for n, i in enumerate(items)]})
+    assert not linked["errors"], linked["errors"][:1]
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"])
+    _round(stack)
+    cost_codes = stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"], "per_page": 1000})
+    return stack, project, sorted(cost_codes, key=lambda c: c["full_code"])
+
+
+def test_a_500_line_budget_exports_in_one_round_trip_and_its_500_line_change_in_two() -> None:
+    stack, project, cost_codes = _large_world(500)
+    made = stack.rest("POST", "/rest/v1.0/budget_line_items/sync", {
+        "project_id": project["id"],
+        "updates": [{"cost_code_id": c["id"], "amount": f"{n + 1}.25"} for n, c in enumerate(cost_codes)]})
+    assert len(made["entities"]) == 500 and not made["errors"]
+    stack.lock_budget(project["id"])
+    budget_id = stack.erp_budget(project["id"])
+    stack.send_and_accept("budget", budget_id, sender="Pat Manager")
+    result = _round(stack)
+    documents = [e for e in result.exchanges if not e.hcp]
+    assert len(documents) == 1 and documents[0].request.count("<EstimateLineAdd>") == 500
+    estimate = _estimate(stack)
+    assert _rows(estimate) == [(c["full_code"], f"Scope {n}", f"{n + 1}.25", f"{n + 1}.25",
+                                "Tower Apartments") for n, c in enumerate(cost_codes)]
+    assert stack.item("budget", budget_id)["status"] == "synced"
+    # a Budget Change moving a dollar on every line: 500 lines appended below the 500 there
+    change = {"status": "approved", "title": "Rebalance", "adjustment_line_items": [
+        {"wbs_code_id": c["id"], "amount": "-1" if n % 2 else "1"} for n, c in enumerate(cost_codes)]}
+    stack.rest("POST", f"/rest/v1.0/projects/{project['id']}/budget_changes", change, expect=201)
+    _export_again(stack, budget_id)
+    result = _round(stack)
+    documents = [e for e in result.exchanges if not e.hcp]
+    assert len(documents) == 2  # the read, then one EstimateMod keeping 500 lines and appending 500
+    assert documents[1].request.count("<TxnLineID>-1</TxnLineID>") == 500
+    estimate = _estimate(stack)
+    assert len(estimate["EstimateLineRet"]) == 1000
+    assert [r[3] for r in _rows(estimate)[500:]] == ["-1.00" if n % 2 else "1.00" for n in range(500)]
+    assert stack.item("budget", budget_id)["status"] == "synced"
+    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
