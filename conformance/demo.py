@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from lxml import etree
 
 from conformance.procore_stack import ProcoreStack
 from conformance.scenarios.data import COST_CODES, seed_customers_and_jobs, seed_vendors
+from connector.qbxml import Request, RequestBatch, parse_response
 from sim.webconnector import UpdateResult
 
 LOG_TAIL = 6
@@ -200,6 +203,102 @@ def commitment(stack: ProcoreStack) -> Workflow:
     return w
 
 
+def _harbor_view(stack: ProcoreStack) -> dict[str, Any]:
+    project: dict[str, Any] = next(
+        p
+        for p in stack.rest("GET", "/rest/v1.0/projects", {"company_id": stack.company_id})
+        if p["name"] == "Harbor View Medical Office"
+    )
+    return project
+
+
+def _estimate_lines(stack: ProcoreStack, job: str) -> list[tuple[str, str]]:
+    estimate = next((e for e in stack.records("Estimate") if e["CustomerRef"]["FullName"] == job), None)
+    return [(ln["ItemRef"]["FullName"], ln["Amount"]) for ln in (estimate or {}).get("EstimateLineRet", [])]
+
+
+def _est_cost(stack: ProcoreStack, job: str) -> dict[str, Decimal]:
+    """Est. Cost per item of ``job`` (Job Estimates vs. Actuals Detail: what Procore reads as Revised
+    Budget, seed 001 "Job Costs")."""
+    batch = RequestBatch("13.0")
+    batch.add(Request("JobReportQuery", {"JobReportType": "JobEstimatesVsActualsDetail"}), "1")
+    [rs] = parse_response(stack.company.process_request(batch.to_xml()))
+    out: dict[str, Decimal] = {}
+    inside = False
+    for row in etree.fromstring(rs.raw.encode()).iter("TextRow", "DataRow", "SubtotalRow"):
+        cells = {int(str(c.get("colID"))): str(c.get("value")) for c in row.iter("ColData")}
+        if row.tag == "TextRow" and row.get("value") == job:
+            inside = True
+        elif row.tag == "SubtotalRow" and cells.get(1) == f"Total {job}":
+            inside = False
+        elif row.tag == "DataRow" and inside:
+            out[cells[1]] = Decimal(cells[2])
+    return out
+
+
+def _revised_budget(stack: ProcoreStack, project: dict[str, Any]) -> dict[str, Decimal]:
+    lines = stack.budget_lines(project["id"])
+    return {ln["cost_code"]["full_code"]: Decimal(ln["revised_budget"]) for ln in lines}
+
+
+def budget_setup(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Set Up and Export a Budget → QuickBooks estimate (seed 002; seed 001 Budgets)")
+    project = _harbor_view(stack)
+    listed = stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})
+    codes = {c["full_code"]: c for c in listed}
+    amounts = {"01-100": "12000", "03-300": "185000", "06-100": "64250.50"}
+    for code, amount in amounts.items():
+        stack.add_budget_line(project["id"], codes[code]["id"], amount)
+    stack.lock_budget(project["id"])
+    budget_id = stack.erp_budget(project["id"])
+    stack.send_and_accept("budget", budget_id, sender="Pat Manager")
+    w.lines.append(f"  project manager adds {len(amounts)} budget line items, locks the budget and sends it; "
+                   "the accounting approver accepts it")
+    _update(stack, w)
+    lines = _estimate_lines(stack, project["name"])
+    seen = stack.item("budget", budget_id)
+    for item, amount in lines:
+        w.lines.append(f"    estimate line {item:<8} Rate = Amount {amount:>12}")
+    w.lines.append(f"    Procore: {seen['status_label']}")
+    w.check(
+        lines == [(code, f"{Decimal(a):.2f}") for code, a in amounts.items()],
+        "one estimate on the project's Customer:Job, a line per budget line (Item, Rate = Amount = Original "
+        "Budget Amount)",
+    )
+    w.check(seen["status"] == "synced", "Procore shows the budget Synced with the estimate's TxnID")
+    w.check(_est_cost(stack, project["name"]) == _revised_budget(stack, project),
+            "QuickBooks' Job Estimates vs. Actuals shows Est. Cost = Procore's Revised Budget per cost code")
+    return w
+
+
+def budget_update(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Update and Export a Budget → new lines on the same estimate (seed 002; seed 001 Budgets)")
+    project = _harbor_view(stack)
+    lines = {ln["cost_code"]["full_code"]: ln for ln in stack.budget_lines(project["id"])}
+    budget_id = stack.erp_budget(project["id"])
+    stack.modify_budget(project["id"], lines["03-300"]["id"], lines["06-100"]["id"], "7500")
+    ready = [(i["item_type"], i["item_id"]) for i in stack.lists()["ready_to_update"]]
+    w.check(("budget", budget_id) in ready, "the modified synced budget is on Ready to Update")
+    w.lines.append("  a budget modification moves 7,500.00 from 03-300 to 06-100; the budget is sent again "
+                   "and accepted")
+    stack.send_and_accept("budget", budget_id, sender="Pat Manager")
+    _update(stack, w)
+    estimates = [e for e in stack.records("Estimate") if e["CustomerRef"]["FullName"] == project["name"]]
+    after = _estimate_lines(stack, project["name"])
+    for item, amount in after[3:]:
+        w.lines.append(f"    new estimate line {item:<8} {amount:>12}")
+    seen = stack.item("budget", budget_id)
+    w.lines.append(f"    Procore: {seen['status_label']}")
+    w.check(len(estimates) == 1, "the existing estimate is modified, not duplicated")
+    w.check(after[3:] == [("03-300", "-7500.00"), ("06-100", "7500.00")],
+            "a negative line on the 'From' cost code and a positive one on the 'To' cost code, below the "
+            "existing lines")
+    w.check(seen["status"] == "synced" and not seen["changed_since_sync"], "Procore shows the budget Synced")
+    w.check(_est_cost(stack, project["name"]) == _revised_budget(stack, project),
+            "Est. Cost follows the revised budget; the first lines keep the Original Budget")
+    return w
+
+
 def duplicate_name(stack: ProcoreStack) -> Workflow:
     w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
     stack.company.ui.create_vendor("Summit Steel")
@@ -262,6 +361,8 @@ WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
     project,
     company,
     commitment,
+    budget_setup,
+    budget_update,
     duplicate_name,
     staging,
 )
