@@ -265,9 +265,10 @@ def mod_request(txn_id: str, edit_sequence: str, keep: Sequence[str], lines: Seq
 
 
 # -- reading QuickBooks' estimates --------------------------------------------------------------------------
-def _lines_of(rs: Response, ret: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    """(TxnLineID, Other1) of an EstimateRet's lines, in order; a line group is refused."""
-    if ret.get("EstimateLineGroupRet"):
+def _lines_of(rs: Response, ret: Mapping[str, Any], *, groups: bool = False) -> list[tuple[str, str | None]]:
+    """(TxnLineID, Other1) of an EstimateRet's lines, in order; a line group is refused unless ``groups``
+    (looking for our lines among a job's estimates, where a person's estimate may well have groups)."""
+    if ret.get("EstimateLineGroupRet") and not groups:
         raise answers.UnexpectedAnswer(rs, "with a line group in its EstimateRet (a person added an item "
                                            "group in QuickBooks; the connector cannot keep its place when "
                                            "appending lines: remove the group and resend)")
@@ -377,7 +378,7 @@ class BudgetExportHandler:
         """A first export's probe: the job's estimate holding our lines, if QuickBooks applied the Add."""
         if codec.is_error(rs):
             return Outcome.failed(rs, result={"action": "failed"})
-        ours = [ret for ret in codec.records(rs) if _ours(item.payload, _lines_of(rs, ret))]
+        ours = [ret for ret in codec.records(rs) if _ours(item.payload, _lines_of(rs, ret, groups=True))]
         if not ours:
             return Outcome.resend(status_code=str(rs.status_code), message=rs.status_message,
                                   result={"phase": "add"})

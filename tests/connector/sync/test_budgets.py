@@ -242,7 +242,8 @@ def test_a_crash_probe_finds_the_estimate_by_its_marked_lines_and_adds_nothing(e
     item = enqueue(env, work(budget_request()))
     probe = handler(env).build_probe(env.sent(item))
     assert xml(probe).startswith(f"<EstimateQueryRq><EntityFilter><ListID>{JOB}</ListID>")
-    other = estimate_ret((("7-1", ITEM, "01-100", "5.00", None),), txn_id="2-1705327200")
+    # a person's estimate on the same job (with an item group) is not ours, and not in the way
+    other = estimate_ret((("7-1", ITEM, "01-100", "5.00", None),), txn_id="2-1705327200", group=True)
     answer = valid_rs(f"<EstimateQueryRs requestID=\"{item}\" {OK}>{other}{estimate_ret(FIRST)}"
                       "</EstimateQueryRs>")
     outcome = handler(env).handle_probe_response(env.view(item, is_probe=True), [answer])

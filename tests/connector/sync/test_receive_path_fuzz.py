@@ -27,7 +27,7 @@ from lxml import etree
 from sync_helpers import COMPANY, Env, new_env
 
 from connector.qbwc.driver import DriverSettings, SessionDriver
-from connector.sync import accounts, jobs, projects, service_items, vendor_exports, vendors
+from connector.sync import accounts, budgets, jobs, projects, service_items, vendor_exports, vendors
 from connector.sync.cost_codes import EXPORT_KIND as CC_EXPORT
 from connector.sync.cost_codes import OBJECT_TYPE as COST_CODE
 from connector.sync.cost_codes import UPDATE_KIND as CC_UPDATE
@@ -57,6 +57,12 @@ def _address() -> dict[str, str]:
     return {"Addr1": "1 Main St", "City": "Austin", "State": "TX", "PostalCode": "78701"}
 
 
+BUDGET = {"budget_id": "7479", "project_id": 7428, "job_list_id": CUSTOMER_ID, "txn_id": None,
+          "lines": [{"transaction_id": "7481", "source": "original", "budget_line_item_id": 501,
+                     "cost_code": "01-200", "item_list_id": SYNCED_CODE_ID, "description": "Site Work",
+                     "amount": "1000.00"}]}
+
+
 def queue_one_of_each(env: Env, phases: dict[str, dict[str, object] | None],
                       probes: set[str]) -> list[Expected]:
     """One item per registered kind (two project exports: a customer and a job), in the drawn phases."""
@@ -79,6 +85,8 @@ def queue_one_of_each(env: Env, phases: dict[str, dict[str, object] | None],
         (vendor_exports.KIND, {"name": "Ace Plumbing", "address": _address(), "phone": "512-555-0100",
                                "fax": None}, "55",
          Expected(vendor_exports.OBJECT_TYPE, "55", "Ace Plumbing")),
+        (budgets.EXPORT_KIND, BUDGET, "7479", None),
+        (budgets.UPDATE_KIND, {**BUDGET, "txn_id": "1-1700000000"}, "7480", None),
         (vendors.KIND, {"page_size": 2}, None, None),
         (jobs.KIND, {"page_size": 2, "job_mode": "jobs_under_customers"}, None, None),
         (service_items.KIND, {"page_size": 2}, None, None),
@@ -141,8 +149,31 @@ def _asked_name(rq: etree._Element) -> str | None:
 
 
 @st.composite
+def estimate_ret(draw: st.DrawFn) -> str:
+    """An EstimateRet of the budget's job, its lines marked (or not) with its transaction, mutated."""
+    line = ("<EstimateLineRet><TxnLineID>{line_id}</TxnLineID><ItemRef><ListID>" + SYNCED_CODE_ID +
+            "</ListID></ItemRef><Amount>1000.00</Amount>{other1}</EstimateLineRet>")
+    markers = ["<Other1>Procore 7481</Other1>", "", "<Other1>x</Other1>",
+               "<Other1>Procore 7481</Other1><Other1>y</Other1>"]
+    lines = [line.format(line_id=draw(st.sampled_from(["3-1", "4-1", "", "9" * 60])),
+                         other1=draw(st.sampled_from(markers)))
+             for _ in range(draw(st.integers(0, 3)))]
+    if draw(st.integers(0, 5)) == 5:
+        lines.append("<EstimateLineGroupRet><TxnLineID>9-1</TxnLineID></EstimateLineGroupRet>")
+    txn_id = draw(st.sampled_from(["1-1700000000", "2-1700000000", "", "1-1700000000</TxnID><TxnID>2"]))
+    job = draw(st.sampled_from([CUSTOMER_ID, SYNCED_PROJECT_ID]))
+    fields = [f"<TxnID>{txn_id}</TxnID>", "<EditSequence>1700000001</EditSequence>",
+              f"<CustomerRef><ListID>{job}</ListID></CustomerRef>"]
+    if draw(st.booleans()):
+        del fields[draw(st.integers(0, len(fields) - 1))]
+    return f"<EstimateRet>{''.join(fields)}{''.join(lines)}</EstimateRet>"
+
+
+@st.composite
 def ret(draw: st.DrawFn, tag: str, name: str | None, list_id: str | None) -> str:
     """One Ret, correct or mutated."""
+    if tag == "EstimateRet":
+        return draw(estimate_ret())
     name = name or draw(NAMES)
     fields: list[tuple[str, str]] = [
         ("ListID", list_id or draw(IDS.filter(bool))),
@@ -238,9 +269,14 @@ PHASES = {
                                                    {"phase": "probe_name", "full_name": "Northside:Wing B"}]),
     f"{vendor_exports.KIND}:55": st.sampled_from([None, {"phase": "probe"}]),
     f"{CC_UPDATE}:1002": st.sampled_from([None, {"stale_retries": 1}]),
+    f"{budgets.EXPORT_KIND}:7479": st.sampled_from([None, {"phase": "probe"}, {"phase": "add"}]),
+    f"{budgets.UPDATE_KIND}:7480": st.sampled_from([
+        None, {"phase": "read", "TxnID": "1-1700000000", "stale_retries": 1},
+        {"phase": "mod", "TxnID": "1-1700000000", "EditSequence": "1700000000", "keep": ["3-1"],
+         "missing": ["7481"], "stale_retries": 0}]),
 }
 PROBE_KEYS = [f"{CC_EXPORT}:1001", f"{projects.EXPORT_KIND}:77", f"{projects.EXPORT_KIND}:78",
-              f"{vendor_exports.KIND}:55"]
+              f"{vendor_exports.KIND}:55", f"{budgets.EXPORT_KIND}:7479", f"{budgets.UPDATE_KIND}:7480"]
 COUNTS = {"examples": 0, "rounds": 0, "answers": 0}
 
 
