@@ -174,9 +174,12 @@ class Intake:
         # A line whose cost code has no origin id is refused; its code (read from the budget line item,
         # ``GET /rest/v1.0/budget_line_items/{id}``) tells the approver which one.
         unsynced = {}
-        for job_cost in data.get("job_costs") or []:
-            line_id = job_cost.get("budget_line_item_id") if isinstance(job_cost, Mapping) else None
-            if job_cost.get("cost_code_origin_id") or not isinstance(line_id, int):
+        job_costs = data.get("job_costs")
+        for job_cost in job_costs if isinstance(job_costs, list) else []:
+            if not isinstance(job_cost, Mapping) or job_cost.get("cost_code_origin_id"):
+                continue
+            line_id = job_cost.get("budget_line_item_id")
+            if not isinstance(line_id, int) or isinstance(line_id, bool):
                 continue
             try:
                 line = self._erp.client.get(f"/rest/v1.0/budget_line_items/{line_id}",

@@ -185,6 +185,9 @@ def work_from_request(request_data: Mapping[str, Any]) -> tuple[NewWork | None, 
         job_id = adds.text(request_data, "job_id")
         if not job_id:
             raise BudgetProjectNotSynced()
+        project_id = budget.get("project_id")
+        if not isinstance(project_id, int) or isinstance(project_id, bool):
+            raise BudgetRejected(f"its project id {project_id!r} is not a Procore id")
         txn_id = adds.text(budget, "origin_id") or None
         raw_costs = request_data.get("job_costs")
         raw_txns = request_data.get("transactions")
@@ -213,7 +216,7 @@ def work_from_request(request_data: Mapping[str, Any]) -> tuple[NewWork | None, 
         return None, left_out
     payload: dict[str, Any] = {
         "budget_id": adds.procore_id(budget),
-        "project_id": budget.get("project_id"),
+        "project_id": project_id,
         "job_list_id": job_id,
         "txn_id": txn_id,
         "lines": lines,

@@ -219,6 +219,17 @@ def test_a_budget_whose_project_or_a_cost_code_is_not_synced_is_refused_with_the
     assert (seen["status"], seen["messages"]) == ("failed", [message])
 
 
+def test_a_job_cost_entry_that_is_not_an_object_is_passed_over_and_the_budget_exports(
+    world: BudgetWorld,
+) -> None:
+    stack, project, cost_codes = world
+    budget_id, _ = _budget(stack, project, cost_codes)
+    _rewrite_request(stack, lambda data: data["job_costs"].append("not a job cost"))
+    _round(stack)
+    assert [r[3] for r in _rows(_estimate(stack))] == ["1000.00", "2500.50"]
+    assert stack.item("budget", budget_id)["status"] == "synced"
+
+
 # -- re-export -------------------------------------------------------------------------------------------
 def test_a_budget_modification_reexports_as_a_negative_from_line_and_a_positive_to_line_below_the_existing(
     world: BudgetWorld,

@@ -185,6 +185,8 @@ def test_the_plan_of_a_budget_export_writes_its_outcome_after_the_work() -> None
     (budget_request([txn(7480, 999, 1.0)]), BudgetRejected,
      "transaction 7480 names job cost 999, which the export does not carry"),
     ({"job_id": JOB}, BudgetRejected, "the ERP Request carries no budget with an id"),
+    ({**budget_request(), "budget": {"id": 7479, "origin_id": None, "project_id": "7428"}}, BudgetRejected,
+     "its project id '7428' is not a Procore id"),
 ])
 def test_a_budget_that_cannot_be_an_estimate_is_refused_with_the_reason(
     request_data: dict[str, Any], refusal: type[BudgetRejected], message: str
