@@ -450,7 +450,25 @@ def _soap(operation: str) -> Callable[[httpx.Request], bool]:
 
 
 def _interrupt(stack: ProcoreStack, point: str, quickbooks_answer: str) -> None:
-    """Run the next update with the connector restarted at ``point``."""
+    """Deliver the webhooks and run the next update with the connector restarted at ``point``."""
+    stack.deliver()
+    if point == "webhook_received":
+        stack.restart()
+        return
+    if point == "request_read":
+        assert stack.side.connections[stack.company_key].intake.read() == 1
+        stack.restart()
+        return
+    stack.tick()
+    if point == "work_queued":
+        stack.restart()
+        return
+    if point == "during_send_request_xml":
+        send = _soap("sendRequestXML")
+        stack.qbwc_link.kill = lambda request: "dropped" if send(request) else None
+        stack.run_update()
+        stack.restart()
+        return
     receive = _soap("receiveResponseXML")
 
     def carrying(request: httpx.Request) -> bool:
@@ -476,15 +494,17 @@ def _interrupt(stack: ProcoreStack, point: str, quickbooks_answer: str) -> None:
         stack.restart()
     else:
         stack.run_update()
-        path = "/external_data/sync" if point == "write_back" else "/erp_transactions/sync"
+        path = {"write_back": "/external_data/sync", "transactions_synced": "/erp_transactions/sync",
+                "close_out": "/erp_request_details/"}[point]
         stack.procore_link.kill = lambda r: "after" if r.method == "PATCH" and path in r.url.path else None
         with pytest.raises(ConnectorKilled):
             stack.tick()
         stack.restart()
 
 
-CRASH_POINTS = ["quickbooks_processed", "answer_lost", "during_receive_response_xml", "write_back",
-                "transactions_synced"]
+CRASH_POINTS = ["webhook_received", "request_read", "work_queued", "during_send_request_xml",
+                "quickbooks_processed", "answer_lost", "during_receive_response_xml", "write_back",
+                "transactions_synced", "close_out"]
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
@@ -494,7 +514,6 @@ def test_a_restart_mid_first_export_leaves_one_estimate_its_lines_once_and_one_s
     stack, project, cost_codes = _world(f"sqlite:///{tmp_path / 'connector.db'}")
     stack.procore.post("/_sim/webhooks/duplicate_next", json={"count": 10})  # every delivery arrives twice
     budget_id, _ = _budget(stack, project, cost_codes)
-    stack.sync()
     _interrupt(stack, point, "EstimateAddRs")
     for _ in range(3):
         _round(stack)
@@ -507,6 +526,9 @@ def test_a_restart_mid_first_export_leaves_one_estimate_its_lines_once_and_one_s
     assert (seen["status"], seen["origin_id"]) == ("synced", estimate["TxnID"])
     details = _details(stack)
     assert [d["status"] for d in details] == ["success"]
+    assert stack.restarts == 1
+    close_path = f"/erp_request_details/{details[0]['id']}"
+    assert len([p for m, p in stack.procore_link.log if m == "PATCH" and p.endswith(close_path)]) == 1
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
@@ -517,7 +539,6 @@ def test_a_restart_mid_reexport_appends_the_new_lines_once(tmp_path: Path, point
     stack.procore.post("/_sim/webhooks/duplicate_next", json={"count": 10})
     stack.modify_budget(project["id"], site["id"], concrete["id"], "100")
     _export_again(stack, budget_id)
-    stack.sync()
     _interrupt(stack, point, "EstimateModRs")
     for _ in range(3):
         _round(stack)
@@ -528,7 +549,11 @@ def test_a_restart_mid_reexport_appends_the_new_lines_once(tmp_path: Path, point
     assert (update.result or {})["action"] == ("recovered" if point == "answer_lost" else "updated")
     seen = stack.item("budget", budget_id)
     assert (seen["status"], seen["changed_since_sync"]) == ("synced", False)
-    assert [d["status"] for d in _details(stack)] == ["success", "success"]
+    details = _details(stack)
+    assert [d["status"] for d in details] == ["success", "success"]
+    assert stack.restarts == 1
+    close_path = f"/erp_request_details/{details[1]['id']}"
+    assert len([p for m, p in stack.procore_link.log if m == "PATCH" and p.endswith(close_path)]) == 1
     assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
 
 
