@@ -11,7 +11,8 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   write (origin ids back to Procore through ``external_data/sync``, then its detail closed with QuickBooks'
   answer; a commitment's SOV lines get their PO lines' TxnLineIDs, so invoices and change orders can link
   to them; a budget's transactions are marked synced through ``erp_transactions/sync`` once QuickBooks has
-  them);
+  them; a budget re-export left with nothing for QuickBooks — only prime contract change order amounts,
+  which are never exported — is closed ``success`` saying so);
 * company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
   (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
   items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
