@@ -212,7 +212,8 @@ def work_from_request(request_data: Mapping[str, Any]) -> tuple[NewWork | None, 
     )
     if not lines:
         if txn_id is None:
-            raise BudgetRejected("it has no budget lines to export")
+            raise BudgetRejected("Procore sent no budget amount to export (the export carries no transaction "
+                                 "that is not synced yet)")
         return None, left_out
     payload: dict[str, Any] = {
         "budget_id": adds.procore_id(budget),
@@ -319,6 +320,8 @@ class BudgetExportHandler:
             return str(item.result["TxnID"])
         if item.payload.get("txn_id"):
             return str(item.payload["txn_id"])
+        if item.result.get("phase") == "add":  # what the id map named is gone from QuickBooks
+            return None
         mapping = self._context.id_map.by_procore_id(item.company_key, OBJECT_TYPE, item.procore_id or "")
         return mapping.qb_id if mapping is not None else None
 
@@ -371,6 +374,14 @@ class BudgetExportHandler:
         })
 
     def _read_answer(self, item: WorkItemView, rs: Response, *, recovered: bool) -> Outcome:
+        if codec.is_not_found(rs) and not item.payload.get("txn_id") and not item.result.get("TxnID"):
+            # A first export of a budget this connector added an estimate for before (the id map), that
+            # Procore does not call synced: that estimate was deleted in QuickBooks and the budget unlinked
+            # in Procore. A new estimate is what the approver asks for.
+            return Outcome.resend(status_code=str(rs.status_code),
+                                  message="The estimate this connector added for the budget before is no "
+                                          "longer in QuickBooks; adding a new one",
+                                  result={"phase": "add"})
         if codec.is_error(rs) or codec.is_not_found(rs):
             # The estimate is gone (deleted in QuickBooks) or cannot be read: QuickBooks' own words.
             return Outcome.failed(rs, result={"action": "failed"})

@@ -176,7 +176,8 @@ def test_the_plan_of_a_budget_export_writes_its_outcome_after_the_work() -> None
     ({**budget_request(second_item=None), "unsynced_line_codes": {"502": "03-300"}}, BudgetCostCodeNotSynced,
      "cost code(s) 03-300 are not synced with QuickBooks Desktop; export the standard cost codes (and the "
      "project) first"),
-    (budget_request([]), BudgetRejected, "it has no budget lines to export"),
+    (budget_request([]), BudgetRejected,
+     "Procore sent no budget amount to export (the export carries no transaction that is not synced yet)"),
     (budget_request([txn(7480, 501, 10.005)]), BudgetRejected,
      "transaction 7480's value 10.005 has fractions of a cent; QuickBooks amounts have two decimals"),
     (budget_request([txn(7480, 501, 1.0, REVISED, "ChangeEvent")]), BudgetRejected,
@@ -380,3 +381,20 @@ def test_a_read_of_another_jobs_estimate_is_refused(env: Env) -> None:
         handler(env, UPDATE_KIND).handle_response(env.sent(item), [answer])
     assert refused.value.message == ("QuickBooks answered EstimateQueryRs status 0 with estimate "
                                      f"{ESTIMATE} of another Customer:Job than {JOB}")
+
+
+def test_an_estimate_this_connector_added_before_and_quickbooks_no_longer_has_is_added_anew(env: Env) -> None:
+    known = IdMapUpdate(OBJECT_TYPE, "7479", ESTIMATE, "1705327200")
+    env.queue.complete(enqueue(env, work(budget_request())), "T0", state="done", status_code="0",
+                       message="Status OK", id_map=(known,))
+    item = enqueue(env, work(budget_request()))  # Procore: not synced (the budget was unlinked)
+    gone = rs(f'<EstimateQueryRs requestID="{item}" statusCode="500" statusSeverity="Warn" statusMessage='
+              '"The query request has not been fully completed. There was a required element '
+              f'(&quot;{ESTIMATE}&quot;) that could not be found in QuickBooks." />')
+    outcome = handler(env).handle_response(env.sent(item), [gone])
+    assert (outcome.state, outcome.result) == ("resend", {"phase": "add"})
+    env.apply(item, outcome)
+    assert xml(handler(env).build_request(env.view(item))).startswith("<EstimateAddRq>")
+    # and a crash after that add is probed by the job's estimates, not by the old TxnID
+    assert xml(handler(env).build_probe(env.view(item, is_probe=True))).startswith(
+        f"<EstimateQueryRq><EntityFilter><ListID>{JOB}</ListID>")
