@@ -19,7 +19,6 @@ from lxml import etree
 
 from conformance.procore_stack import ProcoreStack
 from conformance.scenarios.data import COST_CODES, seed_customers_and_jobs, seed_vendors
-from connector.qbxml import Request, RequestBatch, parse_response
 from sim.webconnector import UpdateResult
 
 LOG_TAIL = 6
@@ -217,30 +216,6 @@ def _estimate_lines(stack: ProcoreStack, job: str) -> list[tuple[str, str]]:
     return [(ln["ItemRef"]["FullName"], ln["Amount"]) for ln in (estimate or {}).get("EstimateLineRet", [])]
 
 
-def _est_cost(stack: ProcoreStack, job: str) -> dict[str, Decimal]:
-    """Est. Cost per item of ``job`` (Job Estimates vs. Actuals Detail: what Procore reads as Revised
-    Budget, seed 001 "Job Costs")."""
-    batch = RequestBatch("13.0")
-    batch.add(Request("JobReportQuery", {"JobReportType": "JobEstimatesVsActualsDetail"}), "1")
-    [rs] = parse_response(stack.company.process_request(batch.to_xml()))
-    out: dict[str, Decimal] = {}
-    inside = False
-    for row in etree.fromstring(rs.raw.encode()).iter("TextRow", "DataRow", "SubtotalRow"):
-        cells = {int(str(c.get("colID"))): str(c.get("value")) for c in row.iter("ColData")}
-        if row.tag == "TextRow" and row.get("value") == job:
-            inside = True
-        elif row.tag == "SubtotalRow" and cells.get(1) == f"Total {job}":
-            inside = False
-        elif row.tag == "DataRow" and inside:
-            out[cells[1]] = Decimal(cells[2])
-    return out
-
-
-def _revised_budget(stack: ProcoreStack, project: dict[str, Any]) -> dict[str, Decimal]:
-    lines = stack.budget_lines(project["id"])
-    return {ln["cost_code"]["full_code"]: Decimal(ln["revised_budget"]) for ln in lines}
-
-
 def budget_setup(stack: ProcoreStack) -> Workflow:
     w = Workflow("Set Up and Export a Budget → QuickBooks estimate (seed 002; seed 001 Budgets)")
     project = _harbor_view(stack)
@@ -266,7 +241,7 @@ def budget_setup(stack: ProcoreStack) -> Workflow:
         "Budget Amount)",
     )
     w.check(seen["status"] == "synced", "Procore shows the budget Synced with the estimate's TxnID")
-    w.check(_est_cost(stack, project["name"]) == _revised_budget(stack, project),
+    w.check(stack.est_cost(project["name"]) == stack.revised_budget(project["id"]),
             "QuickBooks' Job Estimates vs. Actuals shows Est. Cost = Procore's Revised Budget per cost code")
     return w
 
@@ -294,7 +269,7 @@ def budget_update(stack: ProcoreStack) -> Workflow:
             "a negative line on the 'From' cost code and a positive one on the 'To' cost code, below the "
             "existing lines")
     w.check(seen["status"] == "synced" and not seen["changed_since_sync"], "Procore shows the budget Synced")
-    w.check(_est_cost(stack, project["name"]) == _revised_budget(stack, project),
+    w.check(stack.est_cost(project["name"]) == stack.revised_budget(project["id"]),
             "Est. Cost follows the revised budget; the first lines keep the Original Budget")
     return w
 

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from lxml import etree
 
 from connector.app import create_app as create_connector_app
 from connector.config import ProcoreSettings, Settings
 from connector.procore.connection import ProcoreSide, TickReport
 from connector.qbwc.qwc import QwcSpec, build_qwc
 from connector.qbwc.service import QbwcService
+from connector.qbxml import Request, RequestBatch, parse_response
 from connector.sync.registry import install
 from sim.procore_fake.app import bind_state, create_state
 from sim.procore_fake.app import create_app as create_procore_app
@@ -411,6 +414,31 @@ class ProcoreStack:
         assert answer.status_code == 200, answer.text
         rows: list[dict[str, Any]] = answer.json()
         return rows
+
+    def revised_budget(self, project_id: int) -> dict[str, Decimal]:
+        """Procore's Revised Budget per cost code (the Budget tool)."""
+        lines = self.budget_lines(project_id)
+        return {ln["cost_code"]["full_code"]: Decimal(ln["revised_budget"]) for ln in lines}
+
+    def est_cost(self, job: str) -> dict[str, Decimal]:
+        """Est. Cost per item of ``job`` in QuickBooks' Job Estimates vs. Actuals Detail report (what Procore
+        reads as the Revised Budget, seed 001 "Job Costs")."""
+        batch = RequestBatch("13.0")
+        batch.add(Request("JobReportQuery", {"JobReportType": "JobEstimatesVsActualsDetail"}), "1")
+        [rs] = parse_response(self.company.process_request(batch.to_xml()))
+        if not rs.ok:
+            raise AssertionError(f"JobReportQuery: {rs.status_code} {rs.status_message}")
+        out: dict[str, Decimal] = {}
+        inside = False
+        for row in etree.fromstring(rs.raw.encode()).iter("TextRow", "DataRow", "SubtotalRow"):
+            cells = {int(str(c.get("colID"))): str(c.get("value")) for c in row.iter("ColData")}
+            if row.tag == "TextRow" and row.get("value") == job:
+                inside = True
+            elif row.tag == "SubtotalRow" and cells.get(1) == f"Total {job}":
+                inside = False
+            elif row.tag == "DataRow" and inside:
+                out[cells[1]] = Decimal(cells[2])
+        return out
 
     def rest(self, method: str, path: str, body: Any = None, *, expect: int = 200) -> Any:
         """A call to Procore's REST API as the company's service account (a GET's ``body`` is its query)."""

@@ -15,10 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from lxml import etree
 
 from conformance.procore_stack import ConnectorKilled, ProcoreStack
-from connector.qbxml import Request, RequestBatch, parse_response
 
 BudgetWorld = tuple[ProcoreStack, dict[str, Any], list[dict[str, Any]]]
 ORIGINAL = "Erp::OriginalEstimateTransaction"
@@ -77,34 +75,6 @@ def _rows(estimate: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     """(Item, Description, Rate, Amount, Customer:Job) of each estimate line, in order."""
     return [(ln["ItemRef"]["FullName"], ln.get("Desc", ""), ln.get("Rate", ""), ln["Amount"],
              estimate["CustomerRef"]["FullName"]) for ln in estimate["EstimateLineRet"]]
-
-
-def _est_cost(stack: ProcoreStack, job: str) -> dict[str, Decimal]:
-    """Est. Cost per item of ``job`` in QuickBooks' Job Estimates vs. Actuals Detail report."""
-    batch = RequestBatch("13.0")
-    batch.add(Request("JobReportQuery", {"JobReportType": "JobEstimatesVsActualsDetail",
-                                         "ReportPeriod": {"FromReportDate": "2000-01-01",
-                                                          "ToReportDate": "2099-12-31"}}), "1")
-    [rs] = parse_response(stack.company.process_request(batch.to_xml()))
-    assert rs.ok, rs.status_message
-    out: dict[str, Decimal] = {}
-    inside = False
-    for row in etree.fromstring(rs.raw.encode()).iter("TextRow", "DataRow", "SubtotalRow"):
-        if row.tag == "TextRow" and row.get("value") == job:
-            inside = True
-        elif row.tag == "SubtotalRow" and inside and any(
-                c.get("value") == f"Total {job}" for c in row.iter("ColData")):
-            inside = False
-        elif row.tag == "DataRow" and inside:
-            cells = {int(str(c.get("colID"))): str(c.get("value")) for c in row.iter("ColData")}
-            out[cells[1]] = Decimal(cells[2])
-    return out
-
-
-def _revised(stack: ProcoreStack, project: dict[str, Any]) -> dict[str, Decimal]:
-    """Procore's Revised Budget per cost code (the Budget tool)."""
-    return {line["cost_code"]["full_code"]: Decimal(line["revised_budget"])
-            for line in stack.budget_lines(project["id"])}
 
 
 def _transaction_syncs(stack: ProcoreStack) -> list[dict[str, Any]]:
@@ -169,7 +139,7 @@ def test_a_budget_exports_as_one_estimate_on_the_projects_job_with_a_line_per_bu
         {"id": t["id"], "origin_id": ln["TxnLineID"], "synced": True}
         for t, ln in zip(txns, estimate["EstimateLineRet"], strict=True)]}]
     # the job-cost report Procore reads: Est. Cost = Procore's revised budget, per cost code
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project) == {
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"]) == {
         "01-100": Decimal("1000.00"), "03-300": Decimal("2500.50")}
 
 
@@ -265,7 +235,7 @@ def test_a_budget_modification_reexports_as_a_negative_from_line_and_a_positive_
     seen = stack.item("budget", budget_id)
     assert (seen["status"], seen["origin_id"]) == ("synced", first["TxnID"])
     assert not seen["changed_since_sync"]
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project) == {
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"]) == {
         "01-100": Decimal("750.00"), "03-300": Decimal("2750.50")}
 
 
@@ -285,7 +255,7 @@ def test_an_approved_budget_change_reexports_like_a_modification(world: BudgetWo
         ("03-300", "Cast-in-Place Concrete", "300.00", "300.00", "Tower Apartments"),
     ]
     assert stack.item("budget", budget_id)["status"] == "synced"
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project) == {
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"]) == {
         "01-100": Decimal("700.00"), "03-300": Decimal("2800.50")}
 
 
@@ -310,7 +280,7 @@ def test_a_new_budget_line_and_an_edited_original_amount_reexport_as_lines_appen
         ("01-100", "Site Work", "200.00", "200.00", "Tower Apartments"),  # the delta Procore sends
         ("06-100", "Rough Carpentry", "800.00", "800.00", "Tower Apartments"),  # the new line
     ]
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project) == {
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"]) == {
         "01-100": Decimal("1200.00"), "03-300": Decimal("2500.50"), "06-100": Decimal("800.00")}
 
 
@@ -419,7 +389,7 @@ def test_a_failed_reexport_resent_sends_exactly_what_quickbooks_lacks(world: Bud
     ]
     assert len([u for s in syncs for u in s["updates"]]) == 4
     assert stack.item("budget", budget_id)["status"] == "synced"
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"])
 
 
 def _with_pcco(data: dict[str, Any]) -> None:
@@ -554,7 +524,7 @@ def test_a_restart_mid_reexport_appends_the_new_lines_once(tmp_path: Path, point
     assert stack.restarts == 1
     close_path = f"/erp_request_details/{details[1]['id']}"
     assert len([p for m, p in stack.procore_link.log if m == "PATCH" and p.endswith(close_path)]) == 1
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"])
 
 
 # -- large budgets ---------------------------------------------------------------------------------------
@@ -605,4 +575,4 @@ def test_a_500_line_budget_exports_in_one_round_trip_and_its_500_line_change_in_
     assert len(estimate["EstimateLineRet"]) == 1000
     assert [r[3] for r in _rows(estimate)[500:]] == ["-1.00" if n % 2 else "1.00" for n in range(500)]
     assert stack.item("budget", budget_id)["status"] == "synced"
-    assert _est_cost(stack, "Tower Apartments") == _revised(stack, project)
+    assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"])
