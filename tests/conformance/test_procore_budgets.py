@@ -143,6 +143,32 @@ def test_a_budget_exports_as_one_estimate_on_the_projects_job_with_a_line_per_bu
         "01-100": Decimal("1000.00"), "03-300": Decimal("2500.50")}
 
 
+def test_a_rejected_budget_edited_and_resent_exports_its_edited_amounts_once(world: BudgetWorld) -> None:
+    """Seed 002 "Set Up and Export a Budget": Reject → Edit a Budget → Resend → Accept → exported."""
+    stack, project, cost_codes = world
+    lines = [stack.add_budget_line(project["id"], cc["id"], a) for cc, a in zip(cost_codes, ("1000", "2500"),
+                                                                                 strict=False)]
+    stack.lock_budget(project["id"])
+    budget_id = stack.erp_budget(project["id"])
+    assert stack.act("send", "Pat Manager", "budget", budget_id).status_code == 200
+    rejected = stack.act("reject", "Alex Accountant", "budget", budget_id, reason="Concrete is too low")
+    assert rejected.json()["status"] == "rejected", rejected.text
+    _round(stack)
+    assert stack.records("Estimate") == []  # nothing goes to QuickBooks for a rejected budget
+    stack.lock_budget(project["id"], locked=False)
+    stack.edit_budget_line(project["id"], lines[1]["id"], "3100")
+    stack.lock_budget(project["id"])
+    assert stack.act("resend", "Pat Manager", "budget", budget_id).status_code == 200
+    assert stack.act("accept", "Alex Accountant", "budget", budget_id).status_code == 200
+    _round(stack)
+    # the edit is part of the first export: one line per budget line, the edited amount as Original Budget
+    assert _rows(_estimate(stack)) == [
+        ("01-100", "Site Work", "1000.00", "1000.00", "Tower Apartments"),
+        ("03-300", "Cast-in-Place Concrete", "3100.00", "3100.00", "Tower Apartments"),
+    ]
+    assert stack.item("budget", budget_id)["status"] == "synced"
+
+
 def _rewrite_request(stack: ProcoreStack, change: Callable[[dict[str, Any]], None]) -> None:
     """Procore answers the connector's read of a budget ERP Request with ``change`` applied to its data."""
     target = stack.procore_link.target
