@@ -418,6 +418,26 @@ def test_a_failed_reexport_resent_sends_exactly_what_quickbooks_lacks(world: Bud
     assert stack.est_cost("Tower Apartments") == stack.revised_budget(project["id"])
 
 
+def test_transactions_procore_refuses_to_mark_synced_fail_the_budget_saying_which(world: BudgetWorld) -> None:
+    stack, project, cost_codes = world
+    budget_id, _ = _budget(stack, project, cost_codes)
+
+    def refuse(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path != "/rest/v1.0/erp_transactions/sync":
+            return None
+        updates = json.loads(request.content)["updates"]
+        return httpx.Response(200, json={"entities": [], "errors": [
+            {**updates[0], "errors": {"id": ["Entity with this ID not found"]}}]})
+
+    stack.procore_link.fault = refuse
+    _round(stack)
+    seen = stack.item("budget", budget_id)
+    txn = _erp_requests(stack, "create_budget")[0]["request_data"]["transactions"][0]["id"]
+    assert seen["status"] == "failed"
+    assert seen["messages"] == [
+        f"Procore refused to mark transaction {txn} synced: {{'id': ['Entity with this ID not found']}}"]
+
+
 def _with_pcco(data: dict[str, Any]) -> None:
     txn = dict(data["transactions"][0])
     txn.update({"id": txn["id"] + 100_000, "type": REVISED, "value": 5000.0,
