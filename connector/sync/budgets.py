@@ -198,7 +198,8 @@ def work_from_request(request_data: Mapping[str, Any]) -> tuple[NewWork | None, 
         txns = [t for t in raw_txns if isinstance(t, Mapping)]
         pcco = [t for t in txns if _is_pcco(t)]
         lines = [_line(t, job_costs, codes) for t in txns if not _is_pcco(t)]
-        named = request_data.get("unsynced_line_codes") or {}
+        named = request_data.get("unsynced_line_codes")
+        named = named if isinstance(named, Mapping) else {}
         unsynced = [ln["cost_code"] or str(named.get(str(ln["budget_line_item_id"])) or "")
                     or f"(budget line {ln['budget_line_item_id']})" for ln in lines if not ln["item_list_id"]]
         if unsynced:
