@@ -213,7 +213,9 @@ def _budget(data: Any, context: PlanningContext) -> RequestPlan:
         return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
     budget = data.get("budget") or {}
     if work is None:
-        message = "QuickBooks Desktop already has every amount of this budget; nothing to export."
+        message = ("Nothing to export to QuickBooks Desktop: the export carries only prime contract change "
+                   "order amounts." if left_out else
+                   "QuickBooks Desktop already has every amount of this budget; nothing to export.")
         return RequestPlan(writes=(_close(detail, "success", message, *left_out),), note=message)
     return _export(work, detail, "budget", budget.get("id"), project_id=budget.get("project_id"),
                    messages=list(left_out))

@@ -153,9 +153,18 @@ def test_a_reexport_with_nothing_for_quickbooks_closes_success_without_work() ->
     assert request.work == ()
     assert request.writes == (PlannedWrite("close_detail", {"detail_id": 7490, "status": "success",
                                                             "messages": [
-        "QuickBooks Desktop already has every amount of this budget; nothing to export.",
+        "Nothing to export to QuickBooks Desktop: the export carries only prime contract change order "
+        "amounts.",
         "Transaction 7600 (PrimeContractChangeOrder, 5000.0) was not exported: prime contract change order "
         "amounts are not exported to QuickBooks Desktop."]}),)
+
+
+def test_a_reexport_whose_edits_cancel_out_closes_success_saying_quickbooks_has_it_all() -> None:
+    request = plan("update_budget", budget_request([], origin_id=ESTIMATE), PlanningContext())
+    assert request.work == ()
+    message = "QuickBooks Desktop already has every amount of this budget; nothing to export."
+    assert request.writes == (PlannedWrite("close_detail", {"detail_id": 7490, "status": "success",
+                                                            "messages": [message]}),)
 
 
 def test_the_plan_of_a_budget_export_writes_its_outcome_after_the_work() -> None:
