@@ -310,6 +310,25 @@ def test_a_new_budget_line_and_an_edited_original_amount_reexport_as_lines_appen
         "01-100": Decimal("1200.00"), "03-300": Decimal("2500.50"), "06-100": Decimal("800.00")}
 
 
+def test_an_edit_undone_before_the_reexport_sends_nothing_to_quickbooks_and_shows_synced(
+    world: BudgetWorld,
+) -> None:
+    stack, project, cost_codes = world
+    budget_id, (site, _) = _budget(stack, project, cost_codes)
+    _round(stack)
+    stack.lock_budget(project["id"], locked=False)
+    stack.edit_budget_line(project["id"], site["id"], "1200")
+    stack.edit_budget_line(project["id"], site["id"], "1000")
+    stack.lock_budget(project["id"])
+    _export_again(stack, budget_id)
+    result = _round(stack)
+    assert not _documents(result, "EstimateQuery") and not _documents(result, "EstimateMod")
+    assert len(_estimate(stack)["EstimateLineRet"]) == 2
+    assert stack.item("budget", budget_id)["status"] == "synced"
+    assert _details(stack)[-1]["messages"] == [
+        "QuickBooks Desktop already has every amount of this budget; nothing to export."]
+
+
 def test_a_stale_edit_sequence_rereads_and_retries_once_keeping_the_accountants_own_line(
     world: BudgetWorld,
 ) -> None:
