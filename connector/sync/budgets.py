@@ -236,7 +236,10 @@ def _line_fields(line: Mapping[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {"ItemRef": {"ListID": str(line["item_list_id"])}}
     if line.get("description"):
         fields["Desc"] = str(line["description"])
-    fields["Rate"] = amount  # seed 001: Original Budget Amount → Rate and Amount
+    # seed 001: Original Budget Amount → Rate and Amount. No Quantity: QuickBooks shows none and keeps the
+    # Amount sent (as the fake does; what real QuickBooks does when a Rate and an Amount come without a
+    # quantity is not in our sources — they agree here, a quantity of one).
+    fields["Rate"] = amount
     fields["Amount"] = amount
     fields["Other1"] = marker(str(line["transaction_id"]))
     return fields
