@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connector.sync import commitments, cost_codes, projects, vendor_exports
+from connector.sync import change_orders, commitments, cost_codes, invoices, projects, vendor_exports
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
@@ -69,17 +69,17 @@ NOT_SUPPORTED: dict[str, str] = {
     ),
     "create_budget_in_procore": "QuickBooks Desktop Estimates cannot be imported into Procore as budgets.",
     "create_commitment_in_procore": "QuickBooks Desktop Purchase Orders cannot be imported into Procore.",
+    "sync_commitment_change_orders": (
+        "Commitment Change Orders are export only: QuickBooks Desktop keeps them as purchase order lines, "
+        "which are not imported into Procore."
+    ),
 }
 
 #: Exports QuickBooks Desktop supports that this connector does not carry out yet.
 NOT_YET: dict[str, str] = {
     **dict.fromkeys(("create_budget", "update_budget"), "Budget export"),
     **dict.fromkeys(("sync_commitments", "unlink_commitment"), "Commitment sync"),
-    **dict.fromkeys(
-        ("create_commitment_change_order", "sync_commitment_change_orders", "unlink_commitment_change_order"),
-        "Commitment change order export",
-    ),
-    **dict.fromkeys(("create_requisitions", "reset_requisition"), "Subcontractor invoice export"),
+    "unlink_commitment_change_order": "Commitment change order unlink",
     **dict.fromkeys(("sync_contract_payments", "create_payment", "reset_payment"), "Payment sync"),
 }
 
@@ -96,6 +96,7 @@ NO_ACTION: dict[str, str] = {
     "create_job_in_procore": "the job came from QuickBooks; nothing to write there",
     "reset_job": "the QuickBooks job stays; a new export creates a new one",
     "sync_single_job": "job cost import is not carried out by this connector yet",
+    "reset_requisition": "the QuickBooks bill stays; a new export of the invoice creates a new bill",
 }
 
 
@@ -109,6 +110,9 @@ class PlanningContext:
     #: Standard cost code id → the queued (not yet finished) export of it: a project waits for these.
     exporting_cost_codes: Mapping[str, int] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Commitment id → the newest unfinished work item that changes its purchase order (its export or a
+    #: change order): the next change order of that commitment waits for it (one at a time, in order).
+    exporting_purchase_orders: Mapping[str, int] = field(default_factory=dict)
 
 
 def detail_ids(data: Any) -> Iterator[int]:
@@ -202,6 +206,46 @@ def _commitment(data: Any, context: PlanningContext) -> RequestPlan:
                    line_item_ids=line_item_ids)
 
 
+def _commitment_change_order(data: Any, context: PlanningContext) -> RequestPlan:
+    detail = data.get("request_detail_id")
+    try:
+        work = change_orders.work_from_request(data)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    before = context.exporting_purchase_orders.get(str(work.procore_id))
+    if before is not None:  # seed 001: one change order of a commitment at a time, in order
+        work = NewWork(work.kind, work.payload, work.procore_id, (before,))
+    outcome = {"detail_id": detail, "change_order_id": work.payload["change_order_id"],
+               "line_item_ids": [li.get("id") for li in data.get("change_order_items") or []]}
+    waits = f", after work item {before}" if before is not None else ""
+    return RequestPlan(
+        work=(PlannedWork(work),),
+        writes=(PlannedWrite("change_order_outcome", outcome, after=0),),
+        note=f"change order {work.payload['change_order_id']} to {work.kind}{waits}",
+    )
+
+
+def _requisitions(data: Any, context: PlanningContext) -> RequestPlan:
+    """One bill per requisition of the batch. The documented payload names no request detail: a refusal
+    or QuickBooks' error is closed on the request's detail of that requisition (found by item)."""
+    work: list[PlannedWork] = []
+    writes: list[PlannedWrite] = []
+    for entry in data.get("requisitions") or [] if isinstance(data, dict) else []:
+        requisition_id = entry.get("procore_requisition_id") if isinstance(entry, dict) else None
+        detail = {"detail_item_type": "requisition", "detail_item_id": requisition_id}
+        try:
+            bill = invoices.work_from_request(entry)
+        except WorkRefused as refused:
+            writes.append(PlannedWrite("close_item_detail", {**detail, "status": "failed",
+                                                             "messages": [refused.message]}))
+            continue
+        work.append(PlannedWork(bill))
+        item_ids = [line["procore_id"] for line in bill.payload["lines"]]
+        writes.append(PlannedWrite("invoice_outcome", {**detail, "requisition_item_ids": item_ids},
+                                   after=len(work) - 1))
+    return RequestPlan(tuple(work), tuple(writes), note=f"{len(work)} subcontractor invoice(s) to export")
+
+
 def _staging(kind: str, staged_type: str) -> Callable[[Any, PlanningContext], RequestPlan]:
     def plan_import(data: Any, context: PlanningContext) -> RequestPlan:
         payload = {"job_mode": context.job_mode} if kind == JOB_IMPORT_KIND else {}
@@ -239,6 +283,8 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "create_or_update_job": _job,
     "create_vendor": _vendor,
     "create_commitment": _commitment,
+    "create_commitment_change_order": _commitment_change_order,
+    "create_requisitions": _requisitions,
     "sync_jobs": _staging(JOB_IMPORT_KIND, "project"),
     "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
     "sync_metadata": _metadata,

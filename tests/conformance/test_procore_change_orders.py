@@ -1,0 +1,104 @@
+"""Commitment change orders → new purchase order lines through the whole integration: the accountant accepts
+an approved CCO in Procore, the connector plans it, the Web Connector carries a PurchaseOrderMod to
+QuickBooks, and Procore shows the CCO synced with its new lines' ids (``conformance.procore_stack``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.procore_stack import ConnectorKilled, ProcoreStack
+
+Synced = tuple[ProcoreStack, dict[str, Any], dict[str, Any], list[dict[str, Any]], dict[str, Any]]
+
+
+def _one(records: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
+    found = [r for r in records if all(r.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _round(stack: ProcoreStack) -> None:
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+
+
+def _synced_commitment(database_url: str = "sqlite://", lines: int = 2) -> Synced:
+    """Cost codes, project, vendor and a work order contract synced: the PO a change order changes."""
+    stack = ProcoreStack.create(database_url=database_url)
+    stack.export_standard_cost_code("01-100", "Site Work")
+    stack.export_standard_cost_code("03-300", "Concrete")
+    _round(stack)
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"])
+    vendor = stack.new_vendor("Ace Concrete")
+    stack.send_and_accept("vendor", vendor["id"])
+    _round(stack)
+    codes = sorted(stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]}),
+                   key=lambda c: c["full_code"])
+    sov = [{"cost_code_id": codes[n % 2]["id"], "amount": f"{1000 + n}", "description": f"SOV {n + 1}"}
+           for n in range(lines)]
+    body = {"title": "Sitework", "description": "Pour slab and footings", "vendor_id": vendor["id"],
+            "status": "Approved", "line_items": sov}
+    woc = stack.rest("POST", "/rest/v1.0/work_order_contracts",
+                     {"project_id": project["id"], "work_order_contract": body}, expect=201)
+    stack.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    _round(stack)
+    assert stack.synced("work_order_contract", woc["id"])
+    return stack, project, vendor, codes, woc
+
+
+@pytest.fixture
+def synced() -> Synced:
+    return _synced_commitment()
+
+
+def new_change_order(stack: ProcoreStack, project: dict[str, Any], woc: dict[str, Any], title: str,
+                     lines: list[dict[str, Any]]) -> dict[str, Any]:
+    made: dict[str, Any] = stack.rest(
+        "POST", f"/rest/v1.0/projects/{project['id']}/commitment_change_orders",
+        {"change_order": {"contract_id": woc["id"], "title": title, "status": "approved", "line_items": lines}},
+        expect=201)
+    return made
+
+
+def _cco_lines(stack: ProcoreStack, project: dict[str, Any], cco: dict[str, Any]) -> list[dict[str, Any]]:
+    got: dict[str, Any] = stack.rest("GET", f"/rest/v1.0/projects/{project['id']}/commitment_change_orders/"
+                                            f"{cco['id']}")
+    return list(got["line_items"])
+
+
+def test_a_change_order_appends_its_lines_below_the_existing_purchase_order_lines(synced: Synced) -> None:
+    stack, project, _vendor, codes, woc = synced
+    [before] = stack.records("PurchaseOrder")
+    cco = new_change_order(stack, project, woc, "Extra grading", [
+        {"cost_code_id": codes[0]["id"], "amount": "300", "description": "More grading"},
+        {"cost_code_id": codes[1]["id"], "amount": "125.25", "description": "Thicker slab"},
+    ])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    job = _one(stack.records("Customer"), FullName="Tower Apartments")
+    items = {i["FullName"]: i["ListID"] for i in stack.records("ItemService")}
+    assert po["TxnID"] == before["TxnID"]  # the commitment's PO, not a new one
+    old, new = po["PurchaseOrderLineRet"][:3], po["PurchaseOrderLineRet"][3:]
+    assert [ln["TxnLineID"] for ln in old] == [ln["TxnLineID"] for ln in before["PurchaseOrderLineRet"]]
+    assert old == before["PurchaseOrderLineRet"]  # the existing lines untouched, in place
+    title, *lines = new
+    assert title["Desc"] == "Extra grading" and "ItemRef" not in title
+    assert [(ln["ItemRef"]["ListID"], ln["Desc"], ln["Amount"], ln["CustomerRef"]["ListID"]) for ln in lines] == [
+        (items["01-100"], "More grading", "300.00", job["ListID"]),
+        (items["03-300"], "Thicker slab", "125.25", job["ListID"]),
+    ]
+    # the header stays the commitment's: date, P.O. NO., vendor, vendor message
+    for field in ("TxnDate", "RefNumber", "VendorRef", "VendorMsg"):
+        assert po[field] == before[field]
+    assert po["TotalAmount"] == "2426.25"
+    seen = stack.item("commitment_change_order", cco["id"])
+    assert seen["status"] == "synced"
+    assert seen["origin_id"] == f"{po['TxnID']}|{title['TxnLineID']}"
+    assert [ln["origin_id"] for ln in _cco_lines(stack, project, cco)] == [ln["TxnLineID"] for ln in lines]
