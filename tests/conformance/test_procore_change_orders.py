@@ -102,3 +102,132 @@ def test_a_change_order_appends_its_lines_below_the_existing_purchase_order_line
     assert seen["status"] == "synced"
     assert seen["origin_id"] == f"{po['TxnID']}|{title['TxnLineID']}"
     assert [ln["origin_id"] for ln in _cco_lines(stack, project, cco)] == [ln["TxnLineID"] for ln in lines]
+
+
+def _mods(result: Any) -> list[str]:
+    """The qbXML documents of an update that carried a PurchaseOrderMod."""
+    return [x.request for x in result.exchanges if "<PurchaseOrderModRq" in x.request]
+
+
+def test_several_change_orders_of_one_commitment_go_one_per_batch_in_the_order_sent(synced: Synced) -> None:
+    stack, project, _vendor, codes, woc = synced
+    ccos = [new_change_order(stack, project, woc, f"CCO {n}",
+                             [{"cost_code_id": codes[0]["id"], "amount": f"{n}00", "description": f"Change {n}"}])
+            for n in (1, 2, 3)]
+    for cco in ccos:  # all three accepted before the connector hears of any
+        stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    mods = _mods(result)
+    assert [m.count("<PurchaseOrderModRq") for m in mods] == [1, 1, 1]  # never two in one batch
+    [po] = stack.records("PurchaseOrder")
+    descs = [ln.get("Desc") for ln in po["PurchaseOrderLineRet"][3:]]
+    assert descs == ["CCO 1", "Change 1", "CCO 2", "Change 2", "CCO 3", "Change 3"]  # in order, below
+    assert all(stack.item("commitment_change_order", c["id"])["status"] == "synced" for c in ccos)
+
+
+def test_a_purchase_order_edited_in_quickbooks_meets_3200_is_read_again_and_keeps_the_edit(
+    synced: Synced,
+) -> None:
+    stack, project, _vendor, codes, woc = synced
+    [po] = stack.records("PurchaseOrder")
+    # The accountant adds a freight line in QuickBooks: the id map's EditSequence is now stale.
+    stack.company.ui.edit_purchase_order(po["TxnID"], add_lines=[{"item": "03-300", "desc": "Freight",
+                                                                  "amount": "75"}])
+    cco = new_change_order(stack, project, woc, "Extra grading",
+                           [{"cost_code_id": codes[0]["id"], "amount": "300", "description": "More grading"}])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    answers = [x.response for x in result.exchanges if "PurchaseOrder" in x.request]
+    assert any('statusCode="3200"' in a for a in answers)  # the stale EditSequence, answered by QuickBooks
+    [po] = stack.records("PurchaseOrder")
+    assert [ln.get("Desc") for ln in po["PurchaseOrderLineRet"]] == [
+        "Sitework", "SOV 1", "SOV 2", "Freight", "Extra grading", "More grading"]
+    assert stack.item("commitment_change_order", cco["id"])["status"] == "synced"
+
+
+def test_a_change_order_failing_in_quickbooks_shows_its_code_and_the_resend_adds_the_lines_once(
+    synced: Synced,
+) -> None:
+    stack, project, _vendor, codes, woc = synced
+    stack.company.ui.set_inventory_active(False)
+    cco = new_change_order(stack, project, woc, "Extra grading",
+                           [{"cost_code_id": codes[0]["id"], "amount": "300", "description": "More grading"}])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    _round(stack)
+    seen = stack.item("commitment_change_order", cco["id"])
+    assert seen["status"] == "failed"
+    assert seen["messages"] == [
+        "QuickBooks Desktop error 3250: This feature is not enabled or not available in this version of "
+        "QuickBooks."
+    ]
+    [po] = stack.records("PurchaseOrder")
+    assert len(po["PurchaseOrderLineRet"]) == 3
+    stack.company.ui.set_inventory_active(True)
+    assert stack.act("resend", "Pat Manager", "commitment_change_order", cco["id"]).status_code == 200
+    assert stack.act("accept", "Alex Accountant", "commitment_change_order", cco["id"]).status_code == 200
+    _round(stack)
+    _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    assert [ln.get("Desc") for ln in po["PurchaseOrderLineRet"][3:]] == ["Extra grading", "More grading"]
+    assert stack.item("commitment_change_order", cco["id"])["status"] == "synced"
+
+
+def _soap(operation: str) -> Any:
+    names = (f":{operation}".encode(), f"<{operation}".encode())
+    return lambda request: any(n in request.content for n in names)
+
+
+@pytest.mark.parametrize(
+    "point", ["quickbooks_processed", "answer_lost", "during_receive_response_xml", "write_back"]
+)
+def test_a_restart_mid_change_order_leaves_its_lines_once_and_the_change_order_synced_once(
+    tmp_path: Path, point: str
+) -> None:
+    stack, project, _vendor, codes, woc = _synced_commitment(f"sqlite:///{tmp_path / 'connector.db'}")
+    stack.procore.post("/_sim/webhooks/duplicate_next", json={"count": 10})  # every delivery arrives twice
+    cco = new_change_order(stack, project, woc, "Extra grading",
+                           [{"cost_code_id": codes[0]["id"], "amount": "300", "description": "More grading"}])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    stack.sync()
+    receive = _soap("receiveResponseXML")
+    if point == "quickbooks_processed":
+
+        def restart_before(request: httpx.Request) -> None:
+            if receive(request):
+                stack.qbwc_link.before = None
+                stack.restart()
+
+        stack.qbwc_link.before = restart_before
+        stack.run_update()
+    elif point == "answer_lost":
+        stack.qbwc_link.kill = lambda request: "before" if receive(request) else None
+        with pytest.raises(ConnectorKilled):
+            stack.run_update()
+        stack.restart()
+    elif point == "during_receive_response_xml":
+        stack.qbwc_link.kill = lambda request: "dropped" if receive(request) else None
+        stack.run_update()
+        stack.restart()
+    else:
+        stack.run_update()
+        stack.procore_link.kill = lambda r: (
+            "after" if r.method == "PATCH" and "/external_data/sync" in r.url.path else None
+        )
+        with pytest.raises(ConnectorKilled):
+            stack.tick()
+        stack.restart()
+    for _ in range(3):
+        _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    assert [ln.get("Desc") for ln in po["PurchaseOrderLineRet"]] == [
+        "Sitework", "SOV 1", "SOV 2", "Extra grading", "More grading"]  # never doubled
+    [export] = [w for w in stack.service.queue.items(stack.company_key) if w.kind == "change_order.export"]
+    assert (export.result or {})["action"] == ("recovered" if point == "answer_lost" else "updated")
+    seen = stack.item("commitment_change_order", cco["id"])
+    assert seen["status"] == "synced"
+    assert [ln["origin_id"] for ln in _cco_lines(stack, project, cco)] == [
+        po["PurchaseOrderLineRet"][4]["TxnLineID"]]
