@@ -61,7 +61,8 @@ def new_change_order(stack: ProcoreStack, project: dict[str, Any], woc: dict[str
                      lines: list[dict[str, Any]]) -> dict[str, Any]:
     made: dict[str, Any] = stack.rest(
         "POST", f"/rest/v1.0/projects/{project['id']}/commitment_change_orders",
-        {"change_order": {"contract_id": woc["id"], "title": title, "status": "approved", "line_items": lines}},
+        {"change_order": {"contract_id": woc["id"], "title": title, "status": "approved",
+                          "line_items": lines}},
         expect=201)
     return made
 
@@ -90,7 +91,8 @@ def test_a_change_order_appends_its_lines_below_the_existing_purchase_order_line
     assert old == before["PurchaseOrderLineRet"]  # the existing lines untouched, in place
     title, *lines = new
     assert title["Desc"] == "Extra grading" and "ItemRef" not in title
-    assert [(ln["ItemRef"]["ListID"], ln["Desc"], ln["Amount"], ln["CustomerRef"]["ListID"]) for ln in lines] == [
+    rows = [(ln["ItemRef"]["ListID"], ln["Desc"], ln["Amount"], ln["CustomerRef"]["ListID"]) for ln in lines]
+    assert rows == [
         (items["01-100"], "More grading", "300.00", job["ListID"]),
         (items["03-300"], "Thicker slab", "125.25", job["ListID"]),
     ]
@@ -112,7 +114,8 @@ def _mods(result: Any) -> list[str]:
 def test_several_change_orders_of_one_commitment_go_one_per_batch_in_the_order_sent(synced: Synced) -> None:
     stack, project, _vendor, codes, woc = synced
     ccos = [new_change_order(stack, project, woc, f"CCO {n}",
-                             [{"cost_code_id": codes[0]["id"], "amount": f"{n}00", "description": f"Change {n}"}])
+                             [{"cost_code_id": codes[0]["id"], "amount": f"{n}00",
+                               "description": f"Change {n}"}])
             for n in (1, 2, 3)]
     for cco in ccos:  # all three accepted before the connector hears of any
         stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
