@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.procore_stack import ConnectorKilled, ProcoreStack
+from conformance.procore_stack import ConnectorKilled, ProcoreStack, rewrite_erp_requests
 
 Synced = tuple[ProcoreStack, dict[str, Any], dict[str, Any], list[dict[str, Any]], dict[str, Any]]
 
@@ -234,3 +234,73 @@ def test_a_restart_mid_change_order_leaves_its_lines_once_and_the_change_order_s
     assert seen["status"] == "synced"
     assert [ln["origin_id"] for ln in _cco_lines(stack, project, cco)] == [
         po["PurchaseOrderLineRet"][4]["TxnLineID"]]
+
+
+def _unsynced_code(data: dict[str, Any]) -> dict[str, Any]:
+    first, *rest = data["change_order_items"]
+    cost_code = {**first["cost_code"], "standard_cost_code_origin_id": None}
+    return {**data, "change_order_items": [{**first, "cost_code": cost_code}, *rest]}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda data: {**data, "commitment": {**data["commitment"], "origin_id": None}},
+     "Change order 'Extra grading' cannot be added to the purchase order: its commitment 'SC-001' is not "
+     "synced with QuickBooks Desktop; export the commitment first"),
+    (_unsynced_code,
+     "Change order 'Extra grading' cannot be added to the purchase order: cost code(s) 01-100 are not synced "
+     "with QuickBooks Desktop; export the standard cost codes first"),
+], ids=["commitment_not_synced", "cost_code_not_synced"])
+def test_a_change_order_the_connector_refuses_is_failed_with_the_reason_and_the_po_is_untouched(
+    synced: Synced, change: Any, message: str
+) -> None:
+    stack, project, _vendor, codes, woc = synced
+    rewrite_erp_requests(stack, lambda name, data: change(data) if name == "create_commitment_change_order"
+                         else data)
+    cco = new_change_order(stack, project, woc, "Extra grading",
+                           [{"cost_code_id": codes[0]["id"], "amount": "300", "description": "More grading"}])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    _round(stack)
+    [po] = stack.records("PurchaseOrder")
+    assert len(po["PurchaseOrderLineRet"]) == 3
+    seen = stack.item("commitment_change_order", cco["id"])
+    assert (seen["status"], seen["messages"]) == ("failed", [message])
+
+
+def test_a_300_line_commitment_its_300_line_change_order_and_an_invoice_of_every_line_take_four_round_trips(
+) -> None:
+    stack, project, _vendor, codes, woc = _synced_commitment(lines=300)
+    [po] = stack.records("PurchaseOrder")
+    assert len(po["PurchaseOrderLineRet"]) == 301  # the Title row and 300 SOV lines, one Add
+    add_trips = [x for r in stack.results for x in r.exchanges if "<PurchaseOrderAddRq" in x.request]
+    assert len(add_trips) == 1
+    cco = new_change_order(stack, project, woc, "Big change", [
+        {"cost_code_id": codes[n % 2]["id"], "amount": "10", "description": f"CO line {n + 1}"}
+        for n in range(300)])
+    stack.send_and_accept("commitment_change_order", cco["id"], sender="Pat Manager")
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    assert len(_mods(result)) == 1  # 601 lines kept or added in one PurchaseOrderMod
+    [po] = stack.records("PurchaseOrder")
+    assert len(po["PurchaseOrderLineRet"]) == 602
+    assert stack.item("commitment_change_order", cco["id"])["status"] == "synced"
+    sov = stack.rest("GET", f"/rest/v1.0/work_order_contracts/{woc['id']}/line_items",
+                     {"project_id": project["id"], "per_page": 1000})
+    assert len(sov) == 300
+    body = {"commitment_id": woc["id"], "invoice_number": "INV-300", "billing_date": "2024-02-29",
+            "status": "approved", "items": [{"commitment_line_item_id": line["id"],
+                                             "work_completed_this_period": "100"} for line in sov]}
+    stack.settings(invoice_retainage_item_origin_id=next(
+        i["ListID"] for i in stack.records("ItemService") if i["FullName"] == "Retainage"))
+    inv = stack.rest("POST", "/rest/v1.0/requisitions", {"project_id": project["id"], "requisition": body},
+                     expect=201)
+    stack.send_and_accept("requisition", inv["id"], sender="Pat Manager")
+    stack.sync()
+    result = stack.run_update()
+    stack.tick()
+    trips = [x.request for x in result.exchanges if not x.hcp]
+    kinds = [("<PurchaseOrderQueryRq" in t, "<BillAddRq" in t) for t in trips]
+    assert kinds == [(True, False), (False, True)]  # the PO read, then one BillAdd of 300 lines
+    [bill] = stack.records("Bill")
+    assert len(bill["ItemLineRet"]) == 300 and bill["AmountDue"] == "30000.00"
+    assert stack.item("requisition", inv["id"])["status"] == "synced"
