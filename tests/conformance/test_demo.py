@@ -20,6 +20,8 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         "Project → QuickBooks customer",
         "Company → QuickBooks vendor",
         "Commitment → QuickBooks purchase order",
+        "Commitment change orders → new lines on the QuickBooks purchase order",
+        "Subcontractor invoice → QuickBooks bill against the PO",
         "A name QuickBooks already uses: Failed to Export, fixed, resent",
         "QuickBooks vendors and jobs → Procore's Ready to Import",
     ]
@@ -34,7 +36,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         in line
         for line in lines
     )
-    assert lines[-1] == "6 of 6 workflows ended as the seeds say"
+    assert lines[-1] == "8 of 8 workflows ended as the seeds say"
 
 
 def test_a_workflow_that_does_not_end_as_the_seeds_say_fails_qbsim_run(
