@@ -13,6 +13,12 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
 * ``item_outcome`` of an import — the staged QuickBooks records pushed to Procore's staged records
   (Ready to Import), then the detail closed.
 * ``metadata`` — the staged Service items and accounts written into the ERP connection's metadata.
+* ``change_order_outcome`` — a commitment change order: its origin id ``<PO TxnID>|<first new TxnLineID>``
+  and each CCO line's its new PO line's TxnLineID, then its detail closed (failed: QuickBooks' message).
+* ``invoice_outcome`` — a subcontractor invoice: the bill's TxnID as the requisition's origin id (which
+  alone marks it synced: the documented payload names no detail) and each billed line's TxnLineID; failed:
+  the request's detail of that requisition (looked up by item) closed with QuickBooks' code and message.
+* ``close_item_detail`` — a refusal of one requisition of a batch, closed on its detail looked up by item.
 * ``close_detail`` / ``close_request_details`` — a close-out decided without QuickBooks (a refusal, an
   unsupported request).
 

@@ -10,19 +10,25 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   purchase orders — each followed by an ``item_outcome`` write (origin ids
   back to Procore through ``external_data/sync``, then its detail closed with QuickBooks' answer; a
   commitment's SOV lines get their PO lines' TxnLineIDs, so invoices and change orders can link to them);
+* commitment change orders become a ``change_order.export`` (new lines on the commitment's purchase order)
+  that waits for the unfinished export or change order of the same commitment before it (one at a time, in
+  order), followed by a ``change_order_outcome`` write (the CCO's and its lines' origin ids, the detail
+  closed); each requisition of ``create_requisitions`` becomes an ``invoice.export`` (a bill) followed by an
+  ``invoice_outcome`` write (the bill's TxnID as the requisition's origin id; the documented payload names
+  no request detail, so a failure closes the request's detail of that requisition, ``close_item_detail``);
 * company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
   (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
   items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
 * an item the connector refuses (a translator's named :class:`~connector.work.WorkRefused`) is closed
   ``failed`` with that reason, nothing sent to QuickBooks;
 * what QuickBooks Desktop does not support (seed 001: sub jobs, cost types, prime contracts and their
-  change orders, owner invoices, company-level direct costs) is closed ``failed`` with that reason —
+  change orders, owner invoices, company-level direct costs, importing commitment change orders) is closed
+  ``failed`` with that reason —
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
-Exports this connector does not carry out yet (budgets, commitment change orders, re-syncs and unlinks of
-commitments, subcontractor invoices, payments, job costs) are closed ``failed`` saying so, so the approver
-is not left waiting.
+Exports this connector does not carry out yet (budgets, re-syncs and unlinks of commitments and their
+change orders, payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
 """
 
 from __future__ import annotations
