@@ -132,7 +132,7 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
         if not isinstance(items, list) or not items:
             raise ChangeOrderRejected(title, "it has no line items")
         try:
-            lines = [commitments._line(i if isinstance(i, Mapping) else {}, False, number) for i in items]
+            lines = [commitments.sov_line(i if isinstance(i, Mapping) else {}, False, number) for i in items]
         except commitments.CommitmentRejected as exc:
             raise ChangeOrderRejected(title, exc.reason) from exc
         unsynced = [ln["cost_code"] or "(none)" for ln in lines if not ln["item_list_id"]]
@@ -165,7 +165,7 @@ def mod_request(payload: Mapping[str, Any], edit_sequence: str, current_lines: S
     """PurchaseOrderModRq: the PO's current lines kept by TxnLineID, the change order's appended."""
     job = str(payload["job_list_id"])
     new: list[dict[str, Any]] = [{"Desc": str(payload["title"])}] if payload.get("title") else []
-    new += [commitments._line_add(line, job) for line in payload["lines"]]
+    new += [commitments.po_line_add(line, job) for line in payload["lines"]]
     lines = [{"TxnLineID": line_id} for line_id in current_lines]
     lines += [{"TxnLineID": NEW_LINE, **fields} for fields in new]
     return codec.build("PurchaseOrderMod", {"TxnID": str(payload["txn_id"]), "EditSequence": edit_sequence,
@@ -181,12 +181,12 @@ def _po_lines(rs: Response, ret: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     lines = ret.get("PurchaseOrderLineRet") or []
     if isinstance(lines, Mapping):
         lines = [lines]
-    commitments._lines_of(rs, ret)  # every line has one readable TxnLineID, no line groups
+    commitments.po_line_ids(rs, ret)  # every line has one readable TxnLineID, no line groups
     return list(lines)
 
 
 def _line_ids(rs: Response, ret: Mapping[str, Any]) -> list[str]:
-    return commitments._lines_of(rs, ret)
+    return commitments.po_line_ids(rs, ret)
 
 
 def _ref_list_id(value: Any) -> str | None:
