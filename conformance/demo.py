@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from conformance.procore_stack import RETAINAGE_ITEM, ProcoreStack, commitment_invoiced
+from conformance.procore_stack import RETAINAGE_ITEM, ProcoreStack, commitment_invoiced, job_actual_costs
 from conformance.scenarios.data import COST_CODES, seed_customers_and_jobs, seed_vendors
 from sim.webconnector import UpdateResult
 
@@ -294,6 +294,9 @@ def subcontractor_invoice(stack: ProcoreStack) -> Workflow:
         w.lines.append(f"    Amount Due {bill['AmountDue']}; Procore: {seen['status_label']}")
     w.lines.append("    job costs, Commitment Invoiced: "
                    + ", ".join(f"{item} {amount}" for item, amount in sorted(invoiced.items())))
+    actual = job_actual_costs(stack.company, "Harbor View Medical Office")
+    w.lines.append("    job costs, Act. Cost (Job Estimates vs. Actuals Detail): "
+                   + ", ".join(f"{item} {amount}" for item, amount in sorted(actual.items())))
     w.check(
         bill is not None and bill["TxnDate"] == "2024-01-31" and bill["DueDate"] == "2024-03-01"
         and bill["VendorRef"]["FullName"] == "Granite Ridge Masonry",
@@ -314,6 +317,10 @@ def subcontractor_invoice(stack: ProcoreStack) -> Workflow:
     w.check(
         invoiced == {"03-300": Decimal("21000.00"), "06-100": Decimal("5000.00")},
         "QuickBooks' job costs show Commitment Invoiced = the billed lines (retainage not in it)",
+    )
+    w.check(
+        actual.get("03-300") == Decimal("21000.00") and actual.get("06-100") == Decimal("5000.00"),
+        "the Job Estimates vs. Actuals Detail's Act. Cost carries the bill's lines",
     )
     w.check(
         seen["status"] == "synced" and bill is not None and seen["origin_id"] == bill["TxnID"],

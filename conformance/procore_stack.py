@@ -415,19 +415,15 @@ def prepare_company_file(company: CompanyFile) -> None:
 def commitment_invoiced(company: CompanyFile, job: str) -> dict[str, Decimal]:
     """Procore's "Commitment Invoiced" per item of ``job``, as the connector would read it (seed 001 Job
     Costs: the Amount of the Custom Transaction Detail report for bill lines received against a PO)."""
-    answer = company.process_request(
-        '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?><QBXML>'
-        '<QBXMLMsgsRq onError="stopOnError"><CustomDetailReportQueryRq>'
-        "<CustomDetailReportType>CustomTxnDetail</CustomDetailReportType>"
+    report = _report(
+        company,
+        "<CustomDetailReportQueryRq><CustomDetailReportType>CustomTxnDetail</CustomDetailReportType>"
         f"<ReportEntityFilter><FullName>{xml_escape(job)}</FullName></ReportEntityFilter>"
         "<ReportTxnTypeFilter><TxnTypeFilter>Bill</TxnTypeFilter></ReportTxnTypeFilter>"
         "<SummarizeRowsBy>TotalOnly</SummarizeRowsBy><IncludeColumn>Item</IncludeColumn>"
         "<IncludeColumn>PONumber</IncludeColumn><IncludeColumn>Amount</IncludeColumn>"
-        "</CustomDetailReportQueryRq></QBXMLMsgsRq></QBXML>"
+        "</CustomDetailReportQueryRq>",
     )
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    report = etree.fromstring(answer.encode(), parser).find(".//ReportRet")
-    assert report is not None, answer
     invoiced: dict[str, Decimal] = {}
     for row in report.iter("DataRow"):
         values = {c.get("colID"): c.get("value", "") for c in row.findall("ColData")}
@@ -435,6 +431,31 @@ def commitment_invoiced(company: CompanyFile, job: str) -> dict[str, Decimal]:
             item = str(values.get("2"))
             invoiced[item] = invoiced.get(item, Decimal(0)) + Decimal(str(values.get("4")))
     return invoiced
+
+
+def job_actual_costs(company: CompanyFile, job: str) -> dict[str, Decimal]:
+    """Act. Cost per item row of ``job`` in QuickBooks' Job Estimates vs. Actuals Detail (JobReportQuery):
+    what Procore's Job to Date Cost reads (seed 001 Job Costs)."""
+    report = _report(company, "<JobReportQueryRq><JobReportType>JobEstimatesVsActualsDetail</JobReportType>"
+                              f"<ReportEntityFilter><FullName>{xml_escape(job)}</FullName></ReportEntityFilter>"
+                              "</JobReportQueryRq>")
+    costs: dict[str, Decimal] = {}
+    for row in report.iter("DataRow"):
+        values = {c.get("colID"): c.get("value", "") for c in row.findall("ColData")}
+        if values.get("3"):
+            costs[str(values.get("1"))] = Decimal(str(values["3"]).replace(",", ""))
+    return costs
+
+
+def _report(company: CompanyFile, request: str) -> Any:
+    answer = company.process_request(
+        '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?><QBXML>'
+        f'<QBXMLMsgsRq onError="stopOnError">{request}</QBXMLMsgsRq></QBXML>'
+    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    report = etree.fromstring(answer.encode(), parser).find(".//ReportRet")
+    assert report is not None, answer
+    return report
 
 
 def rewrite_erp_requests(stack: ProcoreStack, change: Callable[[str, Any], Any]) -> None:

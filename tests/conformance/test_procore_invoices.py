@@ -17,6 +17,7 @@ from conformance.procore_stack import (
     ConnectorKilled,
     ProcoreStack,
     commitment_invoiced,
+    job_actual_costs,
     rewrite_erp_requests,
 )
 
@@ -132,6 +133,9 @@ def test_an_invoice_becomes_a_bill_per_the_mapping_received_against_the_purchase
     # QuickBooks' job costs: Commitment Invoiced agrees with the bill, per cost code; retainage not in it
     assert commitment_invoiced(stack.company, "Tower Apartments") == {
         "01-100": Decimal("400.00"), "03-300": Decimal("250.50")}
+    # Job to Date Cost (Act. Cost of the Job Estimates vs. Actuals Detail) holds the bill's lines, per item
+    assert job_actual_costs(stack.company, "Tower Apartments") == {
+        "01-100": Decimal("400.00"), "03-300": Decimal("250.50"), RETAINAGE_ITEM: Decimal("-65.05")}
 
 
 def _failed_with(stack: ProcoreStack, inv: dict[str, Any]) -> list[str]:
