@@ -134,12 +134,15 @@ def _line(item: Mapping[str, Any], number: str) -> dict[str, Any] | None:
     retainage = _amount(item.get("retainage_this_period") or "0", "retainage this period", number)
     if not amount and not retainage:
         return None
+    line_id = item.get("procore_requisition_item_id")
+    if isinstance(line_id, bool) or not isinstance(line_id, int | str) or not str(line_id).strip().isdigit():
+        raise InvoiceRejected(number, f"its detail line {adds.text(item, 'description')!r} has no id")
     po_line = adds.text(item, "commitment_item_origin_id")
     if not po_line:
         what = f"the commitment's SOV line {adds.text(item, 'description')!r} is"
         raise InvoiceCommitmentNotSynced(number, what)
     line: dict[str, Any] = {
-        "procore_id": str(item.get("procore_requisition_item_id")),
+        "procore_id": str(line_id).strip(),
         "po_line_id": po_line,
         "description": adds.text(item, "description") or adds.text(item, "line_item_description"),
         "amount": str(amount),

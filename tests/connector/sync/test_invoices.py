@@ -83,6 +83,8 @@ NEGATIVE = "Subcontractor invoices with negative values do not sync between syst
      "it bills nothing this period"),
     (requisition(invoice_number="INV-" + "9" * 17), InvoiceRejected,
      "its invoice # has 21 characters; a QuickBooks Desktop bill's REF. NO. holds at most 20"),
+    (requisition([req_line(procore_requisition_item_id=None)]), InvoiceRejected,
+     "its detail line 'Grading' has no id"),
     (requisition(billing_date="last Tuesday"), InvoiceRejected,
      "its billing date 'last Tuesday' is not a date"),
 ])
