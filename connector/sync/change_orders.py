@@ -156,11 +156,6 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
     return NewWork(KIND, payload, adds.procore_id(commitment))
 
 
-def new_line_count(payload: Mapping[str, Any]) -> int:
-    """Lines the change order adds: its Title row (when it has a title) and one per CCO line."""
-    return commitments.expected_line_count(payload)
-
-
 def mod_request(payload: Mapping[str, Any], edit_sequence: str, current_lines: Sequence[str]) -> Request:
     """PurchaseOrderModRq: the PO's current lines kept by TxnLineID, the change order's appended."""
     job = str(payload["job_list_id"])
@@ -233,9 +228,9 @@ class ChangeOrderExportHandler:
     def known_lines(self, item: WorkItemView) -> tuple[str, list[str]] | None:
         """(EditSequence, the PO's TxnLineIDs) as last seen, or None when the PO must be read first.
 
-        This item's own re-read wins; else the id map's EditSequence, with the lines recorded by the finished
-        item (of this commitment) that saw that EditSequence. An EditSequence without its lines is no use:
-        a Mod with stale lines would delete the lines someone added in QuickBooks.
+        This item's own re-read wins; else the id map's EditSequence, with the lines recorded by the done
+        export or change order of this commitment that saw that EditSequence. An EditSequence without its
+        lines is no use: a Mod with stale lines would delete the lines someone added in QuickBooks.
         """
         if item.result.get("po_edit_sequence") and isinstance(item.result.get("po_line_ids"), list):
             return str(item.result["po_edit_sequence"]), [str(x) for x in item.result["po_line_ids"]]
@@ -245,8 +240,8 @@ class ChangeOrderExportHandler:
                                                      item.procore_id or "")
         if mapping is None or mapping.qb_id != str(item.payload["txn_id"]) or not mapping.edit_sequence:
             return None
-        for record in reversed(self._context.queue.items(item.company_key, ["done", "failed"])):
-            if record.procore_id != item.procore_id or record.id == item.id:
+        for record in reversed(self._context.queue.items(item.company_key, ["done"])):
+            if record.kind not in (KIND, commitments.KIND) or record.procore_id != item.procore_id:
                 continue
             seen = _recorded_lines(record.kind, record.result or {})
             if seen is not None and seen[0] == mapping.edit_sequence:
@@ -376,7 +371,7 @@ class ChangeOrderExportHandler:
 
 def _recorded_lines(kind: str, result: Mapping[str, Any]) -> tuple[str, list[str]] | None:
     """(EditSequence, PO TxnLineIDs) a finished item of the PO recorded, if it recorded them."""
-    if kind == KIND or result.get("po_line_ids") is not None:
+    if kind == KIND:
         if result.get("po_edit_sequence") and isinstance(result.get("po_line_ids"), list):
             return str(result["po_edit_sequence"]), [str(x) for x in result["po_line_ids"]]
         return None
