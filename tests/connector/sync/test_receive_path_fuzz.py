@@ -58,8 +58,8 @@ PO = "1-1700000000"
 PO_LINE = {"procore_id": "7460", "cost_code": "01-200", "item_list_id": SYNCED_CODE_ID,
            "description": "More grading", "amount": "300.0"}
 CHANGE_ORDER = {"change_order_id": "7537", "commitment_item_type": "work_order_contract",
-                "ref_number": "SC-001", "txn_id": PO, "job_list_id": SYNCED_PROJECT_ID, "title": "Extra grading",
-                "lines": [PO_LINE]}
+                "ref_number": "SC-001", "txn_id": PO, "job_list_id": SYNCED_PROJECT_ID,
+                "title": "Extra grading", "lines": [PO_LINE]}
 INVOICE = {"invoice_number": "INV-7", "po_txn_id": PO, "job_list_id": SYNCED_PROJECT_ID,
            "txn_date": "2026-01-05", "due_date": None, "retainage_item_list_id": "80000040-1700000000",
            "retainage": "40.0", "amount_due": "360.0",
