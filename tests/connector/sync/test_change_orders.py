@@ -179,3 +179,21 @@ def test_lines_applied_needs_the_kept_lines_then_ours() -> None:
     assert not change_orders.lines_applied(payload, KEPT, kept)  # not applied yet
     assert not change_orders.lines_applied(payload, KEPT, kept + [ours[0], {**ours[1], "Amount": "30.00"}])
     assert not change_orders.lines_applied(payload, KEPT + ["9"], kept + ours)
+
+
+def test_a_change_order_line_with_qty_and_unit_cost_sends_quantity_and_rate(env: Env) -> None:
+    work = work_from_request(cco_request([sov_line(7531, description="Extra piers", quantity="4.0",
+                                                   unit_cost="75.0", amount="300.0")], title=""))
+    item = env.queue.enqueue(COMPANY, work.kind, work.payload, procore_id=work.procore_id)
+    env.queue.complete(env.queue.enqueue(COMPANY, commitments.KIND, {}, procore_id="7486"), "T0",
+                       state="done", status_code="0", message="Status OK",
+                       result={"TxnID": PO, "EditSequence": "1705327200", "title_line_id": None,
+                               "TxnLineIDs": KEPT},
+                       id_map=(IdMapUpdate(commitments.OBJECT_TYPE, "7486", PO, "1705327200", "SC-001"),))
+    # no title: no Title row; Qty and Unit Cost given → Quantity and Rate, Amount = the line's amount
+    assert xml(ChangeOrderExportHandler(env.context).build_request(env.view(item))).endswith(
+        "<PurchaseOrderLineMod><TxnLineID>4-1705327200</TxnLineID></PurchaseOrderLineMod>"
+        f"<PurchaseOrderLineMod><TxnLineID>-1</TxnLineID><ItemRef><ListID>{ITEM}</ListID></ItemRef>"
+        "<Desc>Extra piers</Desc><Quantity>4.0</Quantity><Rate>75.0</Rate><Amount>300.00</Amount>"
+        f"<CustomerRef><ListID>{JOB}</ListID></CustomerRef></PurchaseOrderLineMod>"
+        "</PurchaseOrderMod></PurchaseOrderModRq>")
