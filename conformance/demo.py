@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from conformance.procore_stack import ProcoreStack
+from conformance.procore_stack import RETAINAGE_ITEM, ProcoreStack, commitment_invoiced, job_actual_costs
 from conformance.scenarios.data import COST_CODES, seed_customers_and_jobs, seed_vendors
 from sim.webconnector import UpdateResult
 
@@ -274,6 +274,129 @@ def budget_update(stack: ProcoreStack) -> Workflow:
     return w
 
 
+def _harbor_view_commitment(stack: ProcoreStack) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The project, its cost codes by code and the work order contract the commitment workflow synced."""
+    project = _harbor_view(stack)
+    codes = {
+        c["full_code"]: c for c in stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})
+    }
+    woc = next(
+        c
+        for c in stack.rest("GET", "/rest/v1.0/work_order_contracts", {"project_id": project["id"]})
+        if c["title"] == "Masonry"
+    )
+    return project, codes, woc
+
+
+def change_order(stack: ProcoreStack) -> Workflow:
+    w = Workflow("Commitment change orders → new lines on the QuickBooks purchase order (seed 001 CCOs)")
+    project, codes, woc = _harbor_view_commitment(stack)
+    [before] = [p for p in stack.records("PurchaseOrder") if p.get("RefNumber") == woc["number"]]
+    ccos = []
+    for title, code, amount in (("Added parapet", "03-300", "4200"), ("Extra blocking", "06-100", "950.25")):
+        ccos.append(
+            stack.rest(
+                "POST",
+                f"/rest/v1.0/projects/{project['id']}/commitment_change_orders",
+                {"change_order": {"contract_id": woc["id"], "title": title, "status": "approved",
+                                  "line_items": [{"cost_code_id": codes[code]["id"], "amount": amount,
+                                                  "description": title}]}},
+                expect=201,
+            )
+        )
+        stack.send_and_accept("commitment_change_order", ccos[-1]["id"], sender="Pat Manager")
+    w.lines.append(f"  two approved change orders of #{woc['number']} sent and accepted together")
+    result = _update(stack, w, detail=True)
+    [po] = [p for p in stack.records("PurchaseOrder") if p.get("RefNumber") == woc["number"]]
+    new = po["PurchaseOrderLineRet"][len(before["PurchaseOrderLineRet"]):]
+    for line in new:
+        w.lines.append(f"    new PO line: {line.get('Desc')!r} {line.get('Amount', '')}")
+    seen = [stack.item("commitment_change_order", c["id"]) for c in ccos]
+    w.lines.append("    Procore: " + ", ".join(s["status_label"] for s in seen))
+    mods = [x.request.count("<PurchaseOrderModRq") for x in result.exchanges
+            if "PurchaseOrderMod" in x.request]
+    w.check(
+        po["PurchaseOrderLineRet"][: len(before["PurchaseOrderLineRet"])] == before["PurchaseOrderLineRet"]
+        and [ln.get("Desc") for ln in new] == ["Added parapet"] * 2 + ["Extra blocking"] * 2,
+        "the change orders' lines are added below the existing PO lines, in the order sent",
+    )
+    w.check(mods == [1, 1], "one change order per PurchaseOrderMod: never two of a commitment in one batch")
+    w.check(po["TotalAmount"] == "65651.00", "the PO total grows by the change orders' amounts")
+    w.check(all(s["status"] == "synced" for s in seen), "Procore shows both change orders Synced")
+    return w
+
+
+def subcontractor_invoice(stack: ProcoreStack) -> Workflow:
+    w = Workflow(
+        "Subcontractor invoice → QuickBooks bill against the PO (seed 001/002 Subcontractor Invoices)"
+    )
+    project, _codes, woc = _harbor_view_commitment(stack)
+    retainage = next(i["ListID"] for i in stack.records("ItemService") if i["FullName"] == RETAINAGE_ITEM)
+    stack.settings(invoice_retainage_item_origin_id=retainage)
+    w.lines.append(f"  the Invoice Retainage Item is QuickBooks' {RETAINAGE_ITEM!r} Service item (seed 004)")
+    sov = stack.rest(
+        "GET", f"/rest/v1.0/work_order_contracts/{woc['id']}/line_items", {"project_id": project["id"]}
+    )
+    items = [
+        {"commitment_line_item_id": line["id"], "work_completed_this_period": work,
+         "work_completed_retainage_percent": "10"}
+        for line, work in zip(sov, ("21000", "5000"), strict=False)
+    ]
+    inv = stack.rest(
+        "POST",
+        "/rest/v1.0/requisitions",
+        {"project_id": project["id"], "requisition": {
+            "commitment_id": woc["id"], "invoice_number": "GRM-101", "billing_date": "2024-01-31",
+            "payment_date": "2024-03-01", "status": "approved", "items": items}},
+        expect=201,
+    )
+    stack.send_and_accept("requisition", inv["id"], sender="Pat Manager")
+    w.lines.append(f"  invoice {inv['invoice_number']} (10% retainage) approved, sent and accepted")
+    _update(stack, w, detail=True)
+    bill = next((b for b in stack.records("Bill") if b.get("RefNumber") == "GRM-101"), None)
+    seen = stack.item("requisition", inv["id"])
+    invoiced = commitment_invoiced(stack.company, "Harbor View Medical Office")
+    if bill is not None:
+        for line in bill["ItemLineRet"]:
+            w.lines.append(f"    bill line: {line['ItemRef']['FullName']:<10} {line['Amount']:>10}")
+        w.lines.append(f"    Amount Due {bill['AmountDue']}; Procore: {seen['status_label']}")
+    w.lines.append("    job costs, Commitment Invoiced: "
+                   + ", ".join(f"{item} {amount}" for item, amount in sorted(invoiced.items())))
+    actual = job_actual_costs(stack.company, "Harbor View Medical Office")
+    w.lines.append("    job costs, Act. Cost (Job Estimates vs. Actuals Detail): "
+                   + ", ".join(f"{item} {amount}" for item, amount in sorted(actual.items())))
+    w.check(
+        bill is not None and bill["TxnDate"] == "2024-01-31" and bill["DueDate"] == "2024-03-01"
+        and bill["VendorRef"]["FullName"] == "Granite Ridge Masonry",
+        "a bill dated the Billing Date, due the Payment Date, to the commitment's vendor, REF. NO. = "
+        "Invoice #",
+    )
+    w.check(
+        bill is not None
+        and [ln["ItemRef"]["FullName"] for ln in bill["ItemLineRet"]] == ["03-300", "06-100", RETAINAGE_ITEM]
+        and bill["ItemLineRet"][-1]["Amount"] == "-2600.00" and bill["AmountDue"] == "23400.00",
+        "lines per cost code, retainage on its own line on the Invoice Retainage Item, Amount Due = "
+        "payment due",
+    )
+    w.check(
+        bill is not None and [t["RefNumber"] for t in bill.get("LinkedTxn", [])] == [woc["number"]],
+        "the bill is received against the commitment's purchase order",
+    )
+    w.check(
+        invoiced == {"03-300": Decimal("21000.00"), "06-100": Decimal("5000.00")},
+        "QuickBooks' job costs show Commitment Invoiced = the billed lines (retainage not in it)",
+    )
+    w.check(
+        actual.get("03-300") == Decimal("21000.00") and actual.get("06-100") == Decimal("5000.00"),
+        "the Job Estimates vs. Actuals Detail's Act. Cost carries the bill's lines",
+    )
+    w.check(
+        seen["status"] == "synced" and bill is not None and seen["origin_id"] == bill["TxnID"],
+        "Procore shows the invoice Synced with the bill's TxnID",
+    )
+    return w
+
+
 def duplicate_name(stack: ProcoreStack) -> Workflow:
     w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
     stack.company.ui.create_vendor("Summit Steel")
@@ -338,6 +461,8 @@ WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
     commitment,
     budget_setup,
     budget_update,
+    change_order,
+    subcontractor_invoice,
     duplicate_name,
     staging,
 )

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import httpx
 from fastapi import FastAPI
@@ -474,3 +475,67 @@ def prepare_company_file(company: CompanyFile) -> None:
         if item not in names:
             company.ui.create_service_item(item, account="Retainage Payable")
     company.ui.set_inventory_active(True)
+
+
+# -- commitment change orders and subcontractor invoices: reading QuickBooks' job costs, shaping Procore ---
+def commitment_invoiced(company: CompanyFile, job: str) -> dict[str, Decimal]:
+    """Procore's "Commitment Invoiced" per item of ``job``, as the connector would read it (seed 001 Job
+    Costs: the Amount of the Custom Transaction Detail report for bill lines received against a PO)."""
+    report = _report(
+        company,
+        "<CustomDetailReportQueryRq><CustomDetailReportType>CustomTxnDetail</CustomDetailReportType>"
+        f"<ReportEntityFilter><FullName>{xml_escape(job)}</FullName></ReportEntityFilter>"
+        "<ReportTxnTypeFilter><TxnTypeFilter>Bill</TxnTypeFilter></ReportTxnTypeFilter>"
+        "<SummarizeRowsBy>TotalOnly</SummarizeRowsBy><IncludeColumn>Item</IncludeColumn>"
+        "<IncludeColumn>PONumber</IncludeColumn><IncludeColumn>Amount</IncludeColumn>"
+        "</CustomDetailReportQueryRq>",
+    )
+    invoiced: dict[str, Decimal] = {}
+    for row in report.iter("DataRow"):
+        values = {c.get("colID"): c.get("value", "") for c in row.findall("ColData")}
+        if values.get("3"):  # a P.O. #: received against a purchase order
+            item = str(values.get("2"))
+            invoiced[item] = invoiced.get(item, Decimal(0)) + Decimal(str(values.get("4")))
+    return invoiced
+
+
+def job_actual_costs(company: CompanyFile, job: str) -> dict[str, Decimal]:
+    """Act. Cost per item row of ``job`` in QuickBooks' Job Estimates vs. Actuals Detail (JobReportQuery):
+    what Procore's Job to Date Cost reads (seed 001 Job Costs)."""
+    report = _report(company, "<JobReportQueryRq><JobReportType>JobEstimatesVsActualsDetail</JobReportType>"
+                              f"<ReportEntityFilter><FullName>{xml_escape(job)}</FullName></ReportEntityFilter>"
+                              "</JobReportQueryRq>")
+    costs: dict[str, Decimal] = {}
+    for row in report.iter("DataRow"):
+        values = {c.get("colID"): c.get("value", "") for c in row.findall("ColData")}
+        if values.get("3"):
+            costs[str(values.get("1"))] = Decimal(str(values["3"]).replace(",", ""))
+    return costs
+
+
+def _report(company: CompanyFile, request: str) -> Any:
+    answer = company.process_request(
+        '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?><QBXML>'
+        f'<QBXMLMsgsRq onError="stopOnError">{request}</QBXMLMsgsRq></QBXML>'
+    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    report = etree.fromstring(answer.encode(), parser).find(".//ReportRet")
+    assert report is not None, answer
+    return report
+
+
+def rewrite_erp_requests(stack: ProcoreStack, change: Callable[[str, Any], Any]) -> None:
+    """Procore sends ERP Requests whose ``request_data`` is ``change(request_name, request_data)``: what the
+    fake's own prerequisite checks never let through, for testing the connector's own refusals."""
+
+    def fault(request: httpx.Request) -> httpx.Response | None:
+        if request.method != "GET" or "/erp_requests/" not in request.url.path:
+            return None
+        assert stack.procore_link.target is not None
+        answer = stack.procore_link.target.handle_request(request)
+        answer.read()
+        body = answer.json()
+        body["request_data"] = change(body.get("request_name"), body.get("request_data"))
+        return httpx.Response(answer.status_code, json=body, request=request)
+
+    stack.procore_link.fault = fault

@@ -24,6 +24,8 @@ from typing import Any
 from connector.procore.erp import ErpApi
 from connector.procore.errors import ProcoreError, ProcoreForbidden, ProcoreNotFound
 from connector.store.erp import MAX_ID, ErpStore
+from connector.sync.change_orders import KIND as CHANGE_ORDER_EXPORT_KIND
+from connector.sync.commitments import KIND as COMMITMENT_EXPORT_KIND
 from connector.sync.erp_requests import PLANNERS, PlanningContext, plan
 from connector.work import PlannedWrite, RequestPlan
 
@@ -197,6 +199,8 @@ class Intake:
         for request in self._store.in_state(self.company_key, "read"):
             # Per request: what an earlier request of this round queued (a cost code export) counts.
             context = replace(self._planning(), exporting_cost_codes=self._store.exporting(self.company_key))
+            context = replace(context, exporting_purchase_orders=purchase_orders_in_flight(self._store,
+                                                                                        self.company_key))
             try:
                 request_plan = plan(request.request_name or "", request.request_data, context)
             except Exception as exc:  # a payload the planner cannot read must not stop the requests behind it
@@ -213,6 +217,15 @@ class Intake:
             )
             planned += 1
         return planned
+
+
+def purchase_orders_in_flight(store: ErpStore, company_key: str) -> dict[str, int]:
+    """Commitment id → the newest unfinished item changing its purchase order (export or change order)."""
+    out: dict[str, int] = {}
+    for kind in (COMMITMENT_EXPORT_KIND, CHANGE_ORDER_EXPORT_KIND):
+        for commitment_id, item_id in store.exporting(company_key, kind).items():
+            out[commitment_id] = max(item_id, out.get(commitment_id, item_id))
+    return out
 
 
 def unreadable(exc: Exception) -> RequestPlan:

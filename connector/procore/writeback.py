@@ -15,6 +15,12 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
 * ``item_outcome`` of an import — the staged QuickBooks records pushed to Procore's staged records
   (Ready to Import), then the detail closed.
 * ``metadata`` — the staged Service items and accounts written into the ERP connection's metadata.
+* ``change_order_outcome`` — a commitment change order: its origin id ``<PO TxnID>|<first new TxnLineID>``
+  and each CCO line's its new PO line's TxnLineID, then its detail closed (failed: QuickBooks' message).
+* ``invoice_outcome`` — a subcontractor invoice: the bill's TxnID as the requisition's origin id (which
+  alone marks it synced: the documented payload names no detail) and each billed line's TxnLineID; failed:
+  the request's detail of that requisition (looked up by item) closed with QuickBooks' code and message.
+* ``close_item_detail`` — a refusal of one requisition of a batch, closed on its detail looked up by item.
 * ``close_detail`` / ``close_request_details`` — a close-out decided without QuickBooks (a refusal, an
   unsupported request).
 
@@ -167,6 +173,14 @@ class WriteBack:
                 self._export(write.item, payload)
         elif write.kind == "metadata":
             self._metadata(write.item, payload)
+        elif write.kind == "change_order_outcome":
+            assert write.item is not None
+            self._change_order(write.item, payload)
+        elif write.kind == "invoice_outcome":
+            assert write.item is not None
+            self._invoice(write, write.item, payload)
+        elif write.kind == "close_item_detail":
+            self._close(self._detail_of(write, payload), payload["status"], payload.get("messages") or [])
         else:
             raise ValueError(f"unknown write-back kind {write.kind!r}")
 
@@ -302,3 +316,61 @@ class WriteBack:
             }
         )
         self._close(detail, "success", [])
+
+    # -- commitment change orders and subcontractor invoices ---------------------------------------------
+    def _change_order(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        """A change order's lines are on its commitment's PO: the change order's origin id is the PO's
+        TxnID with its first new line's TxnLineID (unique per change order, as Procore requires; the PO's
+        TxnID alone is its commitment's), each CCO line's its PO line's TxnLineID; then the detail closed."""
+        detail = payload.get("detail_id")
+        if item.state != "done":
+            self._close(detail, "failed", [quickbooks_message(item)])
+            return
+        result = item.result or {}
+        first = result.get("title_line_id") or next(iter(result.get("TxnLineIDs") or []), None)
+        if not result.get("TxnID") or not first:
+            answer_text = item.last_status_message
+            self._close(detail, "failed", [f"QuickBooks answered without the new lines ({answer_text})"])
+            return
+        updates: list[dict[str, Any]] = [{"item_type": "change_order", "item_id": payload["change_order_id"],
+                                          "origin_id": f"{result['TxnID']}|{first}"}]
+        for line_id, txn_line_id in zip(payload.get("line_item_ids") or [], result.get("TxnLineIDs") or [],
+                                        strict=False):
+            updates.append({"item_type": "line_item", "item_id": line_id, "origin_id": str(txn_line_id)})
+        answer = self._erp.sync_external_data(updates)
+        if not answer.ok:
+            self._close(detail, "failed", _errors_text(answer))
+            return
+        messages = [str(item.last_status_message)] if result.get("action") == "recovered" else []
+        self._close(detail, "success", messages)
+
+    def _detail_of(self, write: WriteRecord, payload: Mapping[str, Any]) -> int | None:
+        """The request detail of one item of a request whose payload names no detail id (requisitions):
+        the request's detail for that item, if still in progress."""
+        for detail in self._erp.list_request_details(erp_request_id=write.request_id):
+            if (detail.get("item_type") == payload.get("detail_item_type")
+                    and str(detail.get("item_id")) == str(payload.get("detail_item_id"))
+                    and detail.get("status") == "in progress"):
+                return int(detail["id"])
+        return None
+
+    def _invoice(self, write: WriteRecord, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        """A bill: its TxnID as the requisition's origin id (documented: that alone marks it synced), each
+        billed detail line's its bill line's TxnLineID. Failed: the requisition's detail closed failed with
+        QuickBooks' code and message."""
+        if item.state != "done":
+            self._close(self._detail_of(write, payload), "failed", [quickbooks_message(item)])
+            return
+        result = item.result or {}
+        updates: list[dict[str, Any]] = [
+            {k: v for k, v in {"item_type": "requisition", "item_id": payload["detail_item_id"],
+                               "origin_id": str(result["TxnID"]), "origin_data": _origin_data(result)}.items()
+             if v is not None}
+        ]
+        billed = payload.get("requisition_item_ids") or []
+        for line_id, txn_line_id in zip(billed, result.get("TxnLineIDs") or [], strict=False):
+            updates.append({"item_type": "requisition_contract_item", "item_id": int(line_id),
+                            "origin_id": str(txn_line_id)})
+        answer = self._erp.sync_external_data(updates)
+        if not answer.ok:
+            self._close(self._detail_of(write, payload), "failed", _errors_text(answer))

@@ -141,7 +141,8 @@ def _creation_date(value: Any, number: str) -> str:
     return created.astimezone(UTC).date().isoformat()
 
 
-def _line(item: Mapping[str, Any], purchase_order: bool, number: str) -> dict[str, Any]:
+def sov_line(item: Mapping[str, Any], purchase_order: bool, number: str) -> dict[str, Any]:
+    """One Schedule of Values (or change order) line as a payload line; raises ``CommitmentRejected``."""
     cost_code = item.get("cost_code") if isinstance(item.get("cost_code"), Mapping) else {}
     assert isinstance(cost_code, Mapping)
     quantity = _money(item.get("quantity") or 0, "SOV quantity", number)
@@ -195,7 +196,7 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
         items = request_data.get("commitment_items")
         if not isinstance(items, list) or not items:
             raise CommitmentRejected(number, "it has no Schedule of Values lines")
-        lines = [_line(i if isinstance(i, Mapping) else {}, kind == "purchase_order_contract", number)
+        lines = [sov_line(i if isinstance(i, Mapping) else {}, kind == "purchase_order_contract", number)
                  for i in items]
         unsynced = [ln["cost_code"] or "(none)" for ln in lines if not ln["item_list_id"]]
         if unsynced:
@@ -224,7 +225,8 @@ def work_from_request(request_data: Mapping[str, Any]) -> NewWork:
     return NewWork(KIND, payload, adds.procore_id(commitment))
 
 
-def _line_add(line: Mapping[str, Any], job_list_id: str) -> dict[str, Any]:
+def po_line_add(line: Mapping[str, Any], job_list_id: str) -> dict[str, Any]:
+    """A payload line as the fields of a ``PurchaseOrderLineAdd`` (or a new ``PurchaseOrderLineMod``)."""
     fields: dict[str, Any] = {"ItemRef": {"ListID": str(line["item_list_id"])}}
     if line.get("description"):
         fields["Desc"] = str(line["description"])
@@ -244,7 +246,7 @@ def expected_line_count(payload: Mapping[str, Any]) -> int:
 def add_request(payload: Mapping[str, Any]) -> Request:
     """PurchaseOrderAddRq for one commitment (the work item's payload)."""
     lines: list[dict[str, Any]] = [{"Desc": str(payload["title"])}] if payload.get("title") else []
-    lines += [_line_add(line, str(payload["job_list_id"])) for line in payload["lines"]]
+    lines += [po_line_add(line, str(payload["job_list_id"])) for line in payload["lines"]]
     fields: dict[str, Any] = {
         "VendorRef": {"ListID": str(payload["vendor_list_id"])},
         "TxnDate": date.fromisoformat(str(payload["txn_date"])),
@@ -262,7 +264,7 @@ def probe_request(payload: Mapping[str, Any]) -> Request:
                                               "IncludeLineItems": True})
 
 
-def _lines_of(rs: Response, ret: Mapping[str, Any]) -> list[str]:
+def po_line_ids(rs: Response, ret: Mapping[str, Any]) -> list[str]:
     """The TxnLineIDs of a PurchaseOrderRet's lines, in order (a line without one is refused)."""
     lines = ret.get("PurchaseOrderLineRet") or []
     if isinstance(lines, Mapping):
@@ -290,7 +292,7 @@ def _is_ours(rs: Response, ret: Mapping[str, Any], payload: Mapping[str, Any]) -
     ref = answers.single(rs, ret, "RefNumber", required=False) or ""
     return (ref.casefold() == str(payload["ref_number"]).casefold()
             and _vendor_of(rs, ret) == str(payload["vendor_list_id"])
-            and len(_lines_of(rs, ret)) == expected_line_count(payload))
+            and len(po_line_ids(rs, ret)) == expected_line_count(payload))
 
 
 def _result(action: str, rs: Response, ret: Record, payload: Mapping[str, Any]) -> tuple[dict[str, Any],
@@ -298,7 +300,7 @@ def _result(action: str, rs: Response, ret: Record, payload: Mapping[str, Any]) 
     txn_id = answers.identifier(rs, ret, "TxnID")
     edit_sequence = answers.identifier(rs, ret, "EditSequence")
     assert txn_id is not None and edit_sequence is not None
-    line_ids = _lines_of(rs, ret)
+    line_ids = po_line_ids(rs, ret)
     title = bool(payload.get("title"))
     result = {
         "action": action,

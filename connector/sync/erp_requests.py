@@ -13,19 +13,25 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   to them; a budget's transactions are marked synced through ``erp_transactions/sync`` once QuickBooks has
   them; a budget re-export left with nothing for QuickBooks — only prime contract change order amounts,
   which are never exported — is closed ``success`` saying so);
+* commitment change orders become a ``change_order.export`` (new lines on the commitment's purchase order)
+  that waits for the unfinished export or change order of the same commitment before it (one at a time, in
+  order), followed by a ``change_order_outcome`` write (the CCO's and its lines' origin ids, the detail
+  closed); each requisition of ``create_requisitions`` becomes an ``invoice.export`` (a bill) followed by an
+  ``invoice_outcome`` write (the bill's TxnID as the requisition's origin id; the documented payload names
+  no request detail, so a failure closes the request's detail of that requisition, ``close_item_detail``);
 * company-level syncs become imports whose pages are staged and then pushed to Procore's staged records
   (``sync_jobs``, ``sync_vendors``) or into the ERP connection's metadata (``sync_metadata``: the Service
   items and accounts a person picks in Procore — Invoice Retainage Item, a cost code's accounts);
 * an item the connector refuses (a translator's named :class:`~connector.work.WorkRefused`) is closed
   ``failed`` with that reason, nothing sent to QuickBooks;
 * what QuickBooks Desktop does not support (seed 001: sub jobs, cost types, prime contracts and their
-  change orders, owner invoices, company-level direct costs) is closed ``failed`` with that reason —
+  change orders, owner invoices, company-level direct costs, importing commitment change orders) is closed
+  ``failed`` with that reason —
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
-Exports this connector does not carry out yet (commitment change orders, re-syncs and unlinks of
-commitments, subcontractor invoices, payments, job costs) are closed ``failed`` saying so, so the approver
-is not left waiting.
+Exports this connector does not carry out yet (re-syncs and unlinks of commitments and their change orders,
+payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from connector.sync import budgets, commitments, cost_codes, projects, vendor_exports
+from connector.sync import budgets, change_orders, commitments, cost_codes, invoices, projects, vendor_exports
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
@@ -72,16 +78,16 @@ NOT_SUPPORTED: dict[str, str] = {
     ),
     "create_budget_in_procore": "QuickBooks Desktop Estimates cannot be imported into Procore as budgets.",
     "create_commitment_in_procore": "QuickBooks Desktop Purchase Orders cannot be imported into Procore.",
+    "sync_commitment_change_orders": (
+        "Commitment Change Orders are export only: QuickBooks Desktop keeps them as purchase order lines, "
+        "which are not imported into Procore."
+    ),
 }
 
 #: Exports QuickBooks Desktop supports that this connector does not carry out yet.
 NOT_YET: dict[str, str] = {
     **dict.fromkeys(("sync_commitments", "unlink_commitment"), "Commitment sync"),
-    **dict.fromkeys(
-        ("create_commitment_change_order", "sync_commitment_change_orders", "unlink_commitment_change_order"),
-        "Commitment change order export",
-    ),
-    **dict.fromkeys(("create_requisitions", "reset_requisition"), "Subcontractor invoice export"),
+    "unlink_commitment_change_order": "Commitment change order unlink",
     **dict.fromkeys(("sync_contract_payments", "create_payment", "reset_payment"), "Payment sync"),
 }
 
@@ -98,6 +104,7 @@ NO_ACTION: dict[str, str] = {
     "create_job_in_procore": "the job came from QuickBooks; nothing to write there",
     "reset_job": "the QuickBooks job stays; a new export creates a new one",
     "sync_single_job": "job cost import is not carried out by this connector yet",
+    "reset_requisition": "the QuickBooks bill stays; a new export of the invoice creates a new bill",
 }
 
 
@@ -111,6 +118,9 @@ class PlanningContext:
     #: Standard cost code id → the queued (not yet finished) export of it: a project waits for these.
     exporting_cost_codes: Mapping[str, int] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Commitment id → the newest unfinished work item that changes its purchase order (its export or a
+    #: change order): the next change order of that commitment waits for it (one at a time, in order).
+    exporting_purchase_orders: Mapping[str, int] = field(default_factory=dict)
 
 
 def detail_ids(data: Any) -> Iterator[int]:
@@ -221,6 +231,46 @@ def _budget(data: Any, context: PlanningContext) -> RequestPlan:
                    messages=list(left_out))
 
 
+def _commitment_change_order(data: Any, context: PlanningContext) -> RequestPlan:
+    detail = data.get("request_detail_id")
+    try:
+        work = change_orders.work_from_request(data)
+    except WorkRefused as refused:
+        return RequestPlan(writes=(_refused(detail, refused),), note=refused.message)
+    before = context.exporting_purchase_orders.get(str(work.procore_id))
+    if before is not None:  # seed 001: one change order of a commitment at a time, in order
+        work = NewWork(work.kind, work.payload, work.procore_id, (before,))
+    outcome = {"detail_id": detail, "change_order_id": work.payload["change_order_id"],
+               "line_item_ids": [li.get("id") for li in data.get("change_order_items") or []]}
+    waits = f", after work item {before}" if before is not None else ""
+    return RequestPlan(
+        work=(PlannedWork(work),),
+        writes=(PlannedWrite("change_order_outcome", outcome, after=0),),
+        note=f"change order {work.payload['change_order_id']} to {work.kind}{waits}",
+    )
+
+
+def _requisitions(data: Any, context: PlanningContext) -> RequestPlan:
+    """One bill per requisition of the batch. The documented payload names no request detail: a refusal
+    or QuickBooks' error is closed on the request's detail of that requisition (found by item)."""
+    work: list[PlannedWork] = []
+    writes: list[PlannedWrite] = []
+    for entry in data.get("requisitions") or [] if isinstance(data, dict) else []:
+        requisition_id = entry.get("procore_requisition_id") if isinstance(entry, dict) else None
+        detail = {"detail_item_type": "requisition", "detail_item_id": requisition_id}
+        try:
+            bill = invoices.work_from_request(entry)
+        except WorkRefused as refused:
+            writes.append(PlannedWrite("close_item_detail", {**detail, "status": "failed",
+                                                             "messages": [refused.message]}))
+            continue
+        work.append(PlannedWork(bill))
+        item_ids = [line["procore_id"] for line in bill.payload["lines"]]
+        writes.append(PlannedWrite("invoice_outcome", {**detail, "requisition_item_ids": item_ids},
+                                   after=len(work) - 1))
+    return RequestPlan(tuple(work), tuple(writes), note=f"{len(work)} subcontractor invoice(s) to export")
+
+
 def _staging(kind: str, staged_type: str) -> Callable[[Any, PlanningContext], RequestPlan]:
     def plan_import(data: Any, context: PlanningContext) -> RequestPlan:
         payload = {"job_mode": context.job_mode} if kind == JOB_IMPORT_KIND else {}
@@ -260,6 +310,8 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "create_commitment": _commitment,
     "create_budget": _budget,
     "update_budget": _budget,
+    "create_commitment_change_order": _commitment_change_order,
+    "create_requisitions": _requisitions,
     "sync_jobs": _staging(JOB_IMPORT_KIND, "project"),
     "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
     "sync_metadata": _metadata,

@@ -19,9 +19,11 @@ from sqlalchemy import Engine
 from connector.store.queue import WorkQueue
 from connector.sync import budgets
 from connector.sync.accounts import AccountImportHandler
+from connector.sync.change_orders import ChangeOrderExportHandler
 from connector.sync.commitments import CommitmentExportHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
+from connector.sync.invoices import InvoiceExportHandler
 from connector.sync.jobs import JobImportHandler
 from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
 from connector.sync.service_items import ServiceItemImportHandler
@@ -57,6 +59,8 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         ProjectUpdateHandler(context),
         VendorExportHandler(context),
         CommitmentExportHandler(context),
+        ChangeOrderExportHandler(context),
+        InvoiceExportHandler(context),
         VendorImportHandler(context),
         JobImportHandler(context),
         ServiceItemImportHandler(context),

@@ -1,6 +1,7 @@
 """Property: whatever QuickBooks-like answer comes back, the receive path keeps its promises.
 
-For one queued item of every registered work kind (exports and updates in their different phases, imports),
+For one queued item of every registered work kind (exports and updates in their different phases, imports;
+a change order's Mod and re-read, a bill's PO read, add and probe),
 the session driver builds its batch; each request is then answered the way QuickBooks would — or not:
 correct answers, other status codes, missing/repeated/renamed Ret fields, empty or extra Rets, another
 object's Ret, another Rs, crossed, unknown or duplicated requestIDs, no answer, non-numeric numbers, huge
@@ -27,7 +28,18 @@ from lxml import etree
 from sync_helpers import COMPANY, Env, new_env
 
 from connector.qbwc.driver import DriverSettings, SessionDriver
-from connector.sync import accounts, budgets, jobs, projects, service_items, vendor_exports, vendors
+from connector.sync import (
+    accounts,
+    budgets,
+    change_orders,
+    commitments,
+    invoices,
+    jobs,
+    projects,
+    service_items,
+    vendor_exports,
+    vendors,
+)
 from connector.sync.cost_codes import EXPORT_KIND as CC_EXPORT
 from connector.sync.cost_codes import OBJECT_TYPE as COST_CODE
 from connector.sync.cost_codes import UPDATE_KIND as CC_UPDATE
@@ -41,6 +53,21 @@ SYNCED_CODE = CostCode("1002", "01-200", "Site Work", "Construction Income", "Jo
 SYNCED_CODE_ID = "80000002-1700000000"
 SYNCED_PROJECT_ID = "80000030-1700000000"
 CUSTOMER_ID = "80000010-1700000000"
+
+
+PO = "1-1700000000"
+PO_LINE = {"procore_id": "7460", "cost_code": "01-200", "item_list_id": SYNCED_CODE_ID,
+           "description": "More grading", "amount": "300.0"}
+CHANGE_ORDER = {"change_order_id": "7537", "commitment_item_type": "work_order_contract",
+                "ref_number": "SC-001", "txn_id": PO, "job_list_id": SYNCED_PROJECT_ID,
+                "title": "Extra grading", "lines": [PO_LINE]}
+INVOICE = {"invoice_number": "INV-7", "po_txn_id": PO, "job_list_id": SYNCED_PROJECT_ID,
+           "txn_date": "2026-01-05", "due_date": None, "retainage_item_list_id": "80000040-1700000000",
+           "retainage": "40.0", "amount_due": "360.0",
+           "lines": [{"procore_id": "7601", "po_line_id": "3-1700000000", "description": "Grading",
+                      "amount": "400.0"}]}
+BILL_PHASE = {"phase": "add", "vendor_list_id": "80000050-1700000000",
+              "items": {"3-1700000000": SYNCED_CODE_ID}}
 
 
 @dataclass(frozen=True)
@@ -91,7 +118,15 @@ def queue_one_of_each(env: Env, phases: dict[str, dict[str, object] | None],
         (jobs.KIND, {"page_size": 2, "job_mode": "jobs_under_customers"}, None, None),
         (service_items.KIND, {"page_size": 2}, None, None),
         (accounts.KIND, {}, None, None),
+        (change_orders.KIND, CHANGE_ORDER, "7486", None),
+        (invoices.KIND, INVOICE, "7600", None),
     ]
+    # the commitment's export, done: what the change order's Mod keeps
+    export = q.enqueue(COMPANY, commitments.KIND, {}, procore_id="7486")
+    q.complete(export, "setup", state="done", status_code="0", message="Status OK",
+               result={"TxnID": PO, "EditSequence": "1700000000", "title_line_id": None,
+                       "TxnLineIDs": ["3-1700000000"]},
+               id_map=(IdMapUpdate(commitments.OBJECT_TYPE, "7486", PO, "1700000000", "SC-001"),))
     expected = []
     for kind, payload, procore_id, want in items:
         item_id = q.enqueue(COMPANY, kind, payload, procore_id=procore_id)
@@ -274,9 +309,13 @@ PHASES = {
         None, {"phase": "read", "TxnID": "1-1700000000", "stale_retries": 1},
         {"phase": "mod", "TxnID": "1-1700000000", "EditSequence": "1700000000", "keep": ["3-1"],
          "missing": ["7481"], "stale_retries": 0}]),
+    f"{change_orders.KIND}:7486": st.sampled_from([None, {"stale_retries": 1, "reread": True},
+                                                   {"reread": True, "unsure_after": ["3-1700000000"]}]),
+    f"{invoices.KIND}:7600": st.sampled_from([None, BILL_PHASE, {**BILL_PHASE, "phase": "probe"}]),
 }
 PROBE_KEYS = [f"{CC_EXPORT}:1001", f"{projects.EXPORT_KIND}:77", f"{projects.EXPORT_KIND}:78",
-              f"{vendor_exports.KIND}:55", f"{budgets.EXPORT_KIND}:7479", f"{budgets.UPDATE_KIND}:7480"]
+              f"{vendor_exports.KIND}:55", f"{budgets.EXPORT_KIND}:7479", f"{budgets.UPDATE_KIND}:7480",
+              f"{change_orders.KIND}:7486", f"{invoices.KIND}:7600"]
 COUNTS = {"examples": 0, "rounds": 0, "answers": 0}
 
 
