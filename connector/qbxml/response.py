@@ -20,6 +20,7 @@ from typing import Any, overload
 
 from lxml import etree
 
+from connector.qbxml import record_layout
 from connector.qbxml.convert import AGGREGATE, STRING, TYPED, Plan, plan
 from connector.qbxml.errors import QBXMLParseError, QBXMLStructureError, ResponseTooLargeError
 from connector.qbxml.schema import MODELS, schema_version
@@ -191,9 +192,13 @@ class Response:
             tag = child.tag
             entry = kids.get(tag)
             if entry is not None and entry[0] == AGGREGATE and tag[-3:] == "Ret":
-                record = Record()
-                record.tag = entry[4]
-                records.append(_fill(record, child, entry[2], f"{name}/{tag}", self))
+                layouts = entry[2].layouts
+                if layouts:
+                    record = layouts[0](child)
+                    if record is not None:
+                        records.append(record)
+                        continue
+                records.append(self._record(child, entry))
             elif entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
                 # A Ret the tables do not know (e.g. a newer version's): still a record, with raw values.
                 record = Record(_raw(child))
@@ -203,6 +208,29 @@ class Response:
             elif isinstance(tag, str):
                 _put(fields, child, entry, name, self)
         self._typed = True
+
+    def _record(self, child: Any, entry: Any) -> Record:
+        """A record the last layout did not read: another layout, or the generic walk (and maybe a new
+        layout made from it, when the walk found nothing to note)."""
+        sub = entry[2]
+        layouts = sub.layouts
+        for index in range(1, len(layouts)):
+            record = layouts[index](child)
+            if record is not None:
+                layouts.insert(0, layouts.pop(index))  # the last used is tried first
+                return record
+        notes = len(self._unknown) + len(self._invalid)
+        record = Record()
+        record.tag = entry[4]
+        _fill(record, child, sub, f"{self.name}/{child.tag}", self)
+        if (len(layouts) < record_layout.MAX_LAYOUTS and sub.refusals < record_layout.MAX_REFUSALS
+                and notes == len(self._unknown) + len(self._invalid)):
+            nodes = record_layout.layout_of(child, sub)
+            if nodes is None:
+                sub.refusals += 1
+            else:
+                layouts.insert(0, record_layout.compile_layout(nodes, Record, entry[4]))
+        return record
 
     @property
     def ok(self) -> bool:
