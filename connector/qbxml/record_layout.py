@@ -4,7 +4,8 @@ QuickBooks writes every record of a query the same way: the same children in sch
 aggregates, lines that differ in their values only. A *layout* is that structure: the children in
 document order, each aggregate with its own layout, a run of a repeatable child as a loop over one item
 layout. It is taken from a record that the generic walk (``response._fill``) typed cleanly (nothing
-unknown, invalid or duplicated, no attribute to read). For each layout one Python function is generated
+unknown, invalid or duplicated, no leaf with attributes); where the walk reads an aggregate's attributes,
+the layout has their names in order. For each layout one Python function is generated
 that walks the element with ``elem.iter()`` (one C iterator, one element proxy alive at a time), checks
 every tag against the layout as it goes, reads each leaf's text, and builds the Record with the plan's
 converters: no dict lookup or kind dispatch per element, no call per aggregate.
@@ -35,13 +36,20 @@ class _End:
 END = _End()
 
 
+def attributes_of(elem: Any, plan: Plan) -> tuple[str, ...] | None:
+    """The attribute names the generic walk reads from ``elem`` (all of them, in document order), or None
+    when it reads none (an aggregate with children and no attributes in the tables ignores them)."""
+    if plan.has_attrs or not plan.children:
+        return tuple(elem.keys())
+    return None
+
+
 def layout_of(elem: Any, plan: Plan) -> list[tuple[Any, ...]] | None:
     """The layout of ``elem``'s children under ``plan``, or None when a layout cannot express it.
 
-    Nodes: ``("leaf", key, entry)``, ``("aggregate", key, entry, children)``, ``("loop", key, entry, item)``.
+    Nodes: ``("leaf", key, entry)``, ``("aggregate", key, entry, children, attribute names or None)``,
+    ``("loop", key, entry, item)``.
     """
-    if plan.has_attrs:
-        return None
     children = plan.children
     nodes: list[tuple[Any, ...]] = []
     seen: set[str] = set()
@@ -52,15 +60,17 @@ def layout_of(elem: Any, plan: Plan) -> list[tuple[Any, ...]] | None:
         tag = child.tag
         entry = children.get(tag) if isinstance(tag, str) else None
         if entry is None or tag in seen or entry[0] not in (STRING, TYPED, AGGREGATE):
-            return None  # unknown, duplicated or attribute-carrying: the generic walk's notes
+            return None  # unknown, duplicated or a leaf with attributes: the generic walk's notes
         seen.add(tag)
         node: tuple[Any, ...] | None
         if entry[0] == AGGREGATE:
             sub = entry[2]
+            if not sub.children and len(child):
+                return None
             inner = layout_of(child, sub)
-            if inner is None or (not inner and not sub.children):
-                return None  # an aggregate of attributes only (report cells) is read by the walk
-            node = ("aggregate", entry[4], entry, inner)
+            if inner is None:
+                return None
+            node = ("aggregate", entry[4], entry, inner, attributes_of(child, sub))
         elif len(child):
             return None
         else:
@@ -104,10 +114,10 @@ def _read(src: _Source, node: tuple[Any, ...], indent: str) -> str:
         return _value(src, entry, text)
     if kind == "aggregate":
         element = src.name("a")
-        lines += [f"{indent}if e.tag != {key!r}:", f"{indent}    return None",
-                  f"{indent}{element} = e", f"{indent}e = next(walk, END)"]
-        display = _sequence(src, node[3], indent, element)
-        return display
+        lines += [f"{indent}if e.tag != {key!r}:", f"{indent}    return None", f"{indent}{element} = e"]
+        attributes = _attributes(src, node[4], element, indent)
+        lines.append(f"{indent}e = next(walk, END)")
+        return _sequence(src, node[3], indent, element, attributes)
     items = src.name("l")
     lines += [f"{indent}if e.tag != {key!r}:", f"{indent}    return None", f"{indent}{items} = []",
               f"{indent}while e.tag == {key!r}:"]
@@ -116,20 +126,37 @@ def _read(src: _Source, node: tuple[Any, ...], indent: str) -> str:
     return items
 
 
-def _sequence(src: _Source, nodes: list[tuple[Any, ...]], indent: str, element: str) -> str:
-    """Lines reading the children of ``element`` laid out as ``nodes``; the dict display of the result."""
+def _attributes(src: _Source, names: tuple[str, ...] | None, element: str, indent: str) -> list[str]:
+    """Lines checking ``element`` has exactly the attributes ``names`` (in order); their display items."""
+    if not names:
+        if names is not None:  # read, and there were none: there must still be none
+            src.lines += [f"{indent}if {element}.attrib:", f"{indent}    return None"]
+        return []
+    expected, values = src.name("k"), src.name("v")
+    src.env[expected] = list(names)
+    src.lines += [f"{indent}if {element}.keys() != {expected}:", f"{indent}    return None",
+                  f"{indent}{values} = {element}.values()"]
+    return [f"{('@' + name)!r}: {values}[{index}]" for index, name in enumerate(names)]
+
+
+def _sequence(src: _Source, nodes: list[tuple[Any, ...]], indent: str, element: str,
+              attributes: list[str]) -> str:
+    """Lines reading the children of ``element`` laid out as ``nodes``; the dict display of the result
+    (its attributes first, as the generic walk puts them)."""
     values = [(node[1], _read(src, node, indent), node[0] == "loop") for node in nodes]
     fixed = sum(1 for _, _, loop in values if not loop)
     count = " + ".join([str(fixed), *(f"len({value})" for _, value, loop in values if loop)])
     src.lines += [f"{indent}if len({element}) != {count}:", f"{indent}    return None"]
-    return "{" + ", ".join(f"{key!r}: {value}" for key, value, _ in values) + "}"
+    return "{" + ", ".join([*attributes, *(f"{key!r}: {value}" for key, value, _ in values)]) + "}"
 
 
-def compile_layout(nodes: list[tuple[Any, ...]], record_type: type, tag: str) -> Any:
-    """``read(elem) -> Record | None`` for records laid out as ``nodes`` (see the module docstring)."""
+def compile_layout(nodes: list[tuple[Any, ...]], attributes: tuple[str, ...] | None, record_type: type,
+                   tag: str) -> Any:
+    """``read(elem) -> Record | None`` for records laid out as ``nodes`` with the record's own
+    ``attributes`` (see ``attributes_of``; the module docstring says what it checks)."""
     src = _Source()
     src.env.update({"Record": record_type, "TAG": tag})
-    display = _sequence(src, nodes, "        ", "elem")
+    display = _sequence(src, nodes, "        ", "elem", _attributes(src, attributes, "elem", "        "))
     lines = ["def read(elem):", "    walk = elem.iter()", "    next(walk)", "    e = next(walk, END)",
              "    try:", *src.lines, "        if e is not END:", "            return None",
              f"        record = Record({display})",
@@ -138,3 +165,15 @@ def compile_layout(nodes: list[tuple[Any, ...]], record_type: type, tag: str) ->
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), f"<qbXML record layout {tag}>", "exec"), src.env, namespace)
     return namespace["read"]
+
+
+def reader_for(elem: Any, plan: Plan, record_type: type, tag: str) -> Any:
+    """The compiled reader of records laid out like ``elem``, or None when no layout expresses it (or its
+    code would nest deeper than Python compiles: a hostile document's deep repeats)."""
+    nodes = layout_of(elem, plan)
+    if nodes is None:
+        return None
+    try:
+        return compile_layout(nodes, attributes_of(elem, plan), record_type, tag)
+    except (SyntaxError, RecursionError, MemoryError):
+        return None

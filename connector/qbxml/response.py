@@ -225,11 +225,11 @@ class Response:
         _fill(record, child, sub, f"{self.name}/{child.tag}", self)
         if (len(layouts) < record_layout.MAX_LAYOUTS and sub.refusals < record_layout.MAX_REFUSALS
                 and notes == len(self._unknown) + len(self._invalid)):
-            nodes = record_layout.layout_of(child, sub)
-            if nodes is None:
+            reader = record_layout.reader_for(child, sub, Record, entry[4])
+            if reader is None:
                 sub.refusals += 1
             else:
-                layouts.insert(0, record_layout.compile_layout(nodes, Record, entry[4]))
+                layouts.insert(0, reader)
         return record
 
     @property

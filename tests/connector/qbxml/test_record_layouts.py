@@ -88,6 +88,35 @@ def test_a_record_unlike_the_layout_is_typed_as_the_generic_walk_types_it(
     assert with_layouts == _typed(xml), label
 
 
+REPORT_MUTATIONS = [
+    ("nothing", lambda report: report),
+    ("a cell with one more attribute",
+     lambda report: report.replace('<ColData colID="2"', '<ColData x="1" colID="2"', 1)),
+    ("attributes in another order",
+     lambda report: report.replace('<ColData colID="3" value="', '<ColData value="0" colID="3" v="', 1)),
+    ("a row without its number", lambda report: report.replace('<DataRow rowNumber="2">', "<DataRow>", 1)),
+    ("a cell with a child", lambda report: report.replace('value="Riverside Holdings:Job 1 &amp; Sons" />',
+                                                          'value="R"><Foo/></ColData>', 1)),
+    ("a row with fewer cells", lambda report: report.replace('<ColData colID="8" value="125.08" />', "", 1)),
+    ("a text row", lambda report: report.replace('<DataRow rowNumber="3">', '<TextRow rowNumber="3">', 1)
+     .replace("</DataRow><DataRow rowNumber=\"4\">", "</TextRow><DataRow rowNumber=\"4\">", 1)),
+]
+
+
+@pytest.mark.parametrize(("label", "mutation"), REPORT_MUTATIONS,
+                         ids=[label for label, _ in REPORT_MUTATIONS])
+def test_a_report_unlike_the_layout_is_typed_as_the_generic_walk_types_it(
+    label: str, mutation: Any, request: pytest.FixtureRequest
+) -> None:
+    plain = data.job_report(5).decode()
+    assert parse_response(plain)[0].records  # seeds the ReportRet layout
+    xml = mutation(plain)
+    assert label == "nothing" or xml != plain
+    with_layouts = _typed(xml)
+    request.getfixturevalue("no_layouts")
+    assert with_layouts == _typed(xml), label
+
+
 @pytest.mark.parametrize("make", [data.item_service_query, data.purchase_order_query, data.job_report])
 def test_benchmark_documents_type_the_same_with_and_without_layouts(
     make: Any, request: pytest.FixtureRequest
@@ -105,3 +134,21 @@ def test_records_of_a_query_are_read_through_a_compiled_layout() -> None:
     assert ret_plan.layouts  # compiled from the first record, used for the rest
     record = ret_plan.layouts[0](response._element[3])
     assert record == response.records[3] and record.tag == "ItemServiceRet"
+
+
+def test_a_layout_python_cannot_compile_leaves_records_to_the_generic_walk(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue("no_layouts")
+    monkeypatch.setattr(record_layout, "MAX_LAYOUTS", 4)
+    for each in convert._PLANS.values():
+        each.refusals = 0  # the fixture restores them
+
+    def too_deep(*args: Any) -> Any:
+        raise SyntaxError("too many statically nested blocks")
+
+    monkeypatch.setattr(record_layout, "compile_layout", too_deep)
+    response = parse_response(data.purchase_order_query(3))[0]
+    assert [record["RefNumber"] for record in response.records] == ["PO-0", "PO-1", "PO-2"]
+    ret_plan = response._kids["PurchaseOrderRet"][2]
+    assert ret_plan.layouts == [] and ret_plan.refusals == 3
