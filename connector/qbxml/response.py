@@ -141,8 +141,16 @@ class Response:
         rows: list[tuple[Any, ...]] = []
         # Ret tag -> per name (name, 0 plain single leaf / 1 typed single leaf / 2 anything else, entry)
         wanted: dict[str, list[tuple[str, int, Any]]] = {}
+        # Ret tag -> compiled picker of the names at the positions the first record had them (or None)
+        pickers: dict[str, Any] = {}
         for child in self._element:
             tag = child.tag
+            pick = pickers.get(tag)
+            if pick is not None:
+                found_row = pick(child)
+                if found_row is not None:
+                    rows.append(found_row)
+                    continue
             entry = kids.get(tag)
             if entry is None or entry[0] != AGGREGATE or tag[-3:] != "Ret":
                 if entry is None and isinstance(tag, str) and tag[-3:] == "Ret" and len(child):
@@ -176,6 +184,8 @@ class Response:
                 view._elem, view._plan = child, sub
                 append(get(name))
             rows.append(tuple(row))
+            if tag not in pickers:
+                pickers[tag] = _picker(specs, hints)
         return rows
 
     def _type(self) -> None:
@@ -480,6 +490,44 @@ def _select_spec(name: str, entry: Any) -> tuple[str, int, Any]:
     if entry is not None and not entry[3] and entry[0] in (STRING, TYPED):
         return name, 0 if entry[0] == STRING else 1, entry
     return name, 2, entry
+
+
+def _picker(specs: list[tuple[str, int, Any]], hints: dict[str, int]) -> Any:
+    """``pick(elem) -> tuple | None``: the single leaves ``specs`` name, read at the positions ``hints``
+    give, as ``select`` reads them; None (``select`` reads that record itself) when an element is not
+    where it was, or a value needs more than its fast converter. None when some name is no single leaf."""
+    if not specs or any(code > 1 or name not in hints for name, code, _ in specs):
+        return None
+    key = tuple((name, code, hints[name], id(entry[1])) for name, code, entry in specs)
+    found = _PICKERS.get(key)
+    if found is None:
+        if len(_PICKERS) >= _MAX_PICKERS:
+            _PICKERS.clear()
+        found = _PICKERS[key] = _compile_picker(specs, hints)
+    return found
+
+
+_PICKERS: dict[tuple[Any, ...], Any] = {}
+_MAX_PICKERS = 256
+
+
+def _compile_picker(specs: list[tuple[str, int, Any]], hints: dict[str, int]) -> Any:
+    env: dict[str, Any] = {}
+    fetch = [f"        e{index} = elem[{hints[name]}]" for index, (name, _, _) in enumerate(specs)]
+    tags = " or ".join(f"e{index}.tag != {name!r}" for index, (name, _, _) in enumerate(specs))
+    values = []
+    for index, (_, code, entry) in enumerate(specs):
+        if code == 0:
+            values.append(f"e{index}.text or ''")
+        else:
+            env[f"c{index}"] = entry[1]
+            values.append(f"(c{index}(t{index}) if (t{index} := e{index}.text) else None)")
+    lines = ["def pick(elem):", "    try:", *fetch, "    except IndexError:", "        return None",
+             f"    if {tags}:", "        return None", "    try:", f"        return ({', '.join(values)},)",
+             "    except (ValueError, ArithmeticError):", "        return None"]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<qbXML select picker>", "exec"), env, namespace)
+    return namespace["pick"]
 
 
 def _typed_quietly(text: str, entry: Any) -> Any:
