@@ -14,8 +14,10 @@ convert (e.g. ``<Amount>abc</Amount>``) is kept as its text and listed in ``Resp
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, overload
 
 from lxml import etree
@@ -31,6 +33,37 @@ _TYPING = threading.Lock()
 # "@name" keys of every attribute the tables know, made once: records share them (a report's 100,000
 # ColData cells would otherwise hold 200,000 copies of "@colID" and "@value").
 _PREFIXED: dict[str, str] = {name: "@" + name for model in MODELS for name in model[1]}
+
+
+_GC_LOCK = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a response is typed, as it was afterwards.
+
+    Typing 10,000 records allocates some 60,000 dicts and lists, which triggers collections that traverse
+    every container of the process (a connector's heap is large), and they can free nothing: records
+    are acyclic (values, dicts and lists of values) and the element proxies die by reference counting.
+    Pausing saves that traversal, about a fifth of a large parse. Reference counting still frees
+    everything as usual. Threads typing at once share the pause (a count); the last one out restores
+    the collector only if it was enabled when the first one came in.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 class Record(dict[str, Any]):
@@ -135,6 +168,10 @@ class Response:
         ``response.select("ListID", "EditSequence")`` reads what a sync needs from 10,000 records for a
         fraction of the full parse: values as ``records``/``views`` give them (see ``RecordView``).
         """
+        with collections_paused():
+            return self._select(names)
+
+    def _select(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
         kids = self._kids
         view = RecordView(self._element, None, "")
         get = view.get
@@ -191,7 +228,8 @@ class Response:
     def _type(self) -> None:
         with _TYPING:  # two threads reading one response's records type it once
             if not self._typed:
-                self._walk()
+                with collections_paused():
+                    self._walk()
 
     def _walk(self) -> None:
         name = self.name
