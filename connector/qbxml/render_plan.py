@@ -24,7 +24,6 @@ produces the same document or the exact, path-carrying error. Tests compare both
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Mapping
 from datetime import date
@@ -33,7 +32,7 @@ from typing import Any
 
 from connector.qbxml.errors import QBXMLBuildError
 from connector.qbxml.schema import ENUM_SETS, MODELS
-from connector.qbxml.values import _FORBIDDEN, _NUM_TEXT, STRING_TYPES, escape_markup
+from connector.qbxml.values import _FORBIDDEN, _NUM_TEXT, STRING_TYPES
 
 # Child kinds (ints compare fastest in the dispatch chain).
 STR, ENUM, AMT, NUM, DATE, AGG, OTHER = range(7)
@@ -418,8 +417,7 @@ _SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: a value that renders never hold
 # bytes.translate deletes every byte but the separator and the characters escape() rewrites (& < > " ' CR);
 # UTF-8 continuation and lead bytes are >= 0x80, so no other character can leave a byte behind.
 _NOT_MARKUP = bytes(sorted(set(range(256)) - set(b"\x00&<>\"'\r")))
-_marked = re.compile(rb"[^\x00]+").finditer
-_FORBIDDEN_SEARCH = _FORBIDDEN.search
+FORBIDDEN_SEARCH = _FORBIDDEN.search
 
 
 def forbidden_in_values(out: list[str], start: int = 0) -> bool:
@@ -429,7 +427,12 @@ def forbidden_in_values(out: list[str], start: int = 0) -> bool:
     non-printable), so one C scan over the values joined settles the common case.
     """
     values = "".join(out[start + 1::2])
-    return not values.isprintable() and _FORBIDDEN_SEARCH(values) is not None
+    return not values.isprintable() and FORBIDDEN_SEARCH(values) is not None
+
+
+# "&" first, so that the entities the other characters become are not escaped again.
+_ENTITIES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&apos;",
+             ord("\r"): "&#13;"}
 
 
 def escape_values(out: list[str], start: int = 0) -> list[str]:
@@ -437,19 +440,34 @@ def escape_values(out: list[str], start: int = 0) -> list[str]:
 
     The values must be free of forbidden characters (``forbidden_in_values``). They are joined with NUL
     between them, encoded, and one ``bytes.translate`` deletes every byte but the separators and the
-    markup characters: what is left says which values need escaping (a run of markup bytes after k
-    separators belongs to value k), and only those are rewritten.
+    markup characters: what is left says which values need escaping (a markup byte at position p with m
+    markup bytes before it belongs to value p - m), and only those are rewritten, replacing only the
+    characters that occur.
     """
     values = out[start + 1::2]
     left = _SEPARATOR.join(values).encode("utf-8").translate(None, _NOT_MARKUP)
     if len(left) < len(values):  # only separators (one fewer than the values) left: nothing to escape
         return out
-    marks = 0
-    for match in _marked(left):
-        first, end = match.span()
-        index = first - marks  # separators before this run
-        marks += end - first
-        out[start + 1 + 2 * index] = escape_markup(values[index])
+    present = [code for code in _ENTITIES if code in left]  # "&" first: see _ENTITIES
+    positions: list[int] = []
+    for code in present:
+        mark = bytes((code,))
+        position = left.find(mark)
+        while position >= 0:
+            positions.append(position)
+            position = left.find(mark, position + 1)
+    if len(present) > 1:
+        positions.sort()
+    chars = [chr(code) for code in present]
+    previous = -1
+    for marks, position in enumerate(positions):
+        index = position - marks
+        if index != previous:
+            previous = index
+            text = values[index]
+            for char in chars:
+                text = text.replace(char, _ENTITIES[ord(char)])
+            out[start + 1 + 2 * index] = text
     return out
 
 
@@ -457,7 +475,7 @@ class RequestPlan:
     """One request type in one version: its ``…Rq`` model plan, whether fields fill an inner aggregate, and
     its shape-compiled renderers (``shape_plan.py``)."""
 
-    __slots__ = ("body", "closing", "id_opening", "name", "opening", "prefix", "shapes")
+    __slots__ = ("body", "closing", "id_closing", "id_opening", "name", "opening", "prefix", "shapes")
 
     def __init__(self, rq_name: str, model_id: int, inner: str | None) -> None:
         from connector.qbxml.shape_plan import ShapePlans  # it builds on this module
@@ -475,14 +493,15 @@ class RequestPlan:
             self.closing = f"</{rq_name}>"
         self.shapes = ShapePlans(self.body, self.closing)
         self.opening = f"<{rq_name}>{self.prefix}"  # without a requestID
-        self.id_opening = f'<{rq_name} requestID="'  # + the id + '">' + prefix
+        self.id_opening = f'<{rq_name} requestID="'  # + the id + id_closing
+        self.id_closing = f'">{self.prefix}'
 
     def opening_with(self, request_id: str | None) -> str:
         """The opening markup up to the fields; ``Fallback`` for a requestID that needs escaping."""
         if request_id is None:
             return self.opening
         if request_id.isalnum() and request_id.isascii():
-            return f'{self.id_opening}{request_id}">{self.prefix}'
+            return f"{self.id_opening}{request_id}{self.id_closing}"
         raise Fallback  # escaping, tab/newline normalisation in an attribute: the generic walker
 
 
@@ -503,16 +522,17 @@ def render_rq_into(out: list[str], request_plan: RequestPlan, fields: Any, reque
     mark = len(out)
     shapes = request_plan.shapes
     last = shapes.last
-    if last is not None and last(out, fields, opening) and not forbidden_in_values(out, mark):
-        return
+    if last is not None and last(out, fields, opening):
+        return  # a shape's renderer declines a forbidden character itself
     del out[mark:]
     function = shapes.function_for(fields)
-    if function is None or not function(out, fields, opening):
+    if function is not None and function(out, fields, opening):
+        return
+    del out[mark:]
+    body, closing = request_plan.body, request_plan.closing
+    last = body.last
+    if fields.__class__ is not dict or last is None or not last(out, fields, opening, closing):
         del out[mark:]
-        body, closing = request_plan.body, request_plan.closing
-        last = body.last
-        if fields.__class__ is not dict or last is None or not last(out, fields, opening, closing):
-            del out[mark:]
-            render(out, body, fields, opening, closing)
+        render(out, body, fields, opening, closing)
     if forbidden_in_values(out, mark):
         raise Fallback  # the generic walker names the element

@@ -71,12 +71,13 @@ class Request:
         meta_data: str | None = None,
         include_ret_element: Sequence[str] = (),
     ) -> None:
-        self.name = name[:-2] if name.endswith("Rq") else name
+        self.name = name[:-2] if name[-2:] == "Rq" else name
         self.fields: Mapping[str, Any] = fields if fields is not None else {}
         self.iterator = iterator
         self.iterator_id = iterator_id
         self.meta_data = meta_data
-        self.include_ret_element = tuple(include_ret_element)
+        self.include_ret_element = (include_ret_element if include_ret_element.__class__ is tuple
+                                    else tuple(include_ret_element))
 
     def __repr__(self) -> str:
         return f"Request({self.name!r}, {dict(self.fields)!r})"
@@ -139,13 +140,11 @@ class RequestBatch:
             and request.meta_data is None
             and not request.include_ret_element
             and (last := request_plan.shapes.last) is not None
-            and request_id.isalnum()
-            and request_id.isascii()
+            and (automatic or request_id.isalnum() and request_id.isascii())
         ):
             mark = len(parts)
-            opening = f'{request_plan.id_opening}{request_id}">{request_plan.prefix}'
-            if last(parts, request.fields, opening) and not render_plan.forbidden_in_values(parts, mark):
-                requests[request_id] = request
+            if last(parts, request.fields, f"{request_plan.id_opening}{request_id}{request_plan.id_closing}"):
+                requests[request_id] = request  # the renderer checked every value, forbidden characters too
                 if automatic:
                     self._next_id += 1
                 return request_id

@@ -30,6 +30,7 @@ from connector.qbxml.render_plan import (
     AMT,
     DATE,
     ENUM,
+    FORBIDDEN_SEARCH,
     NUM,
     OTHER,
     STR,
@@ -107,7 +108,8 @@ class _Source:
     """The generated function's text and its namespace of constants."""
 
     def __init__(self) -> None:
-        self.env: dict[str, Any] = {"Decimal": Decimal, "date": date, "num_text": _num_text}
+        self.env: dict[str, Any] = {"Decimal": Decimal, "date": date, "num_text": _num_text,
+                                    "forbidden": FORBIDDEN_SEARCH}
         self.count = 0
 
     def name(self, prefix: str) -> str:
@@ -126,7 +128,8 @@ def _leaf_test(src: _Source, entry: tuple[Any, ...], var: str) -> tuple[str, str
     fast = entry[6][0]
     if kind == STR:
         limit = f" and len({var}) <= {fast}" if fast < _UNBOUNDED else ""
-        return f"{var}.__class__ is str{limit}", var
+        # A character XML 1.0 cannot carry is never printable; tab, newline, CR are not either (allowed).
+        return f"{var}.__class__ is str{limit} and ({var}.isprintable() or forbidden({var}) is None)", var
     if kind == ENUM:
         return f"{var}.__class__ is str and {var} in {src.constant(fast)}", var
     if kind == DATE:
