@@ -262,10 +262,11 @@ class Response:
         layout made from it, when the walk found nothing to note)."""
         sub = entry[2]
         layouts = sub.layouts
-        for index in range(1, len(layouts)):
-            record = layouts[index](child)
+        # The list only grows (to MAX_LAYOUTS): a snapshot and a swap stay valid whatever another thread does.
+        for index, reader in enumerate(layouts[1:], 1):
+            record = reader(child)
             if record is not None:
-                layouts.insert(0, layouts.pop(index))  # the last used is tried first
+                layouts[0], layouts[index] = reader, layouts[0]  # the last used is tried first
                 return record
         notes = len(self._unknown) + len(self._invalid)
         record = Record()

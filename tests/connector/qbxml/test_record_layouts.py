@@ -152,3 +152,24 @@ def test_a_layout_python_cannot_compile_leaves_records_to_the_generic_walk(
     assert [record["RefNumber"] for record in response.records] == ["PO-0", "PO-1", "PO-2"]
     ret_plan = response._kids["PurchaseOrderRet"][2]
     assert ret_plan.layouts == [] and ret_plan.refusals == 3
+
+
+def test_records_written_two_ways_alternate_between_two_layouts(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = data.item_service_query(6).decode()
+    ret_plan = parse_response(base)[0]._kids["ItemServiceRet"][2]
+    monkeypatch.setattr(ret_plan, "layouts", [])  # none compiled by earlier tests
+    monkeypatch.setattr(ret_plan, "refusals", 0)
+    parent = "<ParentRef><ListID>80000001-1700000000</ListID><FullName>Cost Codes</FullName></ParentRef>"
+    records = base.split("<ItemServiceRet>")
+    for index in range(2, len(records), 2):  # every other record without its ParentRef
+        records[index] = records[index].replace(parent, "")
+    xml = "<ItemServiceRet>".join(records)
+    with_layouts = _typed(xml)
+    response = parse_response(xml)[0]
+    assert len(response.records) == 6
+    assert len(ret_plan.layouts) == 2
+    assert sum("ParentRef" in record for record in response.records) == 3
+    request.getfixturevalue("no_layouts")
+    assert with_layouts == _typed(xml)
