@@ -91,9 +91,11 @@ class Plan:
     registered before its children are resolved.
     """
 
-    __slots__ = ("children", "has_attrs", "positions", "text_converter")
+    __slots__ = ("children", "has_attrs", "layouts", "positions", "refusals", "text_converter")
 
     def __init__(self) -> None:
+        self.layouts: list[Any] = []  # compiled record readers (record_layout.py), the last used first
+        self.refusals = 0  # records that could not give a layout
         self.positions: dict[str, int] = {}  # RecordView's guess: the child index a name last stood at
         self.children: dict[str, tuple[int, Any, Plan | None, bool, str, Any]] = {}
         self.has_attrs = False

@@ -24,7 +24,6 @@ produces the same document or the exact, path-carrying error. Tests compare both
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Mapping
 from datetime import date
@@ -33,15 +32,13 @@ from typing import Any
 
 from connector.qbxml.errors import QBXMLBuildError
 from connector.qbxml.schema import ENUM_SETS, MODELS
-from connector.qbxml.values import _NUM_TEXT, NEEDS_WORK, STRING_TYPES, escape
+from connector.qbxml.values import _FORBIDDEN, _NUM_TEXT, STRING_TYPES
 
 # Child kinds (ints compare fastest in the dispatch chain).
 STR, ENUM, AMT, NUM, DATE, AGG, OTHER = range(7)
 _NUMBER_TYPES = frozenset({"PRICETYPE", "QUANTYPE", "PERCENTTYPE"})
 _MAX_ORDERS = 256  # key orders given generated code per model; further ones share an interpreted loop
 _UNBOUNDED = 1 << 62  # "no maxLength"
-# NEEDS_WORK without NUL, the separator escape_values() puts between values.
-_finditer = re.compile(NEEDS_WORK.pattern.replace('[^', '[^\\x00', 1)).finditer
 _num_text = _NUM_TEXT.fullmatch
 _render_child: Any = None  # request.py's generic child renderer, imported on first use (it imports us)
 
@@ -416,59 +413,73 @@ def _child(out: list[str], value: Any, cls: type, kind: int, start: str, end: st
     out += (part[0], "")
 
 
-# Every character that element text and attribute values carry unchanged: printable ASCII but & < > " '.
-_SAFE_BYTES = bytes(sorted(set(range(0x20, 0x7F)) - set(b"&<>\"'") | {0x09, 0x0A}))
-_SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: it never occurs in a value that renders
+_SEPARATOR = "\x00"  # XML 1.0 cannot carry NUL: a value that renders never holds one
+# bytes.translate deletes every byte but the separator and the characters escape() rewrites (& < > " ' CR);
+# UTF-8 continuation and lead bytes are >= 0x80, so no other character can leave a byte behind.
+_NOT_MARKUP = bytes(sorted(set(range(256)) - set(b"\x00&<>\"'\r")))
+FORBIDDEN_SEARCH = _FORBIDDEN.search
 
 
-def finish(out: list[str]) -> str:
-    """``out`` escaped (see ``escape_values``) and joined."""
-    return "".join(escape_values(out))
+def forbidden_in_values(out: list[str], start: int = 0) -> bool:
+    """Whether a value (odd index from ``start``) holds a character XML 1.0 cannot carry.
 
-
-def escape_values(out: list[str]) -> list[str]:
-    """Escape, in place, the values (odd indexes) of ``out`` that need it; ``Fallback`` on a forbidden one.
-
-    The values are joined with NUL between them and one ``bytes.translate`` deletes every safe character:
-    only the separators are left unless some value needs escaping (or is refused). Only then are the
-    offending values located (a ``str.find`` per offending character, a count of separators before each
-    hit) and escaped.
+    ``str.isprintable`` is true for none of them (C0 controls, surrogates, U+FFFE/U+FFFF are all
+    non-printable), so one C scan over the values joined settles the common case.
     """
-    values = out[1::2]
-    joined = _SEPARATOR.join(values)
-    separators = len(values) - 1
-    if joined.isascii():
-        left = joined.encode("ascii").translate(None, _SAFE_BYTES)
-        if len(left) == separators:
-            return out
-        marks = left.translate(None, b"\x00")
-        if len(left) - len(marks) != separators:
-            raise Fallback  # a value with a NUL in it: the generic walker names the element
-        # Few distinct characters need work (typically "&"): find each with str.find, a C scan.
-        hits: set[int] = set()
-        for char in set(marks.decode("ascii")):
-            position = joined.find(char)
-            while position >= 0:
-                hits.add(joined.count(_SEPARATOR, 0, position))
-                position = joined.find(char, position + 1)
-    else:
-        if joined.count(_SEPARATOR) != separators:
-            raise Fallback
-        hits = {joined.count(_SEPARATOR, 0, match.start()) for match in _finditer(joined)}
-    for index in hits:
-        try:
-            out[2 * index + 1] = escape(values[index], "")
-        except QBXMLBuildError:
-            raise Fallback from None
+    values = "".join(out[start + 1::2])
+    return not values.isprintable() and FORBIDDEN_SEARCH(values) is not None
+
+
+# "&" first, so that the entities the other characters become are not escaped again.
+_ENTITIES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&apos;",
+             ord("\r"): "&#13;"}
+
+
+def escape_values(out: list[str], start: int = 0) -> list[str]:
+    """Escape, in place, the values (odd indexes from ``start``) of ``out`` that need it.
+
+    The values must be free of forbidden characters (``forbidden_in_values``). They are joined with NUL
+    between them, encoded, and one ``bytes.translate`` deletes every byte but the separators and the
+    markup characters: what is left says which values need escaping (a markup byte at position p with m
+    markup bytes before it belongs to value p - m), and only those are rewritten, replacing only the
+    characters that occur.
+    """
+    values = out[start + 1::2]
+    left = _SEPARATOR.join(values).encode("utf-8").translate(None, _NOT_MARKUP)
+    if len(left) < len(values):  # only separators (one fewer than the values) left: nothing to escape
+        return out
+    present = [code for code in _ENTITIES if code in left]  # "&" first: see _ENTITIES
+    positions: list[int] = []
+    for code in present:
+        mark = bytes((code,))
+        position = left.find(mark)
+        while position >= 0:
+            positions.append(position)
+            position = left.find(mark, position + 1)
+    if len(present) > 1:
+        positions.sort()
+    chars = [chr(code) for code in present]
+    previous = -1
+    for marks, position in enumerate(positions):
+        index = position - marks
+        if index != previous:
+            previous = index
+            text = values[index]
+            for char in chars:
+                text = text.replace(char, _ENTITIES[ord(char)])
+            out[start + 1 + 2 * index] = text
     return out
 
 
 class RequestPlan:
-    """One request type in one version: its ``…Rq`` model plan and whether fields fill an inner aggregate."""
+    """One request type in one version: its ``…Rq`` model plan, whether fields fill an inner aggregate, and
+    its shape-compiled renderers (``shape_plan.py``)."""
 
-    __slots__ = ("body", "closing", "name", "prefix")
+    __slots__ = ("body", "closing", "id_closing", "id_opening", "name", "opening", "prefix", "shapes")
 
     def __init__(self, rq_name: str, model_id: int, inner: str | None) -> None:
+        from connector.qbxml.shape_plan import ShapePlans  # it builds on this module
+
         self.name = rq_name
         rq_plan = model_plan(model_id)
         if inner is not None:
@@ -480,25 +491,48 @@ class RequestPlan:
             self.body = rq_plan
             self.prefix = ""
             self.closing = f"</{rq_name}>"
+        self.shapes = ShapePlans(self.body, self.closing)
+        self.opening = f"<{rq_name}>{self.prefix}"  # without a requestID
+        self.id_opening = f'<{rq_name} requestID="'  # + the id + id_closing
+        self.id_closing = f'">{self.prefix}'
+
+    def opening_with(self, request_id: str | None) -> str:
+        """The opening markup up to the fields; ``Fallback`` for a requestID that needs escaping."""
+        if request_id is None:
+            return self.opening
+        if request_id.isalnum() and request_id.isascii():
+            return f"{self.id_opening}{request_id}{self.id_closing}"
+        raise Fallback  # escaping, tab/newline normalisation in an attribute: the generic walker
 
 
 def render_rq(request_plan: RequestPlan, fields: Any, request_id: str | None) -> str:
     """The ``<…Rq requestID="…">`` element of a request without iterator, metaData or IncludeRetElement."""
-    return "".join(render_rq_parts(request_plan, fields, request_id))
-
-
-def render_rq_parts(request_plan: RequestPlan, fields: Any, request_id: str | None) -> list[str]:
-    """``render_rq`` as the list of its pieces, escaped (a batch joins all its requests once)."""
-    if request_id is None:
-        opening = f"<{request_plan.name}>{request_plan.prefix}"
-    elif request_id.isalnum() and request_id.isascii():
-        opening = f'<{request_plan.name} requestID="{request_id}">{request_plan.prefix}'
-    else:
-        raise Fallback  # escaping, tab/newline normalisation in an attribute: the generic walker
     out: list[str] = []
-    body = request_plan.body
+    render_rq_into(out, request_plan, fields, request_id)
+    return "".join(escape_values(out))
+
+
+def render_rq_into(out: list[str], request_plan: RequestPlan, fields: Any, request_id: str | None) -> None:
+    """Append ``render_rq``'s pieces to ``out``, values unescaped (a batch escapes all of its own at once).
+
+    The shape-compiled renderer used last is tried first, then the one of this shape, then the per-model
+    plans; ``Fallback`` (also for a forbidden character) may leave pieces appended, which the caller cuts.
+    """
+    opening = request_plan.opening_with(request_id)
+    mark = len(out)
+    shapes = request_plan.shapes
+    last = shapes.last
+    if last is not None and last(out, fields, opening):
+        return  # a shape's renderer declines a forbidden character itself
+    del out[mark:]
+    function = shapes.function_for(fields)
+    if function is not None and function(out, fields, opening):
+        return
+    del out[mark:]
+    body, closing = request_plan.body, request_plan.closing
     last = body.last
-    if fields.__class__ is not dict or last is None or not last(out, fields, opening, request_plan.closing):
-        del out[:]
-        render(out, body, fields, opening, request_plan.closing)
-    return escape_values(out)
+    if fields.__class__ is not dict or last is None or not last(out, fields, opening, closing):
+        del out[mark:]
+        render(out, body, fields, opening, closing)
+    if forbidden_in_values(out, mark):
+        raise Fallback  # the generic walker names the element

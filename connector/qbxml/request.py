@@ -71,12 +71,13 @@ class Request:
         meta_data: str | None = None,
         include_ret_element: Sequence[str] = (),
     ) -> None:
-        self.name = name[:-2] if name.endswith("Rq") else name
+        self.name = name[:-2] if name[-2:] == "Rq" else name
         self.fields: Mapping[str, Any] = fields if fields is not None else {}
         self.iterator = iterator
         self.iterator_id = iterator_id
         self.meta_data = meta_data
-        self.include_ret_element = tuple(include_ret_element)
+        self.include_ret_element = (include_ret_element if include_ret_element.__class__ is tuple
+                                    else tuple(include_ret_element))
 
     def __repr__(self) -> str:
         return f"Request({self.name!r}, {dict(self.fields)!r})"
@@ -106,9 +107,11 @@ class RequestBatch:
         self._msgs_attrs = _render_attrs(attrs, MSGS_RQ_ATTRS, "QBXMLMsgsRq")
         self.on_error = on_error
         self.ascii_only = ascii_only
-        self._parts: list[str] = []
+        self._parts: list[str] = []  # markup at even indexes, values at odd ones (escaped by to_xml)
+        self._escaped = 0  # the values before this index of _parts are escaped
         self._requests: dict[str, Request] = {}
         self._next_id = 1
+        self._plans = _REQUEST_PLANS[version]
 
     def add(self, request: Request, request_id: str | None = None) -> str:
         """Render ``request`` into the batch; returns its requestID."""
@@ -118,14 +121,38 @@ class RequestBatch:
             while request_id in requests:
                 self._next_id += 1
                 request_id = str(self._next_id)
+            automatic = True
         elif not isinstance(request_id, str) or not request_id:
             raise InvalidRequestIDError(request_id, "must be a non-empty str")
         elif len(request_id) > MAX_REQUEST_ID_LENGTH:
             raise InvalidRequestIDError(request_id, f"is longer than {MAX_REQUEST_ID_LENGTH} characters")
         elif request_id in requests:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
-        self._parts += _render_parts(request, self.version, request_id)  # joined once, by to_xml
+        else:
+            automatic = False
+        parts = self._parts  # pieces escaped and joined by to_xml
+        request_plan = self._plans.get(request.name)
+        # The commonest case inline: the shape the last request of this type had, a plain requestID.
+        if (
+            request_plan is not None
+            and request.iterator is None
+            and request.iterator_id is None
+            and request.meta_data is None
+            and not request.include_ret_element
+            and (last := request_plan.shapes.last) is not None
+            and (automatic or request_id.isalnum() and request_id.isascii())
+        ):
+            mark = len(parts)
+            if last(parts, request.fields, f"{request_plan.id_opening}{request_id}{request_plan.id_closing}"):
+                requests[request_id] = request  # the renderer checked every value, forbidden characters too
+                if automatic:
+                    self._next_id += 1
+                return request_id
+            del parts[mark:]
+        _render_into(parts, request, self.version, request_id)
         requests[request_id] = request  # only now is an automatic id used up
+        if automatic:
+            self._next_id += 1
         return request_id
 
     @property
@@ -138,9 +165,13 @@ class RequestBatch:
 
     def to_xml(self) -> str:
         """The whole qbXML document, ready for QBWC's sendRequestXML / QBXMLRP2 ProcessRequest."""
+        parts = self._parts
+        if self._escaped < len(parts):
+            render_plan.escape_values(parts, self._escaped)  # every value added since, in one pass
+            self._escaped = len(parts)
         document = (
             f'<?xml version="1.0" ?>\n<?qbxml version="{self.version}"?>\n'
-            f"<QBXML><QBXMLMsgsRq{self._msgs_attrs}>{''.join(self._parts)}</QBXMLMsgsRq></QBXML>"
+            f"<QBXML><QBXMLMsgsRq{self._msgs_attrs}>{''.join(parts)}</QBXMLMsgsRq></QBXML>"
         )
         if self.ascii_only:
             return document.encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -150,13 +181,18 @@ class RequestBatch:
 def render_request(request: Request, version: str, request_id: str | None) -> str:
     """One ``<…Rq>`` element as text, checked against the ``version`` tables.
 
-    The compiled plan (``render_plan.py``) renders the common case; anything it does not handle itself,
-    and every error, goes through the generic walker below, which gives the same text or the exact error.
+    The compiled plans (``shape_plan.py``, ``render_plan.py``) render the common case; anything they do not
+    handle themselves, and every error, goes through the generic walker below, which gives the same text
+    or the exact error.
     """
-    return "".join(_render_parts(request, version, request_id))
+    out: list[str] = []
+    _render_into(out, request, version, request_id)
+    return "".join(render_plan.escape_values(out))
 
 
-def _render_parts(request: Request, version: str, request_id: str | None) -> list[str]:
+def _render_into(out: list[str], request: Request, version: str, request_id: str | None) -> None:
+    """Append the request's pieces to ``out``: markup at even indexes, values not yet escaped at odd ones
+    (the generic walker's text, already escaped, goes in as markup). Nothing is appended on an error."""
     if (
         request.iterator is None
         and request.iterator_id is None
@@ -167,14 +203,19 @@ def _render_parts(request: Request, version: str, request_id: str | None) -> lis
         if request_plan is None:
             request_plan = _request_plan(version, request.name)
         if request_plan is not None:
+            mark = len(out)
             try:
-                return render_plan.render_rq_parts(request_plan, request.fields, request_id)
+                render_plan.render_rq_into(out, request_plan, request.fields, request_id)
             except render_plan.Fallback:
-                pass
-    return [render_request_generic(request, version, request_id)]
+                del out[mark:]
+            else:
+                return
+    out += (render_request_generic(request, version, request_id), "")
 
 
-_REQUEST_PLANS: dict[str, dict[str, render_plan.RequestPlan]] = {}  # version -> request name -> plan
+# version -> request name -> plan, filled on first use of each request type
+_REQUEST_PLANS: dict[str, dict[str, render_plan.RequestPlan]] = {
+    version: {} for version in SUPPORTED_VERSIONS}
 _NO_PLANS: dict[str, render_plan.RequestPlan] = {}
 
 
@@ -191,7 +232,7 @@ def _request_plan(version: str, name: str) -> render_plan.RequestPlan | None:
     if inner is None and name in MODELS[model_id][0]:
         return None
     found = render_plan.RequestPlan(rq_name, model_id, inner)
-    _REQUEST_PLANS.setdefault(version, {})[name] = found
+    _REQUEST_PLANS[version][name] = found
     return found
 
 

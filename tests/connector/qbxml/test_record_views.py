@@ -124,3 +124,23 @@ def test_select_reads_missing_empty_and_doubled_fields_like_a_view(second: str) 
     expected = [(view["ListID"], view.get("EditSequence"), view["IsActive"]) for view in response.views]
     assert response.select("ListID", "EditSequence", "IsActive") == expected
     assert expected[0] == ("1-1", "5", True)
+
+
+@pytest.mark.parametrize("third", [
+    "<ItemServiceRet><ListID>3-3</ListID><EditSequence>8</EditSequence><Name>n</Name>"
+    "<IsActive>false</IsActive></ItemServiceRet>",  # where the first two had them: the compiled picker
+    "<ItemServiceRet><ListID>3-3</ListID><Name>n</Name><EditSequence>8</EditSequence>"
+    "<IsActive>false</IsActive></ItemServiceRet>",  # moved
+    "<ItemServiceRet><ListID>3-3</ListID><EditSequence>8</EditSequence><Name>n</Name>"
+    "<IsActive> false </IsActive></ItemServiceRet>",  # padded: more than the fast converter
+    "<ItemServiceRet><ListID>3-3</ListID><EditSequence>8</EditSequence><Name>n</Name>"
+    "<IsActive>maybe</IsActive></ItemServiceRet>",  # not a boolean: kept as its text
+    "<ItemServiceRet><ListID>3-3</ListID></ItemServiceRet>",  # short
+])
+def test_select_reads_later_records_as_a_view_reads_them(third: str) -> None:
+    xml = _two_records("<EditSequence>6</EditSequence>").replace("</ItemServiceQueryRs>",
+                                                                 third + "</ItemServiceQueryRs>")
+    response = parse_response(xml)[0]
+    expected = [(view["ListID"], view.get("EditSequence"), view.get("IsActive")) for view in response.views]
+    assert len(expected) == 3
+    assert response.select("ListID", "EditSequence", "IsActive") == expected
