@@ -44,11 +44,15 @@ def send_cost_code(world: World, code: str | None = None, name: str = "Site Work
 def discard_cost_code(world: World, made: dict[str, Any]) -> None:
     """A cost code a case left unsynced is rejected (if waiting) and deleted, as an admin tidies the list:
     seed 001 exports a project only when the company's QuickBooks Standard Cost Codes are synced."""
-    if world.procore.status("standard_cost_code", made["id"]) == "synced":
+    status = world.procore.status("standard_cost_code", made["id"])
+    if status == "synced":
         return
-    world.procore.act("reject", "Alex Accountant", "standard_cost_code", made["id"], reason="not exported")
-    world.procore.rest("DELETE", f"/rest/v1.0/standard_cost_codes/{made['id']}", expect=204,
-                       query={"company_id": world.procore.company_id})
+    if status != "failed":  # waiting for acceptance; a code being exported is locked and stays
+        world.procore.act("reject", "Alex Accountant", "standard_cost_code", made["id"],
+                          reason="not exported")
+    if world.procore.status("standard_cost_code", made["id"]) in ("failed", "rejected"):
+        world.procore.rest("DELETE", f"/rest/v1.0/standard_cost_codes/{made['id']}", expect=204,
+                           query={"company_id": world.procore.company_id})
 
 
 def export_cost_code(world: World, name: str = "Site Work") -> tuple[dict[str, Any], dict[str, Any]]:

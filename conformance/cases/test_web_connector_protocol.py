@@ -13,7 +13,7 @@ from lxml import etree
 
 from conformance import xsd
 from conformance.blackbox.world import World
-from conformance.cases.flows import export_cost_code, send_cost_code, settle
+from conformance.cases.flows import send_cost_code, settle
 from sim.webconnector import KillSwitch, UpdateResult
 from sim.webconnector.result import Outcome
 
@@ -24,6 +24,7 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False
 def _result(update: UpdateResult, operation: str) -> object:
     calls = update.calls_to(operation)
     assert calls, f"{operation} was never called: {update.operations}"
+    assert calls[0].failure is None, f"{operation} failed: {calls[0].failure}"
     return calls[0].result
 
 
@@ -34,7 +35,7 @@ def _work_updates(world: World, since: int) -> list[UpdateResult]:
 @pytest.mark.requirement("QBWC-SERVER-VERSION", "QBWC-CLIENT-VERSION")
 def test_server_version_and_client_version_answer_as_the_guide_says(qbsim: World) -> None:
     update = qbsim.run_update()
-    assert isinstance(_result(update, "serverVersion"), str | None)
+    assert isinstance(_result(update, "serverVersion"), str)
     reply = _result(update, "clientVersion") or ""
     assert isinstance(reply, str) and (reply == "" or reply[:2] in ("W:", "O:", "E:")), reply
     assert not reply.startswith("E:"), f"a supported Web Connector was refused: {reply}"
@@ -53,30 +54,21 @@ def test_with_nothing_to_do_authenticate_gives_a_ticket_and_answers_none(qbsim: 
 
 @pytest.mark.requirement("QBWC-AUTH-NVU")
 def test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing(qbsim: World) -> None:
-    made = send_cost_code(qbsim, name="Waiting for the right password")  # work is waiting: nvu must still win
-    qbsim.procore.deliver()
     update = qbsim.run_update(password="not the password")
-    try:
-        answer = _result(update, "authenticate")
-        assert isinstance(answer, list) and len(answer) >= 2 and str(answer[1]).lower() == "nvu", answer
-        assert update.outcome == Outcome.AUTH_FAILED
-        assert not update.requests and "sendRequestXML" not in update.operations
-    finally:  # the right password carries the waiting work out (later cases need its cost code synced)
-        settle(qbsim, "standard_cost_code", made["id"], "the waiting cost code exported")
+    answer = _result(update, "authenticate")
+    assert isinstance(answer, list) and len(answer) >= 2 and str(answer[1]).lower() == "nvu", answer
+    assert update.outcome == Outcome.AUTH_FAILED
+    assert not update.requests and "sendRequestXML" not in update.operations
 
 
-@pytest.mark.requirement("QBWC-AUTH-TICKET", "QBWC-PROGRESS", "QBXML-SCHEMA", "QBXML-REQUEST-ID",
-                         "QBXML-VERSION")
+@pytest.mark.requirement("QBWC-PROGRESS", "QBXML-SCHEMA", "QBXML-REQUEST-ID", "QBXML-VERSION")
 def test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at_100(qbsim: World) -> None:
     since = len(qbsim.updates)
-    export_cost_code(qbsim, name="Protocol check")
+    made = send_cost_code(qbsim, name="Protocol check")
+    seen = settle(qbsim, "standard_cost_code", made["id"], "the cost code export closed")
     work = _work_updates(qbsim, since)
     assert work, "no update carried any qbXML request"
     for update in work:
-        receives = [c.result for c in update.calls_to("receiveResponseXML")]
-        assert all(isinstance(r, int) and r <= 100 for r in receives), receives
-        assert update.outcome == Outcome.COMPLETED and receives[-1] == 100, (update.outcome, receives)
-        assert update.operations[-1] == "closeConnection"
         supported = _supported_versions(update.hcp_response or "")
         for request in update.requests:
             bad = xsd.invalid([request])
@@ -87,6 +79,12 @@ def test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at
             ids = [rq.get("requestID") for rq in _requests_of(request)]
             assert ids and None not in ids, f"a request without requestID in {request[:300]!r}"
             assert len(set(ids)) == len(ids), f"requestIDs repeated in one message set: {ids}"
+        # what the service asked was well formed; then how it answered the Web Connector's progress
+        receives = [c.result for c in update.calls_to("receiveResponseXML")]
+        assert all(isinstance(r, int) and r <= 100 for r in receives), receives
+        assert update.outcome == Outcome.COMPLETED and receives[-1] == 100, (update.outcome, receives)
+        assert update.operations[-1] == "closeConnection"
+    assert seen["status"] == "synced", seen  # what was on the wire was right: did it also work?
 
 
 @pytest.mark.requirement("QBWC-HRESULT")

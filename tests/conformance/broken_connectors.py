@@ -1,0 +1,80 @@
+"""Deliberately broken doubles of this repository's connector, for proving the conformance suite catches
+them: an ASGI middleware in front of the real connector rewrites the qbXML of every sendRequestXML answer.
+
+* :func:`drop_request_ids` — the qbXML requests lose their ``requestID`` attributes;
+* :func:`out_of_order` — the children of every ``…Add`` element are sent in reverse (schema) order.
+
+Use: ``OurConnector(wrap=drop_request_ids)`` as the suite's ``qbsim_target_launcher``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+RESULT = "{http://developer.intuit.com/}sendRequestXMLResult"
+Rewrite = Callable[[str], str]
+
+
+def _without_request_ids(qbxml: str) -> str:
+    return re.sub(r'\s+requestID="[^"]*"', "", qbxml)
+
+
+def _reversed_adds(qbxml: str) -> str:
+    root = etree.fromstring(qbxml.encode("utf-8"), PARSER)
+    for add in root.iter():
+        if isinstance(add.tag, str) and add.tag.endswith("Add") and len(add) > 1:
+            children = list(add)
+            for child in children:
+                add.remove(child)
+            add.extend(reversed(children))
+    head = qbxml[: qbxml.index("<QBXML")]  # the <?xml?> and <?qbxml?> declarations, as they were
+    return head + etree.tostring(root, encoding="unicode")
+
+
+def _middleware(rewrite: Rewrite) -> Callable[[Any], Any]:
+    def wrap(app: Any) -> Any:
+        async def broken(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http" or scope["method"] != "POST":
+                await app(scope, receive, send)
+                return
+            start: dict[str, Any] = {}
+            chunks: list[bytes] = []
+
+            async def buffer(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                    return
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = _rewrite_envelope(b"".join(chunks), rewrite)
+                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+
+            await app(scope, receive, buffer)
+
+        return broken
+
+    return wrap
+
+
+def _rewrite_envelope(body: bytes, rewrite: Rewrite) -> bytes:
+    try:
+        root = etree.fromstring(body, PARSER)
+    except etree.XMLSyntaxError:
+        return body  # not SOAP (the WSDL, a webhook answer): passed on untouched
+    for result in root.iter(RESULT):
+        if result.text and result.text.lstrip().startswith("<?xml"):
+            result.text = rewrite(result.text)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+drop_request_ids = _middleware(_without_request_ids)
+out_of_order = _middleware(_reversed_adds)
