@@ -21,6 +21,8 @@ from conformance.matrix import CaseResult
 from conformance.pytest_plugin import requirement_ids
 
 CASES_DIR = Path(cases.__file__).parent
+#: How a target that could not be launched shows in a case's set-up error (every case would repeat it).
+TARGET_ERROR = "conformance.blackbox.target.TargetError: "
 
 
 @dataclass
@@ -33,6 +35,8 @@ class Collector:
     requirements: dict[str, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    #: Why the target could not be launched (then no case judged it), or "".
+    target_error: str = ""
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -62,6 +66,8 @@ class Collector:
             outcome, message = "failed", f"in teardown: {_short(report)}"
         else:
             return
+        if report.when == "setup" and message.startswith(TARGET_ERROR):
+            self.target_error = self.target_error or message.removeprefix(TARGET_ERROR)
         result = CaseResult(nodeid, self.names.get(nodeid, nodeid), outcome,
                             self.requirements.get(nodeid, ()), message, round(report.duration, 3))
         self.results[nodeid] = result

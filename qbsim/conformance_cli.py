@@ -105,6 +105,9 @@ def conformance(
                 os.environ.pop("QBSIM_QBWC_PASSWORD", None)
             else:
                 os.environ["QBSIM_QBWC_PASSWORD"] = previous
+    if collector.target_error:
+        typer.echo(f"error: the target could not be launched: {collector.target_error}", err=True)
+        raise typer.Exit(code=2)
     if code in (2, 3, 4) or collector.errors:  # interrupted, internal error, usage error, broken case file
         for line in collector.errors or [f"pytest exited {code} before running the cases"]:
             typer.echo(f"error: {line}", err=True)

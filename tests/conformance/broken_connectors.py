@@ -2,7 +2,8 @@
 them: an ASGI middleware in front of the real connector rewrites the qbXML of every sendRequestXML answer.
 
 * :func:`drop_request_ids` — the qbXML requests lose their ``requestID`` attributes;
-* :func:`out_of_order` — the children of every ``…Add`` element are sent in reverse (schema) order.
+* :func:`out_of_order` — the children of every ``…Add`` element are sent in reverse (schema) order;
+* :func:`ignore_edit_sequence` — every ``…Mod`` carries the EditSequence "1", whatever QuickBooks said.
 
 Use: ``OurConnector(wrap=drop_request_ids)`` as the suite's ``qbsim_target_launcher``.
 """
@@ -22,6 +23,10 @@ Rewrite = Callable[[str], str]
 
 def _without_request_ids(qbxml: str) -> str:
     return re.sub(r'\s+requestID="[^"]*"', "", qbxml)
+
+
+def _stale_edit_sequences(qbxml: str) -> str:
+    return re.sub(r"<EditSequence>[^<]*</EditSequence>", "<EditSequence>1</EditSequence>", qbxml)
 
 
 def _reversed_adds(qbxml: str) -> str:
@@ -78,3 +83,4 @@ def _rewrite_envelope(body: bytes, rewrite: Rewrite) -> bytes:
 
 drop_request_ids = _middleware(_without_request_ids)
 out_of_order = _middleware(_reversed_adds)
+ignore_edit_sequence = _middleware(_stale_edit_sequences)

@@ -126,3 +126,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     done = _conformance("--report", str(tmp_path / "r"), "--target-url", "http://localhost:1/qbwc",
                         env={"QBSIM_QBWC_PASSWORD": ""})
     assert done.returncode == 2 and "needs its Web Connector password" in done.stderr
+
+
+def test_a_target_that_cannot_be_launched_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _conformance("--report", str(tmp_path / "r"), "--target-url", "http://localhost:1/qbwc",
+                        "--target-command", f"{sys.executable} -c 'raise SystemExit(3)'",
+                        env={"QBSIM_QBWC_PASSWORD": "x"})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: the target could not be launched: the target command exited (3) before "
+        "http://localhost:1/qbwc answered")

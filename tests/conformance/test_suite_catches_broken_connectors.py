@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-CASE = ("conformance.cases.test_web_connector_protocol",
-        "test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at_100")
+PROTOCOL_CASE = ("conformance.cases.test_web_connector_protocol",
+                 "test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at_100")
+EDIT_CASE = ("conformance.cases.test_projects",
+             "test_a_project_edited_in_procore_after_an_accountants_edit_in_quickbooks_updates_its_customer")
 
 CONFTEST = '''
 import sys
@@ -28,9 +30,9 @@ def qbsim_target_launcher():
 '''
 
 
-def _run_elsewhere(tmp_path: Path, wrap: str) -> subprocess.CompletedProcess[str]:
+def _run_elsewhere(tmp_path: Path, wrap: str, case: tuple[str, str]) -> subprocess.CompletedProcess[str]:
     (tmp_path / "conftest.py").write_text(CONFTEST.format(here=str(HERE), wrap=wrap), encoding="utf-8")
-    (tmp_path / "test_reused.py").write_text(f"from {CASE[0]} import {CASE[1]}\n", encoding="utf-8")
+    (tmp_path / "test_reused.py").write_text(f"from {case[0]} import {case[1]}\n", encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # the other project's own config
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--qbsim-settle-seconds=5"],
@@ -38,18 +40,22 @@ def _run_elsewhere(tmp_path: Path, wrap: str) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.mark.parametrize(("wrap", "named"), [
-    ("broken_connectors.drop_request_ids", "a request without requestID"),
-    ("broken_connectors.out_of_order", "not valid qbXML 13.0"),
+@pytest.mark.parametrize(("wrap", "case", "named"), [
+    ("broken_connectors.drop_request_ids", PROTOCOL_CASE, "a request without requestID"),
+    ("broken_connectors.out_of_order", PROTOCOL_CASE, "not valid qbXML 13.0"),
+    ("broken_connectors.ignore_edit_sequence", EDIT_CASE, "assert 'failed' == 'synced'"),
 ])
-def test_a_broken_connector_is_failed_by_the_named_case(tmp_path: Path, wrap: str, named: str) -> None:
-    done = _run_elsewhere(tmp_path, wrap)
+def test_a_broken_connector_is_failed_by_the_named_case(
+    tmp_path: Path, wrap: str, case: tuple[str, str], named: str,
+) -> None:
+    done = _run_elsewhere(tmp_path, wrap, case)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert f"FAILED test_reused.py::{CASE[1]}" in done.stdout
+    assert f"FAILED test_reused.py::{case[1]}" in done.stdout
     assert named in done.stdout, done.stdout[-3000:]
 
 
-def test_the_same_case_passes_against_the_connector_unbroken(tmp_path: Path) -> None:
-    done = _run_elsewhere(tmp_path, "None")
+@pytest.mark.parametrize("case", [PROTOCOL_CASE, EDIT_CASE])
+def test_the_same_cases_pass_against_the_connector_unbroken(tmp_path: Path, case: tuple[str, str]) -> None:
+    done = _run_elsewhere(tmp_path, "None", case)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
