@@ -181,7 +181,9 @@ _CSS = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1b1f24; }
 h1 { font-size: 1.5rem; } table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: .35rem .5rem; vertical-align: top; text-align: left; }
-th { background: #f6f8fa; position: sticky; top: 0; } td.id { font-family: monospace; white-space: nowrap; }
+th { background: #f6f8fa; position: sticky; top: 0; }
+td.id { font-family: monospace; white-space: nowrap; width: 1%; }
+td.cell { min-width: 14rem; }
 .pass { background: #dafbe1; } .fail { background: #ffd8d3; } .expected-fail { background: #fff1c2; }
 .not-applicable, .not-run { background: #eaeef2; } .not-yet-covered { background: #f6f8fa; color: #57606a; }
 .status { font-weight: 600; }
@@ -213,7 +215,7 @@ def page(columns: list[Column]) -> str:
             cell = col.cells[rid]
             reason = f'<span class="reason">{esc(cell.reason)}</span>' if cell.reason else ""
             title = esc(", ".join(cell.cases))
-            cells.append(f'<td class="{_cls(cell.status)}" title="{title}">'
+            cells.append(f'<td class="cell {_cls(cell.status)}" title="{title}">'
                          f'<span class="status">{esc(cell.status)}</span>{reason}</td>')
         rows.append(f'<tr id="{esc(rid)}"><td class="id">{esc(rid)}</td><td>{esc(req.text)}</td>'
                     f"<td>{req.severity}</td><td>{esc(req.area)}</td><td>{esc(req.source)}</td>"
@@ -228,8 +230,29 @@ def page(columns: list[Column]) -> str:
     )
 
 
+def load_columns(path: Path) -> list[Column]:
+    """The targets of an earlier run's ``results.json``, to show beside this run's (``--compare``).
+
+    A requirement the earlier run did not know shows "not run"; one it knew that is gone is dropped.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        columns = []
+        for raw in data["columns"]:
+            cells = {rid: Cell(c["status"], c.get("reason", ""), tuple(c.get("cases", ())))
+                     for rid, c in raw["cells"].items() if rid in catalogue()}
+            for rid in catalogue():
+                cells.setdefault(rid, Cell(NOT_RUN, "not in that run"))
+            columns.append(Column(str(raw["target"]), cells, str(raw.get("started_at", ""))))
+    except OSError as exc:
+        raise ExpectationError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExpectationError(f"{path}: not a results.json written by qbsim conformance ({exc})") from None
+    return columns
+
+
 def write(directory: Path, columns: list[Column], results: list[CaseResult]) -> list[Path]:
-    """DIR/matrix.md, DIR/matrix.html and DIR/results.json (the cases and cells, for machines)."""
+    """DIR/matrix.md, DIR/matrix.html and DIR/results.json (every column's cells and this run's cases)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / "matrix.md", directory / "matrix.html", directory / "results.json"]
     written[0].write_text(markdown(columns), encoding="utf-8")
@@ -245,4 +268,4 @@ def write(directory: Path, columns: list[Column], results: list[CaseResult]) -> 
 
 
 __all__ = ["CaseResult", "Cell", "Column", "ExpectationError", "Expectations", "Requirement", "judge",
-           "markdown", "page", "write"]
+           "load_columns", "markdown", "page", "write"]

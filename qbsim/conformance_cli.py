@@ -18,7 +18,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import conformance.expectations
-from conformance.matrix import FAIL, PASS, XFAIL, CaseResult, ExpectationError, Expectations, judge, write
+from conformance.matrix import (
+    FAIL,
+    PASS,
+    XFAIL,
+    CaseResult,
+    Column,
+    ExpectationError,
+    Expectations,
+    judge,
+    load_columns,
+    write,
+)
 from conformance.requirements import areas
 
 OUR_TARGET = "qbsim connector"
@@ -51,6 +62,9 @@ def conformance(
         None, envvar="QBSIM_EXPECTATIONS",
         help="The target's expectation file (TOML: [expected_fail] / [not_applicable] id = \"reason\"); "
              "our connector's packaged one by default."),
+    compare: list[Path] = typer.Option(  # noqa: B008
+        None, "--compare", help="An earlier run's DIR/results.json: its targets become columns beside this "
+                                "one (repeatable)."),
 ) -> None:
     """Run the conformance suite against a QBWC service and write the requirement matrix."""
     from conformance.runner import Collector, run_cases
@@ -67,6 +81,7 @@ def conformance(
                                      "(QBSIM_QBWC_PASSWORD or --qbwc-password)", param_hint="--target-url")
         expect_path = expectations or (None if target_url else OUR_EXPECTATIONS)
         expected = Expectations.load(expect_path) if expect_path else Expectations()
+        earlier: list[Column] = [col for path in compare or [] for col in load_columns(path)]
     except ExpectationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
@@ -114,7 +129,7 @@ def conformance(
         raise typer.Exit(code=2)
     results = list(collector.results.values())
     column = judge(name, results, expected)
-    written = write(report, [column], results)
+    written = write(report, [*earlier, column], results)
     console.print(f"{column.count(PASS)} pass, {column.count(FAIL)} fail, {column.count(XFAIL)} "
                   f"expected-fail of {len(column.cells)} requirements; wrote "
                   f"{', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from conformance.matrix import CaseResult, judge, write
 from conformance.requirements import catalogue
 
 HERE = Path(__file__).parent
@@ -32,7 +33,7 @@ def _conformance(*args: str, env: dict[str, str] | None = None) -> subprocess.Co
 
 def _cells(report: Path) -> dict[str, dict[str, str]]:
     data = json.loads((report / "results.json").read_text(encoding="utf-8"))
-    cells: dict[str, dict[str, str]] = data["columns"][0]["cells"]
+    cells: dict[str, dict[str, str]] = data["columns"][-1]["cells"]  # this run: the last column
     return cells
 
 
@@ -73,7 +74,7 @@ def test_our_connector_is_green_and_the_matrix_names_every_requirement(tmp_path:
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in head
     cases = ElementTree.parse(junit).getroot().iter("testcase")
     properties = {c.get("name"): {p.get("value") for p in c.iter("property")} for c in cases}
-    assert len(properties) == 20
+    assert len(properties) == 21
     named = properties["test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing"]
     assert named == {"QBWC-AUTH-NVU"}
 
@@ -103,9 +104,11 @@ def test_an_expectation_file_turns_known_deviations_into_expected_fail(
                             'QBWC-PROGRESS = "it never sends a request"\n'
                             '[not_applicable]\nQBWC-KILLED-AFTER-PROCESS = "it has no session to kill"\n',
                             encoding="utf-8")
-    report = tmp_path / "minimal"
+    report, earlier = tmp_path / "minimal", tmp_path / "earlier"
+    write(earlier, [judge("an earlier target", [CaseResult("a::t", "t", "passed", ("O2",))])], [])
     done = _conformance("--target-url", minimal_service, "--report", str(report), "--settle-seconds", "0.5",
                         "--only", "web_connector", "--expectations", str(expectations),
+                        "--target-name", "minimal", "--compare", str(earlier / "results.json"),
                         env={"QBSIM_QBWC_PASSWORD": MINIMAL_PASSWORD})
     cells = _cells(report)
     assert cells["QBWC-PROGRESS"] == {"status": "expected-fail", "reason": "it never sends a request",
@@ -113,6 +116,11 @@ def test_an_expectation_file_turns_known_deviations_into_expected_fail(
     assert cells["QBWC-KILLED-AFTER-PROCESS"]["status"] == "not applicable"
     assert cells["O2"]["status"] == "not run"  # outside --only web_connector
     assert done.returncode == 1  # QBWC-HRESULT and others still fail, unexpected
+    matrix = (report / "matrix.md").read_text(encoding="utf-8")
+    assert "| requirement | severity | area | source | an earlier target | minimal |" in matrix
+    row = ("| O2: Code → Item Name/Number | MUST | cost_codes | SEED-RULES O2 (seed 001 Cost Codes mapping) "
+           "| **pass** | **not run** — left out of this run |")
+    assert row in matrix
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

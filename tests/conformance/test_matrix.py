@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 import conformance.cases
-from conformance.matrix import CaseResult, ExpectationError, Expectations, judge, markdown, page
+from conformance.matrix import (
+    CaseResult,
+    ExpectationError,
+    Expectations,
+    judge,
+    load_columns,
+    markdown,
+    page,
+    write,
+)
 from conformance.requirements import catalogue
 
 
@@ -80,6 +89,17 @@ def test_an_unreadable_expectation_file_is_named(tmp_path: Path) -> None:
     broken.write_text("[expected_fail\n", encoding="utf-8")
     with pytest.raises(ExpectationError, match=r"broken\.toml: not TOML"):
         Expectations.load(broken)
+
+
+def test_an_earlier_run_becomes_a_column_and_a_foreign_file_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, [judge("before", [_case("test_a", "passed", "O1")])], [])
+    [column] = load_columns(tmp_path / "results.json")
+    assert column.target == "before" and column.cells["O1"].status == "pass"
+    assert column.cells["O2"].status == "not yet covered"
+    other = tmp_path / "other.json"
+    other.write_text('{"columns": [{"cells": {}}]}', encoding="utf-8")
+    with pytest.raises(ExpectationError, match=r"other\.json: not a results.json written by qbsim"):
+        load_columns(other)
 
 
 def _case_requirements() -> dict[str, tuple[str, ...]]:

@@ -45,7 +45,7 @@ def test_the_html_matrix_renders_in_headless_chromium(tmp_path: Path) -> None:
     dom = subprocess.run([browser, *FLAGS, "--dump-dom", page], check=True, capture_output=True, text=True,
                          timeout=120).stdout
     assert "<h1>qbsim conformance matrix</h1>" in dom
-    assert '<tr id="QBWC-AUTH-NVU">' in dom and '<td class="fail"' in dom
+    assert '<tr id="QBWC-AUTH-NVU">' in dom and '<td class="cell fail"' in dom
     assert "authenticate answered 'none'" in dom
     assert "1 MUST requirement(s) failed: QBWC-AUTH-NVU" in dom
     assert '<tr id="O2">' in dom and "Code → Item Name/Number" in dom
