@@ -13,6 +13,8 @@ import pytest
 HERE = Path(__file__).parent
 PROTOCOL_CASE = ("conformance.cases.test_web_connector_protocol",
                  "test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at_100")
+KILL_CASE = ("conformance.cases.test_web_connector_protocol",
+             "test_a_web_connector_killed_after_quickbooks_processed_adds_nothing_twice")
 EDIT_CASE = ("conformance.cases.test_projects",
              "test_a_project_edited_in_procore_after_an_accountants_edit_in_quickbooks_updates_its_customer")
 
@@ -44,6 +46,7 @@ def _run_elsewhere(tmp_path: Path, wrap: str, case: tuple[str, str]) -> subproce
     ("broken_connectors.drop_request_ids", PROTOCOL_CASE, "a request without requestID"),
     ("broken_connectors.out_of_order", PROTOCOL_CASE, "not valid qbXML 13.0"),
     ("broken_connectors.ignore_edit_sequence", EDIT_CASE, "assert 'failed' == 'synced'"),
+    ("broken_connectors.re_add_after_lost_response", KILL_CASE, "not within 5 s: the cost code synced"),
 ])
 def test_a_broken_connector_is_failed_by_the_named_case(
     tmp_path: Path, wrap: str, case: tuple[str, str], named: str,
@@ -54,7 +57,7 @@ def test_a_broken_connector_is_failed_by_the_named_case(
     assert named in done.stdout, done.stdout[-3000:]
 
 
-@pytest.mark.parametrize("case", [PROTOCOL_CASE, EDIT_CASE])
+@pytest.mark.parametrize("case", [PROTOCOL_CASE, EDIT_CASE, KILL_CASE])
 def test_the_same_cases_pass_against_the_connector_unbroken(tmp_path: Path, case: tuple[str, str]) -> None:
     done = _run_elsewhere(tmp_path, "None", case)
     assert done.returncode == 0, done.stdout + done.stderr
