@@ -89,6 +89,10 @@ class ProcoreCall:
     method: str
     path: str
     status: int
+    #: The ``Procore-Company-Id`` header it carried ("" without one).
+    company_header: str = ""
+    #: Whether it carried ``Authorization: Bearer …``.
+    bearer: bool = False
 
 
 class _Recorder:
@@ -100,8 +104,8 @@ class _Recorder:
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        ours = any(name.decode("latin-1").lower() == SUITE_HEADER for name, _ in scope.get("headers", ()))
-        if scope["type"] != "http" or scope["path"].startswith("/_sim") or ours:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        if scope["type"] != "http" or scope["path"].startswith("/_sim") or SUITE_HEADER in headers:
             await self.app(scope, receive, send)
             return
         status: dict[str, int] = {}
@@ -115,7 +119,11 @@ class _Recorder:
             await self.app(scope, receive, send_recorded)
         finally:
             with self._lock:
-                self.calls.append(ProcoreCall(scope["method"], scope["path"], status.get("code", 0)))
+                self.calls.append(ProcoreCall(
+                    scope["method"], scope["path"], status.get("code", 0),
+                    headers.get("procore-company-id", ""),
+                    headers.get("authorization", "").lower().startswith("bearer "),
+                ))
 
 
 @dataclass

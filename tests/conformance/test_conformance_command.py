@@ -74,7 +74,7 @@ def test_our_connector_is_green_and_the_matrix_names_every_requirement(tmp_path:
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in head
     cases = ElementTree.parse(junit).getroot().iter("testcase")
     properties = {c.get("name"): {p.get("value") for p in c.iter("property")} for c in cases}
-    assert len(properties) == 21
+    assert len(properties) == 22
     named = properties["test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing"]
     assert named == {"QBWC-AUTH-NVU"}
 
