@@ -9,7 +9,7 @@ Fixtures, usable from any project's tests once qbsim is installed:
   and told the fake Procore's URL and OAuth client (:class:`conformance.blackbox.world.World`).
 * ``qbsim`` — the world for one case; fault rules the case set in QuickBooks are cleared after it.
 
-Marker: ``@pytest.mark.requirement("O2", "QBWC-AUTH-NVU")`` names the requirements a case checks
+Marker: ``@pytest.mark.qbsim_requirement("O2", "QBWC-AUTH-NVU")`` names the requirements a case checks
 (``conformance.requirements``); an unknown id is a collection error. The cases themselves are
 ``conformance/cases`` (run them with ``qbsim conformance`` or ``pytest --pyargs conformance.cases``).
 """
@@ -28,7 +28,10 @@ from conformance.requirements import catalogue
 if TYPE_CHECKING:  # the fakes are imported when a case first asks for them, not at every pytest start
     from conformance.blackbox.world import World
 
-MARKER = "requirement"
+#: Namespaced, so that a project with a "requirement" marker of its own is not judged by our catalogue.
+MARKER = "qbsim_requirement"
+#: The JUnit property naming each requirement a case checks.
+PROPERTY = "requirement"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -88,7 +91,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # In the JUnit report each case names the requirements it checks.
     for rid in requirement_ids(item):
-        item.user_properties.append((MARKER, rid))
+        item.user_properties.append((PROPERTY, rid))
 
 
 @pytest.fixture(scope="session")

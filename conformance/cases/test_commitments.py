@@ -17,7 +17,7 @@ def _lines(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.requirement("I1", "N5", "S2", "S3", "S4", "S5", "S6", "S9", "S10", "S12",
+@pytest.mark.qbsim_requirement("I1", "N5", "S2", "S3", "S4", "S5", "S6", "S9", "S10", "S12",
                          "PROCORE-DETAILS-CLOSED")
 def test_a_work_order_contract_becomes_one_purchase_order_per_the_mapping_and_shows_synced(
     qbsim: World,
@@ -46,7 +46,7 @@ def test_a_work_order_contract_becomes_one_purchase_order_per_the_mapping_and_sh
     assert details and {d["status"] for d in details} == {"success"}, details
 
 
-@pytest.mark.requirement("I2", "H6")
+@pytest.mark.qbsim_requirement("I2", "H6")
 def test_a_commitment_whose_company_is_not_synced_is_not_exported(qbsim: World) -> None:
     project, _, codes = commitment_prerequisites(qbsim)
     stranger = qbsim.procore.new_vendor(qbsim.procore.unique("Unsynced Supply"))

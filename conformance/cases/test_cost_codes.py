@@ -8,7 +8,8 @@ from conformance.blackbox.world import EXPENSE_ACCOUNT, INCOME_ACCOUNT, World
 from conformance.cases.flows import discard_cost_code, export_cost_code, one, send_cost_code, settle
 
 
-@pytest.mark.requirement("O1", "O2", "O3", "E1", "E4", "E7", "N1", "X16", "D18", "PROCORE-DETAILS-CLOSED")
+@pytest.mark.qbsim_requirement("O1", "O2", "O3", "E1", "E4", "E7", "N1", "X16", "D18",
+                               "PROCORE-DETAILS-CLOSED")
 def test_an_accepted_standard_cost_code_becomes_a_service_item_on_its_accounts_and_shows_synced(
     qbsim: World,
 ) -> None:
@@ -23,7 +24,7 @@ def test_an_accepted_standard_cost_code_becomes_a_service_item_on_its_accounts_a
     assert details and {d["status"] for d in details} == {"success"}, details
 
 
-@pytest.mark.requirement("D17")
+@pytest.mark.qbsim_requirement("D17")
 def test_a_cost_code_sent_but_not_accepted_is_not_exported(qbsim: World) -> None:
     made = qbsim.procore.new_standard_cost_code(qbsim.procore.unique_code(), "Awaiting acceptance")
     sent = qbsim.procore.act("send", "Erin Sponsor", "standard_cost_code", made["id"])
@@ -38,7 +39,7 @@ def test_a_cost_code_sent_but_not_accepted_is_not_exported(qbsim: World) -> None
         discard_cost_code(qbsim, made)
 
 
-@pytest.mark.requirement("E3")
+@pytest.mark.qbsim_requirement("E3")
 def test_a_cost_code_quickbooks_already_has_as_a_service_item_is_linked_not_duplicated(qbsim: World) -> None:
     code = qbsim.procore.unique_code()
     existing = qbsim.company.ui.create_service_item(code, account=EXPENSE_ACCOUNT)
@@ -48,7 +49,7 @@ def test_a_cost_code_quickbooks_already_has_as_a_service_item_is_linked_not_dupl
     assert len([i for i in qbsim.company.list_records("ItemService") if i["FullName"] == code]) == 1
 
 
-@pytest.mark.requirement("E16", "PROCORE-REFUSED-BEFORE-QUICKBOOKS")
+@pytest.mark.qbsim_requirement("E16", "PROCORE-REFUSED-BEFORE-QUICKBOOKS")
 def test_a_cost_code_longer_than_a_quickbooks_item_name_fails_in_procore_and_reaches_no_quickbooks(
     qbsim: World,
 ) -> None:

@@ -7,7 +7,7 @@ import pytest
 from conformance.blackbox.world import World
 
 
-@pytest.mark.requirement("D12", "H1", "X7", "F4")
+@pytest.mark.qbsim_requirement("D12", "H1", "X7", "F4")
 def test_quickbooks_vendors_and_jobs_reach_ready_to_import_after_the_hourly_staging(qbsim: World) -> None:
     vendor = qbsim.procore.unique("Bedrock Excavation")
     customer = qbsim.procore.unique("Harbor Clinic")

@@ -8,7 +8,7 @@ from conformance.blackbox.world import World
 from conformance.cases.flows import send_cost_code, settle
 
 
-@pytest.mark.requirement("PROCORE-WEBHOOK-DUPLICATE")
+@pytest.mark.qbsim_requirement("PROCORE-WEBHOOK-DUPLICATE")
 def test_a_webhook_delivered_twice_exports_once(qbsim: World) -> None:
     qbsim.procore.http.post("/_sim/webhooks/duplicate_next", json={"count": 1}).raise_for_status()
     made = send_cost_code(qbsim, name="Delivered twice")
@@ -18,7 +18,7 @@ def test_a_webhook_delivered_twice_exports_once(qbsim: World) -> None:
     assert [d["status"] for d in qbsim.procore.details("standard_cost_code", made["id"])] == ["success"]
 
 
-@pytest.mark.requirement("PROCORE-CALLS-AUTHORIZED")
+@pytest.mark.qbsim_requirement("PROCORE-CALLS-AUTHORIZED")
 def test_the_targets_procore_calls_carry_its_token_and_company_and_are_not_refused(qbsim: World) -> None:
     since = len(qbsim.procore_calls)
     made = send_cost_code(qbsim, name="Seen on the wire")

@@ -8,7 +8,7 @@ from conformance.blackbox.world import World
 from conformance.cases.flows import export_project, one
 
 
-@pytest.mark.requirement("P1", "P2", "P3", "F2", "F3", "N2", "X3", "PROCORE-DETAILS-CLOSED")
+@pytest.mark.qbsim_requirement("P1", "P2", "P3", "F2", "F3", "N2", "X3", "PROCORE-DETAILS-CLOSED")
 def test_an_accepted_project_becomes_a_tier_one_customer_with_its_ship_to_address(qbsim: World) -> None:
     project, seen = export_project(qbsim)
     job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
@@ -21,7 +21,7 @@ def test_an_accepted_project_becomes_a_tier_one_customer_with_its_ship_to_addres
     assert details and {d["status"] for d in details} == {"success"}, details
 
 
-@pytest.mark.requirement("X4", "QB-STATUS-3200")
+@pytest.mark.qbsim_requirement("X4", "QB-STATUS-3200")
 def test_a_project_edited_in_procore_after_an_accountants_edit_in_quickbooks_updates_its_customer(
     qbsim: World,
 ) -> None:

@@ -10,7 +10,7 @@ from conformance.blackbox.world import World
 from conformance.cases.flows import commitment_prerequisites, one, purchase_orders_of, settle
 
 
-@pytest.mark.requirement("QB-STATUS-3100")
+@pytest.mark.qbsim_requirement("QB-STATUS-3100")
 def test_a_name_quickbooks_already_uses_fails_with_its_message_and_a_resend_after_the_fix_succeeds(
     qbsim: World,
 ) -> None:
@@ -30,7 +30,7 @@ def test_a_name_quickbooks_already_uses_fails_with_its_message_and_a_resend_afte
     assert qbsim.procore.item("vendor", vendor["id"])["origin_id"] == made["ListID"]
 
 
-@pytest.mark.requirement("QB-STATUS-3250")
+@pytest.mark.qbsim_requirement("QB-STATUS-3250")
 def test_purchase_orders_turned_off_fail_the_commitment_with_3250_and_create_nothing(qbsim: World) -> None:
     project, vendor, codes = commitment_prerequisites(qbsim)
     lines: list[dict[str, Any]] = [{"cost_code_id": codes[0]["id"], "amount": "10", "description": "Grading"}]

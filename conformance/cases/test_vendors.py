@@ -8,7 +8,7 @@ from conformance.blackbox.world import World
 from conformance.cases.flows import export_vendor, one
 
 
-@pytest.mark.requirement("Q1", "Q2", "Q3", "Q4", "Q5", "H3", "N3", "PROCORE-DETAILS-CLOSED")
+@pytest.mark.qbsim_requirement("Q1", "Q2", "Q3", "Q4", "Q5", "H3", "N3", "PROCORE-DETAILS-CLOSED")
 def test_an_accepted_company_becomes_a_vendor_with_its_address_phone_and_fax(qbsim: World) -> None:
     vendor, seen = export_vendor(qbsim, fax_number="512-555-0101")
     made = one(qbsim.company.list_records("Vendor"), Name=vendor["name"])
@@ -22,7 +22,7 @@ def test_an_accepted_company_becomes_a_vendor_with_its_address_phone_and_fax(qbs
     assert details and {d["status"] for d in details} == {"success"}, details
 
 
-@pytest.mark.requirement("H5")
+@pytest.mark.qbsim_requirement("H5")
 def test_a_procore_edit_of_a_synced_company_does_not_change_the_quickbooks_vendor(qbsim: World) -> None:
     vendor, seen = export_vendor(qbsim)
     assert seen["status"] == "synced", seen

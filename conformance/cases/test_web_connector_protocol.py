@@ -32,7 +32,7 @@ def _work_updates(world: World, since: int) -> list[UpdateResult]:
     return [u for u in world.updates[since:] if u.requests]
 
 
-@pytest.mark.requirement("QBWC-SERVER-VERSION", "QBWC-CLIENT-VERSION")
+@pytest.mark.qbsim_requirement("QBWC-SERVER-VERSION", "QBWC-CLIENT-VERSION")
 def test_server_version_and_client_version_answer_as_the_guide_says(qbsim: World) -> None:
     update = qbsim.run_update()
     assert isinstance(_result(update, "serverVersion"), str)
@@ -42,7 +42,7 @@ def test_server_version_and_client_version_answer_as_the_guide_says(qbsim: World
     assert update.outcome != Outcome.VERSION_REFUSED
 
 
-@pytest.mark.requirement("QBWC-AUTH-TICKET", "QBWC-AUTH-NONE")
+@pytest.mark.qbsim_requirement("QBWC-AUTH-TICKET", "QBWC-AUTH-NONE")
 def test_with_nothing_to_do_authenticate_gives_a_ticket_and_answers_none(qbsim: World) -> None:
     qbsim.until(lambda: qbsim.updates[-1].outcome == Outcome.NO_WORK, "an update with nothing left to do")
     answer = _result(qbsim.updates[-1], "authenticate")
@@ -52,7 +52,7 @@ def test_with_nothing_to_do_authenticate_gives_a_ticket_and_answers_none(qbsim: 
     assert "sendRequestXML" not in qbsim.updates[-1].operations
 
 
-@pytest.mark.requirement("QBWC-AUTH-NVU")
+@pytest.mark.qbsim_requirement("QBWC-AUTH-NVU")
 def test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing(qbsim: World) -> None:
     update = qbsim.run_update(password="not the password")
     answer = _result(update, "authenticate")
@@ -61,7 +61,7 @@ def test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing(qbsim:
     assert not update.requests and "sendRequestXML" not in update.operations
 
 
-@pytest.mark.requirement("QBWC-PROGRESS", "QBXML-SCHEMA", "QBXML-REQUEST-ID", "QBXML-VERSION")
+@pytest.mark.qbsim_requirement("QBWC-PROGRESS", "QBXML-SCHEMA", "QBXML-REQUEST-ID", "QBXML-VERSION")
 def test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at_100(qbsim: World) -> None:
     since = len(qbsim.updates)
     made = send_cost_code(qbsim, name="Protocol check")
@@ -87,7 +87,7 @@ def test_an_export_session_sends_schema_valid_qbxml_with_request_ids_and_ends_at
     assert seen["status"] == "synced", seen  # what was on the wire was right: did it also work?
 
 
-@pytest.mark.requirement("QBWC-HRESULT")
+@pytest.mark.qbsim_requirement("QBWC-HRESULT")
 def test_a_request_quickbooks_refused_with_an_hresult_is_carried_out_later(qbsim: World) -> None:
     qbsim.company.faults.add(action="hresult", request_type="ItemServiceAdd", hresult="0x80040400", times=1)
     made = send_cost_code(qbsim, name="After a parse error")
@@ -101,7 +101,7 @@ def test_a_request_quickbooks_refused_with_an_hresult_is_carried_out_later(qbsim
     assert len([i for i in qbsim.company.list_records("ItemService") if i["FullName"] == made["code"]]) == 1
 
 
-@pytest.mark.requirement("QBWC-CONNECTION-ERROR")
+@pytest.mark.qbsim_requirement("QBWC-CONNECTION-ERROR")
 def test_a_modal_dialog_in_quickbooks_is_a_connection_error_and_the_work_waits_for_the_next_update(
     qbsim: World,
 ) -> None:
@@ -120,7 +120,7 @@ def test_a_modal_dialog_in_quickbooks_is_a_connection_error_and_the_work_waits_f
     assert seen["status"] == "synced", seen
 
 
-@pytest.mark.requirement("QBWC-KILLED-AFTER-PROCESS")
+@pytest.mark.qbsim_requirement("QBWC-KILLED-AFTER-PROCESS")
 def test_a_web_connector_killed_after_quickbooks_processed_adds_nothing_twice(qbsim: World) -> None:
     made = send_cost_code(qbsim, name="Killed mid-session")
     killed = False

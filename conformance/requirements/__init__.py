@@ -2,8 +2,8 @@
 
 Seed rules keep the ids of SEED-RULES.md (``O2``: "Code → Item Name/Number"); the Web Connector protocol,
 qbXML and QuickBooks' status codes have ids of their own (``QBWC-AUTH-NVU``, ``QB-STATUS-3100``). The cases
-that check a requirement name it with ``@pytest.mark.requirement("O2", ...)``: which cases check what is
-read from the suite itself, never kept in a second list.
+that check a requirement name it with ``@pytest.mark.qbsim_requirement("O2", ...)``: which cases check
+what is read from the suite itself, never kept in a second list.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def _case_requirements() -> dict[str, tuple[str, ...]]:
         module = importlib.import_module(f"conformance.cases.{info.name}")
         for name, fn in vars(module).items():
             if name.startswith("test_"):
-                marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "requirement"]
+                marks = [m for m in getattr(fn, "pytestmark", []) if m.name == "qbsim_requirement"]
                 found[name] = tuple(rid for m in marks for rid in m.args)
     return found
 
