@@ -6,8 +6,9 @@
 * ``scenario`` — run a catalogue scenario by name on a fresh stack.
 * ``assert_schema_valid`` — assert that every qbXML document of some updates validates against 13.0.
 
-The connector under test is chosen by ``QBSIM_CONFORMANCE_TARGET`` (today only ``inprocess``, the
-default); a connector in another process plugs in through :class:`~conformance.target.ConnectorTarget`.
+These are the white-box fixtures of this repository's own tests (``QBSIM_CONFORMANCE_TARGET`` accepts
+only ``inprocess``). Judging another connector by URL is the black-box suite's job: ``qbsim conformance``
+and the ``qbsim`` pytest plugin (``conformance.pytest_plugin``).
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ A scenario needs two things of a connector:
 * a **control face** to arrange work and read outcomes — create the Web Connector user, queue sync
   work, read the work items' states and statuses, the id map and the staged imports.
 
-:class:`InProcessConnector` provides both for this repository's connector (``connector.app``). A
-connector in another process plugs in by implementing :class:`ConnectorTarget` (``transport=None``
-and its own control calls); nothing in the scenarios reaches past this interface.
+:class:`InProcessConnector` provides both for this repository's connector (``connector.app``). The
+control face is typed in this connector's internals (work items, the id map): it serves this repository's
+white-box tests. Another connector is judged by URL only, through its public faces: ``conformance.blackbox``
+and ``qbsim conformance``.
 """
 
 from __future__ import annotations

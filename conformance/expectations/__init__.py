@@ -1,0 +1,1 @@
+"""Per-target expectation files: known deviations from the conformance requirements (conformance.matrix)."""
