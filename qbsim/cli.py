@@ -10,6 +10,7 @@ from rich.table import Table
 from connector.cli import app as connector_app
 from connector.cli import qwc as connector_qwc
 from qbsim.bench import bench
+from qbsim.replay_cli import replay
 from qbsim.repro_cli import repro
 from qbsim.up import up as up_command
 from sim.procore_fake.cli import app as procore_app
@@ -33,6 +34,9 @@ app.command(name="webconnector", help="Run a Web Connector update from a .qwc fi
 )
 app.command(name="bench", help="Run the qbXML codec benchmarks; write their JSON and a ratio table.")(bench)
 app.command(name="repro", help="Run a scenario file; write its trace; exit 0 iff expectations hold.")(repro)
+app.command(name="replay", help="Replay a captured QWCLog.txt against a fake company file and a connector.")(
+    replay
+)
 
 app.command(name="up", help="Start the fake Procore, the connector and a company file on localhost, wired.")(
     up_command

@@ -280,8 +280,7 @@ class Runner:
         answer = response.content.decode("utf-8", "replace")
         self._at(
             "procore",
-            f"{request.method} {request.url.path}{_query(request)}"
-            f" -> {response.status_code}",
+            f"{request.method} {request.url.path}{_query(request)} -> {response.status_code}",
             (f"request: {body}\n" if body else "") + f"response: {answer}",
             failed=response.status_code >= 400,
         )
@@ -648,8 +647,11 @@ class Runner:
         self._at("step", f"{self.step_number}. in QuickBooks: {action.do}", {**action.args, **action.fields})
         try:
             getattr(self.stack.company.ui, action.do)(**action.args, **action.fields)
-        except (TypeError, ValueError, LookupError) as exc:
-            raise ScenarioError(f"step {self.step_number}: QuickBooks refused {action.do}: {exc}") from exc
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            raise ScenarioError(
+                f"step {self.step_number}: QuickBooks refused {action.do}: {message}"
+            ) from exc
 
     def _do_sync(self, _: bool) -> None:
         self._at("step", f"{self.step_number}. Procore delivers its webhooks; the connector runs a round")
