@@ -43,8 +43,23 @@ app.command(name="up", help="Start the fake Procore, the connector and a company
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"qbsim {version('qbsim')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("qbsim (not installed: run `make run` or `pip install -e .`)")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print qbsim's version and exit."
+    ),
+) -> None:
     """qbsim: fake QuickBooks Desktop, fake Procore, a Web Connector emulator and the real connector."""
 
 

@@ -83,7 +83,8 @@ def test_a_connector_that_asks_otherwise_is_named(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1, result.output
     assert (
-        "DIVERGES exchange 1 (connector): /QBXML/QBXMLMsgsRq[1]/ItemServiceAddRq[1]/ItemServiceAdd[1]/Name[1]: "
+        "DIVERGES exchange 1 (connector): "
+        "/QBXML/QBXMLMsgsRq[1]/ItemServiceAddRq[1]/ItemServiceAdd[1]/Name[1]: "
         "captured '01-101', replayed '01-100'" in result.output
     )
 
