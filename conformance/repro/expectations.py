@@ -15,6 +15,7 @@ from conformance.repro.schema import (
     ProcoreCallsExpectation,
     ProcoreDetailsExpectation,
     ProcoreItemExpectation,
+    ProcoreListExpectation,
     QuickBooksRecordsExpectation,
     QuickBooksRequestsExpectation,
     RefusalExpectation,
@@ -180,6 +181,16 @@ def _procore_calls(run: Runner, e: ProcoreCallsExpectation) -> CheckResult:
     )
 
 
+def _procore_list(run: Runner, e: ProcoreListExpectation) -> CheckResult:
+    entries = run.stack.lists()[e.list]
+    matching = [x for x in entries if e.item_type is None or x.get("item_type") == e.item_type]
+    held, counted = _counted(len(matching), e.count, e.at_least)
+    return CheckResult(
+        f"Procore's {e.list.replace('_', ' ')} list{' of ' + e.item_type if e.item_type else ''}: {counted}",
+        held,
+    )
+
+
 def check(run: Runner, expectation: Expectation) -> CheckResult:
     if expectation.procore_item is not None:
         result = _procore_item(run, expectation.procore_item)
@@ -191,6 +202,8 @@ def check(run: Runner, expectation: Expectation) -> CheckResult:
         result = _quickbooks_requests(run, expectation.quickbooks_requests)
     elif expectation.procore_calls is not None:
         result = _procore_calls(run, expectation.procore_calls)
+    elif expectation.procore_list is not None:
+        result = _procore_list(run, expectation.procore_list)
     elif expectation.procore_refused is not None:
         result = _refused(run, expectation.procore_refused)
     else:

@@ -339,6 +339,17 @@ class ProcoreCallsExpectation(Strict):
     at_least: Annotated[int, Field(ge=0)] | None = None
 
 
+class ProcoreListExpectation(Strict):
+    """How many entries one list of the ERP Integrations tool shows (``ready_to_import`` …)."""
+
+    list: Literal[
+        "ready_to_import", "ready_to_export", "ready_to_update", "failed_to_export", "synced", "archived"
+    ]
+    item_type: str | None = None
+    count: Annotated[int, Field(ge=0)] | None = None
+    at_least: Annotated[int, Field(ge=0)] | None = None
+
+
 class RefusalExpectation(Strict):
     """Procore refused a person's action (e.g. accepting a negative invoice) with this message."""
 
@@ -358,6 +369,7 @@ class Expectation(Strict):
     web_connector: UpdateExpectation | None = None
     procore_refused: RefusalExpectation | None = None
     procore_calls: ProcoreCallsExpectation | None = None
+    procore_list: ProcoreListExpectation | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Expectation:
