@@ -271,8 +271,10 @@ class Runner:
     def _now(self) -> datetime:
         return self.stack.clock.now()
 
-    def _at(self, kind: str, title: str, body: Any = "", *, failed: bool = False) -> None:
-        self.trace.add(self._now(), kind, title, body, failed=failed)
+    def _at(
+        self, kind: str, title: str, body: Any = "", *, failed: bool = False, at: datetime | None = None
+    ) -> None:
+        self.trace.add(at or self._now(), kind, title, body, failed=failed)
 
     def _note_procore(self, request: httpx.Request, response: httpx.Response) -> None:
         self.procore_calls.append((request.method, request.url.path, response.status_code))
@@ -310,7 +312,12 @@ class Runner:
             return
         params = {k: ("<MaskedForSecurity>" if k == "strPassword" else v) for k, v in record.params.items()}
         if record.operation == "sendRequestXML" and params.get("strHCPResponse"):
-            self._at("qbxml", "QBWC's Host/Company/Preferences query answered", str(params["strHCPResponse"]))
+            self._at(
+                "qbxml",
+                "QBWC's Host/Company/Preferences query answered",
+                str(params["strHCPResponse"]),
+                at=record.at,
+            )
             params["strHCPResponse"] = f"<{len(str(record.params['strHCPResponse']))} characters>"
         if record.operation == "receiveResponseXML":
             params["response"] = f"<{len(str(record.params.get('response') or ''))} characters>"
@@ -324,9 +331,10 @@ class Runner:
             f"{(_qbxml_summary(request, 'Rq') if request.startswith('<') else str(result))[:100]}",
             {"params": params, "result": "(the qbXML request below)" if request.startswith("<") else result},
             failed=record.failure is not None,
+            at=record.at,
         )
         if request.startswith("<"):
-            self._at("qbxml", f"QuickBooks is asked: {_qbxml_summary(request, 'Rq')}", request)
+            self._at("qbxml", f"QuickBooks is asked: {_qbxml_summary(request, 'Rq')}", request, at=record.at)
 
     # -- faults --------------------------------------------------------------------------------------------
     def _apply_faults(self, faults: Faults) -> None:
@@ -378,6 +386,7 @@ class Runner:
         operation = (request.headers.get("SOAPAction") or "").strip('"').rsplit("/", 1)[-1]
         if not operation:
             return
+        self._flush_call()  # the previous call has its answer by now: keep the trace in wire order
         self._soap_counts[operation] = self._soap_counts.get(operation, 0) + 1
         for slow in self._slow:
             if slow.call == operation and slow.nth == self._soap_counts[operation]:

@@ -26,6 +26,19 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
+@pytest.fixture(autouse=True)
+def root_logging_restored() -> Iterator[None]:
+    """`connector serve` configures the root logger on the stream it was given (the runner's, closed
+    after the test): put the handlers back so later tests do not log into a closed stream."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture
 def busy_port() -> Iterator[int]:
     with socket.socket() as held:

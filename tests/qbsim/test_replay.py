@@ -30,7 +30,7 @@ def test_a_qwclog_written_by_the_emulator_replays_to_the_same_exchange(tmp_path:
     scenario, log = _captured(tmp_path, name)
     result = CliRunner().invoke(app, ["replay", str(log), "--scenario", str(scenario), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["same"] is True and report["divergences"] == []
     assert report["exchanges"] >= 1 and report["sessions"] == 2
 
@@ -134,3 +134,22 @@ def test_documents_compare_by_structure_not_by_layout() -> None:
     assert first_difference("<A><B>1</B></A>", "<A><B>2</B></A>") == ("/A/B[1]", "1", "2")
     assert first_difference("<A><B>1</B><C/></A>", "<A><B>1</B></A>") == ("/A/C[1]", "", "(absent)")
     assert first_difference("<A><B>1", "<A><B>1</B><C>2</C></A>", captured_cut=True) is None
+
+
+def test_documents_the_log_cut_are_compared_as_far_as_it_shows(tmp_path: Path) -> None:
+    request = '<?xml version="1.0" ?>\n<?qbxml version="13.0"?>\n<QBXML><QBXMLMsgsRq onError="stopOnError">'
+    log = (
+        "20240115.14:00:00 UTC\t: QBWebConnector.SOAPWebService.instantiateWebService() : "
+        "Initiated connection to the following application.\n"
+        "20240115.14:00:01 UTC\t: QBWebConnector.SOAPWebService.do_sendRequestXML() : Received from "
+        f'sendRequestXML() following parameter:<sendRequestXMLRet="{request}<VendorAddRq>'
+        '... [900 more characters]">\n'
+        "20240115.14:00:02 UTC\t: QBWebConnector.SOAPWebService.do_receiveResponseXML() : *** Calling "
+        'receiveResponseXML() with following parameters:<wcTicket="T">'
+        '<response="<QBXML>... [50 more characters]">'
+        '<hResult=""><message="">\n'
+    )
+    [exchange] = parse_qwclog(log)
+    assert (exchange.request_cut, exchange.response_cut) == (True, True)
+    assert exchange.request.endswith("<VendorAddRq>") and exchange.response == "<QBXML>"
+    assert exchange.at is not None and exchange.at.isoformat() == "2024-01-15T14:00:01+00:00"

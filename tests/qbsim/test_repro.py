@@ -166,3 +166,68 @@ def test_a_step_the_stack_cannot_carry_out_is_named(tmp_path: Path) -> None:
     assert result.output.strip() == (
         f"error: {path}: a restart step needs connector.database: file (memory does not survive it)"
     )
+
+
+def _run(tmp_path: Path, text: str) -> tuple[int, str, str]:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["repro", str(path), "--out", str(tmp_path / "out")])
+    trace = (tmp_path / "out" / "trace.txt").read_text() if (tmp_path / "out" / "trace.txt").exists() else ""
+    return result.exit_code, result.output, trace
+
+
+def test_a_slow_web_connector_moves_the_virtual_clock_at_that_call(tmp_path: Path) -> None:
+    code, output, trace = _run(
+        tmp_path,
+        "name: slow\n"
+        "steps:\n"
+        "  - create: {type: standard_cost_code, ref: site, fields: {code: 01-100, name: Site Work}}\n"
+        "  - export: {ref: site}\n"
+        "  - sync: true\n"
+        "  - update: {slow: [{call: receiveResponseXML, seconds: 120}]}\n"
+        "  - sync: true\n"
+        "expect:\n"
+        "  - procore_item: {ref: site, status: synced}\n",
+    )
+    assert code == 0, output
+    lines = [line for line in trace.splitlines() if not line.startswith(" ")]
+    slow = next(
+        i
+        for i, line in enumerate(lines)
+        if "the Web Connector is slow: 120 s before receiveResponseXML #1" in line
+    )
+    before, after = lines[slow - 1].split()[1], lines[slow + 1].split()[1]
+    assert (before[11:19], after[11:19]) == ("09:00:00", "09:02:00")
+    assert "receiveResponseXML()" in lines[slow + 2]
+
+
+def test_a_snapshot_restart_and_faults_added_mid_scenario(tmp_path: Path) -> None:
+    from sim.quickbooks_fake import CompanyFile
+
+    company = CompanyFile.create(tmp_path / "customer.qbw.sqlite", company_name="Acme Builders")
+    company.ui.create_vendor("Acme Concrete")
+    company.close()
+    code, output, trace = _run(
+        tmp_path,
+        "name: snapshot-restart\n"
+        "quickbooks: {snapshot: customer.qbw.sqlite}\n"
+        "connector: {database: file}\n"
+        "steps:\n"
+        "  - create: {type: standard_cost_code, ref: site, fields: {code: 01-100, name: Site Work}}\n"
+        "  - export: {ref: site}\n"
+        "  - sync: true\n"
+        "  - faults: {quickbooks: [{action: status, request_type: ItemServiceAdd, status_code: 3175,\n"
+        "             status_message: 'There was an error when saving a Service item.', times: 1}]}\n"
+        "  - update: {}\n"
+        "  - restart: true\n"
+        "  - clear_faults: all\n"
+        "  - sync: true\n"
+        "expect:\n"
+        "  - quickbooks_records: {kind: Vendor, where: {Name: Acme Concrete}, count: 1}\n"
+        "  - procore_item: {ref: site, status: failed, message_contains: '3175'}\n"
+        "  - web_connector: {outcome: completed}\n",
+    )
+    assert code == 0, output
+    assert "company file restored from the snapshot customer.qbw.sqlite" in trace
+    assert "the connector process is killed and started again" in trace
+    assert "ItemServiceAddRs 3175 There was an error when saving a Service item." in trace
