@@ -3,19 +3,35 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+# What a failed install prints: how to start again (a half-made .venv is removed first).
+RECOVER = { echo; echo "error: installing into $(VENV) failed (the messages above say why)."; \
+	echo "  qbsim needs python3 3.11 or newer with its venv module (Debian/Ubuntu: apt-get install python3-venv)"; \
+	echo "  and access to the package index. Fix that, then run: rm -rf $(VENV) && make $(MAKECMDGOALS)"; \
+	echo "  (PYTHON=python3.12 make ... picks another interpreter)."; exit 1; }
 
-.PHONY: install run test lint bench load coverage clean
+.PHONY: install install-run run test lint bench load coverage clean
 
+# Everything, for development and CI: the package with its dev extra (tests, lint, benchmarks, load).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(PYTHON) -m venv $(VENV) || $(RECOVER)
+	$(BIN)/pip install --quiet --upgrade pip || $(RECOVER)
+	$(BIN)/pip install --quiet -e '.[dev]' || $(RECOVER)
+	touch $(STAMP) $(RUN_STAMP)
+
+# Only what running needs (no dev extra): what `make run` installs on a fresh machine.
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV) || $(RECOVER)
+	$(BIN)/pip install --quiet --upgrade pip || $(RECOVER)
+	$(BIN)/pip install --quiet -e . || $(RECOVER)
+	touch $(RUN_STAMP)
 
 install: $(STAMP)
 
+install-run: $(RUN_STAMP)
+
 ## Run the whole stack end to end on the embedded default (SQLite, in-process).
-run: install
+run: install-run
 	$(BIN)/qbsim run
 
 lint: install

@@ -15,23 +15,36 @@ app = typer.Typer(help="The connector: QBWC SOAP service and .qwc files.", no_ar
 @app.command()
 def qwc(
     app_url: Annotated[
-        str, typer.Option("--app-url", help="AppURL: the SOAP endpoint (https unless localhost).")
+        str, typer.Option("--app-url", envvar="QBSIM_QWC_APP_URL",
+                          help="AppURL: the SOAP endpoint (https unless localhost).")
     ],
-    username: Annotated[str, typer.Option("--username", help="UserName the Web Connector logs in with.")],
+    username: Annotated[str, typer.Option("--username", envvar="QBSIM_QWC_USERNAME",
+                                          help="UserName the Web Connector logs in with.")],
     app_name: Annotated[
-        str, typer.Option("--app-name", help="AppName shown in the Web Connector.")
+        str, typer.Option("--app-name", envvar="QBSIM_QWC_APP_NAME",
+                          help="AppName shown in the Web Connector.")
     ] = "Procore",
-    app_support: Annotated[str | None, typer.Option("--app-support", help="AppSupport URL.")] = None,
+    app_support: Annotated[str | None, typer.Option("--app-support", envvar="QBSIM_QWC_APP_SUPPORT",
+                                                    help="AppSupport URL.")] = None,
     owner_id: Annotated[
-        str | None, typer.Option("--owner-id", help="OwnerID {GUID}; default derived.")
+        str | None, typer.Option("--owner-id", envvar="QBSIM_QWC_OWNER_ID",
+                                 help="OwnerID {GUID}; default derived.")
     ] = None,
-    file_id: Annotated[str | None, typer.Option("--file-id", help="FileID {GUID}; default derived.")] = None,
-    qb_type: Annotated[str, typer.Option("--qb-type", help="QBFS or QBPOS.")] = "QBFS",
-    run_every_minutes: Annotated[int | None, typer.Option("--run-every-minutes")] = None,
-    run_every_seconds: Annotated[int | None, typer.Option("--run-every-seconds")] = None,
-    read_only: Annotated[bool, typer.Option("--read-only/--read-write", help="IsReadOnly.")] = False,
+    file_id: Annotated[str | None, typer.Option("--file-id", envvar="QBSIM_QWC_FILE_ID",
+                                                help="FileID {GUID}; default derived.")] = None,
+    qb_type: Annotated[str, typer.Option("--qb-type", envvar="QBSIM_QWC_QB_TYPE",
+                                         help="QBFS or QBPOS.")] = "QBFS",
+    run_every_minutes: Annotated[
+        int | None, typer.Option("--run-every-minutes", envvar="QBSIM_QWC_RUN_EVERY_MINUTES")
+    ] = None,
+    run_every_seconds: Annotated[
+        int | None, typer.Option("--run-every-seconds", envvar="QBSIM_QWC_RUN_EVERY_SECONDS")
+    ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only/--read-write", envvar="QBSIM_QWC_READ_ONLY",
+                                            help="IsReadOnly.")] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None, typer.Option("--output", "-o", envvar="QBSIM_QWC_OUTPUT",
+                                  help="Write here instead of stdout.")
     ] = None,
 ) -> None:
     """Write a .qwc file for the Web Connector."""
@@ -55,7 +68,22 @@ def qwc(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse a port another process listens on, in one line, before uvicorn starts."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _fail(f"cannot listen on {host}:{port}: {exc.strerror} (choose another with --port or "
+                        "$QBSIM_CONNECTOR_PORT)") from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -70,8 +98,10 @@ def serve(
         Path | None,
         typer.Option("--config", help="TOML configuration file (default: $QBSIM_CONNECTOR_CONFIG)."),
     ] = None,
-    host: Annotated[str | None, typer.Option(help="Interface to listen on (file: host).")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port (file: port; default 8000).")] = None,
+    host: Annotated[str | None, typer.Option(envvar="QBSIM_CONNECTOR_HOST",
+                                             help="Interface to listen on (file: host).")] = None,
+    port: Annotated[int | None, typer.Option(envvar="QBSIM_CONNECTOR_PORT",
+                                             help="TCP port (file: port; default 8000).")] = None,
     db_url: Annotated[
         str | None, typer.Option("--db-url", help="SQLAlchemy URL of the store (file: database_url).")
     ] = None,
@@ -131,10 +161,15 @@ def serve(
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _fail(f"cannot open the store {settings.database_url!r}: {first}") from None
     install(web.state.qbwc)
+    bind_host, bind_port = host or loaded.host, port if port is not None else loaded.port
+    _port_free(bind_host, bind_port)
+    typer.echo(f"connector on http://{bind_host}:{bind_port}  (QBWC SOAP service /qbwc, WSDL /qbwc?wsdl, "
+               f"Procore webhooks /procore/webhooks; {len(users)} Web Connector login(s), "
+               f"{len(settings.procore)} Procore compan{'y' if len(settings.procore) == 1 else 'ies'})")
     uvicorn.run(
         web,
-        host=host or loaded.host,
-        port=port if port is not None else loaded.port,
+        host=bind_host,
+        port=bind_port,
         log_config=None,  # the root handler configure_logging set up carries uvicorn's records too
         log_level=level.lower(),
     )

@@ -11,6 +11,8 @@ from connector.cli import app as connector_app
 from connector.cli import qwc as connector_qwc
 from qbsim.bench import bench
 from qbsim.conformance_cli import conformance as conformance_command
+from qbsim.replay_cli import replay
+from qbsim.repro_cli import repro
 from qbsim.up import up as up_command
 from sim.procore_fake.cli import app as procore_app
 from sim.quickbooks_fake.cli import app as quickbooks_app
@@ -32,6 +34,10 @@ app.command(name="webconnector", help="Run a Web Connector update from a .qwc fi
     webconnector_main
 )
 app.command(name="bench", help="Run the qbXML codec benchmarks; write their JSON and a ratio table.")(bench)
+app.command(name="repro", help="Run a scenario file; write its trace; exit 0 iff expectations hold.")(repro)
+app.command(name="replay", help="Replay a captured QWCLog.txt against a fake company file and a connector.")(
+    replay
+)
 
 app.command(name="conformance", help="Judge a QBWC service against the requirements; JUnit + matrix.")(
     conformance_command
@@ -41,8 +47,23 @@ app.command(name="up", help="Start the fake Procore, the connector and a company
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"qbsim {version('qbsim')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("qbsim (not installed: run `make run` or `pip install -e .`)")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print qbsim's version and exit."
+    ),
+) -> None:
     """qbsim: fake QuickBooks Desktop, fake Procore, a Web Connector emulator and the real connector."""
 
 

@@ -358,12 +358,16 @@ def show_stack(console: Console) -> Callable[[StackInfo], None]:
 
 def up(
     directory: Path = typer.Option(  # noqa: B008
-        ..., "--dir", help="Directory for the company file, the databases, stack.json and the .qwc."
+        ..., "--dir", envvar="QBSIM_UP_DIR",
+        help="Directory for the company file, the databases, stack.json and the .qwc.",
     ),
-    procore_port: int = typer.Option(0, help="Port of the fake Procore (0: a free one)."),
-    connector_port: int = typer.Option(0, help="Port of the connector (0: a free one)."),
-    quickbooks_port: int = typer.Option(0, help="Port of the company file's HTTP face (0: a free one)."),
-    log_level: str = typer.Option("info", help="debug, info, warning, error."),
+    procore_port: int = typer.Option(0, envvar="QBSIM_UP_PROCORE_PORT",
+                                     help="Port of the fake Procore (0: a free one)."),
+    connector_port: int = typer.Option(0, envvar="QBSIM_UP_CONNECTOR_PORT",
+                                       help="Port of the connector (0: a free one)."),
+    quickbooks_port: int = typer.Option(0, envvar="QBSIM_UP_QUICKBOOKS_PORT",
+                                         help="Port of the company file's HTTP face (0: a free one)."),
+    log_level: str = typer.Option("info", envvar="QBSIM_UP_LOG_LEVEL", help="debug, info, warning, error."),
 ) -> None:
     """Start the fake Procore, the connector and a new contractor company file on localhost, wired together;
     write DIR/stack.json and the .qwc; run until Ctrl-C or SIGTERM."""

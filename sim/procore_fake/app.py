@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sim.procore_fake import openapi
+from sim.procore_fake import docs_pages, openapi
 from sim.procore_fake.clock import Clock, SystemClock
 from sim.procore_fake.domain import accounts
 from sim.procore_fake.errors import NOT_FOUND, OAuthError, ProcoreError, ValidationFailed
@@ -133,6 +133,8 @@ def create_app(
         title="qbsim fake Procore API",
         version="1.0",
         description="Procore REST API v1.0 paths, OAuth and the ERP Integrations tool (simulated).",
+        docs_url=None,  # docs_pages serves /docs and /redoc from local assets
+        redoc_url=None,
     )
     app.state.sim = state
 
@@ -176,6 +178,7 @@ def create_app(
     for module in ROUTERS:
         app.include_router(module.router)
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
+    docs_pages.install(app)
     return app
 
 

@@ -19,15 +19,29 @@ def main() -> None:
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8300, help="Port (both the login and the API base URL point here)."),
-    database_url: str = typer.Option("sqlite://", help="SQLAlchemy URL; the default is in memory."),
-    seed: int = typer.Option(0, help="Seed for ids and tokens."),
-    rate_limit_hourly: int = typer.Option(0, help="Enforce an hourly request limit (0: headers only)."),
-    rate_limit_spike: int = typer.Option(25, help="Spike (10 s) limit when enforcing."),
-    lenient_company_header: bool = typer.Option(False, help="Infer a missing Procore-Company-Id."),
+    host: str = typer.Option("127.0.0.1", envvar="QBSIM_PROCORE_HOST", help="Interface to listen on."),
+    port: int = typer.Option(8300, envvar="QBSIM_PROCORE_PORT",
+                             help="Port (both the login and the API base URL point here)."),
+    database_url: str = typer.Option("sqlite://", envvar="QBSIM_PROCORE_DATABASE_URL",
+                                     help="SQLAlchemy URL; the default is in memory."),
+    seed: int = typer.Option(0, envvar="QBSIM_PROCORE_SEED", help="Seed for ids and tokens."),
+    rate_limit_hourly: int = typer.Option(0, envvar="QBSIM_PROCORE_RATE_LIMIT_HOURLY",
+                                          help="Enforce an hourly request limit (0: headers only)."),
+    rate_limit_spike: int = typer.Option(25, envvar="QBSIM_PROCORE_RATE_LIMIT_SPIKE",
+                                         help="Spike (10 s) limit when enforcing."),
+    lenient_company_header: bool = typer.Option(False, envvar="QBSIM_PROCORE_LENIENT_COMPANY_HEADER",
+                                                help="Infer a missing Procore-Company-Id."),
 ) -> None:
     """Serve the fake; credentials of the seeded company are listed at GET /_sim/state."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror} (choose another with "
+                       "--port or $QBSIM_PROCORE_PORT)", err=True)
+            raise typer.Exit(code=2) from None
     limits = RateLimitConfig(hourly=rate_limit_hourly, spike=rate_limit_spike) if rate_limit_hourly else None
     fake = create_app(
         database_url=database_url,
@@ -36,7 +50,9 @@ def serve(
         company_header_mode="lenient" if lenient_company_header else "strict",
     )
     dispatcher = Dispatcher(fake.state.sim).start()  # webhook deliveries and the sync schedule
-    typer.echo(f"fake Procore on http://{host}:{port}  (client_id qbsim-client-id / qbsim-client-secret)")
+    typer.echo(f"fake Procore on http://{host}:{port}  (REST API /rest/v1.0/..., OAuth /oauth/token, "
+               "OpenAPI docs /docs and /redoc, simulator controls /_sim/...; "
+               "client_id qbsim-client-id / qbsim-client-secret)")
     try:
         uvicorn.run(fake, host=host, port=port, log_level="info")
     finally:
