@@ -199,8 +199,11 @@ def _is_our_line(line: Mapping[str, Any], sent: Mapping[str, Any] | None, title:
         same_amount = amount is not None and Decimal(str(amount)) == Decimal(str(sent["amount"]))
     except ArithmeticError:
         same_amount = False
+    # A line sent without a description gets the item's purchase description from QuickBooks (as the
+    # fake does, and QuickBooks' own form fills it): only a description we sent must come back.
+    sent_desc = str(sent.get("description") or "")
     return (_ref_list_id(line.get("ItemRef")) == str(sent["item_list_id"])
-            and str(line.get("Desc") or "") == str(sent.get("description") or "") and same_amount)
+            and (not sent_desc or str(line.get("Desc") or "") == sent_desc) and same_amount)
 
 
 def lines_applied(payload: Mapping[str, Any], before: Sequence[str],

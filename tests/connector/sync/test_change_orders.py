@@ -181,6 +181,22 @@ def test_lines_applied_needs_the_kept_lines_then_ours() -> None:
     assert not change_orders.lines_applied(payload, KEPT + ["9"], kept + ours)
 
 
+def test_a_line_sent_without_a_description_is_ours_whatever_description_quickbooks_fills_in() -> None:
+    """QuickBooks fills a PO line's Desc from the item when the Mod sends none: that line is still ours,
+    so the Mod is never sent twice (the PO would get the change order's lines again)."""
+    request = cco_request()
+    for line in request["change_order_items"]:
+        line["description"] = None
+    payload = work_from_request(request).payload
+    assert all(not line.get("description") for line in payload["lines"])
+    kept = [{"TxnLineID": x} for x in KEPT]
+    ours = [{"TxnLineID": "9", "Desc": "Extra grading"},
+            {"TxnLineID": "10", "ItemRef": {"ListID": ITEM}, "Desc": "Site grading (the item's)",
+             "Amount": "300.00"}]
+    assert change_orders.lines_applied(payload, KEPT, kept + ours)
+    assert not change_orders.lines_applied(payload, KEPT, kept + [ours[0], {**ours[1], "Amount": "30.00"}])
+
+
 def test_a_change_order_line_with_qty_and_unit_cost_sends_quantity_and_rate(env: Env) -> None:
     work = work_from_request(cco_request([sov_line(7531, description="Extra piers", quantity="4.0",
                                                    unit_cost="75.0", amount="300.0")], title=""))
