@@ -31,11 +31,13 @@ def serve(
     """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
     import uvicorn
 
-    from .clock import SystemClock
+    from sim.clock import SystemClock
+
     from .company import CompanyFile
     from .http import create_app
+    from .pc_time import DEFAULT_TZ
 
-    clock = SystemClock() if wall_clock else None
+    clock = SystemClock(DEFAULT_TZ) if wall_clock else None
     if path.exists():
         company = CompanyFile.open(path, clock=clock)
     else:

@@ -24,7 +24,7 @@ from .errors import StatusError
 from .qbxml_io import Doc, as_list
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 PLUGIN_PACKAGES = ("sim.quickbooks_fake.host", "sim.quickbooks_fake.lists", "sim.quickbooks_fake.txns",
                    "sim.quickbooks_fake.reports")
@@ -49,7 +49,7 @@ class Reply:
 class RequestContext:
     """One request of a message set, as a handler sees it."""
 
-    company: CompanyFile
+    company: Company
     name: str  # "ItemServiceAdd" (the Rq element without "Rq")
     element: etree._Element
     body: Doc

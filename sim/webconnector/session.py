@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.webconnector.clock import Clock
+from sim.clock import Clock
 from sim.webconnector.company_link import FILE_MISMATCH_HRESULT, FILE_MISMATCH_MESSAGE, CompanyLink
 from sim.webconnector.errors import CALL_FAILURE_CODES, CompanyError, SoapCallError, qbwc_message
 from sim.webconnector.hcp import HCPError, HostInfo, hcp_request, hcp_version, host_info

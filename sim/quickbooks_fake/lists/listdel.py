@@ -33,8 +33,7 @@ def list_del(ctx: RequestContext) -> Reply:
 @handles("ListDeletedQuery")
 def list_deleted_query(ctx: RequestContext) -> Reply:
     kinds = [str(k) for k in as_list(ctx.body.get("ListDelType"))]
-    marks = ",".join("?" for _ in kinds)
-    records = ctx.company.store.select(f"deleted=1 AND kind IN ({marks})", kinds, include_deleted=True)
+    records = ctx.company.store.deleted_of_kinds(*kinds)
     window = ctx.body.get("DeletedDateRangeFilter") or {}
     low, high = modified_range(window.get("FromDeletedDate"), window.get("ToDeletedDate"))
     rows = []

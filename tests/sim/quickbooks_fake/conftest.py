@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from qbfake_helpers import check, request
 
+from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
-from sim.webconnector.asgi import asgi_client
 
 Runner = Callable[..., etree._Element]
 _original_process_request = CompanyFile.process_request

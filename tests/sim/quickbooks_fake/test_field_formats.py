@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from qbfake_helpers import rs, status
 
-from sim.quickbooks_fake.clock import DEFAULT_TZ
 from sim.quickbooks_fake.dates import BadDate, canonical, parse_date, parse_datetime
+from sim.quickbooks_fake.pc_time import DEFAULT_TZ
 
 NO_MATCH = ("1", "Info", "A query request did not find a matching object in QuickBooks")
 OK = ("0", "Info", "Status OK")

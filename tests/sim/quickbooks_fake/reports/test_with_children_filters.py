@@ -25,7 +25,7 @@ def scenario(company: CompanyFile) -> None:
 
 
 def list_id(company: CompanyFile, kind: str, full_name: str) -> str:
-    return next(r.list_id for r in company.store.select("kind=?", (kind,)) if r.full_name == full_name)
+    return next(r.list_id for r in company.store.of_kinds(kind) if r.full_name == full_name)
 
 
 def act_cost_total(run, flt: str) -> str:
