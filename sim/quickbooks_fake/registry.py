@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,11 +80,6 @@ Handler = Callable[[RequestContext], Reply]
 _HANDLERS: dict[str, Handler] = {}
 _loaded = False
 _load_lock = threading.Lock()
-
-
-def snake_case(request_name: str) -> str:
-    """``ItemServiceAdd`` → ``item_service_add`` (the naming convention of handlers)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", request_name).lower()
 
 
 def register(request_name: str, fn: Handler) -> Handler:

@@ -117,15 +117,6 @@ class _Index:
                 self._fill(decl, node)
             return self._cache[name]
 
-    def named_type_decl(self, element_name: str, type_name: str) -> ElementDecl:
-        key = f"{element_name}@{type_name}"
-        with self._lock:
-            if key not in self._cache:
-                decl = ElementDecl(name=element_name)
-                self._cache[key] = decl
-                self._fill_complex(decl, self.types[type_name])
-            return self._cache[key]
-
     def _fill(self, decl: ElementDecl, node: etree._Element) -> None:
         type_name = node.get("type")
         if type_name and type_name in self.types:
@@ -217,11 +208,6 @@ def message_decl(message_name: str) -> ElementDecl:
 def request_names() -> list[str]:
     """Every request element name QBXMLMsgsRq allows (``HostQueryRq`` …), in schema order."""
     return element_decl("QBXMLMsgsRq").child_names()
-
-
-def response_names() -> set[str]:
-    """Every response element name QBXMLMsgsRs allows."""
-    return set(element_decl("QBXMLMsgsRs").child_names())
 
 
 def all_element_names() -> frozenset[str]:

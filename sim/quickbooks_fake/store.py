@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
 #: How long a write waits for another process that holds the same file's write lock (SQLite busy timeout).
 BUSY_TIMEOUT_SECONDS = 30.0
 

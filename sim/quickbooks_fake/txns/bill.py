@@ -27,7 +27,6 @@ Not yet faithful: item groups, VendorAddress defaulting, terms-based due dates, 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import ObjectNotFound, StatusError
@@ -213,10 +212,6 @@ def _check_vendor_change(company: Company, rec: Record, doc: Doc) -> None:
         return
     if links_from(company, bill_id) or payments_on(company, bill_id):
         raise TxnSaveError("Bill", VENDOR_LOCKED)
-
-
-def bill_total(doc: Doc) -> Decimal:
-    return dec(doc.get("AmountDue"), ZERO)
 
 
 @handles("BillAdd")

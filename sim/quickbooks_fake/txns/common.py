@@ -326,12 +326,5 @@ def all_lines(doc: Doc, names: tuple[str, ...]) -> list[Doc]:
     return out
 
 
-def find_line(doc: Doc, names: tuple[str, ...], txn_line_id: str) -> Doc | None:
-    for line in all_lines(doc, names):
-        if line.get("TxnLineID") == txn_line_id:
-            return line
-    return None
-
-
 def same_ref(a: Any, b: Any) -> bool:
     return isinstance(a, dict) and isinstance(b, dict) and a.get("ListID") == b.get("ListID")

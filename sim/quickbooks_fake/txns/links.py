@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from ..company_api import Company
 
 LINK_KIND = "TxnLink"
-PO_LINES = ("PurchaseOrderLineRet",)
 
 
 def add_link(company: Company, bill_id: str, bill_line_id: str, po_id: str, po_line_id: str) -> None:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from lxml import etree
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from qbfake_helpers import check, request
-
 from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
+from tests.sim.quickbooks_fake.helpers import check, request
 
 Runner = Callable[..., etree._Element]
 _original_process_request = CompanyFile.process_request

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 MSG_3180 = ('There was an error when saving a Vendors list, element "Acme". QuickBooks error message: '
             "This list has been modified by another user.")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.dates import BadDate, canonical, parse_date, parse_datetime
 from sim.quickbooks_fake.pc_time import DEFAULT_TZ
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 NO_MATCH = ("1", "Info", "A query request did not find a matching object in QuickBooks")
 OK = ("0", "Info", "Status OK")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qbfake_helpers import check, request, rs, status
 from typer.testing import CliRunner
 
 from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.cli import app as cli_app
 from sim.quickbooks_fake.http import create_app_for_path, create_app_from_env
+from tests.sim.quickbooks_fake.helpers import check, request, rs, status
 
 
 def test_create_app_for_path_creates_then_reopens(tmp_path: Path) -> None:

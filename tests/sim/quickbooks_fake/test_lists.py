@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 NOT_FOUND_TAIL = ("  QuickBooks error message: Invalid argument.  The specified record does not exist in "
                   "the list.")
@@ -89,7 +89,7 @@ def test_stale_edit_sequence_is_3200_with_current_record(run, company) -> None:
 
 def test_stale_message_is_escaped_like_quickbooks(company, run) -> None:
     el = ret(run(vendor("Esc")))
-    from qbfake_helpers import request
+    from tests.sim.quickbooks_fake.helpers import request
 
     text = company.process_request(request(
         f"<VendorModRq><VendorMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>1</EditSequence>"

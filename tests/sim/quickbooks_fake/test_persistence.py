@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from qbfake_helpers import check, request, rs
 
 from sim.clock import ManualClock
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.pc_time import DEFAULT_START
+from tests.sim.quickbooks_fake.helpers import check, request, rs
 
 SERVICE = ("<ItemServiceAddRq><ItemServiceAdd><Name>{}</Name><SalesOrPurchase><AccountRef><FullName>"
            "Job Expenses</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd></ItemServiceAddRq>")

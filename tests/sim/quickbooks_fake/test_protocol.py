@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
 from sim.quickbooks_fake.errors import RequestTooLargeError
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 PARSE_MSG = "QuickBooks found an error when parsing the provided XML text stream."
 VERSION_MSG = "The version of qbXML that was requested is not supported or is unknown."
@@ -241,7 +241,7 @@ def test_http_face_qbxml_and_error_shape(client, http_run) -> None:
 
 
 def test_response_data_include_none_returns_statuses_only(company) -> None:
-    from qbfake_helpers import check
+    from tests.sim.quickbooks_fake.helpers import check
 
     text = company.process_request(request(SERVICE.format(rid=1, name="Quiet")).replace(
         'onError="stopOnError"', 'onError="stopOnError" responseData="includeNone"'))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import registry
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 REF_TAIL = "  QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
 EXPENSE = "<ExpenseLineAdd><AccountRef><FullName>Office Supplies</FullName></AccountRef><Amount>5</Amount>" \

@@ -4,9 +4,9 @@ connector then reads (new EditSequence/TimeModified, inactive elements out of de
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.errors import FeatureNotEnabled, NameNotUnique, ObjectNotFound
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 
 def names(root) -> list[str]:

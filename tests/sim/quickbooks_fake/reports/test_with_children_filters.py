@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
-from reportkit import column_ids, rows
-from txnkit import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, VENDOR
 
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.reports import column_ids, rows
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, VENDOR
 
 Q = "<JobReportQueryRq><JobReportType>JobEstimatesVsActualsDetail</JobReportType>{}</JobReportQueryRq>"
 D = ("<CustomDetailReportQueryRq><CustomDetailReportType>CustomTxnDetail</CustomDetailReportType>{}"

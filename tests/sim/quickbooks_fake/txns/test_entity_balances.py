@@ -3,8 +3,16 @@ lines), in every Ret and in TotalBalanceFilter."""
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, VENDOR, bill_add, bill_line, payment_add, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    JOB,
+    VENDOR,
+    bill_add,
+    bill_line,
+    payment_add,
+    text,
+)
 
 OK = ("0", "Info", "Status OK")
 NO_MATCH = ("1", "Info", "A query request did not find a matching object in QuickBooks")

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, REF_TAIL, money, po_line, ref, ret, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    ELECTRICAL,
+    JOB,
+    OTHER_JOB,
+    REF_TAIL,
+    money,
+    po_line,
+    ref,
+    ret,
+    text,
+)
 
 
 def est_add(job: str, lines: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, JOB, REF_TAIL, VENDOR, text
 
 
 def test_txn_del_purchase_order_unlinks_its_bills(company, run) -> None:
