@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench load coverage clean
+.PHONY: install run test test-server-mode lint bench load coverage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ lint: install
 ## Install and pass the tests (what CI runs). The benchmarks run once each, untimed, so they cannot rot.
 test: install lint
 	$(BIN)/python -m pytest tests
+	QBSIM_TEST_SERVER_MODE=true $(BIN)/python -m pytest tests/sim/quickbooks_fake
 	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
+
+## The QuickBooks fake's suite once more, every request through its HTTP face on a free port (moto's
+## TEST_SERVER_MODE; tests/sim/quickbooks_fake/helpers/served.py).
+test-server-mode: install
+	QBSIM_TEST_SERVER_MODE=true $(BIN)/python -m pytest tests/sim/quickbooks_fake
 
 ## The qbXML codec beside its floor and peers, three runs side by side: JSON + Markdown ratio table in .bench/.
 bench: install

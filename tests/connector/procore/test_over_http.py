@@ -12,7 +12,7 @@ from connector.procore.client import ProcoreClient
 from connector.procore.erp import ErpApi
 from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
-from sim.procore_fake.server import BackgroundServer
+from sim.server import BackgroundServer
 
 
 def test_client_against_the_fake_on_a_socket() -> None:

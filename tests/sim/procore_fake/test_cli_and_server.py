@@ -15,7 +15,7 @@ from sim.asgi import asgi_client
 from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
-from sim.procore_fake.server import BackgroundServer
+from sim.server import BackgroundServer
 
 
 def test_cli_serve_help_lists_options() -> None:

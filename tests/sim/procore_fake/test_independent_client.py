@@ -22,7 +22,7 @@ from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
 from sim.asgi import asgi_client
 from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
-from sim.procore_fake.server import BackgroundServer
+from sim.server import BackgroundServer
 
 
 def _served(mode: str) -> Iterator[dict[str, Any]]:

@@ -7,6 +7,7 @@ import pytest
 from sim.quickbooks_fake import CompanyFile, QBXMLError
 from sim.quickbooks_fake.errors import RequestTooLargeError
 from tests.sim.quickbooks_fake.helpers import request, rs, status
+from tests.sim.quickbooks_fake.helpers.served import in_process_only
 
 PARSE_MSG = "QuickBooks found an error when parsing the provided XML text stream."
 VERSION_MSG = "The version of qbXML that was requested is not supported or is unknown."
@@ -217,6 +218,7 @@ def test_utf16_request_without_dtd_is_read(company) -> None:
     assert [v["Name"] for v in company.list_records("Vendor")] == ["Ünal"]
 
 
+@in_process_only("RequestTooLargeError's class; its HRESULT, message and reason cross the wire")
 def test_size_cap_has_a_named_error(company) -> None:
     company.max_request_bytes = 2000
     big = request("<HostQueryRq/>" * 200)
