@@ -43,5 +43,11 @@ LOAD_ARGS ?= --users 20 --spawn-rate 5 --run-time 1m
 load: install
 	$(BIN)/python -m load.run $(LOAD_ARGS)
 
+## Regenerate every computed file: both COVERAGE.md files and the fake QuickBooks' generated modules
+## (each has a test that fails when it is stale).
+coverage: install
+	$(BIN)/python -m sim.quickbooks_fake.tools.regenerate
+	$(BIN)/python -m sim.procore_fake.coverage
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db load-results_*.csv load-connector.log

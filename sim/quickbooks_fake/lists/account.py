@@ -76,7 +76,7 @@ def account_mod(ctx: RequestContext) -> Reply:
 
 @handles("AccountQuery")
 def account_query(ctx: RequestContext) -> Reply:
-    """ListQuery + AccountType filter (several allowed). CurrencyFilter is not simulated."""
+    """ListQuery + AccountType filter (several allowed). Not yet faithful: CurrencyFilter is ignored."""
     types = {str(t) for t in as_list(ctx.body.get("AccountType"))}
     keep = (lambda r: r.doc.get("AccountType") in types) if types else None
     return query_reply(ctx, ACCOUNT, extra=keep, order=chart_order)

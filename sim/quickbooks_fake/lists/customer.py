@@ -42,5 +42,6 @@ def customer_mod(ctx: RequestContext) -> Reply:
 
 @handles("CustomerQuery")
 def customer_query(ctx: RequestContext) -> Reply:
-    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    """ListFilter + TotalBalanceFilter + ClassFilter. Not yet faithful: CurrencyFilter and OwnerID are
+    ignored."""
     return query_reply(ctx, CUSTOMER, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

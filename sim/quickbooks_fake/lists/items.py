@@ -3,8 +3,8 @@
 All item types share one name space (QuickBooks' Item list) and may have sub-items (ParentRef of the
 same type). ItemInventory exists only when "Inventory and purchase orders are active" is on
 (PurchasesAndVendorsPreferences/IsUsingInventory) — otherwise Add/Mod answer 3250. Account and vendor
-references resolve or fail with 3140. Not yet faithful: BarCode on Add, unit-of-measure sets,
-inventory quantities do not follow transactions. ClassFilter applies to each item type's query.
+references resolve or fail with 3140. ClassFilter applies to each item type's query. Not yet faithful:
+BarCode on Add, unit-of-measure sets, inventory quantities do not follow transactions.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ ListDel answers ListDelType, ListID, TimeDeleted and FullName; unknown ListID (o
 ``errors.ListElementInUse``). ListDeletedQuery lists deleted elements of the given types (optionally
 within a DeletedDateRangeFilter, inclusive; a date without time covers the whole day), oldest
 deletion first; none → statusCode 1.
+
+Not yet faithful: a ListDelType the fake holds no list of (Class, StandardTerms …) answers ListDel with
+3120 as an unknown ListID; ListDeletedQuery ignores its metaData attribute (no retCount).
 """
 
 from __future__ import annotations

@@ -35,5 +35,6 @@ def vendor_mod(ctx: RequestContext) -> Reply:
 
 @handles("VendorQuery")
 def vendor_query(ctx: RequestContext) -> Reply:
-    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    """ListFilter + TotalBalanceFilter + ClassFilter. Not yet faithful: CurrencyFilter and OwnerID are
+    ignored."""
     return query_reply(ctx, VENDOR, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

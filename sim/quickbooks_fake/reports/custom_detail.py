@@ -180,4 +180,10 @@ def build(company: Company, body: Doc) -> Report:
 
 @handles("CustomDetailReportQuery")
 def custom_detail_report_query(ctx: RequestContext) -> Reply:
+    """CustomTxnDetail: one row per transaction line, the IncludeColumn columns, grouped by SummarizeRowsBy.
+
+    Not yet faithful: period/class groupings answer flat; requested columns the fake does not compute are
+    left out; Cash basis is not simulated (amounts are accrual); report macros beyond the eight listed in
+    ``filters.py``, AccountTypeFilter, EntityTypeFilter, ItemTypeFilter and ReportClassFilter are ignored.
+    """
     return Reply(children=[("ReportRet", build(ctx.company, ctx.body).raw())])

@@ -165,6 +165,12 @@ def build(company: Company, body: Doc) -> Report:
 
 @handles("JobReportQuery")
 def job_report_query(ctx: RequestContext) -> Reply:
+    """JobEstimatesVsActualsDetail from the file's estimates, bills, checks and journal entries.
+
+    Not yet faithful: Act. Revenue is always 0.00 (the fake holds no invoices); other JobReportType
+    values answer 1030; report macros beyond the eight listed in ``filters.py``, AccountTypeFilter,
+    EntityTypeFilter, ItemTypeFilter and ReportClassFilter are ignored.
+    """
     if ctx.body.get("JobReportType") != "JobEstimatesVsActualsDetail":
         raise UnsupportedRequest()
     return Reply(children=[("ReportRet", build(ctx.company, ctx.body).raw())])
