@@ -25,6 +25,7 @@ BACKLOG = 64
 
 class BackgroundServer:
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        """``app``: any ASGI app (a fake's FastAPI app, or one ``procore_fake.app.bind_state`` gives)."""
         self.app = app
         self.host = host
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
