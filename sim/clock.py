@@ -78,3 +78,10 @@ class SystemClock:
     def advance(self, seconds: float) -> datetime:
         """A real clock cannot be moved; a simulated wait on it is recorded but does not sleep."""
         return self.now()
+
+
+def clock_banner(clock: Clock) -> str:
+    """The line a served fake prints at start to say which clock it runs on."""
+    if isinstance(clock, ManualClock):
+        return f"clock: manual, at {clock.now().isoformat()} (move it with POST /_sim/clock)"
+    return "clock: wall (--wall-clock)"

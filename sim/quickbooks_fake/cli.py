@@ -31,7 +31,7 @@ def serve(
     """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
     import uvicorn
 
-    from sim.clock import SystemClock
+    from sim.clock import SystemClock, clock_banner
 
     from .company import CompanyFile
     from .http import create_app
@@ -44,6 +44,8 @@ def serve(
         company = CompanyFile.create(path, country=country, year=year, product=product, seed=seed,
                                      clock=clock)
     api = create_app(company, snapshot_dir=snapshot_dir)
+    typer.echo(f"fake QuickBooks on http://{host}:{port}  (company file {path})")
+    typer.echo(clock_banner(company.clock))
     uvicorn.run(api, host=host, port=port)
 
 
