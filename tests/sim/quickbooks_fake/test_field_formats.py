@@ -150,4 +150,6 @@ def test_a_malformed_txn_id_is_3000(run, company) -> None:
                      "<BillQueryRq><TxnID>1A-1705327200</TxnID></BillQueryRq>",
                      on_error="continueOnError"))
     assert status(answers[0]) == bad_id("abc", "txn id")
-    assert status(answers[1])[0] == "3120"
+    assert status(answers[1]) == ("3120", "Error",
+        'Object "1A-1705327200" specified in the request cannot be found.  QuickBooks error message: '
+        "Invalid argument.  The specified record does not exist in the list.")

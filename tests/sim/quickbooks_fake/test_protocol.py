@@ -140,7 +140,7 @@ def test_stop_on_error_answers_up_to_the_failure(run, company) -> None:
     root = run(body, on_error="stopOnError")
     answers = root.find("QBXMLMsgsRs")
     assert [a.get("requestID") for a in answers] == ["1", "2"]
-    assert status(answers[1])[0] == "3100"
+    assert status(answers[1]) == ("3100", "Error", 'The name "A" of the list element is already in use.')
     assert [r["Name"] for r in company.list_records("ItemService")] == ["A"]
 
 

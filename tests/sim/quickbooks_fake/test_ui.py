@@ -23,7 +23,8 @@ def test_accountant_creates_edits_inactivates_and_reactivates_an_item(run, compa
     assert edited["SalesOrPurchase"]["Desc"] == "Cast-in-place"
     assert edited["SalesOrPurchase"]["AccountRef"]["FullName"] == "Job Expenses:Subcontractors"
     company.ui.inactivate("ItemService", item["ListID"])  # by ListID as well as by name
-    assert status(rs(run("<ItemServiceQueryRq/>")))[0] == "1"
+    assert status(rs(run("<ItemServiceQueryRq/>"))) == ("1", "Info",
+        "A query request did not find a matching object in QuickBooks")
     inactive = run("<ItemServiceQueryRq><ActiveStatus>InactiveOnly</ActiveStatus></ItemServiceQueryRq>")
     assert names(inactive) == ["02-200 Concrete"]
     company.ui.reactivate("ItemService", "02-200 concrete")  # names are case-insensitive

@@ -61,7 +61,7 @@ def test_a_stale_mod_carries_the_current_balance(run) -> None:
     vendor = rs(run(f"<VendorQueryRq><FullName>{VENDOR}</FullName></VendorQueryRq>")).find("VendorRet")
     el = rs(run(f"<VendorModRq><VendorMod><ListID>{text(vendor, 'ListID')}</ListID><EditSequence>1"
                 "</EditSequence></VendorMod></VendorModRq>"))
-    assert status(el)[0] == "3200"
+    assert status(el) == ("3200", "Error", 'The provided edit sequence "1" is out-of-date. ')
     assert text(el.find("VendorRet"), "Balance") == "400.00"
 
 
