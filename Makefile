@@ -10,7 +10,7 @@ RECOVER = { echo; echo "error: installing into $(VENV) failed (the messages abov
 	echo "  and access to the package index. Fix that, then run: rm -rf $(VENV) && make $(MAKECMDGOALS)"; \
 	echo "  (PYTHON=python3.12 make ... picks another interpreter)."; exit 1; }
 
-.PHONY: install install-run run test lint bench load coverage clean
+.PHONY: install install-run run test test-server-mode lint bench load coverage clean
 
 # Everything, for development and CI: the package with its dev extra (tests, lint, benchmarks, load).
 $(STAMP): pyproject.toml
@@ -40,7 +40,13 @@ lint: install
 ## Install and pass the tests (what CI runs). The benchmarks run once each, untimed, so they cannot rot.
 test: install lint
 	$(BIN)/python -m pytest tests
+	QBSIM_TEST_SERVER_MODE=true $(BIN)/python -m pytest tests/sim/quickbooks_fake
 	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
+
+## The QuickBooks fake's suite once more, every request through its HTTP face on a free port (moto's
+## TEST_SERVER_MODE; tests/sim/quickbooks_fake/helpers/served.py).
+test-server-mode: install
+	QBSIM_TEST_SERVER_MODE=true $(BIN)/python -m pytest tests/sim/quickbooks_fake
 
 ## The qbXML codec beside its floor and peers, three runs side by side: JSON + Markdown ratio table in .bench/.
 bench: install
@@ -52,6 +58,12 @@ bench: install
 LOAD_ARGS ?= --users 20 --spawn-rate 5 --run-time 1m
 load: install
 	$(BIN)/python -m load.run $(LOAD_ARGS)
+
+## Regenerate every computed file: both COVERAGE.md files and the fake QuickBooks' generated modules
+## (each has a test that fails when it is stale).
+coverage: install
+	$(BIN)/python -m sim.quickbooks_fake.tools.regenerate
+	$(BIN)/python -m sim.procore_fake.coverage
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db load-results_*.csv load-connector.log

@@ -33,13 +33,13 @@ from connector.qbwc.qwc import QwcSpec, build_qwc
 from connector.qbwc.service import QbwcService
 from connector.qbxml import Request, RequestBatch, parse_response
 from connector.sync.registry import install
+from sim.asgi import AsgiTransport
+from sim.clock import ManualClock
 from sim.procore_fake.app import bind_state, create_state
 from sim.procore_fake.app import create_app as create_procore_app
-from sim.procore_fake.clock import FakeClock
 from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.clock import ManualClock
+from sim.quickbooks_fake.pc_time import DEFAULT_START
 from sim.webconnector import KillSwitch, UpdateResult, WebConnector
-from sim.webconnector.asgi import AsgiTransport
 
 PROCORE_URL = "http://procore.local"
 CONNECTOR_URL = "https://connector.local"
@@ -59,7 +59,7 @@ _PROCORE_APP: list[FastAPI] = []
 def _procore_app() -> FastAPI:
     """One FastAPI app for the process; each stack binds its own simulated Procore state to it."""
     if not _PROCORE_APP:
-        _PROCORE_APP.append(create_procore_app(clock=FakeClock()))
+        _PROCORE_APP.append(create_procore_app(clock=ManualClock()))
     return _PROCORE_APP[0]
 
 
@@ -118,7 +118,7 @@ class ProcoreStack:
 
     company: CompanyFile
     clock: ManualClock
-    procore_clock: FakeClock
+    procore_clock: ManualClock
     procore: httpx.Client
     connector_app: FastAPI
     company_id: int
@@ -152,12 +152,12 @@ class ProcoreStack:
         year: int = 2024,
         product: str = "Premier Contractor",
     ) -> ProcoreStack:
-        clock = ManualClock()
+        clock = ManualClock(DEFAULT_START)
         company = CompanyFile.create(
             None, country=country, year=year, product=product, seed=seed, clock=clock
         )
         prepare_company_file(company)
-        procore_clock = FakeClock(clock.now())
+        procore_clock = ManualClock(clock.now())
         webhook_link = Forward()
         state = create_state(clock=procore_clock, webhook_transport=webhook_link)
         procore_app = bind_state(_procore_app(), state)

@@ -18,11 +18,12 @@ from typing import Any
 
 from conformance.target import ConnectorTarget, InProcessConnector
 from connector.sync.context import SyncOptions
+from sim.asgi import AsgiTransport
+from sim.clock import ManualClock
 from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.clock import ManualClock
 from sim.quickbooks_fake.http import create_app as create_company_app
+from sim.quickbooks_fake.pc_time import DEFAULT_START
 from sim.webconnector import HttpCompany, KillSwitch, UpdateResult, WebConnector
-from sim.webconnector.asgi import AsgiTransport
 
 USERNAME = "procore-sync"
 PASSWORD = "correct horse battery staple"
@@ -63,7 +64,7 @@ class Stack:
         web_connector_options: dict[str, Any] | None = None,
     ) -> Stack:
         """A fresh stack; ``connector`` builds another target on the shared clock."""
-        clock = ManualClock()
+        clock = ManualClock(DEFAULT_START)
         company = CompanyFile.create(
             None, country=country, year=year, product=product, seed=seed, clock=clock
         )

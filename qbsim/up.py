@@ -203,11 +203,12 @@ class Stack:
         from connector.config import ProcoreSettings, Settings, UserSpec
         from connector.qbwc.qwc import QwcSpec, build_qwc
         from connector.sync.registry import install
+        from sim.clock import SystemClock
         from sim.procore_fake.app import create_app as create_procore_app
         from sim.procore_fake.dispatcher import Dispatcher
         from sim.quickbooks_fake import CompanyFile
-        from sim.quickbooks_fake.clock import SystemClock
         from sim.quickbooks_fake.http import create_app as create_company_app
+        from sim.quickbooks_fake.pc_time import DEFAULT_TZ
 
         procore_url = url_of(self._procore_sock)
         quickbooks_url = url_of(self._quickbooks_sock)
@@ -223,7 +224,7 @@ class Stack:
         # (b) a new contractor company file with the seeds' prerequisites (000 Steps 1-2, 002, 004)
         company_path = self.directory / COMPANY_FILE
         company = CompanyFile.create(
-            company_path, country="US", year=2024, product="Premier Contractor", clock=SystemClock()
+            company_path, country="US", year=2024, product="Premier Contractor", clock=SystemClock(DEFAULT_TZ)
         )
         self._company = company
         for name in RETENTION_ITEMS:

@@ -16,7 +16,7 @@ to the fake Procore (:attr:`World.procore_calls`).
 
 Not faithful: the target works on its own wall clock, so "until" is a bounded poll (the Web Connector
 re-run as its Auto-Run would, Procore's webhooks delivered) rather than a virtual-clock step; Procore's own
-clock is the fake's ``FakeClock`` and moves only when a case moves it (hourly staging and the like).
+clock is the simulators' ``ManualClock`` and moves only when a case moves it (hourly staging and the like).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from typing import Any
 import httpx
 
 from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, ProcoreAccess, Target
+from sim.clock import ManualClock, SystemClock
 from sim.procore_fake.app import create_app as create_procore_app
-from sim.procore_fake.clock import FakeClock
-from sim.procore_fake.server import BackgroundServer
 from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.clock import SystemClock
+from sim.quickbooks_fake.pc_time import DEFAULT_TZ
+from sim.server import BackgroundServer
 from sim.webconnector import KillSwitch, UpdateResult, WebConnector
 from sim.webconnector.qwc import QWCFile
 
@@ -57,7 +57,7 @@ class NotSettled(AssertionError):
     """What a case waited for did not happen within the settle time; names what was awaited."""
 
 
-class WallFollowingClock(FakeClock):
+class WallFollowingClock(ManualClock):
     """Procore's clock beside a target on the wall clock: wall time, plus whatever the cases advanced.
 
     A target stamps "connected" on its own clock, and seed 001 refuses projects created before the
@@ -274,7 +274,8 @@ class World:
               year: int = 2024, product: str = "Premier Contractor") -> Iterator[World]:
         recorder = _Recorder(create_procore_app(clock=WallFollowingClock()))
         server = BackgroundServer(recorder, port=procore_port).start()  # type: ignore[arg-type]
-        company = CompanyFile.create(None, country="US", year=year, product=product, clock=SystemClock())
+        company = CompanyFile.create(None, country="US", year=year, product=product,
+                                     clock=SystemClock(DEFAULT_TZ))
         http = httpx.Client(base_url=server.url, timeout=30.0, headers={SUITE_HEADER: "1"})
         try:
             prepare_company_file(company)

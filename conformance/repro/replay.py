@@ -247,7 +247,7 @@ def _run_on_company(
     exchanges: list[CapturedExchange], first: int, company: Any, report: ReplayReport
 ) -> None:
     """Run captured requests on ``company`` (a ``sim.quickbooks_fake.CompanyFile``) in order."""
-    from sim.quickbooks_fake.clock import ManualClock
+    from sim.clock import ManualClock
 
     for n, exchange in enumerate(exchanges, start=first):
         if exchange.request_cut:

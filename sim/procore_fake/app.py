@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sim.clock import Clock, SystemClock
 from sim.procore_fake import docs_pages, openapi
-from sim.procore_fake.clock import Clock, SystemClock
 from sim.procore_fake.domain import accounts
 from sim.procore_fake.errors import NOT_FOUND, OAuthError, ProcoreError, ValidationFailed
 from sim.procore_fake.ratelimit import RateLimitConfig, RateLimiter

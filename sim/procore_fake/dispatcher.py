@@ -2,7 +2,7 @@
 
 Every ``interval`` seconds a thread delivers the webhook deliveries that are due and runs the ERP sync
 schedule (hourly company syncs, project syncs, the payment Sync Program). Tests do not use it: they call
-``tick()`` or the ``/_sim`` endpoints on a FakeClock instead.
+``tick()`` or the ``/_sim`` endpoints on a ManualClock instead.
 """
 
 from __future__ import annotations

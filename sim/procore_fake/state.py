@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.ratelimit import RateLimiter
 from sim.procore_fake.store import Store
 

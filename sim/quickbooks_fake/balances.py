@@ -26,10 +26,10 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .qbxml_io import Doc, as_list
-from .store import LIST_ORDER_KEY, Record, descendant_range
+from .store import Record
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 BALANCED_KINDS = ("Vendor", "Customer")
 CENT = Decimal("0.01")
@@ -46,13 +46,13 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def _journal_moves(company: CompanyFile) -> dict[str, Decimal]:
+def _journal_moves(company: Company) -> dict[str, Decimal]:
     """ListID → what journal lines on an A/P or A/R account that name it add to its balance."""
     moves: dict[str, Decimal] = defaultdict(Decimal)
-    entries = company.store.select("kind='JournalEntry'")
+    entries = company.store.of_kinds("JournalEntry")
     if not entries:
         return moves
-    sign = {rec.list_id: rec.doc.get("AccountType") for rec in company.store.select("kind='Account'")}
+    sign = {rec.list_id: rec.doc.get("AccountType") for rec in company.store.of_kinds("Account")}
     for entry in entries:
         for side, factor in (("JournalDebitLine", 1), ("JournalCreditLine", -1)):
             for line in as_list(entry.doc.get(side)):
@@ -66,7 +66,7 @@ def _journal_moves(company: CompanyFile) -> dict[str, Decimal]:
     return moves
 
 
-def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
+def balance_view(company: Company) -> Callable[[Record], Doc]:
     """A function giving each record's Ret document with its derived balances.
 
     Per record, from indexes: a vendor's bills through the store's VendorRef index, a customer's jobs
@@ -85,15 +85,14 @@ def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
     def own_balance(rec: Record) -> Decimal:
         balance = _dec(rec.doc.get("Balance")) + moves(rec.list_id or "")
         if rec.kind == "Vendor":
-            for (open_amount,) in company.store.json_values("Bill", "$.OpenAmount",
-                                                             vendor_id=rec.list_id or ""):
+            for (open_amount,) in company.store.field_values("Bill", "OpenAmount",
+                                                               vendor_id=rec.list_id or ""):
                 balance += _dec(open_amount)
         return balance
 
     def total_balance(rec: Record) -> Decimal:
         """Its own balance and that of every job and sub-job under it (FullName "Name:…")."""
-        below = company.store.select(f"kind='Customer' AND {LIST_ORDER_KEY} > ? AND {LIST_ORDER_KEY} < ?",
-                                     descendant_range(rec.full_name or ""))
+        below = company.store.descendants("Customer", rec.full_name or "")
         return own_balance(rec) + sum((own_balance(job) for job in below), Decimal(0))
 
     def view(rec: Record) -> Doc:
@@ -108,6 +107,6 @@ def balance_view(company: CompanyFile) -> Callable[[Record], Doc]:
     return view
 
 
-def ret_doc(company: CompanyFile, rec: Record) -> Doc:
+def ret_doc(company: Company, rec: Record) -> Doc:
     """One record as QuickBooks answers it (derived balances for vendors and customers)."""
     return balance_view(company)(rec)

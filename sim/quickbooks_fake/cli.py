@@ -53,10 +53,12 @@ def serve(
              "another machine when HOST is not loopback)."),
 ) -> None:
     """Serve PATH: POST /qbxml and the /_sim/* control endpoints."""
-    from .clock import SystemClock
+    from sim.clock import SystemClock, clock_banner
+
     from .company import CompanyFile
     from .edition import COUNTRIES, PRODUCTS
     from .http import create_app
+    from .pc_time import DEFAULT_TZ
 
     if country not in COUNTRIES:
         raise _fail(f"--country {country!r}: choose one of {', '.join(COUNTRIES)}")
@@ -69,7 +71,7 @@ def serve(
     if not path.exists() and not path.parent.is_dir():
         raise _fail(f"cannot create the company file {path}: no directory {path.parent}")
     _port_free(host, port, "QBSIM_QUICKBOOKS_PORT")
-    clock = SystemClock() if wall_clock else None
+    clock = SystemClock(DEFAULT_TZ) if wall_clock else None
     try:
         if path.exists():
             company = CompanyFile.open(path, clock=clock)
@@ -90,6 +92,7 @@ def serve(
                f"{edition.country} {edition.product} {edition.year}, {company.company_name!r})")
     typer.echo("  POST /qbxml (the request processor), /_sim/state, /_sim/ui/{action}, /_sim/faults, "
                "/_sim/snapshot, /_sim/clock")
+    typer.echo(clock_banner(company.clock))
     uvicorn.run(api, host=host, port=port)
 
 

@@ -12,14 +12,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from sim.clock import Clock, ManualClock
+
 from .balances import balance_view
-from .clock import DEFAULT_TZ, Clock, ManualClock, qb_datetime
 from .edition import Edition, default_preferences
 from .errors import QBXMLError
 from .faults import Faults
 from .hardened import DEFAULT_MAX_BYTES
 from .ids import IdGenerator
 from .iterators import IteratorRegistry
+from .pc_time import DEFAULT_START, DEFAULT_TZ, qb_datetime
 from .session import Session, check_begin_session, default_ui_state
 from .snapshots import SnapshotError, check_company_file, check_restore_source, check_snapshot_target
 from .store import BUSY_TIMEOUT_SECONDS, FileBusy, Store
@@ -62,7 +64,7 @@ class CompanyFile:
         if path is not None and Path(path).exists():
             raise FileExistsError(f"{path} already exists; use CompanyFile.open")
         edition = Edition(country=country, year=year, product=product)
-        clock = clock or ManualClock()
+        clock = clock or ManualClock(DEFAULT_START)
         store = Store(path)
         with store.transaction():
             store.meta_set("format_version", FORMAT_VERSION)
@@ -173,9 +175,7 @@ class CompanyFile:
         return qb_datetime(self.clock.now())
 
     def advance_clock(self, seconds: float) -> None:
-        advance = getattr(self.clock, "advance", None)
-        if advance is not None:
-            advance(seconds)
+        self.clock.advance(seconds)
 
     def after_request(self) -> None:
         self.store.meta_set("clock.last_seen", self.now_text())
@@ -247,14 +247,12 @@ class CompanyFile:
         """Every live record of one kind (``Vendor``, ``ItemService`` …), Ret-shaped, in store order."""
         with self.lock:
             view = balance_view(self)
-            return [view(r) for r in self.store.select("kind=?", (kind,))]
+            return [view(r) for r in self.store.of_kinds(kind)]
 
     def state(self) -> dict[str, Any]:
         """A read-only view of everything (``/_sim/state``)."""
         with self.lock:
-            kinds: dict[str, int] = {}
-            for rec in self.store.select():
-                kinds[rec.kind] = kinds.get(rec.kind, 0) + 1
+            kinds = self.store.kind_counts()
             return {
                 "company_name": self.company_name,
                 "qbw_path": self.qbw_path,

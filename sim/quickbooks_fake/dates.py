@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from .clock import DEFAULT_TZ
+from .pc_time import DEFAULT_TZ
 
 # The union of both schema grammars (the XSD has already refused anything outside its own type).
 _GRAMMAR = re.compile(

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from lxml import etree
+from sim.hardened import parse_xml
 
 from .company import CompanyFile
 from .errors import QBXMLError
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+from .hardened import DEFAULT_MAX_BYTES
 
 
 @dataclass
@@ -46,7 +45,7 @@ def envelope(body: str, *, version: str = "13.0", on_error: str = "stopOnError")
 
 def statuses(response: str) -> list[tuple[str, str, str, str]]:
     """(response element, statusCode, statusSeverity, statusMessage) for every response in a document."""
-    root = etree.fromstring(response.encode(), _PARSER)
+    root = parse_xml(response.encode(), cap=DEFAULT_MAX_BYTES)
     msgs = root.find("QBXMLMsgsRs")
     if msgs is None:
         return []
@@ -59,7 +58,7 @@ def statuses(response: str) -> list[tuple[str, str, str, str]]:
 
 def first_value(response: str, path: str) -> str:
     """Text of the first element at ``path`` (e.g. ``.//ItemServiceRet/EditSequence``)."""
-    root = etree.fromstring(response.encode(), _PARSER)
+    root = parse_xml(response.encode(), cap=DEFAULT_MAX_BYTES)
     found = root.find(path)
     return "" if found is None or found.text is None else found.text
 
@@ -91,7 +90,7 @@ def run_exchange(company: CompanyFile) -> list[Step]:
         "Web Connector opens the file: Host, Company, Preferences",
         '<HostQueryRq requestID="0"/><CompanyQueryRq requestID="1"/><PreferencesQueryRq requestID="2"/>',
     )
-    host_root = etree.fromstring(host.encode(), _PARSER)
+    host_root = parse_xml(host.encode(), cap=DEFAULT_MAX_BYTES)
     versions = [el.text or "" for el in host_root.iter("SupportedQBXMLVersion")]
     steps[-1].note = f"{first_value(host, './/HostRet/ProductName')}; qbXML {', '.join(versions)}"
     act("Accountant creates customer 'Evergreen Holdings'",
@@ -144,7 +143,7 @@ def run_exchange(company: CompanyFile) -> list[Step]:
         "Import vendors, two at a time (iterator Start)",
         '<VendorQueryRq requestID="40" iterator="Start"><MaxReturned>2</MaxReturned></VendorQueryRq>',
     )
-    first_rs = etree.fromstring(first.encode(), _PARSER).find(".//VendorQueryRs")
+    first_rs = parse_xml(first.encode(), cap=DEFAULT_MAX_BYTES).find(".//VendorQueryRs")
     if first_rs is None:
         raise RuntimeError("VendorQueryRq got no VendorQueryRs")
     iterator_id = first_rs.get("iteratorID", "")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 VENDOR = "Rockridge Concrete Inc"
 CUSTOMER = "Harbor View Clinic"
@@ -36,7 +36,7 @@ def _qbxml(body: str) -> str:
     )
 
 
-def _send(company: CompanyFile, body: str) -> etree._Element:
+def _send(company: Company, body: str) -> etree._Element:
     """One request through the request processor; returns its ``…Rs`` element."""
     answer = company.process_request(_qbxml(body))
     rs = etree.fromstring(answer.encode()).find("QBXMLMsgsRs")[0]
@@ -45,7 +45,7 @@ def _send(company: CompanyFile, body: str) -> etree._Element:
     return rs
 
 
-def _ensure_lists(company: CompanyFile) -> None:
+def _ensure_lists(company: Company) -> None:
     def exists(kind: str, full_name: str) -> bool:
         return any(d.get("FullName", d.get("Name")) == full_name for d in company.list_records(kind))
 
@@ -81,7 +81,7 @@ def _money(text: str | None) -> str:
     return f"{Decimal(text or '0'):,.2f}"
 
 
-def run_transactions_demo(company: CompanyFile) -> list[str]:
+def run_transactions_demo(company: Company) -> list[str]:
     """Run the scripted exchange on ``company``; return what happened, one line per step."""
     out: list[str] = []
     _ensure_lists(company)

@@ -21,6 +21,7 @@ Serve one file by path: ``create_app_for_path(path)`` (creates the file if missi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -175,23 +176,22 @@ def create_app(company: CompanyFile, *, snapshot_dir: str | Path | None = None) 
         caller = request.client.host if request.client else None  # None: a Unix socket
         return snapshots.resolve(raw, local_caller=is_local_caller(caller))
 
-    @app.post("/_sim/snapshot", response_model=None)
-    def snapshot(request: Request, payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+    def with_snapshot_path(request: Request, payload: dict[str, Any], act: Callable[[Path], None],
+                           answer_key: str) -> dict[str, str] | JSONResponse:
         try:
             path = snapshot_path(request, payload)
-            company.snapshot(path)
+            act(path)
         except SnapshotError as exc:
             return JSONResponse(status_code=exc.status, content=exc.to_dict())
-        return {"path": str(path)}
+        return {answer_key: str(path)}
+
+    @app.post("/_sim/snapshot", response_model=None)
+    def snapshot(request: Request, payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
+        return with_snapshot_path(request, payload, company.snapshot, "path")
 
     @app.post("/_sim/restore", response_model=None)
     def restore(request: Request, payload: dict[str, Any] = Body(...)) -> dict[str, str] | JSONResponse:  # noqa: B008
-        try:
-            path = snapshot_path(request, payload)
-            company.restore(path)
-        except SnapshotError as exc:
-            return JSONResponse(status_code=exc.status, content=exc.to_dict())
-        return {"restored": str(path)}
+        return with_snapshot_path(request, payload, company.restore, "restored")
 
     return app
 

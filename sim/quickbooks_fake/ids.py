@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .clock import Clock, qb_datetime
+from sim.clock import Clock
+
+from .pc_time import qb_datetime
 from .store import Store
 
 LIST_COUNTER_START = 0x80000001

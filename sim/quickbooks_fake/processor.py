@@ -57,7 +57,7 @@ from .schema import ElementDecl, message_decl, validate
 from .store import FileBusy
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import ProcessingCompany
 
 log = logging.getLogger(__name__)
 OK_MESSAGE = "Status OK"
@@ -82,7 +82,7 @@ def _strip_newer(root: etree._Element) -> list[str]:
 MAX_REQUEST_ID = 50
 
 
-def _note_unsupported(company: CompanyFile, name: str) -> None:
+def _note_unsupported(company: ProcessingCompany, name: str) -> None:
     """WireMock-style help: remember the unsupported request and the closest supported ones.
 
     QuickBooks' own 1030 text stays untouched on the wire; the hint shows in ``/_sim/state``.
@@ -139,7 +139,7 @@ def names_in(doc: Any) -> set[str]:
     return found
 
 
-def check_document(company: CompanyFile,
+def check_document(company: ProcessingCompany,
                    qbxml: str | bytes) -> tuple[etree._Element, str, dict[int, StatusError]]:
     """Steps 1–3: parse, version, schema, field formats. Returns QBXMLMsgsRq, the version and, per
     request, the status to answer instead of running it (3070 first, then 3020/3000)."""
@@ -167,7 +167,7 @@ def check_document(company: CompanyFile,
     return msgs, version, refused
 
 
-def process(company: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
+def process(company: ProcessingCompany, qbxml: str | bytes, ticket: str | None = None) -> str:
     """Run a request document against ``company`` (caller holds the company lock)."""
     if ticket is not None:
         company.require_session(ticket)
@@ -208,7 +208,7 @@ def is_write(name: str) -> bool:
     return name.endswith(WRITE_SUFFIXES) and "Display" not in name
 
 
-def _one_request(company: CompanyFile, el: etree._Element, version: str, ticket: str | None,
+def _one_request(company: ProcessingCompany, el: etree._Element, version: str, ticket: str | None,
                  lines: list[str], refused: StatusError | None, include_data: bool = True) -> bool:
     """Answer one request into ``lines``; return True if its status is an Error.
 

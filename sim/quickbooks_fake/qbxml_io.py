@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .schema import ElementDecl, element_decl
+from .schema import ElementDecl
 
 Doc = dict[str, Any]
 
@@ -107,13 +107,6 @@ def filter_ret(doc: Doc, include: Iterable[str]) -> Doc:
     """IncludeRetElement: keep only the named top-level elements (QuickBooks ignores unknown names)."""
     wanted = set(include)
     return {k: v for k, v in doc.items() if k in wanted}
-
-
-def ret_lines(ret_name: str, doc: Doc) -> list[str]:
-    """A Ret element (``ItemServiceRet``) as lines, in 13.0 schema order."""
-    out: list[str] = []
-    write_element(ret_name, doc, element_decl(ret_name), out)
-    return out
 
 
 def response_lines(rs_name: str, attrs: dict[str, str], children: list[tuple[str, Any]],

@@ -22,7 +22,7 @@ rows costs 10 rows however large the file. Real semantics imitated:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,7 +33,7 @@ from .errors import InvalidDateRange, IteratorError, NoMatch, ObjectNotFound, St
 from .iterators import IteratorState
 from .qbxml_io import Doc, as_list, filter_ret
 from .registry import Reply, RequestContext
-from .store import LIST_ORDER, TXN_ORDER, Record, Store, name_key, to_utc_text
+from .store import Criteria, NameMatch, NameRange, Record, Store, to_utc_text
 
 
 class PartialMatch(StatusError):
@@ -109,67 +109,33 @@ def _range_filter(value: str, flt: Doc) -> bool:
     return value <= bound or value.startswith(bound)
 
 
-_NAME = "coalesce(full_name_key, '')"
-
-
-def _starts_with(column: str, prefix: str) -> tuple[str, list[Any]]:
-    return f"substr({column}, 1, length(?)) = ?", [prefix, prefix]
-
-
-def _name_filter_sql(column: str, flt: Doc) -> tuple[str, list[Any]]:
-    """:func:`_name_filter` over a casefolded column (SQLite counts characters, as Python does)."""
-    name = str(flt.get("Name", "")).casefold()
+def _name_match(flt: Doc) -> NameMatch:
     criterion = flt.get("MatchCriterion", "StartsWith")
-    if criterion == "StartsWith":
-        return _starts_with(column, name)
-    if criterion == "Contains":
-        return f"instr({column}, ?) > 0", [name]
-    return f"(? = '' OR substr({column}, -length(?)) = ?)", [name, name, name]
+    return NameMatch(str(flt.get("Name", "")).casefold(),
+                     criterion if criterion in ("Contains", "EndsWith") else "StartsWith")
 
 
-def _range_filter_sql(column: str, flt: Doc) -> tuple[str, list[Any]]:
-    """:func:`_range_filter` over a casefolded column (``ToName`` is also a prefix bound)."""
-    conds: list[str] = []
-    params: list[Any] = []
-    if flt.get("FromName") is not None:
-        conds.append(f"{column} >= ?")
-        params.append(str(flt["FromName"]).casefold())
-    if flt.get("ToName") is not None:
-        bound = str(flt["ToName"]).casefold()
-        prefix, prefix_params = _starts_with(column, bound)
-        conds.append(f"({column} <= ? OR {prefix})")
-        params += [bound, *prefix_params]
-    return " AND ".join(conds) or "1=1", params
+def _name_range(flt: Doc) -> NameRange:
+    return NameRange(str(flt["FromName"]).casefold() if flt.get("FromName") is not None else None,
+                     str(flt["ToName"]).casefold() if flt.get("ToName") is not None else None)
 
 
-def list_filter_sql(body: Doc) -> tuple[str, list[Any]]:
-    """The ListFilter group (ActiveStatus, modified dates, name filters) as a condition over the store's
-    index columns, so SQLite answers it without reading a document.
-
-    Names compare casefolded (``full_name_key``); TimeModified as UTC text (``time_modified_utc``);
-    a record with no TimeModified never falls inside a modified-date bound.
+def list_criteria(kinds: tuple[str, ...], body: Doc) -> Criteria:
+    """The ListFilter group (ActiveStatus, modified dates, name filters) as store :class:`Criteria`, so
+    SQLite answers it from the index without reading a document. Lists come in QuickBooks' list order.
     """
-    conds: list[str] = []
-    params: list[Any] = []
     active = body.get("ActiveStatus", "ActiveOnly")
-    if active == "ActiveOnly":
-        conds.append("active=1")
-    elif active == "InactiveOnly":
-        conds.append("active=0")
     low, high = modified_range(body.get("FromModifiedDate"), body.get("ToModifiedDate"))
-    if low:
-        conds.append("time_modified_utc >= ?")
-        params.append(low)
-    if high:
-        conds.append("time_modified_utc <= ?")
-        params.append(high)
-    for flt, to_sql in ((body.get("NameFilter"), _name_filter_sql),
-                        (body.get("NameRangeFilter"), _range_filter_sql)):
-        if isinstance(flt, dict):
-            cond, cond_params = to_sql(_NAME, flt)
-            conds.append(cond)
-            params += cond_params
-    return " AND ".join(conds) or "1=1", params
+    name_flt, range_flt = body.get("NameFilter"), body.get("NameRangeFilter")
+    return Criteria(
+        kinds,
+        active=active if active in ("ActiveOnly", "InactiveOnly") else "All",
+        modified_from=low,
+        modified_to=high,
+        name_match=_name_match(name_flt) if isinstance(name_flt, dict) else None,
+        name_range=_name_range(range_flt) if isinstance(range_flt, dict) else None,
+        order="list",
+    )
 
 
 _OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -217,31 +183,18 @@ def all_of(*predicates: Callable[[Record], bool] | None) -> Callable[[Record], b
     return lambda rec: all(p(rec) for p in active)
 
 
-def select_kinds(ctx: RequestContext, kinds: Iterable[str]) -> list[Record]:
-    kinds = tuple(kinds)
-    marks = ",".join("?" for _ in kinds)
-    return ctx.company.store.select(f"kind IN ({marks})", kinds)
-
-
-def _kinds_sql(kinds: tuple[str, ...]) -> str:
-    # one kind as ``kind=?`` so SQLite walks the (kind, deleted, order) index in answer order
-    return "kind=?" if len(kinds) == 1 else f"kind IN ({','.join('?' for _ in kinds)})"
-
-
 @dataclass
 class Selection:
     """The records a query answers, in answer order, read from the store only as far as the reply needs.
 
-    ``where``/``order`` run in SQLite over the indexed columns (the part of a filter the index can
-    answer); ``keep`` is the part only a document can answer (derived balances, ClassRef, AccountType),
-    applied row by row as the cursor advances. ``MaxReturned=10`` therefore decodes ten documents when
+    ``criteria`` run in SQLite over the indexed columns (the part of a filter the index can answer);
+    ``keep`` is the part only a document can answer (derived balances, ClassRef, AccountType), applied
+    row by row as the cursor advances. ``MaxReturned=10`` therefore decodes ten documents when
     nothing (or each row it reaches) passes ``keep``, however many records the kind holds.
     """
 
     store: Store
-    where: str
-    params: tuple[Any, ...]
-    order: str
+    criteria: Criteria
     keep: Callable[[Record], bool] | None = None
 
     def first(self, limit: int | None) -> list[Record]:
@@ -249,8 +202,7 @@ class Selection:
         if limit is not None and limit <= 0:
             return []
         out: list[Record] = []
-        rows = self.store.iter_select(self.where, self.params, order=self.order,
-                                      limit=limit if self.keep is None else None)
+        rows = self.store.matching(self.criteria, limit=limit if self.keep is None else None)
         for rec in rows:
             if self.keep is None or self.keep(rec):
                 out.append(rec)
@@ -261,12 +213,12 @@ class Selection:
 
     def count(self) -> int:
         if self.keep is None:
-            return self.store.count(self.where, self.params)
+            return self.store.count_matching(self.criteria)
         return len(self.first(None))
 
     def seqs(self) -> list[int]:
         if self.keep is None:
-            return self.store.seqs(self.where, self.params, order=self.order)
+            return self.store.seqs_matching(self.criteria)
         return [r.seq for r in self.first(None)]
 
 
@@ -286,16 +238,13 @@ class Loaded:
         return [r.seq for r in self.records]
 
 
-def by_ids(ctx: RequestContext, kinds: Iterable[str], column: str,
-           values: list[str]) -> tuple[list[Record], str | None]:
-    """Records for each requested id/name, in request order; also the first value not found."""
-    kinds = tuple(kinds)
-    marks = ",".join("?" for _ in kinds)
+def by_ids(lookup: Callable[[str], Record | None], values: list[str]) -> tuple[list[Record], str | None]:
+    """Records for each requested id/name (``lookup`` finds one), in request order; also the first value
+    not found."""
     found: list[Record] = []
     missing: str | None = None
     for value in values:
-        key = name_key(value) if column == "full_name_key" else value
-        rec = ctx.company.store.one(f"{column}=? AND kind IN ({marks})", (key, *kinds))
+        rec = lookup(value)
         if rec is None:
             missing = missing or value
         elif all(rec.seq != r.seq for r in found):
@@ -310,6 +259,7 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     """A whole list query (``ListQuery`` group): ids/names, or filters + ``order``, then the reply."""
     kinds = tuple(kinds)
     body = ctx.body
+    store = ctx.company.store
     ret_name = ret_name or (lambda rec: f"{rec.kind}Ret")
     # vendors' and customers' balances are derived from transactions when answered (balances.py)
     view = ctx.balances if set(kinds) & set(BALANCED_KINDS) else None
@@ -319,20 +269,18 @@ def list_query(ctx: RequestContext, kinds: Iterable[str],
     full_names = [str(v) for v in as_list(body.get("FullName"))]
     if list_ids or full_names:
         if list_ids:
-            records, missing = by_ids(ctx, kinds, "list_id", list_ids)
+            records, missing = by_ids(lambda v: store.by_list_id(v, kinds), list_ids)
             if missing is not None:
                 raise ObjectNotFound(missing)
         else:
-            records, missing = by_ids(ctx, kinds, "full_name_key", full_names)
+            records, missing = by_ids(lambda v: store.by_full_name(v, kinds), full_names)
         status = PartialMatch(missing) if missing is not None else None
         return query_reply(ctx, records, ret_name, status=status, view=view)
-    where, params = list_filter_sql(body)
+    criteria = list_criteria(kinds, body)
     if order is not hierarchical_key:  # an order the index does not hold (the chart of accounts): sort here
-        found = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params), "seq",
-                          extra).first(None)
+        found = Selection(store, replace(criteria, order="entry"), extra).first(None)
         return query_reply(ctx, sorted(found, key=order), ret_name, view=view)
-    selection = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params),
-                          LIST_ORDER, extra)
+    selection = Selection(store, criteria, extra)
     return query_reply(ctx, selection, ret_name, view=view)
 
 
@@ -460,7 +408,7 @@ def _descendant_ids(ctx: RequestContext) -> Callable[[str], list[str]]:
         frontier = [list_id]
         while frontier:
             parent = frontier.pop()
-            for child in ctx.company.store.select("parent_id=?", (parent,)):
+            for child in ctx.company.store.children(parent):
                 out.append(child.list_id or "")
                 frontier.append(child.list_id or "")
         return out
@@ -479,26 +427,21 @@ def _any_ref(doc: Doc, fields: tuple[str, ...], flt: Doc, ids: Callable[[str], l
     return False
 
 
-def txn_filter_sql(body: Doc) -> tuple[str, list[Any]]:
-    """The date part of the TxnFilter group (modified and transaction dates) over the index columns.
+def txn_criteria(kinds: tuple[str, ...], body: Doc) -> Criteria:
+    """The date part of the TxnFilter group (modified and transaction dates) as store :class:`Criteria`,
+    in transaction order (TxnDate, then entry).
 
     ``DateMacro`` is not simulated (ignored). Dates compare as QuickBooks does: inclusive; a range
-    whose From is after its To → 3030.
+    whose From is after its To → 3030. Stored TxnDates are canonical ``YYYY-MM-DD`` (formats.py
+    rewrites request dates), so text compares.
     """
-    conds: list[str] = []
-    params: list[Any] = []
     mod = body.get("ModifiedDateRangeFilter") or {}
     low, high = modified_range(mod.get("FromModifiedDate"), mod.get("ToModifiedDate"))
     dates = body.get("TxnDateRangeFilter") or {}
     from_day, to_day = day_range(dates.get("FromTxnDate"), dates.get("ToTxnDate"))
-    # stored TxnDates are canonical ``YYYY-MM-DD`` (formats.py rewrites request dates), so text compares
-    for cond, value in (("time_modified_utc >= ?", low), ("time_modified_utc <= ?", high),
-                        ("coalesce(txn_date, '') >= ?", from_day.isoformat() if from_day else None),
-                        ("coalesce(txn_date, '') <= ?", to_day.isoformat() if to_day else None)):
-        if value:
-            conds.append(cond)
-            params.append(value)
-    return " AND ".join(conds) or "1=1", params
+    return Criteria(kinds, modified_from=low, modified_to=high,
+                    txn_date_from=from_day.isoformat() if from_day else None,
+                    txn_date_to=to_day.isoformat() if to_day else None, order="txn")
 
 
 def txn_filter(ctx: RequestContext, *, entity_fields: tuple[str, ...],
@@ -551,19 +494,17 @@ def txn_query(ctx: RequestContext, kinds: Iterable[str], *, entity_fields: tuple
     refs_cs = [str(v) for v in as_list(body.get("RefNumberCaseSensitive"))]
     status: StatusError | None = None
     if txn_ids:
-        records, missing = by_ids(ctx, kinds, "txn_id", txn_ids)
+        records, missing = by_ids(lambda v: ctx.company.store.by_txn_id(v, kinds), txn_ids)
         if missing is not None:
             raise ObjectNotFound(missing)
     elif refs or refs_cs:
         wanted = {v.casefold() for v in refs}
-        records = [r for r in select_kinds(ctx, kinds)
+        records = [r for r in ctx.company.store.of_kinds(*kinds)
                    if str(r.doc.get("RefNumber", "")).casefold() in wanted
                    or str(r.doc.get("RefNumber", "")) in set(refs_cs)]
     else:
-        where, params = txn_filter_sql(body)
         keep = all_of(txn_filter(ctx, entity_fields=entity_fields, account_fields=account_fields), extra)
-        selection = Selection(ctx.company.store, f"{_kinds_sql(kinds)} AND {where}", (*kinds, *params),
-                              TXN_ORDER, keep)
+        selection = Selection(ctx.company.store, txn_criteria(kinds, body), keep)
         return query_reply(ctx, selection, ret_name, view=view)
     return query_reply(ctx, records, ret_name, status=status, view=view)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from .errors import StatusError
 from .qbxml_io import Doc, as_list
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 PLUGIN_PACKAGES = ("sim.quickbooks_fake.host", "sim.quickbooks_fake.lists", "sim.quickbooks_fake.txns",
                    "sim.quickbooks_fake.reports")
@@ -49,7 +48,7 @@ class Reply:
 class RequestContext:
     """One request of a message set, as a handler sees it."""
 
-    company: CompanyFile
+    company: Company
     name: str  # "ItemServiceAdd" (the Rq element without "Rq")
     element: etree._Element
     body: Doc
@@ -81,11 +80,6 @@ Handler = Callable[[RequestContext], Reply]
 _HANDLERS: dict[str, Handler] = {}
 _loaded = False
 _load_lock = threading.Lock()
-
-
-def snake_case(request_name: str) -> str:
-    """``ItemServiceAdd`` → ``item_service_add`` (the naming convention of handlers)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", request_name).lower()
 
 
 def register(request_name: str, fn: Handler) -> Handler:

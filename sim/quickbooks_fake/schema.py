@@ -61,12 +61,18 @@ class ElementDecl:
 _validator_lock = threading.Lock()
 
 
+def _xsd_parser(*, remove_comments: bool = False) -> etree.XMLParser:
+    """For the vendored XSD files, read by path (xs:include resolves beside them): no entities, no DTD,
+    no network, though the files are our own copies."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           remove_comments=remove_comments)
+
+
 @once
 def xml_schema() -> etree.XMLSchema:
     """The compiled 13.0 XSD set: compiled once per process, under a lock (threads asking at once wait
     for the one compile; racing compiles could fail and leave the process unable to compile)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(TOP_XSD), parser))
+    return etree.XMLSchema(etree.parse(str(TOP_XSD), _xsd_parser()))
 
 
 def validate(doc: etree._ElementTree | etree._Element) -> list[str]:
@@ -85,8 +91,7 @@ class _Index:
     """Global elements, named complex types and groups of the XSD set, by name."""
 
     def __init__(self) -> None:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                 remove_comments=True)
+        parser = _xsd_parser(remove_comments=True)
         self.elements: dict[str, etree._Element] = {}
         self.types: dict[str, etree._Element] = {}
         self.simple_types: dict[str, etree._Element] = {}
@@ -116,15 +121,6 @@ class _Index:
                 self._cache[name] = decl  # registered first: recursive types terminate
                 self._fill(decl, node)
             return self._cache[name]
-
-    def named_type_decl(self, element_name: str, type_name: str) -> ElementDecl:
-        key = f"{element_name}@{type_name}"
-        with self._lock:
-            if key not in self._cache:
-                decl = ElementDecl(name=element_name)
-                self._cache[key] = decl
-                self._fill_complex(decl, self.types[type_name])
-            return self._cache[key]
 
     def _fill(self, decl: ElementDecl, node: etree._Element) -> None:
         type_name = node.get("type")
@@ -219,11 +215,6 @@ def request_names() -> list[str]:
     return element_decl("QBXMLMsgsRq").child_names()
 
 
-def response_names() -> set[str]:
-    """Every response element name QBXMLMsgsRs allows."""
-    return set(element_decl("QBXMLMsgsRs").child_names())
-
-
 def all_element_names() -> frozenset[str]:
     """Every element name declared anywhere in the 13.0 set (global or local)."""
     return _all_names()
@@ -231,7 +222,7 @@ def all_element_names() -> frozenset[str]:
 
 @once
 def _all_names() -> frozenset[str]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = _xsd_parser()
     names: set[str] = set()
     for fname in _FILES:
         root = etree.parse(str(SCHEMA_DIR / fname), parser).getroot()

@@ -20,11 +20,11 @@ from .lists.entities import EMPLOYEE, OTHER_NAME, fill_employee_name
 from .lists.items import ITEM_INVENTORY, ITEM_NON_INVENTORY, ITEM_OTHER_CHARGE, ITEM_SERVICE
 from .lists.vendor import VENDOR
 from .schema import element_decl
-from .store import Record, name_key
+from .store import Record
 from .ui_txns import TXN_ACTIONS, TxnActions
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 FAMILIES: dict[str, ListFamily] = {f.kind: f for f in (
     ACCOUNT, CUSTOMER, VENDOR, EMPLOYEE, OTHER_NAME, ITEM_SERVICE, ITEM_NON_INVENTORY, ITEM_OTHER_CHARGE,
@@ -43,7 +43,7 @@ ACTIONS = (
 class CompanyUI(TxnActions):
     """Accountant actions on one company file (transaction windows: :class:`TxnActions`)."""
 
-    def __init__(self, company: CompanyFile) -> None:
+    def __init__(self, company: Company) -> None:
         self._company = company
 
     # -- list elements ---------------------------------------------------------------------------
@@ -54,8 +54,7 @@ class CompanyUI(TxnActions):
 
     def _find(self, kind: str, name_or_id: str) -> Record:
         family = self._family(kind)
-        rec = self._company.store.one("kind=? AND (list_id=? OR full_name_key=?)",
-                                      (kind, name_or_id, name_key(name_or_id)))
+        rec = self._company.store.by_list_id_or_name(kind, name_or_id)
         if rec is None:
             return get_record(self._company, family, name_or_id)  # raises 3120-shaped ObjectNotFound
         return rec

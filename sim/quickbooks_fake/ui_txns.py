@@ -39,7 +39,7 @@ from .txns.purchase_order import purchase_order_add_doc, purchase_order_mod_doc
 from .txns.txn_del import delete_txn
 
 if TYPE_CHECKING:
-    from .company import CompanyFile
+    from .company_api import Company
 
 TXN_ACTIONS = (
     "enter_purchase_order",
@@ -153,15 +153,15 @@ def expense_line(line: dict[str, Any]) -> Doc:
 class TxnActions:
     """Transaction actions of ``company.ui`` (needs ``self._company``)."""
 
-    _company: CompanyFile
+    _company: Company
 
     # -- helpers ----------------------------------------------------------------------------------
     def _txn(self, kind: str, ref_or_id: str) -> Record:
         """A transaction by TxnID, else by RefNumber (the latest with that number), else 3120."""
         store = self._company.store
-        rec = store.one("kind=? AND txn_id=?", (kind, ref_or_id))
+        rec = store.by_txn_id(ref_or_id, (kind,))
         if rec is None:
-            found = store.select("kind=? AND ref_number=?", (kind, ref_or_id), order="seq DESC")
+            found = store.by_ref_number(kind, ref_or_id)
             rec = found[0] if found else None
         if rec is None:
             raise ObjectNotFound(ref_or_id)

@@ -5,10 +5,9 @@ Public API::
     from sim.webconnector import WebConnector
     wc = WebConnector("app.qwc", "password", company, transport=asgi_app)  # or a CompanyFile URL
     result = wc.run_update()        # UpdateResult: calls, qbXML exchanged, progress, errors, log
-    wc.advance(60)                  # Auto-Run on the virtual clock
+    wc.advance(60)                  # Auto-Run on the virtual clock (sim.clock.ManualClock)
 """
 
-from sim.webconnector.clock import VirtualClock
 from sim.webconnector.company_link import CompanyLink, HttpCompany, InProcessCompany
 from sim.webconnector.emulator import DEFAULT_VERSION, SUPPORTED_VERSIONS, WebConnector
 from sim.webconnector.errors import CompanyError, QBWCError, QWCFileError, SoapCallError
@@ -35,7 +34,6 @@ __all__ = [
     "SoapCallError",
     "UpdateError",
     "UpdateResult",
-    "VirtualClock",
     "WebConnector",
     "load_qwc",
     "parse_qwc",

@@ -11,7 +11,7 @@ is reached.
   ``qbw_path``).
 * :class:`HttpCompany` speaks the fake's HTTP face (``POST /qbxml``, ``/_sim/session/*``,
   ``GET /_sim/state``) with httpx; pass an ``httpx.Client`` of yours, or a ``transport`` (e.g.
-  :class:`~sim.webconnector.asgi.AsgiTransport` over the fake's ASGI app, to stay in-process without
+  :class:`~sim.asgi.AsgiTransport` over the fake's ASGI app, to stay in-process without
   sockets) for a client the link owns.
 """
 
@@ -122,7 +122,7 @@ class HttpCompany:
         timeout: float = 60.0,
     ) -> None:
         """A ``client`` passed in stays the caller's; otherwise the link makes one, on ``transport`` if
-        given (e.g. :class:`~sim.webconnector.asgi.AsgiTransport`), and closes it in :meth:`close`."""
+        given (e.g. :class:`~sim.asgi.AsgiTransport`), and closes it in :meth:`close`."""
         if client is not None and transport is not None:
             raise TypeError("pass a client or a transport, not both")
         self._base = base_url.rstrip("/")

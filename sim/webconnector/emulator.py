@@ -12,16 +12,18 @@ mid-session is simply run again: the next ``run_update()`` starts a fresh sessio
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sim.webconnector.clock import Clock, VirtualClock
+from sim.clock import Clock, ManualClock
 from sim.webconnector.company_link import CompanyLink, HttpCompany, company_link
 from sim.webconnector.errors import qbwc_message
 from sim.webconnector.qwc import QWCFile, load_qwc
 from sim.webconnector.qwclog import MANAGER, QWCLog
 from sim.webconnector.result import CallRecord, Outcome, UpdateError, UpdateResult
+from sim.webconnector.scheduler import Scheduler
 from sim.webconnector.session import KillSwitch, SessionOptions, UpdateSession
 from sim.webconnector.soap_raw import RawService
 from sim.webconnector.soap_service import SoapService
@@ -31,6 +33,8 @@ from sim.webconnector.wire import Wire
 #: Web Connector versions Procore supports (seed 001, "Requirements").
 SUPPORTED_VERSIONS = ("31.0.10015.29", "32.0.10011.30", "33.0.1006.28", "34.0.1001.27")
 DEFAULT_VERSION = SUPPORTED_VERSIONS[-1]
+#: Without a clock given, the emulator's starts at 09:00 on its PC (US Eastern), shown in UTC as QWCLog is.
+DEFAULT_START = datetime(2024, 1, 15, 14, 0, 0, tzinfo=UTC)
 
 
 class WebConnector:
@@ -57,7 +61,7 @@ class WebConnector:
         self.qwc = load_qwc(qwc)
         self.password = password
         self.company: CompanyLink = company_link(company)
-        self.clock: Clock = clock if clock is not None else VirtualClock()
+        self.clock: Clock = clock if clock is not None else ManualClock(DEFAULT_START, tz=UTC)
         self.raw_envelopes = raw_envelopes
         self.options = SessionOptions(
             version=version,
@@ -177,8 +181,6 @@ class WebConnector:
 
     def advance(self, minutes: float) -> list[UpdateResult]:
         """Let ``minutes`` pass on the virtual clock, running every update that falls due."""
-        from sim.webconnector.scheduler import Scheduler
-
         return Scheduler(self.clock, [self]).advance(minutes)
 
     # -- housekeeping ----------------------------------------------------------------------------
@@ -207,6 +209,4 @@ class WebConnector:
 
 
 def _with_kill(options: SessionOptions, kill: KillSwitch) -> SessionOptions:
-    from dataclasses import replace
-
     return replace(options, kill=kill)

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from sim.webconnector.hardened import parse_xml
+from sim.hardened import parse_xml
 from sim.webconnector.soap_raw import escape_text
+from sim.webconnector.wire import MAX_REPLY_BYTES
 
 
 def hcp_request(owner_id: str, qbxml_version: str = "13.0") -> str:
@@ -78,7 +79,7 @@ def _version_key(text: str) -> tuple[int, int]:
 def host_info(hcp_response: str) -> HostInfo:
     """Country and highest qbXML version from the HostRet of an HCP response."""
     try:
-        root = parse_xml(hcp_response.encode("utf-8"))
+        root = parse_xml(hcp_response.encode("utf-8"), cap=MAX_REPLY_BYTES)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise HCPError(f"HCP response is not XML: {exc}") from exc
     host = root.find("QBXMLMsgsRs/HostQueryRs/HostRet")

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from sim.hardened import parse_xml
 from sim.webconnector.errors import QWCFileError
-from sim.webconnector.hardened import parse_xml
 
 REQUIRED = ("AppName", "AppURL", "AppSupport", "UserName", "OwnerID", "FileID", "QBType")
 MAX_QWC_BYTES = 256 * 1024

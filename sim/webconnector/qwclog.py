@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from sim.webconnector.clock import Clock
+from sim.clock import Clock
 
 SOAP = "QBWebConnector.SOAPWebService"
 MANAGER = "QBWebConnector.WebServiceManager"

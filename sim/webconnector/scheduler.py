@@ -8,30 +8,38 @@ order of due time, earliest first, moving the shared clock to each due time. Tim
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import Protocol
 
-from sim.webconnector.clock import Clock
+from sim.clock import Clock
+from sim.webconnector.qwc import QWCFile
 from sim.webconnector.result import UpdateResult
 
-if TYPE_CHECKING:
-    from sim.webconnector.emulator import WebConnector
+
+class ScheduledApp(Protocol):
+    """What the timer needs of an application loaded into the Web Connector (``WebConnector`` is one)."""
+
+    qwc: QWCFile
+    clock: Clock
+    next_run_at: datetime | None
+
+    def run_due(self) -> UpdateResult | None: ...
 
 
 class Scheduler:
     """The Web Connector's Auto-Run timer for a set of applications sharing one clock."""
 
-    def __init__(self, clock: Clock, apps: Iterable[WebConnector] = ()) -> None:
+    def __init__(self, clock: Clock, apps: Iterable[ScheduledApp] = ()) -> None:
         self.clock = clock
-        self.apps: list[WebConnector] = list(apps)
+        self.apps: list[ScheduledApp] = list(apps)
         for app in self.apps:
             self._check(app)
 
-    def _check(self, app: WebConnector) -> None:
+    def _check(self, app: ScheduledApp) -> None:
         if app.clock is not self.clock:
             raise ValueError(f"{app.qwc.app_name} runs on another clock")
 
-    def add(self, app: WebConnector) -> None:
+    def add(self, app: ScheduledApp) -> None:
         self._check(app)
         self.apps.append(app)
 

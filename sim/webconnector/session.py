@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.webconnector.clock import Clock
+from sim.clock import Clock
 from sim.webconnector.company_link import FILE_MISMATCH_HRESULT, FILE_MISMATCH_MESSAGE, CompanyLink
 from sim.webconnector.errors import CALL_FAILURE_CODES, CompanyError, SoapCallError, qbwc_message
 from sim.webconnector.hcp import HCPError, HostInfo, hcp_request, hcp_version, host_info
@@ -136,6 +136,13 @@ class UpdateSession:
                 self.on_call(record)
         record.result = value
         return value
+
+    def _call_or_stop(self, operation: str, params: dict[str, str | int | None]) -> SoapValue:
+        """:meth:`_call`, where a failed call ends the update (QBWC's QBWC10xx for that operation)."""
+        try:
+            return self._call(operation, params)
+        except SoapCallError as exc:
+            raise self._fail_call(exc) from exc
 
     def _fail_call(self, exc: SoapCallError) -> _Stop:
         code = CALL_FAILURE_CODES[exc.operation]
@@ -254,10 +261,7 @@ class UpdateSession:
             f'*** Calling authenticate() with following parameters:<userName="{user}">'
             "<password=<MaskedForSecurity>",
         )
-        try:
-            value = self._call("authenticate", {"strUserName": user, "strPassword": self._password})
-        except SoapCallError as exc:
-            raise self._fail_call(exc) from exc
+        value = self._call_or_stop("authenticate", {"strUserName": user, "strPassword": self._password})
         items = list(value) if isinstance(value, list) else []
         shown = "".join(f'<authRet[{i}]="{"" if item is None else item}">' for i, item in enumerate(items))
         self.log.write(src, f"Received from authenticate() following parameters:{shown}")
@@ -429,10 +433,7 @@ class UpdateSession:
             f'<HCPResponse="{shorten(hcp, 200)}"><COMPANYFILENAME="{self.result.company_file}">'
             f'<qbXMLCountry="{info.country}"><qbXMLMajorVers="{info.major}"><qbXMLMinorVers="{info.minor}">',
         )
-        try:
-            value = self._call("sendRequestXML", params)
-        except SoapCallError as exc:
-            raise self._fail_call(exc) from exc
+        value = self._call_or_stop("sendRequestXML", params)
         request = _fmt(value)
         self.log.write(
             src,
@@ -464,13 +465,10 @@ class UpdateSession:
             f'*** Calling receiveResponseXML() with following parameters:<wcTicket="{ticket}">'
             f'<response="{shorten(response)}"><hResult="{hresult}"><message="{message}">',
         )
-        try:
-            value = self._call(
-                "receiveResponseXML",
-                {"ticket": ticket, "response": response, "hresult": hresult, "message": message},
-            )
-        except SoapCallError as exc:
-            raise self._fail_call(exc) from exc
+        value = self._call_or_stop(
+            "receiveResponseXML",
+            {"ticket": ticket, "response": response, "hresult": hresult, "message": message},
+        )
         percent = int(value) if isinstance(value, int) else 0
         self.result.progress.append(percent)
         self.log.write(rsrc, f'Received from receiveResponseXML() following parameter:<response="{percent}">')
@@ -486,10 +484,7 @@ class UpdateSession:
     def _get_last_error(self, ticket: str) -> str:
         src = f"{SOAP}.do_getLastError"
         self.log.write(src, f'*** Calling getLastError() with following parameter:<wcTicket="{ticket}">')
-        try:
-            value = self._call("getLastError", {"ticket": ticket})
-        except SoapCallError as exc:
-            raise self._fail_call(exc) from exc
+        value = self._call_or_stop("getLastError", {"ticket": ticket})
         text = _fmt(value)
         self.log.write(src, f'Received from getLastError() following parameter:<getLastErrorRet="{text}">')
         if text == INTERACTIVE_MODE:
@@ -503,10 +498,7 @@ class UpdateSession:
             raise self._killed("before closeConnection", "closeConnection")
         src = f"{SOAP}.do_closeConnection"
         self.log.write(src, f'*** Calling closeConnection() with following parameter:<wcTicket="{ticket}">')
-        try:
-            value = self._call("closeConnection", {"ticket": ticket})
-        except SoapCallError as exc:
-            raise self._fail_call(exc) from exc
+        value = self._call_or_stop("closeConnection", {"ticket": ticket})
         self.result.status = _fmt(value)
         self.log.write(
             src, f'Received from closeConnection() following parameter:<closeConnectionRet="{_fmt(value)}">'

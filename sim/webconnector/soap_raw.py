@@ -16,10 +16,10 @@ from __future__ import annotations
 import httpx
 from lxml import etree
 
+from sim.hardened import parse_xml
 from sim.webconnector.errors import SoapCallError
-from sim.webconnector.hardened import parse_xml
 from sim.webconnector.soap_service import NAMESPACE, OPERATION_PARAMS, SoapValue
-from sim.webconnector.wire import Wire
+from sim.webconnector.wire import MAX_REPLY_BYTES, Wire
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -80,7 +80,7 @@ def _fault_text(fault: etree._Element) -> str:
 def parse_reply(operation: str, status: int, content: bytes) -> SoapValue:
     """The ``…Result`` value from a reply envelope, or SoapCallError for a fault or a malformed reply."""
     try:
-        envelope = parse_xml(content)
+        envelope = parse_xml(content, cap=MAX_REPLY_BYTES)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise SoapCallError(operation, f"HTTP {status}, reply is not XML: {exc}", http_status=status) from exc
     body = envelope.find(f"{{{SOAP11}}}Body")

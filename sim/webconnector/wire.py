@@ -3,10 +3,10 @@
 ``transport`` (as given to :class:`~sim.webconnector.WebConnector`) may be:
 
 * ``None`` — real HTTP(S) to the .qwc AppURL with httpx;
-* an ``httpx.Client`` — used as is (e.g. one on :class:`~sim.webconnector.asgi.AsgiTransport` you manage
+* an ``httpx.Client`` — used as is (e.g. one on :class:`~sim.asgi.AsgiTransport` you manage
   yourself);
 * an ASGI application (e.g. the connector's ``connector.app:app``) — called in-process through
-  :class:`~sim.webconnector.asgi.AsgiTransport`, no sockets. An exception escaping the app is answered
+  :class:`~sim.asgi.AsgiTransport`, no sockets. An exception escaping the app is answered
   ``500 Internal Server Error``, as a server in front of it would. Lifespan events are not run (none of
   our apps has any). :meth:`Wire.close` (or ``WebConnector.close``) releases it.
 """
@@ -18,9 +18,12 @@ from typing import Any
 
 import httpx
 
-from sim.webconnector.asgi import AsgiTransport
+from sim.asgi import AsgiTransport
 
 DEFAULT_TIMEOUT = 120.0
+#: Replies bigger than this are refused before parsing. QBWC itself has no documented cap; 64 MiB is
+#: far above any qbXML request a connector should send in one sendRequestXML.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
 
 
 @dataclass

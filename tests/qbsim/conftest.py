@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "sim" / "quickbooks_fake"))
-
-from qbfake_helpers import check
-
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import check
 
 _original_process_request = CompanyFile.process_request
 

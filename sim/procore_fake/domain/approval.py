@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.domain import erp_requests, erp_settings, locking, payloads, records
 from sim.procore_fake.domain.permissions import at_least, require, require_accounting_approver
 from sim.procore_fake.errors import ErpRuleViolation, Forbidden, ValidationFailed

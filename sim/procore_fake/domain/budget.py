@@ -13,7 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.domain import money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed

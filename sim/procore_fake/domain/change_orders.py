@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import commitments, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, line_amounts
 from sim.procore_fake.errors import NotFound

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.store import Record, Store

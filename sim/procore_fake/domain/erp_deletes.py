@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import erp_requests
 from sim.procore_fake.errors import ErpRuleViolation, ValidationFailed
 from sim.procore_fake.store import Record, Store

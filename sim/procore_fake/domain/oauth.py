@@ -21,8 +21,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sim.clock import Clock
 from sim.procore_fake import errors
-from sim.procore_fake.clock import Clock
 from sim.procore_fake.conventions import ACCESS_TOKEN_SECONDS, AUTH_CODE_SECONDS
 from sim.procore_fake.errors import OAuthError, Unauthorized
 from sim.procore_fake.store import Record, Store

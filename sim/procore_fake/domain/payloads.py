@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import budget, commitments, erp_settings, records, refs, requisitions
 from sim.procore_fake.errors import ErpRuleViolation, ValidationFailed
 from sim.procore_fake.store import Record, Store

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import commitments, money, records
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import ValidationFailed

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.domain import erp_requests, erp_settings
 from sim.procore_fake.store import Record, Store
 

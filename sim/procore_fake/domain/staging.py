@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.domain import approval, erp_requests, erp_settings, projects, vendors
 from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.errors import ErpRuleViolation

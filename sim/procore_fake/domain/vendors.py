@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.procore_fake.clock import Clock
+from sim.clock import Clock
 from sim.procore_fake.domain import records
 from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.store import Record, Store

@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from sim.procore_fake.clock import Clock, iso
+from sim.clock import Clock
+from sim.procore_fake.clock import iso
 from sim.procore_fake.conventions import (
     WEBHOOK_DISCARD_AFTER_SECONDS,
     WEBHOOK_FIRST_RETRY_SECONDS,

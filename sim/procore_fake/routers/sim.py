@@ -1,7 +1,7 @@
 """``/_sim/...``: what a person does in Procore's web UI that has no public API, and simulator controls.
 
 The acting person is named by ``as_user_id`` (the user clicking in the web UI); the same permission rules
-as in Procore apply to them. Also: clock control (FakeClock only), webhook delivery control, a read-only
+as in Procore apply to them. Also: clock control (ManualClock only), webhook delivery control, a read-only
 state view (``GET /_sim/state``, LocalStack's convention) and company/user fixtures.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from sim.procore_fake.clock import FakeClock
+from sim.clock import ManualClock
 from sim.procore_fake.deps import sim_state
 from sim.procore_fake.domain import (
     accounts,
@@ -106,12 +106,12 @@ def state(request: Request) -> Response:
     return JSONResponse({"now": sim.clock.now().isoformat(), "companies": companies})
 
 
-@router.post("/clock/advance", openapi_extra=sim_only("FakeClock only; runs the sync schedule"))
+@router.post("/clock/advance", openapi_extra=sim_only("ManualClock only; runs the sync schedule"))
 async def advance(request: Request) -> Response:
     sim = sim_state(request)
     data = await json_body(request)
-    if not isinstance(sim.clock, FakeClock):
-        raise BadRequest("The clock can only be advanced when the fake runs on a FakeClock")
+    if not isinstance(sim.clock, ManualClock):
+        raise BadRequest("The clock can only be advanced when the fake runs on a ManualClock")
     seconds = data.get("seconds")
     if not isinstance(seconds, int | float) or seconds < 0:
         raise ValidationFailed({"seconds": ["must be a non-negative number"]})

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..company import CompanyFile
+from ..company_api import Company
 from ..qbxml_io import filter_ret
 from ..registry import Reply, RequestContext, handles
 
 
-def host_ret(company: CompanyFile, ticket: str | None) -> dict[str, Any]:
+def host_ret(company: Company, ticket: str | None) -> dict[str, Any]:
     edition = company.edition
     state = company.ui_state
     auto = False
@@ -74,7 +74,7 @@ def address_block(address: dict[str, Any], first_line: str | None = None) -> dic
     return {f"Addr{i}": line for i, line in enumerate(lines[:5], start=1)}
 
 
-def company_ret(company: CompanyFile) -> dict[str, Any]:
+def company_ret(company: Company) -> dict[str, Any]:
     """CompanyRet: what My Company holds, the derived AddressBlock, the services and Accountant's Copy
     state of a new file (no subscriptions, no Accountant's Copy)."""
     info = dict(company.store.meta_get("company_info") or default_company_info(company))
@@ -87,7 +87,7 @@ def company_ret(company: CompanyFile) -> dict[str, Any]:
     return info
 
 
-def default_company_info(company: CompanyFile) -> dict[str, Any]:
+def default_company_info(company: Company) -> dict[str, Any]:
     ca = company.edition.country == "CA"
     address = {
         "Addr1": "100 Main Street",

@@ -9,7 +9,7 @@ AccountType are accepted; balances do not follow transactions; CurrencyFilter is
 
 from __future__ import annotations
 
-from ..company import CompanyFile
+from ..company_api import Company
 from ..qbxml_io import Doc, as_list
 from ..queries import hierarchical_key
 from ..registry import Reply, RequestContext, handles
@@ -32,14 +32,14 @@ def cash_flow_classification(account_type: str) -> str:
     return CASH_FLOW.get(account_type, "NotApplicable")
 
 
-def _on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
+def _on_add(company: Company, doc: Doc, request: Doc) -> None:
     balance = str(request.get("OpenBalance", "0.00"))
     doc.setdefault("Balance", balance)
     doc.setdefault("TotalBalance", balance)
     doc["CashFlowClassification"] = cash_flow_classification(str(doc.get("AccountType", "")))
 
 
-def _check(company: CompanyFile, doc: Doc, request: Doc, is_add: bool) -> None:
+def _check(company: Company, doc: Doc, request: Doc, is_add: bool) -> None:
     """A Mod that changes AccountType moves the account to that type's cash-flow section."""
     if not is_add and "AccountType" in request:
         doc["CashFlowClassification"] = cash_flow_classification(str(doc.get("AccountType", "")))
@@ -76,7 +76,7 @@ def account_mod(ctx: RequestContext) -> Reply:
 
 @handles("AccountQuery")
 def account_query(ctx: RequestContext) -> Reply:
-    """ListQuery + AccountType filter (several allowed). CurrencyFilter is not simulated."""
+    """ListQuery + AccountType filter (several allowed). Not yet faithful: CurrencyFilter is ignored."""
     types = {str(t) for t in as_list(ctx.body.get("AccountType"))}
     keep = (lambda r: r.doc.get("AccountType") in types) if types else None
     return query_reply(ctx, ACCOUNT, extra=keep, order=chart_order)

@@ -44,7 +44,7 @@ from ..schema import ElementDecl, element_decl
 from ..store import Record, name_key
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 ENTITY_KINDS = ("Customer", "Vendor", "Employee", "OtherName")
 ITEM_KINDS = (
@@ -98,9 +98,9 @@ class ListFamily:
     list_label: str = ""  # 3130's "in the <label> list" (hotglue capture: "Customers")
     requires_inventory: bool = False
     #: fields a new record gets (Balance "0.00" …); called with (company, new doc)
-    on_add: Callable[[CompanyFile, Doc, Doc], None] | None = None
+    on_add: Callable[[Company, Doc, Doc], None] | None = None
     #: extra family rules, called with (company, doc, request doc, is_add)
-    check: Callable[[CompanyFile, Doc, Doc, bool], None] | None = None
+    check: Callable[[Company, Doc, Doc, bool], None] | None = None
     drop_fields: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -120,14 +120,12 @@ def ref_target(key: str) -> tuple[tuple[str, ...], str]:
     return (kind,), kind
 
 
-def find_ref(company: CompanyFile, ref: Doc, kinds: tuple[str, ...]) -> Record | None:
+def find_ref(company: Company, ref: Doc, kinds: tuple[str, ...]) -> Record | None:
     """The record a ``{ListID|FullName}`` reference names among ``kinds`` (ListID wins if both)."""
-    marks = ",".join("?" for _ in kinds)
     if ref.get("ListID"):
-        return company.store.one(f"list_id=? AND kind IN ({marks})", (ref["ListID"], *kinds))
+        return company.store.by_list_id(str(ref["ListID"]), kinds)
     if ref.get("FullName"):
-        key = name_key(ref["FullName"])
-        return company.store.one(f"full_name_key=? AND kind IN ({marks})", (key, *kinds))
+        return company.store.by_full_name(str(ref["FullName"]), kinds)
     return None
 
 
@@ -135,7 +133,7 @@ def ref_doc(rec: Record) -> Doc:
     return {"ListID": rec.list_id, "FullName": rec.full_name}
 
 
-def resolve_ref(company: CompanyFile, key: str, ref: Doc, in_object: str) -> Doc:
+def resolve_ref(company: Company, key: str, ref: Doc, in_object: str) -> Doc:
     """Resolve one reference or raise 3140 naming it the way QuickBooks does."""
     kinds, label = ref_target(key)
     rec = find_ref(company, ref, kinds)
@@ -144,7 +142,7 @@ def resolve_ref(company: CompanyFile, key: str, ref: Doc, in_object: str) -> Doc
     return ref_doc(rec)
 
 
-def resolve_refs(company: CompanyFile, doc: Doc, in_object: str) -> Doc:
+def resolve_refs(company: Company, doc: Doc, in_object: str) -> Doc:
     """Resolve every reference in ``doc`` (recursively, except ParentRef which the family resolves)."""
     out: Doc = {}
     for key, value in doc.items():
@@ -224,22 +222,21 @@ def _map_request_fields(family: ListFamily, request: Doc) -> Doc:
     return conform(request, element_decl(family.ret_name), family.drop_fields)
 
 
-def check_unique(company: CompanyFile, family: ListFamily, full_name: str,
+def check_unique(company: Company, family: ListFamily, full_name: str,
                  exclude_seq: int | None = None) -> None:
-    clash = company.store.one("name_space=? AND full_name_key=? AND seq<>?",
-                              (family.name_space, name_key(full_name), exclude_seq or -1))
+    clash = company.store.name_taken(family.name_space, full_name, other_than=exclude_seq or -1)
     if clash is not None:
         raise NameNotUnique(full_name)
 
 
-def _parent(company: CompanyFile, family: ListFamily, ref: Doc) -> Record:
+def _parent(company: Company, family: ListFamily, ref: Doc) -> Record:
     parent = find_ref(company, ref, (family.kind,))
     if parent is None:
         raise InvalidParent(str(ref.get("FullName") or ref.get("ListID") or ""), family.list_label)
     return parent
 
 
-def _place(company: CompanyFile, family: ListFamily, doc: Doc) -> None:
+def _place(company: Company, family: ListFamily, doc: Doc) -> None:
     """Set FullName/Sublevel/ParentRef from Name and the (resolved) parent."""
     if not family.hierarchical:
         return
@@ -271,7 +268,7 @@ def check_name(name: Any) -> None:
         raise InvalidFieldValue("Name", text, NAME_HAS_COLON)
 
 
-def add_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record:
+def add_record(company: Company, family: ListFamily, request: Doc) -> Record:
     """``<Kind>Add`` with QuickBooks' list rules; returns the stored record."""
     if family.requires_inventory and not company.inventory_enabled:
         raise FeatureNotEnabled()
@@ -298,8 +295,8 @@ def add_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
     return company.store.insert(Record(kind=family.kind, doc=stamped, name_space=family.name_space))
 
 
-def get_record(company: CompanyFile, family: ListFamily, list_id: str) -> Record:
-    rec = company.store.one("list_id=? AND kind=?", (list_id, family.kind))
+def get_record(company: Company, family: ListFamily, list_id: str) -> Record:
+    rec = company.store.by_list_id(list_id, (family.kind,))
     if rec is None:
         raise ObjectNotFound(list_id)
     return rec
@@ -386,7 +383,7 @@ def both_branches(decl: ElementDecl, doc: Doc) -> tuple[str, str] | None:
     return None
 
 
-def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record:
+def mod_record(company: Company, family: ListFamily, request: Doc) -> Record:
     """``<Kind>Mod``: ListID + current EditSequence, then only the fields sent change."""
     rec = get_record(company, family, str(request["ListID"]))
     given = str(request.get("EditSequence", ""))
@@ -424,10 +421,10 @@ def mod_record(company: CompanyFile, family: ListFamily, request: Doc) -> Record
     return rec
 
 
-def _inactivate_descendants(company: CompanyFile, family: ListFamily, parent: Record) -> None:
+def _inactivate_descendants(company: Company, family: ListFamily, parent: Record) -> None:
     """Making a parent inactive makes its sub-elements inactive too (QuickBooks does this in its
     windows; the fake assumes the SDK does the same). Each one gets a new EditSequence."""
-    for child in company.store.select("parent_id=? AND kind=?", (parent.list_id, family.kind)):
+    for child in company.store.children(parent.list_id or "", family.kind):
         if child.is_active:
             child.doc["IsActive"] = "false"
             stamps = company.ids.modification(child.edit_sequence)
@@ -436,8 +433,8 @@ def _inactivate_descendants(company: CompanyFile, family: ListFamily, parent: Re
         _inactivate_descendants(company, family, child)
 
 
-def _rename_descendants(company: CompanyFile, family: ListFamily, parent: Record) -> None:
-    for child in company.store.select("parent_id=? AND kind=?", (parent.list_id, family.kind)):
+def _rename_descendants(company: Company, family: ListFamily, parent: Record) -> None:
+    for child in company.store.children(parent.list_id or "", family.kind):
         child.doc["ParentRef"] = ref_doc(parent)
         child.doc["FullName"] = f"{parent.full_name}:{child.doc['Name']}"
         child.doc["Sublevel"] = str(int(parent.doc.get("Sublevel", "0")) + 1)
@@ -445,20 +442,19 @@ def _rename_descendants(company: CompanyFile, family: ListFamily, parent: Record
         _rename_descendants(company, family, child)
 
 
-def in_use(company: CompanyFile, rec: Record) -> bool:
+def in_use(company: Company, rec: Record) -> bool:
     """True if a live record other than ``rec`` refers to it (a sub-element's ParentRef, an item's
     AccountRef, a transaction's VendorRef …): any ``"ListID": "<its id>"`` in another document."""
-    pattern = f'%"ListID": "{rec.list_id}"%'
-    return company.store.one("seq<>? AND doc LIKE ?", (rec.seq, pattern)) is not None
+    return company.store.refers_to(rec.list_id or "", other_than=rec.seq)
 
 
-def delete_record(company: CompanyFile, kind: str, list_id: str) -> Record:
+def delete_record(company: Company, kind: str, list_id: str) -> Record:
     """ListDel: the element disappears (kept as deleted for ListDeletedQuery-style views).
 
     An element with sub-elements, or used by another record, is refused (:class:`ListElementInUse`)
     as QuickBooks refuses it: deleting it would leave jobs with a dangling ParentRef.
     """
-    rec = company.store.one("list_id=? AND kind=?", (list_id, kind))
+    rec = company.store.by_list_id(list_id, (kind,))
     if rec is None:
         raise ObjectNotFound(list_id)
     if in_use(company, rec):

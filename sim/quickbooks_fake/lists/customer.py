@@ -11,7 +11,7 @@ CurrencyFilter.
 
 from __future__ import annotations
 
-from ..company import CompanyFile
+from ..company_api import Company
 from ..qbxml_io import Doc
 from ..queries import all_of, class_filter, total_balance_filter
 from ..registry import Reply, RequestContext, handles
@@ -19,7 +19,7 @@ from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
 
 
-def _on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
+def _on_add(company: Company, doc: Doc, request: Doc) -> None:
     balance = str(request.get("OpenBalance", "0.00"))
     doc.setdefault("Balance", balance)
     doc.setdefault("TotalBalance", balance)
@@ -42,5 +42,6 @@ def customer_mod(ctx: RequestContext) -> Reply:
 
 @handles("CustomerQuery")
 def customer_query(ctx: RequestContext) -> Reply:
-    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    """ListFilter + TotalBalanceFilter + ClassFilter. Not yet faithful: CurrencyFilter and OwnerID are
+    ignored."""
     return query_reply(ctx, CUSTOMER, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

@@ -3,13 +3,13 @@
 All item types share one name space (QuickBooks' Item list) and may have sub-items (ParentRef of the
 same type). ItemInventory exists only when "Inventory and purchase orders are active" is on
 (PurchasesAndVendorsPreferences/IsUsingInventory) — otherwise Add/Mod answer 3250. Account and vendor
-references resolve or fail with 3140. Not yet faithful: BarCode on Add, unit-of-measure sets,
-inventory quantities do not follow transactions. ClassFilter applies to each item type's query.
+references resolve or fail with 3140. ClassFilter applies to each item type's query. Not yet faithful:
+BarCode on Add, unit-of-measure sets, inventory quantities do not follow transactions.
 """
 
 from __future__ import annotations
 
-from ..company import CompanyFile
+from ..company_api import Company
 from ..qbxml_io import Doc
 from ..queries import class_filter, list_query
 from ..registry import Reply, RequestContext, handles
@@ -24,7 +24,7 @@ ITEM_OTHER_CHARGE = ListFamily(kind="ItemOtherCharge", name_space="Item", hierar
                                list_label="Items")
 
 
-def _inventory_on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
+def _inventory_on_add(company: Company, doc: Doc, request: Doc) -> None:
     # a real ItemInventoryRet shows the prices QuickBooks' item window defaults to: 0.00
     doc.setdefault("SalesPrice", "0.00")
     doc.setdefault("PurchaseCost", "0.00")

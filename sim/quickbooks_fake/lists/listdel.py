@@ -5,6 +5,9 @@ ListDel answers ListDelType, ListID, TimeDeleted and FullName; unknown ListID (o
 ``errors.ListElementInUse``). ListDeletedQuery lists deleted elements of the given types (optionally
 within a DeletedDateRangeFilter, inclusive; a date without time covers the whole day), oldest
 deletion first; none → statusCode 1.
+
+Not yet faithful: a ListDelType the fake holds no list of (Class, StandardTerms …) answers ListDel with
+3120 as an unknown ListID; ListDeletedQuery ignores its metaData attribute (no retCount).
 """
 
 from __future__ import annotations
@@ -33,8 +36,7 @@ def list_del(ctx: RequestContext) -> Reply:
 @handles("ListDeletedQuery")
 def list_deleted_query(ctx: RequestContext) -> Reply:
     kinds = [str(k) for k in as_list(ctx.body.get("ListDelType"))]
-    marks = ",".join("?" for _ in kinds)
-    records = ctx.company.store.select(f"deleted=1 AND kind IN ({marks})", kinds, include_deleted=True)
+    records = ctx.company.store.deleted_of_kinds(*kinds)
     window = ctx.body.get("DeletedDateRangeFilter") or {}
     low, high = modified_range(window.get("FromDeletedDate"), window.get("ToDeletedDate"))
     rows = []

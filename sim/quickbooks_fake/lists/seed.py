@@ -15,7 +15,7 @@ from .account import ACCOUNT
 from .common import add_record
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 CONTRACTOR_CHART: list[tuple[str, str, str | None]] = [
     # (name, AccountType, parent)
@@ -45,7 +45,7 @@ TAX_CODES = {
 }
 
 
-def seed_new_company(company: CompanyFile) -> None:
+def seed_new_company(company: Company) -> None:
     for name, account_type, parent in CONTRACTOR_CHART:
         request: dict[str, object] = {"Name": name, "AccountType": account_type}
         if parent:

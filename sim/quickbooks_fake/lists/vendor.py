@@ -7,7 +7,7 @@ faithful: VendorAddressBlock, Contacts/AdditionalNotes on Add, CurrencyFilter.
 
 from __future__ import annotations
 
-from ..company import CompanyFile
+from ..company_api import Company
 from ..qbxml_io import Doc
 from ..queries import all_of, class_filter, total_balance_filter
 from ..registry import Reply, RequestContext, handles
@@ -15,7 +15,7 @@ from .common import ListFamily
 from .replies import add_reply, mod_reply, query_reply
 
 
-def _on_add(company: CompanyFile, doc: Doc, request: Doc) -> None:
+def _on_add(company: Company, doc: Doc, request: Doc) -> None:
     doc.setdefault("IsVendorEligibleFor1099", "false")
     doc.setdefault("Balance", str(request.get("OpenBalance", "0.00")))
 
@@ -35,5 +35,6 @@ def vendor_mod(ctx: RequestContext) -> Reply:
 
 @handles("VendorQuery")
 def vendor_query(ctx: RequestContext) -> Reply:
-    """ListFilter + TotalBalanceFilter + ClassFilter (CurrencyFilter/OwnerID are not simulated)."""
+    """ListFilter + TotalBalanceFilter + ClassFilter. Not yet faithful: CurrencyFilter and OwnerID are
+    ignored."""
     return query_reply(ctx, VENDOR, extra=all_of(total_balance_filter(ctx), class_filter(ctx)))

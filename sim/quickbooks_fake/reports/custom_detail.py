@@ -33,7 +33,7 @@ from .model import Column, Report, Row
 from .postings import Posting, all_postings
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 TITLE = "Custom Transaction Detail Report"
 TXN_TYPE_WORDS = {
@@ -108,12 +108,12 @@ COLUMN_DEFS: dict[str, tuple[str, str, Getter]] = {
 COL_TYPES = {"Quantity": "Quantity", "UnitPrice": "UnitPrice", "PONumber": "PONumber"}
 
 
-def _item_type(company: CompanyFile, p: Posting) -> str:
+def _item_type(company: Company, p: Posting) -> str:
     rec = find_ref(company, p.item, ITEM_KINDS) if p.item else None
     return SECTIONS.get(rec.kind, "") if rec is not None else ""
 
 
-GROUPS: dict[str, tuple[str, Callable[[CompanyFile, Posting], str]]] = {
+GROUPS: dict[str, tuple[str, Callable[[Company, Posting], str]]] = {
     "Customer": ("customer", lambda _, p: _name(p.job)),
     "ItemDetail": ("item", lambda _, p: _name(p.item)),
     "ItemType": ("label", _item_type),
@@ -128,7 +128,7 @@ def columns(body: Doc) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c in COLUMN_DEFS]
 
 
-def build(company: CompanyFile, body: Doc) -> Report:
+def build(company: Company, body: Doc) -> Report:
     cols = columns(body)
     low, high = period(company, body)
     basis = str(
@@ -180,4 +180,10 @@ def build(company: CompanyFile, body: Doc) -> Report:
 
 @handles("CustomDetailReportQuery")
 def custom_detail_report_query(ctx: RequestContext) -> Reply:
+    """CustomTxnDetail: one row per transaction line, the IncludeColumn columns, grouped by SummarizeRowsBy.
+
+    Not yet faithful: period/class groupings answer flat; requested columns the fake does not compute are
+    left out; Cash basis is not simulated (amounts are accrual); report macros beyond the eight listed in
+    ``filters.py``, AccountTypeFilter, EntityTypeFilter, ItemTypeFilter and ReportClassFilter are ignored.
+    """
     return Reply(children=[("ReportRet", build(ctx.company, ctx.body).raw())])

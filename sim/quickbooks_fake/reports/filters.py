@@ -22,7 +22,7 @@ from ..store import to_utc_text
 from .postings import Posting
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 
 def _month_start(day: date) -> date:
@@ -49,7 +49,7 @@ def macro_period(macro: str, today: date) -> tuple[date | None, date | None]:
     return None, None
 
 
-def period(company: CompanyFile, body: Doc) -> tuple[date | None, date | None]:
+def period(company: Company, body: Doc) -> tuple[date | None, date | None]:
     span = body.get("ReportPeriod")
     if isinstance(span, dict):
         return day_range(span.get("FromReportDate"), span.get("ToReportDate"))
@@ -71,12 +71,12 @@ def subtitle(low: date | None, high: date | None) -> str:
     return f"{low:%B} {low.day}, {low.year} through {high:%B} {high.day}, {high.year}"
 
 
-def _full_name_of(company: CompanyFile, list_id: str) -> str | None:
-    rec = company.store.one("list_id=?", (list_id,))
+def _full_name_of(company: Company, list_id: str) -> str | None:
+    rec = company.store.by_list_id(list_id)
     return rec.full_name if rec is not None else None
 
 
-def ref_filter(company: CompanyFile, flt: Any) -> Callable[[Doc | None], bool] | None:
+def ref_filter(company: Company, flt: Any) -> Callable[[Doc | None], bool] | None:
     """A ListID/FullName/…WithChildren report filter as a predicate over a reference.
 
     ``ListIDWithChildren`` names the same subtree as ``FullNameWithChildren``: the ListID is resolved
@@ -108,7 +108,7 @@ def ref_filter(company: CompanyFile, flt: Any) -> Callable[[Doc | None], bool] |
 
 
 def posting_filter(
-    company: CompanyFile, body: Doc, *, default_status: str = "Posting"
+    company: Company, body: Doc, *, default_status: str = "Posting"
 ) -> Callable[[Posting], bool]:
     low, high = period(company, body)
     entity = ref_filter(company, body.get("ReportEntityFilter"))

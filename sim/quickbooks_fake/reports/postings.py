@@ -26,7 +26,7 @@ from ..txns.links import links_from
 from ..txns.money import ZERO, dec
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 POSTING_KINDS = ("Bill", "Check", "JournalEntry", "BillPaymentCheck")
 NON_POSTING_KINDS = ("Estimate", "PurchaseOrder")
@@ -49,7 +49,7 @@ class Posting:
         return self.txn.kind
 
 
-def item_account(company: CompanyFile, item_ref: Doc | None) -> Doc | None:
+def item_account(company: Company, item_ref: Doc | None) -> Doc | None:
     """The account a purchase of the item posts to (expense/COGS side)."""
     if not item_ref:
         return None
@@ -64,20 +64,20 @@ def item_account(company: CompanyFile, item_ref: Doc | None) -> Doc | None:
     return doc.get("COGSAccountRef")
 
 
-def _is_customer(company: CompanyFile, ref: Doc | None) -> bool:
+def _is_customer(company: Company, ref: Doc | None) -> bool:
     return bool(ref) and find_ref(company, ref, ("Customer",)) is not None
 
 
-def _po_numbers(company: CompanyFile, bill: Record) -> dict[str, str]:
+def _po_numbers(company: Company, bill: Record) -> dict[str, str]:
     out: dict[str, str] = {}
     for link in links_from(company, bill.txn_id or ""):
-        po = company.store.one("txn_id=?", (link.doc["ToTxnID"],))
+        po = company.store.by_txn_id(link.doc["ToTxnID"])
         if po is not None:
             out[link.doc["FromLineID"]] = str(po.doc.get("RefNumber", ""))
     return out
 
 
-def _purchase_lines(company: CompanyFile, rec: Record, name_key: str) -> list[Posting]:
+def _purchase_lines(company: Company, rec: Record, name_key: str) -> list[Posting]:
     """Item lines post to the item's expense account (and carry the linked P.O. No.); expense lines
     post straight to their account."""
     po_numbers = _po_numbers(company, rec) if rec.kind == "Bill" else {}
@@ -100,7 +100,7 @@ def _purchase_lines(company: CompanyFile, rec: Record, name_key: str) -> list[Po
     return out
 
 
-def postings_of(company: CompanyFile, rec: Record) -> list[Posting]:
+def postings_of(company: Company, rec: Record) -> list[Posting]:
     if rec.kind == "Bill":
         return _purchase_lines(company, rec, "VendorRef")
     if rec.kind == "Check":
@@ -168,10 +168,9 @@ def postings_of(company: CompanyFile, rec: Record) -> list[Posting]:
 
 
 def all_postings(
-    company: CompanyFile, kinds: tuple[str, ...] = POSTING_KINDS + NON_POSTING_KINDS
+    company: Company, kinds: tuple[str, ...] = POSTING_KINDS + NON_POSTING_KINDS
 ) -> list[Posting]:
-    marks = ",".join("?" for _ in kinds)
-    records = company.store.select(f"kind IN ({marks})", kinds)
+    records = company.store.of_kinds(*kinds)
     records.sort(key=lambda r: (str(r.doc.get("TxnDate", "")), r.seq))
     out: list[Posting] = []
     for rec in records:

@@ -27,7 +27,6 @@ Not yet faithful: item groups, VendorAddress defaulting, terms-based due dates, 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import ObjectNotFound, StatusError
@@ -67,7 +66,7 @@ from .money import ZERO, amt, dec, qty
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 EXPENSE_LINE = LineSpec("ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None)
 ITEM_LINE = LineSpec("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost")
@@ -84,7 +83,7 @@ def _check_total(doc: Doc) -> None:
     doc["AmountDue"] = amt(total)
 
 
-def _open_po(company: CompanyFile, vendor: Doc, po_id: str) -> Record:
+def _open_po(company: Company, vendor: Doc, po_id: str) -> Record:
     po = get_txn(company, "PurchaseOrder", po_id)
     if not same_ref(po.doc.get("VendorRef"), vendor):
         raise TxnSaveError(
@@ -97,7 +96,7 @@ def _po_closed(po: Record) -> bool:
     return po.doc.get("IsManuallyClosed") == "true" or po.doc.get("IsFullyReceived") == "true"
 
 
-def _lines_from_po(company: CompanyFile, po: Record) -> list[tuple[Doc, str]]:
+def _lines_from_po(company: Company, po: Record) -> list[tuple[Doc, str]]:
     """Every open line of ``po`` as a bill ItemLineAdd (open quantity/amount), with its PO line id."""
     status = po_line_status(company, po.txn_id or "")
     out: list[tuple[Doc, str]] = []
@@ -118,7 +117,7 @@ def _lines_from_po(company: CompanyFile, po: Record) -> list[tuple[Doc, str]]:
     return out
 
 
-def bill_add_doc(company: CompanyFile, request: Doc) -> tuple[Record, StatusError | None]:
+def bill_add_doc(company: Company, request: Doc) -> tuple[Record, StatusError | None]:
     """Create a bill from a ``BillAdd`` dict; returns it and a 570 warning if a link was dropped."""
     doc = stamp_new(company)
     doc.update(resolve_header(company, BILL, header_fields(BILL, request)))
@@ -175,7 +174,7 @@ def bill_add_doc(company: CompanyFile, request: Doc) -> tuple[Record, StatusErro
     return rec, warning
 
 
-def bill_mod_doc(company: CompanyFile, request: Doc) -> Record:
+def bill_mod_doc(company: Company, request: Doc) -> Record:
     """Apply a ``BillMod`` dict (header fields, ClearItemLines/ClearExpenseLines, line replace)."""
     rec = get_txn(company, "Bill", str(request["TxnID"]))
     check_edit_sequence(BILL, rec, str(request.get("EditSequence", "")))
@@ -202,7 +201,7 @@ def bill_mod_doc(company: CompanyFile, request: Doc) -> Record:
     return rec
 
 
-def _check_vendor_change(company: CompanyFile, rec: Record, doc: Doc) -> None:
+def _check_vendor_change(company: Company, rec: Record, doc: Doc) -> None:
     """A bill received against a vendor's PO, or already paid by a check to that vendor, keeps its
     vendor: another vendor would leave the link or the payment pointing at the wrong payee.
 
@@ -213,10 +212,6 @@ def _check_vendor_change(company: CompanyFile, rec: Record, doc: Doc) -> None:
         return
     if links_from(company, bill_id) or payments_on(company, bill_id):
         raise TxnSaveError("Bill", VENDOR_LOCKED)
-
-
-def bill_total(doc: Doc) -> Decimal:
-    return dec(doc.get("AmountDue"), ZERO)
 
 
 @handles("BillAdd")

@@ -33,13 +33,13 @@ from .money import ZERO, amt, dec
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 BILL_PAYMENT_CHECK = TxnSpec("BillPaymentCheck", "BillPaymentCheck")
 
 
 def pay_bills(
-    company: CompanyFile,
+    company: Company,
     payee: Doc,
     applied: list[tuple[str, Decimal | None]],
     *,

@@ -20,7 +20,7 @@ from .money import ZERO, amt
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 CHECK = TxnSpec(
     "Check",
@@ -42,7 +42,7 @@ def _totals(doc: Doc) -> None:
     doc.setdefault("IsToBePrinted", "false")
 
 
-def check_add_doc(company: CompanyFile, request: Doc) -> Record:
+def check_add_doc(company: Company, request: Doc) -> Record:
     def bank_then_totals(doc: Doc) -> None:
         require_bank_account(company, doc["AccountRef"], "Check")
         _totals(doc)

@@ -37,7 +37,7 @@ from .errors import TxnSaveError
 from .money import ZERO, amt, dec, opt_dec, price, qty
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 NEW_LINE = "-1"
 
@@ -72,14 +72,14 @@ class TxnSpec:
 
 
 # -- ids and stamps --------------------------------------------------------------------------------
-def next_txn_number(company: CompanyFile) -> str:
+def next_txn_number(company: Company) -> str:
     """QuickBooks' TxnNumber: one sequential number per company file across transaction types."""
     value = int(company.store.meta_get("counter.txnnumber", 1))
     company.store.meta_set("counter.txnnumber", value + 1)
     return str(value)
 
 
-def today(company: CompanyFile) -> str:
+def today(company: Company) -> str:
     return company.clock.now().date().isoformat()
 
 
@@ -96,7 +96,7 @@ def add_days(day: str, days: int) -> str:
         return date.max.isoformat()
 
 
-def stamp_new(company: CompanyFile) -> Doc:
+def stamp_new(company: Company) -> Doc:
     now = company.now_text()
     return {
         "TxnID": company.ids.txn_id(),
@@ -107,18 +107,17 @@ def stamp_new(company: CompanyFile) -> Doc:
     }
 
 
-def touch(company: CompanyFile, rec: Record) -> Record:
+def touch(company: Company, rec: Record) -> Record:
     """A modification: new TimeModified and EditSequence, then saved."""
     rec.doc["EditSequence"], rec.doc["TimeModified"] = company.ids.modification(rec.edit_sequence)
     company.store.update(rec)
     return rec
 
 
-def get_txn(company: CompanyFile, kinds: str | tuple[str, ...], txn_id: str) -> Record:
+def get_txn(company: Company, kinds: str | tuple[str, ...], txn_id: str) -> Record:
     """The live transaction ``txn_id`` of one of ``kinds`` or 3120."""
     kinds = (kinds,) if isinstance(kinds, str) else kinds
-    marks = ",".join("?" for _ in kinds)
-    rec = company.store.one(f"txn_id=? AND kind IN ({marks})", (txn_id, *kinds))
+    rec = company.store.by_txn_id(txn_id, kinds)
     if rec is None:
         raise ObjectNotFound(txn_id)
     return rec
@@ -134,14 +133,14 @@ def check_edit_sequence(spec: TxnSpec, rec: Record, given: str) -> None:
 AUTO_CREATED_ACCOUNTS = {"AccountsPayable": "Accounts Payable"}
 
 
-def special_account(company: CompanyFile, account_type: str) -> Doc:
+def special_account(company: Company, account_type: str) -> Doc:
     """The first account of a type (Accounts Payable, the first Bank account …) as a reference.
 
     A missing Accounts Payable account is created, as QuickBooks does; a missing bank account is a
     3180 save error (QuickBooks never creates a bank account itself; its exact text for a form without
     one is not in our sources — the fake's wording).
     """
-    for rec in company.store.select("kind='Account'"):
+    for rec in company.store.of_kinds("Account"):
         if rec.doc.get("AccountType") == account_type:
             return ref_doc(rec)
     name = AUTO_CREATED_ACCOUNTS.get(account_type)
@@ -150,7 +149,7 @@ def special_account(company: CompanyFile, account_type: str) -> Doc:
     raise TxnSaveError("transaction", f"The company file has no {account_type} account to use.")
 
 
-def require_bank_account(company: CompanyFile, ref: Doc, label: str) -> None:
+def require_bank_account(company: Company, ref: Doc, label: str) -> None:
     """A check (Write Checks, Pay Bills) is drawn on a Bank account; QuickBooks' forms offer no other.
 
     QuickBooks refuses another account type here; its exact SDK status and text are not in our sources,
@@ -173,12 +172,12 @@ def header_fields(spec: TxnSpec, request: Doc, skip: tuple[str, ...] = ()) -> Do
     }
 
 
-def resolve_header(company: CompanyFile, spec: TxnSpec, fields: Doc) -> Doc:
+def resolve_header(company: Company, spec: TxnSpec, fields: Doc) -> Doc:
     return resolve_refs(company, fields, spec.label)
 
 
 # -- lines -------------------------------------------------------------------------------------------
-def _item_desc(company: CompanyFile, item_ref: Doc | None) -> str | None:
+def _item_desc(company: Company, item_ref: Doc | None) -> str | None:
     if not item_ref:
         return None
     rec = find_ref(company, item_ref, ("ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory"))
@@ -210,7 +209,7 @@ def compute_amounts(line: Doc, price_field: str | None) -> None:
 
 
 def build_line(
-    company: CompanyFile,
+    company: Company,
     spec: TxnSpec,
     line_spec: LineSpec,
     request_line: Doc,
@@ -228,7 +227,7 @@ def build_line(
     return {"TxnLineID": txn_line_id or company.ids.txn_line_id(), **fields}
 
 
-def add_lines(company: CompanyFile, spec: TxnSpec, request: Doc, doc: Doc) -> None:
+def add_lines(company: Company, spec: TxnSpec, request: Doc, doc: Doc) -> None:
     for line_spec in spec.lines:
         lines = [build_line(company, spec, line_spec, raw) for raw in as_list(request.get(line_spec.add))]
         if lines:
@@ -236,7 +235,7 @@ def add_lines(company: CompanyFile, spec: TxnSpec, request: Doc, doc: Doc) -> No
 
 
 def mod_lines(
-    company: CompanyFile, spec: TxnSpec, request: Doc, doc: Doc, clear_flags: dict[str, str] | None = None
+    company: Company, spec: TxnSpec, request: Doc, doc: Doc, clear_flags: dict[str, str] | None = None
 ) -> None:
     """Apply ``…LineMod`` lists with the OSR's replace semantics (see module doc)."""
     clear_flags = clear_flags or {}
@@ -268,7 +267,7 @@ def mod_lines(
 
 # -- the common Add / Mod sequence ---------------------------------------------------------------------
 def add_txn(
-    company: CompanyFile, spec: TxnSpec, request: Doc, finish: Callable[[Doc], None]
+    company: Company, spec: TxnSpec, request: Doc, finish: Callable[[Doc], None]
 ) -> Record:
     """An Add as QuickBooks saves a simple form: stamps, header refs (3140), TxnDate, lines, totals.
 
@@ -283,7 +282,7 @@ def add_txn(
 
 
 def apply_mod(
-    company: CompanyFile,
+    company: Company,
     spec: TxnSpec,
     request: Doc,
     finish: Callable[[Doc], None],
@@ -325,13 +324,6 @@ def all_lines(doc: Doc, names: tuple[str, ...]) -> list[Doc]:
     for name in names:
         out.extend(x for x in as_list(doc.get(name)) if isinstance(x, dict))
     return out
-
-
-def find_line(doc: Doc, names: tuple[str, ...], txn_line_id: str) -> Doc | None:
-    for line in all_lines(doc, names):
-        if line.get("TxnLineID") == txn_line_id:
-            return line
-    return None
 
 
 def same_ref(a: Any, b: Any) -> bool:

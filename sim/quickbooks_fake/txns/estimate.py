@@ -31,14 +31,14 @@ from .money import amt
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 ESTIMATE_LINE = LineSpec("EstimateLineAdd", "EstimateLineMod", "EstimateLineRet", "Rate")
 ESTIMATE = TxnSpec("Estimate", "Estimate", (ESTIMATE_LINE,))
 LINE_FIELDS = ("EstimateLineRet", "EstimateLineGroupRet")
 
 
-def _require_feature(company: CompanyFile) -> None:
+def _require_feature(company: Company) -> None:
     if company.preferences["JobsAndEstimatesPreferences"].get("IsUsingEstimates") != "true":
         raise FeatureNotEnabled()
 
@@ -52,12 +52,12 @@ def _totals(doc: Doc) -> None:
     doc.setdefault("IsActive", "true")
 
 
-def estimate_add_doc(company: CompanyFile, request: Doc) -> Record:
+def estimate_add_doc(company: Company, request: Doc) -> Record:
     _require_feature(company)
     return add_txn(company, ESTIMATE, request, _totals)
 
 
-def estimate_mod_doc(company: CompanyFile, request: Doc) -> Record:
+def estimate_mod_doc(company: Company, request: Doc) -> Record:
     rec = apply_mod(company, ESTIMATE, request, _totals, require=lambda: _require_feature(company))
     return touch(company, rec)
 

@@ -21,7 +21,7 @@ from .money import ZERO, dec
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 DEBIT = LineSpec("JournalDebitLine", "JournalDebitLine", "JournalDebitLine", None)
 CREDIT = LineSpec("JournalCreditLine", "JournalCreditLine", "JournalCreditLine", None)
@@ -39,7 +39,7 @@ def _balance(doc: Doc) -> None:
         raise TxnSaveError("General Journal", NOT_BALANCED)
 
 
-def journal_entry_add_doc(company: CompanyFile, request: Doc) -> Record:
+def journal_entry_add_doc(company: Company, request: Doc) -> Record:
     return add_txn(company, JOURNAL_ENTRY, request, _balance)
 
 

@@ -27,33 +27,31 @@ from .common import touch
 from .money import ZERO, amt, dec, qty
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 LINK_KIND = "TxnLink"
-PO_LINES = ("PurchaseOrderLineRet",)
 
 
-def add_link(company: CompanyFile, bill_id: str, bill_line_id: str, po_id: str, po_line_id: str) -> None:
+def add_link(company: Company, bill_id: str, bill_line_id: str, po_id: str, po_line_id: str) -> None:
     doc = {"FromTxnID": bill_id, "FromLineID": bill_line_id, "ToTxnID": po_id, "ToLineID": po_line_id}
     company.store.insert(Record(kind=LINK_KIND, doc=doc))
 
 
-def links_from(company: CompanyFile, bill_id: str) -> list[Record]:
-    # json_extract keeps the scan inside SQLite (load tests hold many links)
-    return company.store.select("kind=? AND json_extract(doc, '$.FromTxnID')=?", (LINK_KIND, bill_id))
+def links_from(company: Company, bill_id: str) -> list[Record]:
+    return company.store.with_field(LINK_KIND, "FromTxnID", bill_id)
 
 
-def links_to(company: CompanyFile, po_id: str) -> list[Record]:
-    return company.store.select("kind=? AND json_extract(doc, '$.ToTxnID')=?", (LINK_KIND, po_id))
+def links_to(company: Company, po_id: str) -> list[Record]:
+    return company.store.with_field(LINK_KIND, "ToTxnID", po_id)
 
 
-def drop_links(company: CompanyFile, recs: list[Record]) -> None:
+def drop_links(company: Company, recs: list[Record]) -> None:
     for rec in recs:
         company.store.hard_delete(rec)
 
 
-def _txn(company: CompanyFile, txn_id: str) -> Record | None:
-    return company.store.one("txn_id=?", (txn_id,))
+def _txn(company: Company, txn_id: str) -> Record | None:
+    return company.store.by_txn_id(txn_id)
 
 
 def _bill_line(bill: Record, line_id: str) -> Doc | None:
@@ -76,12 +74,11 @@ def _link_entry(other: Record, link_type: str, amount: Decimal) -> Doc:
     return entry
 
 
-def linked_lines(company: CompanyFile, po_id: str) -> list[tuple[Record, str, Doc]]:
+def linked_lines(company: Company, po_id: str) -> list[tuple[Record, str, Doc]]:
     """(bill, PO line id, bill line) for every bill line received against ``po_id`` (two queries)."""
     found = links_to(company, po_id)
     bill_ids = list(dict.fromkeys(link.doc["FromTxnID"] for link in found))
-    marks = ",".join("?" for _ in bill_ids)
-    bills = {b.txn_id: b for b in company.store.select(f"txn_id IN ({marks})", bill_ids)} if bill_ids else {}
+    bills = {b.txn_id: b for b in company.store.by_txn_ids(bill_ids)}
     out: list[tuple[Record, str, Doc]] = []
     for link in found:
         bill = bills.get(link.doc["FromTxnID"])
@@ -92,7 +89,7 @@ def linked_lines(company: CompanyFile, po_id: str) -> list[tuple[Record, str, Do
 
 
 def po_line_status(
-    company: CompanyFile, po_id: str, linked: list[tuple[Record, str, Doc]] | None = None
+    company: Company, po_id: str, linked: list[tuple[Record, str, Doc]] | None = None
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """PO line id → (quantity received, amount billed) from every linked bill line."""
     out: dict[str, tuple[Decimal, Decimal]] = {}
@@ -108,7 +105,7 @@ def line_is_received(line: Doc, received_qty: Decimal, billed: Decimal) -> bool:
     return billed >= dec(line.get("Amount"), ZERO) and billed > ZERO
 
 
-def refresh_po(company: CompanyFile, po: Record, *, bump: bool = True) -> None:
+def refresh_po(company: Company, po: Record, *, bump: bool = True) -> None:
     """Recompute received quantities, IsFullyReceived and LinkedTxn of a purchase order."""
     before = copy.deepcopy(po.doc)
     linked = linked_lines(company, po.txn_id or "")
@@ -145,24 +142,20 @@ def _set_linked(doc: Doc, entries: list[Doc]) -> None:
         doc.pop("LinkedTxn", None)
 
 
-def payments_on(company: CompanyFile, bill_id: str) -> list[tuple[Record, Decimal]]:
+def payments_on(company: Company, bill_id: str) -> list[tuple[Record, Decimal]]:
     out: list[tuple[Record, Decimal]] = []
-    applied_to = (
-        "kind='BillPaymentCheck' AND EXISTS (SELECT 1 FROM json_each(doc, '$.AppliedToTxnRet') "
-        "WHERE json_extract(value, '$.TxnID')=?)"
-    )
-    for pay in company.store.select(applied_to, (bill_id,)):
+    for pay in company.store.with_line_field("BillPaymentCheck", "AppliedToTxnRet", "TxnID", bill_id):
         for applied in as_list(pay.doc.get("AppliedToTxnRet")):
             if applied.get("TxnID") == bill_id:
                 out.append((pay, dec(applied.get("Amount"), ZERO)))
     return out
 
 
-def paid_amount(company: CompanyFile, bill_id: str) -> Decimal:
+def paid_amount(company: Company, bill_id: str) -> Decimal:
     return sum((a for _, a in payments_on(company, bill_id)), ZERO)
 
 
-def refresh_bill(company: CompanyFile, bill: Record, *, bump: bool = True) -> None:
+def refresh_bill(company: Company, bill: Record, *, bump: bool = True) -> None:
     """Recompute OpenAmount, IsPaid and LinkedTxn (PO receipts and payments) of a bill."""
     before = copy.deepcopy(bill.doc)
     bill_id = bill.txn_id or ""
@@ -197,7 +190,7 @@ def refresh_bill(company: CompanyFile, bill: Record, *, bump: bool = True) -> No
         company.store.update(bill)
 
 
-def refresh_pos_of_bill(company: CompanyFile, bill_id: str, po_ids: list[str]) -> None:
+def refresh_pos_of_bill(company: Company, bill_id: str, po_ids: list[str]) -> None:
     for po_id in dict.fromkeys(po_ids):
         po = _txn(company, po_id)
         if po is not None:

@@ -39,14 +39,14 @@ from .money import amt
 from .replies import ret_reply
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 PO_LINE = LineSpec("PurchaseOrderLineAdd", "PurchaseOrderLineMod", "PurchaseOrderLineRet", "Rate")
 PURCHASE_ORDER = TxnSpec("PurchaseOrder", "PurchaseOrder", (PO_LINE,))
 LINE_FIELDS = ("PurchaseOrderLineRet", "PurchaseOrderLineGroupRet")
 
 
-def _require_feature(company: CompanyFile) -> None:
+def _require_feature(company: Company) -> None:
     if not company.inventory_enabled:
         raise FeatureNotEnabled()
 
@@ -66,12 +66,12 @@ def _finish(doc: Doc) -> None:
     doc.setdefault("IsToBeEmailed", "false")
 
 
-def _form_defaults(company: CompanyFile, doc: Doc) -> None:
+def _form_defaults(company: Company, doc: Doc) -> None:
     """What the Create Purchase Orders window fills in: its template (TemplateRef) and the Ship To
     block — the ShipAddress given, else the company's own name and address, where a contractor's
     materials are delivered unless told otherwise (the window's default)."""
     if "TemplateRef" not in doc:
-        template = company.store.one("kind='Template' AND name_space='Template'", ())
+        template = company.store.first_in_name_space("Template", "Template")
         if template is not None and template.doc.get("TemplateType") == "PurchaseOrder":
             doc["TemplateRef"] = {"ListID": template.list_id, "FullName": template.doc["Name"]}
     if isinstance(doc.get("ShipAddress"), dict) and doc["ShipAddress"]:
@@ -81,7 +81,7 @@ def _form_defaults(company: CompanyFile, doc: Doc) -> None:
         doc["ShipAddressBlock"] = address_block(info.get("Address") or {}, info.get("CompanyName"))
 
 
-def purchase_order_add_doc(company: CompanyFile, request: Doc) -> Record:
+def purchase_order_add_doc(company: Company, request: Doc) -> Record:
     """Create a purchase order from a ``PurchaseOrderAdd`` dict (qbXML and ``company.ui``)."""
     _require_feature(company)
 
@@ -92,7 +92,7 @@ def purchase_order_add_doc(company: CompanyFile, request: Doc) -> Record:
     return add_txn(company, PURCHASE_ORDER, request, finish)
 
 
-def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
+def purchase_order_mod_doc(company: Company, request: Doc) -> Record:
     """Apply a ``PurchaseOrderMod`` dict: header fields, line replace/append, manual close."""
 
     def close_then_finish(doc: Doc) -> None:
@@ -112,7 +112,7 @@ def purchase_order_mod_doc(company: CompanyFile, request: Doc) -> Record:
     return touch(company, rec)
 
 
-def _unlink_deleted_lines(company: CompanyFile, po: Record) -> None:
+def _unlink_deleted_lines(company: Company, po: Record) -> None:
     """A PO line deleted by a Mod takes its receipts' links with it; the bills stay, unlinked.
 
     Chosen: whether QuickBooks refuses to delete a received PO line is not in our sources; the fake

@@ -19,12 +19,12 @@ from .common import get_txn, touch
 from .links import drop_links, links_from, links_to, refresh_bill, refresh_pos_of_bill
 
 if TYPE_CHECKING:
-    from ..company import CompanyFile
+    from ..company_api import Company
 
 SUPPORTED = ("Estimate", "PurchaseOrder", "Bill", "BillPaymentCheck", "Check", "JournalEntry")
 
 
-def delete_txn(company: CompanyFile, txn_type: str, txn_id: str) -> Record:
+def delete_txn(company: Company, txn_type: str, txn_id: str) -> Record:
     """Delete one transaction and its links; returns the deleted record."""
     rec = get_txn(company, txn_type, txn_id)  # other types hold no records here → 3120
     rec.deleted = True
@@ -35,7 +35,7 @@ def delete_txn(company: CompanyFile, txn_type: str, txn_id: str) -> Record:
         po_ids = [link.doc["ToTxnID"] for link in outgoing]
         drop_links(company, outgoing)
         refresh_pos_of_bill(company, txn_id, po_ids)
-        for pay in company.store.select("kind='BillPaymentCheck'"):
+        for pay in company.store.of_kinds("BillPaymentCheck"):
             applied = as_list(pay.doc.get("AppliedToTxnRet"))
             kept = [a for a in applied if a.get("TxnID") != txn_id]
             if len(kept) != len(applied):
@@ -52,7 +52,7 @@ def delete_txn(company: CompanyFile, txn_type: str, txn_id: str) -> Record:
             refresh_bill(company, get_txn(company, "Bill", bill_id))
     elif txn_type == "BillPaymentCheck":
         for applied in as_list(rec.doc.get("AppliedToTxnRet")):
-            bill = company.store.one("txn_id=? AND kind='Bill'", (applied.get("TxnID"),))
+            bill = company.store.by_txn_id(str(applied.get("TxnID")), ("Bill",))
             if bill is not None:
                 refresh_bill(company, bill)
     return rec

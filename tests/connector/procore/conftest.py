@@ -1,4 +1,4 @@
-"""Fixtures for the Procore client tests: a fake Procore on a FakeClock, in process (helpers live in
+"""Fixtures for the Procore client tests: a fake Procore on a ManualClock, in process (helpers live in
 ``procore_world.py``)."""
 
 from __future__ import annotations

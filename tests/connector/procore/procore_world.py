@@ -1,5 +1,5 @@
-"""A fake Procore (``sim.procore_fake``) on a FakeClock, reached in process through
-``sim.webconnector.asgi.AsgiTransport``, and ``ProcoreClient``s built against it.
+"""A fake Procore (``sim.procore_fake``) on a ManualClock, reached in process through
+``sim.asgi.AsgiTransport``, and ``ProcoreClient``s built against it.
 
 Waits the client asks for are recorded in ``World.waits`` and move the fake's clock instead of sleeping, so
 a ``Retry-After`` honoured really lets the fake's rate-limit window roll over.
@@ -17,11 +17,11 @@ from fastapi import FastAPI
 from connector.procore.auth import AuthorizationCodeAuth, ClientCredentialsAuth, TokenStore
 from connector.procore.client import ProcoreClient
 from connector.procore.erp import ErpApi
+from sim.asgi import AsgiTransport
+from sim.clock import ManualClock
 from sim.procore_fake.app import bind_state, create_app, create_state
-from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.ratelimit import RateLimitConfig
 from sim.procore_fake.state import SimState
-from sim.webconnector.asgi import AsgiTransport
 
 CLIENT_ID = "qbsim-client-id"
 CLIENT_SECRET = "qbsim-client-secret"
@@ -33,13 +33,13 @@ _SHARED: list[FastAPI] = []
 def shared_app() -> FastAPI:
     """One FastAPI app per test session; each World binds its own simulated Procore to it."""
     if not _SHARED:
-        _SHARED.append(create_app(clock=FakeClock()))
+        _SHARED.append(create_app(clock=ManualClock()))
     return _SHARED[0]
 
 
 @dataclass
 class World:
-    clock: FakeClock
+    clock: ManualClock
     state: SimState
     asgi: Any
     company_id: int
@@ -114,7 +114,7 @@ class World:
 
 
 def new_world(rate_limit: RateLimitConfig | None = None) -> World:
-    clock = FakeClock()
+    clock = ManualClock()
     sent: list[httpx.Request] = []
 
     def receiver(request: httpx.Request) -> httpx.Response:

@@ -10,13 +10,13 @@ import httpx
 from connector.procore.auth import ClientCredentialsAuth
 from connector.procore.client import ProcoreClient
 from connector.procore.erp import ErpApi
+from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
-from sim.procore_fake.clock import FakeClock
-from sim.procore_fake.server import BackgroundServer
+from sim.server import BackgroundServer
 
 
 def test_client_against_the_fake_on_a_socket() -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     waits: list[float] = []
     with BackgroundServer(create_app(clock=clock)) as server:
         company_id = _company_id(server.url)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from conformance.procore_stack import WEBHOOK_SECRET, ProcoreStack
-from sim.webconnector.asgi import asgi_client
+from sim.asgi import asgi_client
 
 
 @pytest.fixture

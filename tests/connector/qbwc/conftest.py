@@ -21,7 +21,7 @@ from connector.config import LOOPBACK_HOSTS, Settings
 from connector.qbwc.service import QbwcService
 from connector.qbxml import Request, Response
 from connector.work import IdMapUpdate, NewWork, Outcome, WorkItemView
-from sim.webconnector.asgi import asgi_client
+from sim.asgi import asgi_client
 
 TNS = "http://developer.intuit.com/"
 XSD = Path(__file__).resolve().parents[3] / "connector" / "qbxml" / "schemas" / "qbxmlops130.xsd"

@@ -10,7 +10,7 @@ import pytest
 
 from connector.qbwc.throttle import LoginPolicy, LoginThrottle
 from connector.store import users as users_module
-from sim.webconnector.asgi import AsgiTransport
+from sim.asgi import AsgiTransport
 
 ACME_FILE = r"C:\Company\acme.qbw"
 

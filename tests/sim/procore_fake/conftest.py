@@ -1,5 +1,5 @@
-"""Fixtures: a fake Procore on a FakeClock, driven through its HTTP face in process
-(``sim.webconnector.asgi``)."""
+"""Fixtures: a fake Procore on a ManualClock, driven through its HTTP face in process
+(``sim.asgi``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Test helpers: a fake Procore on a FakeClock, driven through its HTTP face, and Procore-side builders."""
+"""Test helpers: a fake Procore on a ManualClock, driven through its HTTP face, and Procore-side builders."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import httpx
 from fastapi import FastAPI
 
 import sim.procore_fake
+from sim.asgi import asgi_client
+from sim.clock import ManualClock
 from sim.procore_fake.app import bind_state, create_app, create_state
-from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.ratelimit import RateLimitConfig
 from sim.procore_fake.state import SimState
-from sim.webconnector.asgi import asgi_client
 
 CLIENT_ID = "qbsim-client-id"
 CLIENT_SECRET = "qbsim-client-secret"
@@ -57,7 +57,7 @@ class Session:
 @dataclass
 class Fake:
     http: httpx.Client
-    clock: FakeClock
+    clock: ManualClock
     company_id: int
     users: dict[str, int]
     service_account_id: int
@@ -129,7 +129,7 @@ def login_as(http: httpx.Client, user_id: int, company_id: int) -> Session:
 
 
 def build(rate_limit: RateLimitConfig | None = None) -> Fake:
-    clock = FakeClock()
+    clock = ManualClock()
     log: list[httpx.Request] = []
 
     def receiver(request: httpx.Request) -> httpx.Response:
@@ -161,7 +161,7 @@ _SHARED: list[FastAPI] = []
 def shared_app() -> FastAPI:
     """One FastAPI app for the whole test session; each Fake binds its own simulated Procore to it."""
     if not _SHARED:
-        _SHARED.append(create_app(clock=FakeClock()))
+        _SHARED.append(create_app(clock=ManualClock()))
     return _SHARED[0]
 
 

@@ -11,11 +11,11 @@ from pcfake_helpers import build, make_vendor
 from typer.testing import CliRunner
 
 from qbsim.cli import app as qbsim_cli
+from sim.asgi import asgi_client
+from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
-from sim.procore_fake.clock import FakeClock
-from sim.procore_fake.server import BackgroundServer
-from sim.webconnector.asgi import asgi_client
+from sim.server import BackgroundServer
 
 
 def test_cli_serve_help_lists_options() -> None:
@@ -58,7 +58,7 @@ def test_cli_serve_builds_the_fake_from_its_options(monkeypatch: pytest.MonkeyPa
 
 
 def test_background_server_answers_oauth_and_rest_then_stops() -> None:
-    server = BackgroundServer(create_app(clock=FakeClock())).start()
+    server = BackgroundServer(create_app(clock=ManualClock())).start()
     try:
         with httpx.Client(base_url=server.url) as http:
             token = http.post(
@@ -99,7 +99,8 @@ def _write_vendors(url: str, client_id: str, secret: str, company_id: int, error
 
 def test_two_companies_write_concurrently_without_losing_records() -> None:
     """Two threads, each on its own connection to the served fake: one lock per company, no lost writes."""
-    with BackgroundServer(create_app(clock=FakeClock())) as server, httpx.Client(base_url=server.url) as http:
+    app = create_app(clock=ManualClock())
+    with BackgroundServer(app) as server, httpx.Client(base_url=server.url) as http:
         made = http.post(
             "/_sim/companies", json={"name": "Second", "client_id": "c2", "client_secret": "s2"}
         ).json()
@@ -131,7 +132,7 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
     from sim.procore_fake.dispatcher import Dispatcher
 
     seen: list[httpx.Request] = []
-    clock = FakeClock()
+    clock = ManualClock()
     app = create_app(
         clock=clock, webhook_transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
     )
@@ -179,7 +180,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
         "client_id": "qbsim-client-id",
         "client_secret": "qbsim-client-secret",
     }
-    with asgi_client(create_app(database_url=url, clock=FakeClock())) as http:
+    with asgi_client(create_app(database_url=url, clock=ManualClock())) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post("/oauth/token", data=form).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
@@ -191,7 +192,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
             ).status_code
             == 201
         )
-    with asgi_client(create_app(database_url=url, clock=FakeClock())) as http:
+    with asgi_client(create_app(database_url=url, clock=ManualClock())) as http:
         state = http.get("/_sim/state").json()
         assert [c["id"] for c in state["companies"]] == [company]
         r = http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers)
@@ -222,6 +223,6 @@ def test_bound_states_share_one_app_but_not_data() -> None:
 
 
 def test_a_server_never_started_still_releases_its_socket() -> None:
-    server = BackgroundServer(create_app(clock=FakeClock()))
+    server = BackgroundServer(create_app(clock=ManualClock()))
     server.stop()  # joined nothing, closed the bound socket
     assert server._sock.fileno() == -1

@@ -8,8 +8,8 @@ import re
 import httpx
 import pytest
 
+from sim.asgi import AsgiTransport
 from sim.procore_fake.app import create_app
-from sim.webconnector.asgi import AsgiTransport
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,14 @@ import ProPyCore.procore as procore_module
 import pytest
 from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
 
+from sim.asgi import asgi_client
+from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
-from sim.procore_fake.clock import FakeClock
-from sim.procore_fake.server import BackgroundServer
-from sim.webconnector.asgi import asgi_client
+from sim.server import BackgroundServer
 
 
 def _served(mode: str) -> Iterator[dict[str, Any]]:
-    app = create_app(clock=FakeClock(), company_header_mode=mode)
+    app = create_app(clock=ManualClock(), company_header_mode=mode)
     http = asgi_client(app)
     company_id = http.get("/_sim/state").json()["companies"][0]["id"]
     dmsa = client_credentials(http, company_id)

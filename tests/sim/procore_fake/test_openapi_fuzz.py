@@ -7,7 +7,7 @@ reach the routes' logic, not only the 401/404 in front of it, the harness gives 
 account's bearer token and the company header, a generated integer path id becomes one of the ids of its
 kind in a populated company (chosen by the generated value), and ``company_id`` / ``project_id`` query
 parameters are added when absent (Procore's clients send them; the fake reads them itself, so its document
-does not declare them). The fake runs on a FakeClock with webhooks sent to a mock.
+does not declare them). The fake runs on a ManualClock with webhooks sent to a mock.
 """
 
 from __future__ import annotations

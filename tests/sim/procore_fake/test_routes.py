@@ -87,7 +87,7 @@ def test_inferred_routes_say_why() -> None:
 
 
 def test_openapi_document_is_served() -> None:
-    from sim.webconnector.asgi import asgi_client
+    from sim.asgi import asgi_client
 
     with asgi_client(create_app()) as http:
         doc = http.get("/openapi.json").json()

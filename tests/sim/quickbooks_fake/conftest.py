@@ -2,36 +2,52 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from lxml import etree
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from qbfake_helpers import check, request
-
+from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
-from sim.webconnector.asgi import asgi_client
+from tests.sim.quickbooks_fake.helpers import check, request
+from tests.sim.quickbooks_fake.helpers.served import ServedCompanies, server_mode
 
 Runner = Callable[..., etree._Element]
 _original_process_request = CompanyFile.process_request
 
 
+@pytest.fixture(scope="session")
+def served_companies() -> Iterator[ServedCompanies | None]:
+    """In server mode (``QBSIM_TEST_SERVER_MODE=true``), the one uvicorn server every company file's
+    requests go through; None in process."""
+    if not server_mode():
+        yield None
+        return
+    served = ServedCompanies(_original_process_request)
+    yield served
+    served.close()
+
+
 @pytest.fixture(autouse=True)
-def validate_every_response(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every qbXML response any test produces (in-process or over HTTP) is checked against the 13.0 XSD."""
+def validate_every_response(monkeypatch: pytest.MonkeyPatch,
+                            served_companies: ServedCompanies | None) -> Iterator[None]:
+    """Every qbXML response any test produces (in-process or over HTTP) is checked against the 13.0 XSD;
+    in server mode every request a test makes goes through the HTTP face first (helpers/served.py)."""
 
     def checked(self: CompanyFile, qbxml: str | bytes, ticket: str | None = None) -> str:
-        text = _original_process_request(self, qbxml, ticket=ticket)
+        if served_companies is None:
+            text = _original_process_request(self, qbxml, ticket=ticket)
+        else:
+            text = served_companies.process_request(self, qbxml, ticket=ticket)
         check(text)
         return text
 
     monkeypatch.setattr(CompanyFile, "process_request", checked)
+    yield
+    if served_companies is not None:
+        served_companies.forget()
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from qbfake_helpers import populated_company, request, xsd
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.qbxml_io import write_element
 from sim.quickbooks_fake.schema import element_decl
+from tests.sim.quickbooks_fake.helpers import populated_company, request, xsd
 
 Draw = Callable[..., Any]
 Doc = dict[str, Any]

@@ -10,9 +10,9 @@ and ``MarkupRate`` *or* ``MarkupRatePercent``. Giving a one-sided item both desc
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.schema import element_decl
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 
 def _ret(root):

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from qbfake_helpers import rs
 
+from sim.clock import ManualClock
 from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.clock import EASTERN, ManualClock, qb_datetime, us_dst_range
+from sim.quickbooks_fake.pc_time import EASTERN, qb_datetime, us_dst_range
+from tests.sim.quickbooks_fake.helpers import rs
 
 
 def _vendor(run, name: str):

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from qbfake_helpers import check, request, rs, status
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
+from tests.sim.quickbooks_fake.helpers import check, request, rs, status
 
 
 def add_vendor(company: CompanyFile, name: str) -> str:

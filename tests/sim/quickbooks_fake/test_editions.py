@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs
 
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs
 
 
 def host(run, company: CompanyFile, version: str = "13.0"):

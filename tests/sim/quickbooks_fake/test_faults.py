@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 MSG_3180 = ('There was an error when saving a Vendors list, element "Acme". QuickBooks error message: '
             "This list has been modified by another user.")
@@ -70,8 +70,11 @@ def test_first_match_wins_and_clear(company, run) -> None:
     company.faults.add(action="status", request_type="HostQuery", status_code=1000,
                        status_message="There has been an internal error when processing the request.")
     company.faults.add(action="status", status_code=3180, status_message=MSG_3180)
-    assert status(rs(run("<HostQueryRq/>")))[0] == "1000"
-    assert status(rs(run(vendor("Acme"))))[0] == "3180"
+    assert status(rs(run("<HostQueryRq/>"))) == ("1000", "Error",
+        "There has been an internal error when processing the request.")
+    assert status(rs(run(vendor("Acme")))) == ("3180", "Error",
+        'There was an error when saving a Vendors list, element "Acme". QuickBooks error message: This '
+        "list has been modified by another user.")
     assert [r.id for r in company.faults.rules()] == [1, 2]
     company.faults.clear()
     assert company.faults.rules() == []

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from qbfake_helpers import rs, status
 
-from sim.quickbooks_fake.clock import DEFAULT_TZ
 from sim.quickbooks_fake.dates import BadDate, canonical, parse_date, parse_datetime
+from sim.quickbooks_fake.pc_time import DEFAULT_TZ
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 NO_MATCH = ("1", "Info", "A query request did not find a matching object in QuickBooks")
 OK = ("0", "Info", "Status OK")
@@ -150,4 +150,6 @@ def test_a_malformed_txn_id_is_3000(run, company) -> None:
                      "<BillQueryRq><TxnID>1A-1705327200</TxnID></BillQueryRq>",
                      on_error="continueOnError"))
     assert status(answers[0]) == bad_id("abc", "txn id")
-    assert status(answers[1])[0] == "3120"
+    assert status(answers[1]) == ("3120", "Error",
+        'Object "1A-1705327200" specified in the request cannot be found.  QuickBooks error message: '
+        "Invalid argument.  The specified record does not exist in the list.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qbfake_helpers import check, request, rs, status
 from typer.testing import CliRunner
 
+from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.cli import app as cli_app
 from sim.quickbooks_fake.http import create_app_for_path, create_app_from_env
-from sim.webconnector.asgi import asgi_client
+from tests.sim.quickbooks_fake.helpers import check, request, rs, status
 
 
 def test_create_app_for_path_creates_then_reopens(tmp_path: Path) -> None:
@@ -63,3 +63,20 @@ def test_clock_endpoint_moves_the_injected_clock(client, company) -> None:
     assert client.post("/_sim/clock", json={"advance": -5}).status_code == 400
     assert client.post("/_sim/clock", json={"set": "yesterday"}).status_code == 400
     assert client.post("/_sim/clock", json={}).status_code == 400
+
+
+@pytest.mark.parametrize(("flags", "clock_line"), [
+    ([], "clock: manual, at 2024-01-15T09:00:00-05:00 (move it with POST /_sim/clock)"),
+    (["--wall-clock"], "clock: wall (--wall-clock)"),
+])
+def test_cli_serve_banner_names_its_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          flags: list[str], clock_line: str) -> None:
+    """Like the fake Procore, the served company file says which clock it runs on (manual by default)."""
+    served: list[tuple[str, int]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, host, port: served.append((host, port)))
+    path = tmp_path / "banner.qbsim"
+    result = CliRunner().invoke(cli_app, ["serve", str(path), "--port", "8799", *flags])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"fake QuickBooks on http://127.0.0.1:8799  (company file {path})",
+                                          clock_line]
+    assert served == [("127.0.0.1", 8799)]

@@ -10,11 +10,10 @@ import asyncio
 import json
 from typing import Any
 
-from qbfake_helpers import request
-
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.errors import HRESULT_MESSAGES
 from sim.quickbooks_fake.http import create_app
+from tests.sim.quickbooks_fake.helpers import request
 
 PARSE = "0x80040400"
 CAP = 2000

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.iterators import ITERATOR_IDLE_SECONDS
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 
 def bad_iterator(iterator_id: str) -> tuple[str, str, str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.lists.common import NAME_HAS_COLON, NAME_REQUIRED
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 
 def refused(value: str, reason: str) -> tuple[str, str, str]:

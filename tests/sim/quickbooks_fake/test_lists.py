@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 NOT_FOUND_TAIL = ("  QuickBooks error message: Invalid argument.  The specified record does not exist in "
                   "the list.")
@@ -89,7 +89,7 @@ def test_stale_edit_sequence_is_3200_with_current_record(run, company) -> None:
 
 def test_stale_message_is_escaped_like_quickbooks(company, run) -> None:
     el = ret(run(vendor("Esc")))
-    from qbfake_helpers import request
+    from tests.sim.quickbooks_fake.helpers import request
 
     text = company.process_request(request(
         f"<VendorModRq><VendorMod><ListID>{el.findtext('ListID')}</ListID><EditSequence>1</EditSequence>"
@@ -109,14 +109,16 @@ def test_shared_name_space_customer_vendor_employee_othername(run) -> None:
     msg = 'The name "Smith Drywall" of the list element is already in use.'
     assert status(rs(run(vendor("Smith Drywall"))))[0] == "0"
     assert status(rs(run(customer("Smith Drywall")))) == ("3100", "Error", msg)
-    assert status(rs(run(customer("smith drywall"))))[0] == "3100"  # case-insensitive
+    assert status(rs(run(customer("smith drywall")))) == ("3100", "Error",
+        'The name "smith drywall" of the list element is already in use.')  # case-insensitive
     emp = "<EmployeeAddRq><EmployeeAdd><Name>Smith Drywall</Name></EmployeeAdd></EmployeeAddRq>"
     assert status(rs(run(emp))) == ("3100", "Error", msg)
     other = "<OtherNameAddRq><OtherNameAdd><Name>Smith Drywall</Name></OtherNameAdd></OtherNameAddRq>"
     assert status(rs(run(other))) == ("3100", "Error", msg)
     # items live in another name space
     assert status(rs(run(service("Smith Drywall"))))[0] == "0"
-    assert status(rs(run(service("SMITH DRYWALL"))))[0] == "3100"
+    assert status(rs(run(service("SMITH DRYWALL")))) == ("3100", "Error",
+        'The name "SMITH DRYWALL" of the list element is already in use.')
 
 
 def test_employee_named_from_first_and_last_name(run) -> None:
@@ -298,7 +300,9 @@ def test_list_del(run, company) -> None:
     assert answer.findtext("FullName") == "Gone Soon"
     assert company.list_records("Vendor") == []
     again = rs(run(f"<ListDelRq><ListDelType>Vendor</ListDelType><ListID>{list_id}</ListID></ListDelRq>"))
-    assert status(again)[0] == "3120"
+    assert status(again) == ("3120", "Error",
+        f'Object "{list_id}" specified in the request cannot be found.  QuickBooks error message: '
+        "Invalid argument.  The specified record does not exist in the list.")
     # the name is free again
     assert status(rs(run(vendor("Gone Soon"))))[0] == "0"
 
@@ -364,12 +368,14 @@ def test_mod_re_parents_a_job_and_refuses_cycles(run, company) -> None:
     cycle = (f"<CustomerModRq><CustomerMod><ListID>{owner_b['ListID']}</ListID><EditSequence>"
              f"{owner_b['EditSequence']}</EditSequence><ParentRef><FullName>Owner B:Job</FullName>"
              "</ParentRef></CustomerMod></CustomerModRq>")
-    assert status(rs(run(cycle)))[0] == "3130"
+    assert status(rs(run(cycle))) == ("3130", "Error",
+        'There is an invalid reference to a parent "Owner B:Job" in the Customers list.  QuickBooks error '
+        "message: Invalid argument.  The specified record does not exist in the list.")
 
 
 def test_list_deleted_query(run, company) -> None:
     none = rs(run("<ListDeletedQueryRq><ListDelType>Vendor</ListDelType></ListDeletedQueryRq>"))
-    assert status(none)[0] == "1"
+    assert status(none) == ("1", "Info", "A query request did not find a matching object in QuickBooks")
     first = ret(run(vendor("Old One")))
     company.clock.advance(86400)
     second = ret(run(vendor("Old Two")))
@@ -402,7 +408,8 @@ def test_inactivating_a_customer_inactivates_its_jobs(run, company) -> None:
     now = {r["FullName"]: r for r in company.list_records("Customer")}
     assert now["Parent Co:Job"]["IsActive"] == "false"
     assert now["Parent Co:Job"]["EditSequence"] != job.findtext("EditSequence")
-    assert status(rs(run("<CustomerQueryRq/>")))[0] == "1"
+    assert status(rs(run("<CustomerQueryRq/>"))) == ("1", "Info",
+        "A query request did not find a matching object in QuickBooks")
 
 
 def test_total_balance_filter(run) -> None:

@@ -16,9 +16,9 @@ import copy
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from qbfake_helpers import populated_company, request, xsd
 
 from sim.quickbooks_fake.schema import date_elements, message_decl
+from tests.sim.quickbooks_fake.helpers import populated_company, request, xsd
 
 SEEDS = [
     "<VendorQueryRq><MaxReturned>5</MaxReturned><ActiveStatus>All</ActiveStatus><FromModifiedDate>2024-01-01"

@@ -6,10 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from qbfake_helpers import check, request, rs
 
+from sim.clock import ManualClock
 from sim.quickbooks_fake import CompanyFile
-from sim.quickbooks_fake.clock import ManualClock
+from sim.quickbooks_fake.pc_time import DEFAULT_START
+from tests.sim.quickbooks_fake.helpers import check, request, rs
 
 SERVICE = ("<ItemServiceAddRq><ItemServiceAdd><Name>{}</Name><SalesOrPurchase><AccountRef><FullName>"
            "Job Expenses</FullName></AccountRef></SalesOrPurchase></ItemServiceAdd></ItemServiceAddRq>")
@@ -68,7 +69,7 @@ def test_same_seed_and_clock_give_same_file() -> None:
 
 
 def test_ids_look_like_quickbooks() -> None:
-    company = CompanyFile.create(clock=ManualClock())
+    company = CompanyFile.create(clock=ManualClock(DEFAULT_START))
     vendor = company.ui.create_vendor("V")
     counter, stamp = vendor["ListID"].split("-")
     assert int(counter, 16) > 0x80000000 and stamp == str(int(company.clock.now().timestamp()))

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from qbfake_helpers import check, request, rs
 
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import check, request, rs
 
 CUSTOMERS = ["Acme", "acme corp", "Acme Co", "Bolt", "bolt-on", "Bolt!", "Straße", "strasse 2",
              "Zed", "Ärger", "A", "A B", "AB", "a-b", "Riverside", "river"]

@@ -9,9 +9,8 @@ preference sections. Every response here is checked against the 13.0 XSD (schema
 
 from __future__ import annotations
 
-from qbfake_helpers import rs
-
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs
 
 
 def _rets(run, body: str):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import registry
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 REF_TAIL = "  QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
 EXPENSE = "<ExpenseLineAdd><AccountRef><FullName>Office Supplies</FullName></AccountRef><Amount>5</Amount>" \
@@ -82,7 +82,8 @@ def test_an_employee_name_over_41_characters_is_3070_like_a_vendors(run, company
     # a name composed from First and Last name is held to the same limit
     el = _one(run, f"<EmployeeAddRq><EmployeeAdd><FirstName>{'F' * 25}</FirstName><LastName>{'L' * 25}"
                    "</LastName></EmployeeAdd></EmployeeAddRq>")
-    assert status(el)[0] == "3070"
+    assert status(el) == ("3070", "Error",
+        'The string "FFFFFFFFFFFFFFFFFFFFFFFFF LLLLLLLLLLLLLLLLLLLLLLLLL" in the field "Name" is too long.')
     assert company.list_records("Employee") == []
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request, rs, status
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
 from sim.quickbooks_fake.errors import HRESULT_MESSAGES
+from tests.sim.quickbooks_fake.helpers import request, rs, status
 
 APP = "Procore QBD Connector"
 
@@ -66,7 +66,7 @@ def test_quickbooks_not_running(company) -> None:
     company.ui.allow_auto_login(APP)
     ticket = company.begin_session(APP, "DoNotCare", company.qbw_path)  # QuickBooks starts unattended
     assert company.ui_state["running"] is True
-    from qbfake_helpers import check
+    from tests.sim.quickbooks_fake.helpers import check
 
     host = rs(check(company.process_request(request("<HostQueryRq/>"), ticket=ticket)))
     assert host[0].findtext("IsAutomaticLogin") == "true"

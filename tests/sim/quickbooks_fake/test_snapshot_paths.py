@@ -10,11 +10,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from sim.asgi import AsgiTransport, asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.cli import app as cli_app
 from sim.quickbooks_fake.http import create_app, create_app_from_env
 from sim.quickbooks_fake.snapshots import NotACompanyFile
-from sim.webconnector.asgi import AsgiTransport, asgi_client
 
 REMOTE = ("203.0.113.5", 50123)  # TEST-NET-3: a caller from another machine
 

@@ -4,9 +4,9 @@ connector then reads (new EditSequence/TimeModified, inactive elements out of de
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
 
 from sim.quickbooks_fake.errors import FeatureNotEnabled, NameNotUnique, ObjectNotFound
+from tests.sim.quickbooks_fake.helpers import rs, status
 
 
 def names(root) -> list[str]:
@@ -23,7 +23,8 @@ def test_accountant_creates_edits_inactivates_and_reactivates_an_item(run, compa
     assert edited["SalesOrPurchase"]["Desc"] == "Cast-in-place"
     assert edited["SalesOrPurchase"]["AccountRef"]["FullName"] == "Job Expenses:Subcontractors"
     company.ui.inactivate("ItemService", item["ListID"])  # by ListID as well as by name
-    assert status(rs(run("<ItemServiceQueryRq/>")))[0] == "1"
+    assert status(rs(run("<ItemServiceQueryRq/>"))) == ("1", "Info",
+        "A query request did not find a matching object in QuickBooks")
     inactive = run("<ItemServiceQueryRq><ActiveStatus>InactiveOnly</ActiveStatus></ItemServiceQueryRq>")
     assert names(inactive) == ["02-200 Concrete"]
     company.ui.reactivate("ItemService", "02-200 concrete")  # names are case-insensitive

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from sim.asgi import AsgiTransport, asgi_client
 from sim.webconnector import CompanyError, HttpCompany, Outcome
-from sim.webconnector.asgi import AsgiTransport, asgi_client
 
 VENDOR_QUERY = (
     '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'

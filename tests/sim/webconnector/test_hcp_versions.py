@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
 from sim.quickbooks_fake.schema import validate
 from sim.webconnector import CompanyError, HttpCompany, Outcome
-from sim.webconnector.asgi import asgi_client
 from sim.webconnector.hcp import hcp_version
 
 QUERY = (

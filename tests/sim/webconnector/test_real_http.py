@@ -5,16 +5,14 @@ The listening sockets are bound before the server threads start, so no test wait
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
+from sim.server import BackgroundServer
 from sim.webconnector import Outcome, WebConnector
 from sim.webconnector.__main__ import cli
 
@@ -25,32 +23,12 @@ ADD = (
 )
 
 
-class Served:
-    """An ASGI app on a real localhost port, in a thread."""
-
-    def __init__(self, app: object) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
-
 @pytest.fixture
-def served(script, service_factory) -> Iterator[tuple[Served, Served, CompanyFile]]:
+def served(script, service_factory) -> Iterator[tuple[BackgroundServer, BackgroundServer, CompanyFile]]:
     fake = CompanyFile.create()
-    service, quickbooks = Served(service_factory(script)), Served(create_app(fake))
-    yield service, quickbooks, fake
-    service.stop()
-    quickbooks.stop()
+    service, quickbooks = BackgroundServer(service_factory(script)), BackgroundServer(create_app(fake))
+    with service, quickbooks:
+        yield service, quickbooks, fake
 
 
 @pytest.mark.parametrize("raw", [False, True])

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sim.webconnector import Outcome, Scheduler, VirtualClock
+from sim.clock import ManualClock
+from sim.webconnector import Outcome, Scheduler
 
 
 def _every(qwc, minutes: int) -> str:
@@ -87,7 +88,7 @@ def test_noop_pauses_push_time_forward_during_a_scheduled_run(make_wc, qwc, scri
 
 
 def test_scheduler_runs_several_apps_on_one_clock(make_wc, qwc, script):
-    clock = VirtualClock()
+    clock = ManualClock()
     fast = make_wc(qwc=_every(qwc, 10), clock=clock)
     slow = make_wc(qwc=_every(qwc, 25), clock=clock)
     scheduler = Scheduler(clock, [fast, slow])
@@ -98,4 +99,4 @@ def test_scheduler_runs_several_apps_on_one_clock(make_wc, qwc, script):
 
 def test_scheduler_refuses_an_app_on_another_clock(make_wc, qwc):
     with pytest.raises(ValueError, match="runs on another clock"):
-        Scheduler(VirtualClock(), [make_wc(qwc=_every(qwc, 10))])
+        Scheduler(ManualClock(), [make_wc(qwc=_every(qwc, 10))])

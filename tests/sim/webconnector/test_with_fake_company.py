@@ -7,11 +7,11 @@ from datetime import UTC, timedelta
 import pytest
 from lxml import etree
 
+from sim.asgi import asgi_client
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.http import create_app
 from sim.quickbooks_fake.schema import validate
 from sim.webconnector import HttpCompany, Outcome
-from sim.webconnector.asgi import asgi_client
 from sim.webconnector.hcp import hcp_request
 
 SERVICE_ADD = (

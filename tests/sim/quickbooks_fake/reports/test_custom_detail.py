@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbfake_helpers import rs, status
-from reportkit import assert_adds_up, column_ids, rows
-from txnkit import CONCRETE, ELECTRICAL, JOB, RETENTION, VENDOR, set_up, text
-
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.reports import assert_adds_up, column_ids, rows
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, ELECTRICAL, JOB, RETENTION, VENDOR, set_up, text
 
 DEFAULT = ("TxnType", "Date", "RefNumber", "Name", "Memo", "Account", "Amount")
 

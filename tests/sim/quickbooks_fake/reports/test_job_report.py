@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbfake_helpers import rs, status
-from reportkit import assert_adds_up, column_ids, rows
-from txnkit import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, OTHER_VENDOR, RETENTION, VENDOR, text
-
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.reports import assert_adds_up, column_ids, rows
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    ELECTRICAL,
+    JOB,
+    OTHER_JOB,
+    OTHER_VENDOR,
+    RETENTION,
+    VENDOR,
+    text,
+)
 
 Q = "<JobReportQueryRq><JobReportType>JobEstimatesVsActualsDetail</JobReportType>{}</JobReportQueryRq>"
 

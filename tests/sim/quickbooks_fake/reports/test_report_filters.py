@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from qbfake_helpers import rs
-from reportkit import assert_adds_up, column_ids, rows
-from txnkit import CONCRETE, ELECTRICAL, JOB, VENDOR
-
 from sim.quickbooks_fake.reports.filters import macro_period, subtitle
+from tests.sim.quickbooks_fake.helpers import rs
+from tests.sim.quickbooks_fake.helpers.reports import assert_adds_up, column_ids, rows
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, ELECTRICAL, JOB, VENDOR
 
 
 def test_date_macros_on_the_file_clock() -> None:

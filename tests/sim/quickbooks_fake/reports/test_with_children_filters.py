@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
-from reportkit import column_ids, rows
-from txnkit import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, VENDOR
 
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.reports import column_ids, rows
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, VENDOR
 
 Q = "<JobReportQueryRq><JobReportType>JobEstimatesVsActualsDetail</JobReportType>{}</JobReportQueryRq>"
 D = ("<CustomDetailReportQueryRq><CustomDetailReportType>CustomTxnDetail</CustomDetailReportType>{}"
@@ -25,7 +25,7 @@ def scenario(company: CompanyFile) -> None:
 
 
 def list_id(company: CompanyFile, kind: str, full_name: str) -> str:
-    return next(r.list_id for r in company.store.select("kind=?", (kind,)) if r.full_name == full_name)
+    return next(r.list_id for r in company.store.of_kinds(kind) if r.full_name == full_name)
 
 
 def act_cost_total(run, flt: str) -> str:

@@ -1,17 +1,11 @@
-"""Transaction tests: a company set up as seed 000 describes (see txnkit.set_up)."""
+"""Transaction tests: a company set up as seed 000 describes (see helpers.txns.set_up)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from txnkit import set_up
-
 from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers.txns import set_up
 
 
 @pytest.fixture

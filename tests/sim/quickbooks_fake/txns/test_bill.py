@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbfake_helpers import rs, status
-from txnkit import (
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
     CONCRETE,
     ELECTRICAL,
     JOB,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbfake_helpers import rs, status
-from txnkit import (
+from sim.quickbooks_fake import CompanyFile
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
     CONCRETE,
     JOB,
     OTHER_VENDOR,
@@ -17,8 +18,6 @@ from txnkit import (
     set_up,
     text,
 )
-
-from sim.quickbooks_fake import CompanyFile
 
 
 def enter_bill(company: CompanyFile, ref_number: str = "INV-1", vendor: str = VENDOR) -> dict:

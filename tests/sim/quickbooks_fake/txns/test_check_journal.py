@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, VENDOR, ret, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, JOB, VENDOR, ret, text
 
 
 def test_check_add_with_item_and_expense_lines(run) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import check
-
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.demo_txns import run_transactions_demo
+from tests.sim.quickbooks_fake.helpers import check
 
 
 def test_demo_shows_po_change_order_bill_payment_and_job_costs(monkeypatch) -> None:

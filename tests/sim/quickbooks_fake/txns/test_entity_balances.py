@@ -3,8 +3,16 @@ lines), in every Ret and in TotalBalanceFilter."""
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, VENDOR, bill_add, bill_line, payment_add, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    JOB,
+    VENDOR,
+    bill_add,
+    bill_line,
+    payment_add,
+    text,
+)
 
 OK = ("0", "Info", "Status OK")
 NO_MATCH = ("1", "Info", "A query request did not find a matching object in QuickBooks")
@@ -53,7 +61,7 @@ def test_a_stale_mod_carries_the_current_balance(run) -> None:
     vendor = rs(run(f"<VendorQueryRq><FullName>{VENDOR}</FullName></VendorQueryRq>")).find("VendorRet")
     el = rs(run(f"<VendorModRq><VendorMod><ListID>{text(vendor, 'ListID')}</ListID><EditSequence>1"
                 "</EditSequence></VendorMod></VendorModRq>"))
-    assert status(el)[0] == "3200"
+    assert status(el) == ("3200", "Error", 'The provided edit sequence "1" is out-of-date. ')
     assert text(el.find("VendorRet"), "Balance") == "400.00"
 
 

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, ELECTRICAL, JOB, OTHER_JOB, REF_TAIL, money, po_line, ref, ret, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    ELECTRICAL,
+    JOB,
+    OTHER_JOB,
+    REF_TAIL,
+    money,
+    po_line,
+    ref,
+    ret,
+    text,
+)
 
 
 def est_add(job: str, lines: str) -> str:
@@ -48,7 +59,8 @@ def test_budget_modification_with_estimates_off_is_3250(run, company) -> None:
         f"<EstimateModRq><EstimateMod><TxnID>{text(est, 'TxnID')}</TxnID><EditSequence>"
         f"{text(est, 'EditSequence')}</EditSequence><Memo>BM-1</Memo></EstimateMod></EstimateModRq>"
     )
-    assert status(rs(run(mod)))[0] == "3250"
+    assert status(rs(run(mod))) == ("3250", "Error",
+        "This feature is not enabled or not available in this version of QuickBooks.")
     assert "Memo" not in company.list_records("Estimate")[0]
 
 

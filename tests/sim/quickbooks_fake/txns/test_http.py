@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, RETENTION, VENDOR, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, JOB, RETENTION, VENDOR, text
 
 
 def ui(client, action: str, **payload) -> dict:

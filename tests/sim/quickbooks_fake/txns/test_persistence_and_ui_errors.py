@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from txnkit import CONCRETE, JOB, REF_TAIL, RETENTION, VENDOR
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.errors import FeatureNotEnabled, InvalidReference, ObjectNotFound
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, JOB, REF_TAIL, RETENTION, VENDOR
 
 
 def test_snapshot_keeps_links_counters_and_payments(company, tmp_path) -> None:

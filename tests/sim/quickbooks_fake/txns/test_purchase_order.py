@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, ELECTRICAL, JOB, REF_TAIL, VENDOR, money, po_add, po_line, ret, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    ELECTRICAL,
+    JOB,
+    REF_TAIL,
+    VENDOR,
+    money,
+    po_add,
+    po_line,
+    ret,
+    text,
+)
 
 FEATURE_OFF = "This feature is not enabled or not available in this version of QuickBooks."
 

@@ -4,11 +4,10 @@ QuickBooks error message: This list has been modified by another user.'"""
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, RETENTION, bill_add, bill_line
-
 from sim.quickbooks_fake.txns.bill import NEGATIVE_TOTAL
 from sim.quickbooks_fake.txns.errors import TxnSaveError
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, RETENTION, bill_add, bill_line
 
 CAPTURED = ('There was an error when saving a Customer list, element "Newcastle Tenants Federation". '
             "QuickBooks error message: This list has been modified by another user.")

@@ -8,12 +8,23 @@ fake's wording — the real text is not in our sources).
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request, rs, status
-from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, bill_add, bill_line, payment_add, ref, ret, text
 
 from sim.quickbooks_fake import CompanyFile
 from sim.quickbooks_fake.errors import StatusError
 from sim.quickbooks_fake.txns.bill_payment import pay_bills
+from tests.sim.quickbooks_fake.helpers import request, rs, status
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    JOB,
+    REF_TAIL,
+    VENDOR,
+    bill_add,
+    bill_line,
+    payment_add,
+    ref,
+    ret,
+    text,
+)
 
 
 def delete_accounts(company: CompanyFile, account_type: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, VENDOR, bill_line, ref
+
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, VENDOR, bill_line, ref
 
 RANGE = ("3030", "Error", "From date is greater than To date.")
 

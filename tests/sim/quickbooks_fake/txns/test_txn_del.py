@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qbfake_helpers import rs, status
-from txnkit import CONCRETE, JOB, REF_TAIL, VENDOR, text
+from tests.sim.quickbooks_fake.helpers import rs, status
+from tests.sim.quickbooks_fake.helpers.txns import CONCRETE, JOB, REF_TAIL, VENDOR, text
 
 
 def test_txn_del_purchase_order_unlinks_its_bills(company, run) -> None:
@@ -21,7 +21,9 @@ def test_txn_del_purchase_order_unlinks_its_bills(company, run) -> None:
     )
     assert text(el, "TimeDeleted") == company.now_text()
     gone = rs(run(f"<PurchaseOrderQueryRq><TxnID>{po['TxnID']}</TxnID></PurchaseOrderQueryRq>"))
-    assert status(gone)[0] == "3120"
+    assert status(gone) == ("3120", "Error",
+        'Object "1-1705327200" specified in the request cannot be found.  QuickBooks error message: '
+        "Invalid argument.  The specified record does not exist in the list.")
     assert "LinkedTxn" not in company.ui.find_transaction("Bill", "INV-1")
 
 

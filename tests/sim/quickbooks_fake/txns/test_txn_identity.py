@@ -9,10 +9,21 @@ document breaks the schema, so QuickBooks rejects the whole document with 0x8004
 from __future__ import annotations
 
 import pytest
-from qbfake_helpers import request
-from txnkit import CONCRETE, ELECTRICAL, VENDOR, bill_add, bill_line, po_add, po_line, ref, ret, text
 
 from sim.quickbooks_fake import CompanyFile, QBXMLError
+from tests.sim.quickbooks_fake.helpers import request
+from tests.sim.quickbooks_fake.helpers.txns import (
+    CONCRETE,
+    ELECTRICAL,
+    VENDOR,
+    bill_add,
+    bill_line,
+    po_add,
+    po_line,
+    ref,
+    ret,
+    text,
+)
 
 PARSE_ERROR = "QuickBooks found an error when parsing the provided XML text stream."
 CHECK_ADD = (

@@ -10,7 +10,7 @@ uvicorn would add that text::
     client = asgi_client(app)                    # the same, in one call
 
 It replaces Starlette's test client, whose httpx backend Starlette 1.10 deprecates: the Web Connector
-emulator posts SOAP to an in-process connector through it (:class:`~sim.webconnector.wire.Wire`), and the
+emulator posts SOAP to an in-process connector through it (:class:`sim.webconnector.wire.Wire`), and the
 conformance harness reaches the fake company file's HTTP face through it.
 
 Threads: each calling thread runs the app on an event loop of its own, created on first use. Several

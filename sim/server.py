@@ -1,7 +1,8 @@
-"""Serve the fake over real HTTP: uvicorn on 127.0.0.1 in a background thread (ephemeral port).
+"""Serve a fake (any ASGI app) over real HTTP: uvicorn on 127.0.0.1 in a background thread, ephemeral port.
 
-Used by tests that drive a third-party Procore client with its own HTTP stack, and by ``qbsim`` to run
-the fake beside the connector. ``stop()`` shuts uvicorn down and joins the thread.
+Used by tests that drive a client with its own HTTP stack (a third-party Procore client, the Web
+Connector emulator over sockets, the QuickBooks fake's suite in server mode). ``stop()`` shuts uvicorn
+down and joins the thread.
 
 The listening socket is bound and put in ``listen()`` before the server thread starts (as
 ``conformance.serve`` does), so a client's first request waits in the kernel's backlog until uvicorn
@@ -14,16 +15,17 @@ from __future__ import annotations
 import socket
 import threading
 from types import TracebackType
+from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
 
 STOP_TIMEOUT_SECONDS = 10.0
 BACKLOG = 64
 
 
 class BackgroundServer:
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        """``app``: any ASGI app (a fake's FastAPI app, or one ``procore_fake.app.bind_state`` gives)."""
         self.app = app
         self.host = host
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -33,7 +35,8 @@ class BackgroundServer:
         config = uvicorn.Config(app, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, name="procore-fake", daemon=True
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name=f"sim-server-{self.port}",
+            daemon=True,
         )
 
     @property

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMA = Path(__file__).resolve().parents[3] / "sim" / "quickbooks_fake" / "schemas" / "qbxmlops130.xsd"
+SCHEMA = Path(__file__).resolve().parents[4] / "sim" / "quickbooks_fake" / "schemas" / "qbxmlops130.xsd"
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sim.webconnector.asgi import AsgiTransport, Message, Receive, Send, asgi_client
+from sim.asgi import AsgiTransport, Message, Receive, Send, asgi_client
 from sim.webconnector.wire import Wire
 
 

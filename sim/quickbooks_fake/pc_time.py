@@ -1,4 +1,7 @@
-"""Injectable clocks: every time the fake writes (TimeCreated, EditSequence, iterator expiry) comes from one.
+"""The QuickBooks PC's local time: every time the fake writes (TimeCreated, EditSequence) is shown in it.
+
+The clock itself is the simulators' one :class:`sim.clock.ManualClock` (or ``SystemClock``); this module
+says which zone and which start a company file's clock gets, and how QuickBooks writes a moment.
 
 QuickBooks stamps records with the PC's local time and UTC offset: ``2024-01-15T09:00:00-05:00`` in
 winter, ``2024-07-15T09:00:00-04:00`` in summer on a PC set to US Eastern time. The fake's PC is in US
@@ -14,8 +17,7 @@ clock runs in).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Protocol
+from datetime import date, datetime, time, timedelta, tzinfo
 
 _HOUR = timedelta(hours=1)
 _ZERO = timedelta(0)
@@ -87,54 +89,8 @@ class USEastern(tzinfo):
 
 EASTERN = USEastern()
 DEFAULT_TZ: tzinfo = EASTERN
+#: A new company file's clock starts at 09:00 on the PC (14:00 UTC).
 DEFAULT_START = datetime(2024, 1, 15, 9, 0, 0, tzinfo=DEFAULT_TZ)
-
-
-class Clock(Protocol):
-    """Anything with ``now() -> aware datetime``."""
-
-    def now(self) -> datetime: ...
-
-
-class ManualClock:
-    """A clock that only moves when told to (tests, reproducible demos). Never sleeps.
-
-    Time is kept in UTC and shown in ``tz`` (the start's zone unless given), so advancing across a
-    daylight-saving change moves the offset, not the elapsed time.
-    """
-
-    def __init__(self, start: datetime = DEFAULT_START, *, tz: tzinfo | None = None) -> None:
-        if start.tzinfo is None:
-            raise ValueError("ManualClock needs a timezone-aware start")
-        self._tz = tz or start.tzinfo
-        self._utc = start.astimezone(UTC)
-
-    def now(self) -> datetime:
-        return self._utc.astimezone(self._tz)
-
-    def advance(self, seconds: float) -> datetime:
-        """Move forward (a fault's delay, a test's wait)."""
-        self._utc += timedelta(seconds=seconds)
-        return self.now()
-
-    def set(self, when: datetime) -> None:
-        if when.tzinfo is None:
-            raise ValueError("ManualClock needs timezone-aware times")
-        self._utc = when.astimezone(UTC)
-
-
-class SystemClock:
-    """Wall time in the PC's zone (for a long-running served company file)."""
-
-    def __init__(self, tz: tzinfo = DEFAULT_TZ) -> None:
-        self._tz = tz
-
-    def now(self) -> datetime:
-        return datetime.now(self._tz)
-
-    def advance(self, seconds: float) -> datetime:
-        """A real clock cannot be moved; a delay fault on it is recorded but does not sleep."""
-        return self.now()
 
 
 def qb_datetime(value: datetime) -> str:
