@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from sim.procore_fake.app import create_app
+from sim.procore_fake.clock import Clock, FakeClock, SystemClock
 from sim.procore_fake.dispatcher import Dispatcher
 from sim.procore_fake.ratelimit import RateLimitConfig
 
@@ -26,18 +27,34 @@ def serve(
     rate_limit_hourly: int = typer.Option(0, help="Enforce an hourly request limit (0: headers only)."),
     rate_limit_spike: int = typer.Option(25, help="Spike (10 s) limit when enforcing."),
     lenient_company_header: bool = typer.Option(False, help="Infer a missing Procore-Company-Id."),
+    wall_clock: bool = typer.Option(False, help="Use wall time instead of the injectable manual clock."),
 ) -> None:
-    """Serve the fake; credentials of the seeded company are listed at GET /_sim/state."""
+    """Serve the fake; credentials of the seeded company are listed at GET /_sim/state.
+
+    As ``qbsim quickbooks serve``, the clock is manual unless ``--wall-clock``: time moves only through
+    ``POST /_sim/clock``, so tokens, rate windows and webhook retries are reproducible.
+    """
     limits = RateLimitConfig(hourly=rate_limit_hourly, spike=rate_limit_spike) if rate_limit_hourly else None
+    clock: Clock = SystemClock() if wall_clock else FakeClock()
     fake = create_app(
         database_url=database_url,
         seed=seed,
+        clock=clock,
         rate_limit=limits,
         company_header_mode="lenient" if lenient_company_header else "strict",
     )
-    dispatcher = Dispatcher(fake.state.sim).start()  # webhook deliveries and the sync schedule
+    # Webhook deliveries and the sync schedule: polled on wall time, due by the fake's clock.
+    dispatcher = Dispatcher(fake.state.sim).start()
     typer.echo(f"fake Procore on http://{host}:{port}  (client_id qbsim-client-id / qbsim-client-secret)")
+    typer.echo(clock_banner(clock))
     try:
         uvicorn.run(fake, host=host, port=port, log_level="info")
     finally:
         dispatcher.stop()
+
+
+def clock_banner(clock: Clock) -> str:
+    """The banner line that says which clock the served fake runs on."""
+    if isinstance(clock, FakeClock):
+        return f"clock: manual, at {clock.now().isoformat()} (move it with POST /_sim/clock)"
+    return "clock: wall (--wall-clock)"

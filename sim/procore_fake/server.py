@@ -14,16 +14,17 @@ from __future__ import annotations
 import socket
 import threading
 from types import TracebackType
+from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
 
 STOP_TIMEOUT_SECONDS = 10.0
 BACKLOG = 64
 
 
 class BackgroundServer:
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        """``app``: the fake's FastAPI app, or any ASGI app (``app.bind_state`` gives one per state)."""
         self.app = app
         self.host = host
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
