@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.procore_fake.clock import Clock, iso
-from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain import locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed
 from sim.procore_fake.store import Record, Store
@@ -33,9 +33,19 @@ def is_locked(project: Record) -> bool:
     return bool(project.get("_budget_locked"))
 
 
+def check_editable(store: Store, project_id: int) -> None:
+    """A budget waiting for accounting acceptance or being exported refuses line edits."""
+    for erp_budget_record in store.query("budget", project_id=project_id):
+        locking.check_pending(erp_budget_record)
+
+
 def create_line_item(
-    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
+    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any], *, locks: bool = True
 ) -> Record:
+    """A budget line item (refused on a locked budget, and while the budget is pending).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        check_editable(store, project["id"])
     if is_locked(project):
         raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
     errors = Errors()
@@ -77,8 +87,12 @@ def create_line_item(
 
 
 def update_line_item(
-    store: Store, clock: Clock, project: Record, line: Record, data: dict[str, Any]
+    store: Store, clock: Clock, project: Record, line: Record, data: dict[str, Any], *, locks: bool = True
 ) -> Record:
+    """A budget line item's amount and attributes (refused while the budget is pending).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        check_editable(store, project["id"])
     if "amount" in data:
         if is_locked(project):
             raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)

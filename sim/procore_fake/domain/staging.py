@@ -162,6 +162,7 @@ def _link(store: Store, clock: Clock, staged: Record, vendor: Record) -> Record:
             "origin_code": staged.get("origin_code"),
             "origin_data": staged.get("origin_data"),
         },
+        locks=False,  # the ERP tool itself writes the link
     )
     approval.after_origin_change(store, "vendor", linked)
     staged["status"] = "imported"

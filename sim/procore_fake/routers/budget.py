@@ -24,17 +24,11 @@ def _mark_budget_changed(ctx: Ctx, project_id: int) -> None:
         approval.note_edit(ctx.store, "budget", b)
 
 
-def _check_budget_editable(ctx: Ctx, project_id: int) -> None:
-    for b in ctx.store.query("budget", project_id=project_id):
-        approval.check_editable(b)
-
-
 def _create_line(ctx: Ctx, data: dict) -> Record:
     project_id = body_int(data, "project_id")
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        _check_budget_editable(ctx, project_id)
         line = budget.create_line_item(
             ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "budget_line_item")
         )
@@ -64,16 +58,13 @@ async def sync_line_items(request: Request, ctx: CtxDep) -> Response:
     adjusted = []
 
     def create(attrs: dict) -> Record:
-        _check_budget_editable(ctx, project_id)
         line = budget.create_line_item(ctx.store, clock, ctx.company_id, project, attrs)
         adjusted.append(line["id"])
         return line
 
     def update(line: Record, attrs: dict) -> Record:
         before = line["original_budget_amount"]
-        if "amount" in attrs:
-            _check_budget_editable(ctx, project_id)
-        updated = budget.update_line_item(ctx.store, clock, project, line, attrs)
+        updated = budget.update_line_item(ctx.store, clock, project, line, attrs, locks="amount" in attrs)
         if updated["original_budget_amount"] != before:
             adjusted.append(line["id"])
         return updated
@@ -118,7 +109,6 @@ async def _update(line_id: int, request: Request, ctx: Ctx) -> Response:
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        _check_budget_editable(ctx, project_id)
         line = ctx.owned("budget_line_item", line_id, project_id=project_id)
         updated = budget.update_line_item(
             ctx.store, ctx.sim.clock, project, line, section(data, "budget_line_item")
