@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 import uvicorn
 
@@ -28,6 +30,10 @@ def serve(
     rate_limit_spike: int = typer.Option(25, help="Spike (10 s) limit when enforcing."),
     lenient_company_header: bool = typer.Option(False, help="Infer a missing Procore-Company-Id."),
     wall_clock: bool = typer.Option(False, help="Use wall time instead of the injectable manual clock."),
+    snapshot_dir: Path | None = typer.Option(  # noqa: B008
+        None, help="Confine /_sim/snapshot and /_sim/restore to this directory (needed for callers from "
+        "another machine when HOST is not loopback)."
+    ),
 ) -> None:
     """Serve the fake; credentials of the seeded company are listed at GET /_sim/state.
 
@@ -42,6 +48,7 @@ def serve(
         clock=clock,
         rate_limit=limits,
         company_header_mode="lenient" if lenient_company_header else "strict",
+        snapshot_dir=snapshot_dir,
     )
     # Webhook deliveries and the sync schedule: polled on wall time, due by the fake's clock.
     dispatcher = Dispatcher(fake.state.sim).start()

@@ -242,6 +242,18 @@ def test_serve_defaults_to_the_manual_clock_and_says_so(monkeypatch: pytest.Monk
     assert isinstance(served[-1].state.sim.clock, SystemClock)
 
 
+def test_serve_confines_snapshots_to_a_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import sim.procore_fake.cli as cli_module
+
+    served: list[Any] = []
+    monkeypatch.setattr(cli_module.uvicorn, "run", lambda app, **_: served.append(app))
+    result = CliRunner().invoke(cli, ["serve", "--snapshot-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert served[-1].state.sim.snapshot_dir == tmp_path
+    missing = CliRunner().invoke(cli, ["serve", "--snapshot-dir", str(tmp_path / "none")])
+    assert missing.exit_code != 0 and "does not exist" in str(missing.exception)
+
+
 def test_importing_the_app_module_builds_nothing() -> None:
     """No app at import (the routes are declared by the first create_app); ``app`` is built on first use."""
     import subprocess

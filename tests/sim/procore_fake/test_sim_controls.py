@@ -11,7 +11,7 @@ import pytest
 from pcfake_helpers import Fake, build, client_for, make_vendor
 
 from sim.procore_fake.app import bind_state, create_state
-from sim.procore_fake.errors import RATE_LIMITED
+from sim.procore_fake.errors import NOT_FOUND, RATE_LIMITED
 from sim.procore_fake.routers.sim_controls import GIVE_ADVANCE_OR_SET, NOT_MOVABLE
 from sim.webconnector.asgi import AsgiTransport
 
@@ -19,6 +19,8 @@ VENDORS = "/rest/v1.0/vendors"
 ACTIONS = "is not included in the list (status, delay, drop, duplicate)"
 STATUS = "must be an HTTP error status (400-599)"
 POSITIVE = "must be a positive number of seconds"
+TOOL_LEVELS = "must be an object of tool: level"
+NO_VENDOR = "0 is invalid"  # a master vendor id that is not a number names no vendor
 
 
 def _vendors(fake: Fake) -> httpx.Response:
@@ -288,3 +290,25 @@ def test_snapshot_directory_confines_paths_and_remote_callers_need_one(tmp_path:
         r = remote.post("/_sim/snapshot", json={"path": str(tmp_path / "b.json")})
         assert r.status_code == 403 and "need a snapshot directory" in r.json()["reason"]
     assert not (tmp_path / "b.json").exists()
+
+
+# -- the web-UI routes' one dependency: a missing company, bad ids ------------------------------------------
+def test_a_web_ui_action_on_no_company_is_a_404(fake: Fake) -> None:
+    r = fake.http.post("/_sim/companies/1/erp/refresh/jobs", json={"as_user_id": fake.users["Erin Sponsor"]})
+    assert (r.status_code, r.json()) == (404, {"errors": NOT_FOUND})
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "errors"),
+    [
+        ("/accounting_approvers", {"user_id": "x"}, {"user_id": ["is not a user of this company"]}),
+        ("/vendors/merge", {"master_vendor_id": "x", "source_vendor_ids": [1]}, {"vendor_id": [NO_VENDOR]}),
+        ("/erp/staged/link_all", {"links": [{"staged_id": "x"}]}, {"staged_id": ["is invalid"]}),
+        ("/users", {"name": "Pat", "permissions": ["budget"]}, {"permissions": [TOOL_LEVELS]}),
+    ],
+)
+def test_bad_ids_in_web_ui_bodies_are_named_not_500(
+    fake: Fake, path: str, body: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    r = fake.sim("POST", path, {"as_user_id": fake.users["Erin Sponsor"], **body})
+    assert _errors(r) == errors
