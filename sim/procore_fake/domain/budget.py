@@ -16,7 +16,7 @@ from typing import Any
 from sim.procore_fake.clock import Clock, iso
 from sim.procore_fake.domain import locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
-from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed
+from sim.procore_fake.errors import ErpRuleViolation, UnprocessableMessage, ValidationFailed
 from sim.procore_fake.store import Record, Store
 
 LOCKED_MESSAGE = "The budget is locked. Unlock the budget to add or change original budget amounts."
@@ -444,7 +444,24 @@ def recompute_project(store: Store, project_id: int) -> None:
         store.put("budget_line_item", line)
 
 
+# What an exported adjustment is called in the refusal (its transactions are in QuickBooks already).
+_ADJUSTMENT_NAMES = {"budget_modification": "budget modification", "budget_change": "budget change"}
+
+
+def _check_not_exported(kind: str, record: Record, verb: str) -> None:
+    if record.get("_exported"):
+        raise ErpRuleViolation(f"A {_ADJUSTMENT_NAMES[kind]} exported to ERP cannot be {verb}.")
+
+
+def delete_adjustment(store: Store, kind: str, record: Record) -> None:
+    """A budget modification or Budget Change, unless exported; the project's lines are recomputed."""
+    _check_not_exported(kind, record, "deleted")
+    store.remove(kind, record["id"])
+    recompute_project(store, record["project_id"])
+
+
 def update_modification(store: Store, clock: Clock, mod: Record, data: dict[str, Any]) -> Record:
+    _check_not_exported("budget_modification", mod, "changed")
     if "transfer_amount" in data:
         amount = _amount(data["transfer_amount"], "transfer_amount")
         if amount <= 0:

@@ -29,7 +29,6 @@ ITEM_TYPES = (
     "commitment_change_order",
     "line_item",
 )
-UNSUPPORTED_FOR_QBD = ("sub_job", "prime_contract")  # seed 001: sub jobs and prime contracts do not sync
 
 
 def upsert(store: Store, clock: Clock, company_id: int, attrs: dict[str, Any]) -> Record:

@@ -10,7 +10,7 @@ from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, budget, erp_settings, money, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.domain.records import public
-from sim.procore_fake.errors import ErpRuleViolation, NotFound
+from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import SyncRequest, parse
@@ -297,8 +297,6 @@ async def update_modification(project_id: int, mod_id: int, request: Request, ct
     attrs = section(data, "budget_modification")
     with ctx.locked():
         mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
-        if mod.get("_exported"):
-            raise ErpRuleViolation("A budget modification exported to ERP cannot be changed.")
         updated = budget.update_modification(ctx.store, ctx.sim.clock, mod, attrs)
         _mark_budget_changed(ctx, project_id)
     return one(updated)
@@ -309,10 +307,7 @@ def delete_modification(project_id: int, mod_id: int, ctx: CtxDep) -> Response:
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
-        if mod.get("_exported"):
-            raise ErpRuleViolation("A budget modification exported to ERP cannot be deleted.")
-        ctx.store.remove("budget_modification", mod_id)
-        budget.recompute_project(ctx.store, project_id)
+        budget.delete_adjustment(ctx.store, "budget_modification", mod)
     return JSONResponse({})
 
 
@@ -321,8 +316,5 @@ def delete_budget_change(project_id: int, change_id: int, ctx: CtxDep) -> Respon
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         change = ctx.owned("budget_change", change_id, project_id=project_id)
-        if change.get("_exported"):
-            raise ErpRuleViolation("A budget change exported to ERP cannot be deleted.")
-        ctx.store.remove("budget_change", change_id)
-        budget.recompute_project(ctx.store, project_id)
+        budget.delete_adjustment(ctx.store, "budget_change", change)
     return Response(status_code=204)

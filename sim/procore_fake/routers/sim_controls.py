@@ -13,7 +13,9 @@ path answers the fake QuickBooks' 4xx ``{"error", "path", "reason"}``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -169,31 +171,24 @@ def faults_clear(sim: SimDep) -> Response:
     return JSONResponse({"rules": 0})
 
 
-def _local(request: Request) -> bool:
-    from sim.quickbooks_fake.snapshots import is_local_caller
-
-    return is_local_caller(request.client.host if request.client else None)  # None: a Unix socket
-
-
 @router.post("/snapshot", openapi_extra=sim_only("write the whole state to {path}"))
 async def snapshot(request: Request, sim: SimDep) -> Response:
-    from sim.quickbooks_fake.snapshots import SnapshotError
-
-    data = await json_body(request)
-    try:
-        path = snapshots.write(sim, data.get("path"), local_caller=_local(request))
-    except SnapshotError as exc:
-        return JSONResponse(exc.to_dict(), status_code=exc.status)
-    return JSONResponse({"path": str(path)})
+    return await _on_path(request, sim, snapshots.write, "path")
 
 
 @router.post("/restore", openapi_extra=sim_only("replace the whole state with the snapshot at {path}"))
 async def restore(request: Request, sim: SimDep) -> Response:
-    from sim.quickbooks_fake.snapshots import SnapshotError
+    return await _on_path(request, sim, snapshots.restore, "restored")
+
+
+async def _on_path(request: Request, sim: SimState, action: Callable[..., Path], answer_key: str) -> Response:
+    """Snapshot or restore at the body's ``path``; a refused path answers 4xx ``{error, path, reason}``."""
+    from sim.quickbooks_fake.snapshots import SnapshotError, is_local_caller
 
     data = await json_body(request)
+    local = is_local_caller(request.client.host if request.client else None)  # None: a Unix socket
     try:
-        path = snapshots.restore(sim, data.get("path"), local_caller=_local(request))
+        path = action(sim, data.get("path"), local_caller=local)
     except SnapshotError as exc:
         return JSONResponse(exc.to_dict(), status_code=exc.status)
-    return JSONResponse({"restored": str(path)})
+    return JSONResponse({answer_key: str(path)})

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pcfake_helpers import Fake, build, client_for, make_vendor
+from pcfake_helpers import Fake, build, client_for, make_vendor, subscribe_erp_requests
 
 from sim.procore_fake.app import bind_state, create_state
 from sim.procore_fake.errors import NOT_FOUND, RATE_LIMITED
@@ -201,22 +201,15 @@ def test_bad_fault_rules_name_the_field(
 
 # -- faults on webhook deliveries --------------------------------------------------------------------------
 def _hooked_vendor_export(fake: Fake) -> None:
-    """A hook on ERP Requests, then a vendor exported: one delivery is due."""
-    hook = fake.dmsa.post(
-        "/rest/v1.0/webhooks/hooks",
-        {"company_id": fake.company_id, "hook": {"destination_url": "https://connector.example/procore/hooks"}},
-    ).json()
-    fake.dmsa.post(
-        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
-        {"company_id": fake.company_id, "trigger": {"resource_name": "ERP Requests", "event_type": "create"}},
-    )
+    """A hook on ERP Requests (to https://connector.example/h), then a vendor exported: one delivery due."""
+    subscribe_erp_requests(fake)
     vendor = make_vendor(fake)
     fake.act("send", "Erin Sponsor", "vendor", vendor["id"])
     fake.act("accept", "Alex Accountant", "vendor", vendor["id"])
 
 
 def test_a_dropped_delivery_is_never_sent_nor_retried(fake: Fake) -> None:
-    _fault(fake, action="drop", path="/procore/*", times=1)
+    _fault(fake, action="drop", path="/h*", times=1)
     _hooked_vendor_export(fake)
     delivered = fake.http.post("/_sim/webhooks/deliver").json()
     assert [d["status"] for d in delivered] == ["dropped"]
