@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 import uvicorn
 
+from sim.clock import Clock, ManualClock, SystemClock, clock_banner
 from sim.procore_fake.app import create_app
 from sim.procore_fake.dispatcher import Dispatcher
 from sim.procore_fake.ratelimit import RateLimitConfig
@@ -31,8 +34,19 @@ def serve(
                                          help="Spike (10 s) limit when enforcing."),
     lenient_company_header: bool = typer.Option(False, envvar="QBSIM_PROCORE_LENIENT_COMPANY_HEADER",
                                                 help="Infer a missing Procore-Company-Id."),
+    wall_clock: bool = typer.Option(False, envvar="QBSIM_PROCORE_WALL_CLOCK",
+                                    help="Use wall time instead of the injectable manual clock."),
+    snapshot_dir: Path | None = typer.Option(  # noqa: B008
+        None, envvar="QBSIM_PROCORE_SNAPSHOT_DIR",
+        help="Confine /_sim/snapshot and /_sim/restore to this directory (needed for callers from "
+        "another machine when HOST is not loopback)."
+    ),
 ) -> None:
-    """Serve the fake; credentials of the seeded company are listed at GET /_sim/state."""
+    """Serve the fake; credentials of the seeded company are listed at GET /_sim/state.
+
+    As ``qbsim quickbooks serve``, the clock is manual unless ``--wall-clock``: time moves only through
+    ``POST /_sim/clock``, so tokens, rate windows and webhook retries are reproducible.
+    """
     import socket
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -43,17 +57,23 @@ def serve(
                        "--port or $QBSIM_PROCORE_PORT)", err=True)
             raise typer.Exit(code=2) from None
     limits = RateLimitConfig(hourly=rate_limit_hourly, spike=rate_limit_spike) if rate_limit_hourly else None
+    clock: Clock = SystemClock() if wall_clock else ManualClock()
     fake = create_app(
         database_url=database_url,
         seed=seed,
+        clock=clock,
         rate_limit=limits,
         company_header_mode="lenient" if lenient_company_header else "strict",
+        snapshot_dir=snapshot_dir,
     )
-    dispatcher = Dispatcher(fake.state.sim).start()  # webhook deliveries and the sync schedule
+    # Webhook deliveries and the sync schedule: polled on wall time, due by the fake's clock.
+    dispatcher = Dispatcher(fake.state.sim).start()
     typer.echo(f"fake Procore on http://{host}:{port}  (REST API /rest/v1.0/..., OAuth /oauth/token, "
                "OpenAPI docs /docs and /redoc, simulator controls /_sim/...; "
                "client_id qbsim-client-id / qbsim-client-secret)")
+    typer.echo(clock_banner(clock))
     try:
         uvicorn.run(fake, host=host, port=port, log_level="info")
     finally:
         dispatcher.stop()
+

@@ -1,15 +1,15 @@
-"""Serve-mode driver: what Procore's own background workers do, on the wall clock.
+"""Serve-mode driver: what Procore's own background workers do.
 
-Every ``interval`` seconds a thread delivers the webhook deliveries that are due and runs the ERP sync
-schedule (hourly company syncs, project syncs, the payment Sync Program). Tests do not use it: they call
-``tick()`` or the ``/_sim`` endpoints on a ManualClock instead.
+Every ``interval`` seconds of wall time a thread delivers the webhook deliveries that are due and runs the
+ERP sync schedule (hourly company syncs, project syncs, the payment Sync Program); what is due is read on
+the fake's clock (manual by default in serve mode: a retry waits until ``/_sim/clock`` moves past it).
+Tests do not use it: they call ``tick()`` or the ``/_sim`` endpoints on a ManualClock instead.
 """
 
 from __future__ import annotations
 
 import threading
 
-from sim.procore_fake.domain import schedule, webhooks
 from sim.procore_fake.state import SimState
 from sim.procore_fake.store import Record
 
@@ -23,9 +23,7 @@ class Dispatcher:
 
     def tick(self) -> tuple[list[Record], list[Record]]:
         """One pass: (ERP requests emitted by the schedule, deliveries attempted)."""
-        emitted = schedule.run_due(self.state.store, self.state.clock)
-        delivered = webhooks.deliver_due(self.state.store, self.state.clock, self.state.webhook_transport)
-        return emitted, delivered
+        return self.state.run_schedule(), self.state.deliver_webhooks()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

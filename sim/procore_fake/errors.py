@@ -20,7 +20,6 @@ from typing import Any
 
 EXPIRED_TOKEN = "Your access token has expired, please use your refresh token to obtain a fresh token."
 INVALID_TOKEN = "The access token is invalid"
-INVALID_REFRESH = "The refresh token is invalid"
 INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI "
     "used in the authorization request, or was issued to another client."
@@ -177,14 +176,6 @@ class Locked(ProcoreError):
 
     def body(self) -> Any:
         return {"errors": {"base": [self.message]}}
-
-
-class Conflict(ProcoreError):
-    status_code = 409
-
-
-class MethodNotAllowed(ProcoreError):
-    status_code = 405
 
 
 class RateLimited(ProcoreError):

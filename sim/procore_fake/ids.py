@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from typing import Any
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -25,6 +26,16 @@ class IdGenerator:
         with self._lock:
             self._next = max(self._next, floor)
 
+    def dump(self) -> dict[str, Any]:
+        """The generator's position (a snapshot's): restoring it hands out the same ids and tokens next."""
+        with self._lock:
+            return {"next": self._next, "rng": _jsonable(self._rng.getstate())}
+
+    def load(self, state: dict[str, Any]) -> None:
+        with self._lock:
+            self._next = int(state["next"])
+            self._rng.setstate(_tuples(state["rng"]))
+
     def next_id(self) -> int:
         with self._lock:
             self._next += 1 + self._rng.randrange(7)
@@ -37,3 +48,13 @@ class IdGenerator:
     def ulid(self) -> str:
         with self._lock:
             return "".join(self._rng.choice(_CROCKFORD) for _ in range(26))
+
+
+def _jsonable(value: Any) -> Any:
+    return [_jsonable(v) for v in value] if isinstance(value, tuple) else value
+
+
+def _tuples(value: Any) -> Any:
+    """``random.Random.setstate`` takes the nested tuples ``getstate`` gave (JSON brings back lists)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+

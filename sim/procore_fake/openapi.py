@@ -66,11 +66,19 @@ _OAUTH_ERROR = {
     "required": ["error", "error_description"],
     "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
 }
+# A refused snapshot path (``/_sim/snapshot``, ``/_sim/restore``): the fake QuickBooks' body and statuses.
+_SNAPSHOT_ERROR = {
+    "type": "object",
+    "required": ["error", "path", "reason"],
+    "properties": {"error": {"type": "string"}, "path": {"type": "string"}, "reason": {"type": "string"}},
+}
+_SNAPSHOT_PATHS = {"/_sim/snapshot", "/_sim/restore"}
 _REASONS = {
     400: "Bad request: a malformed body, a missing header or parameter",
     401: "Missing, invalid, revoked or expired access token (or client credentials on /oauth)",
     403: "The user lacks the permission, or is not a member of the company",
     404: "No such path, or no such record in this company",
+    409: "The snapshot would overwrite a file that is not a snapshot",
     422: "Validation failed",
     429: "Rate limit exceeded (a sentence of text; X-Rate-Limit-* and Retry-After headers)",
 }
@@ -122,6 +130,9 @@ def _errors(path: str) -> dict[int, dict[str, Any]]:
     """Each error status this path's face answers, with its body."""
     if path.startswith("/oauth/"):
         return {400: _json(_OAUTH_ERROR), 401: _json(_OAUTH_ERROR), 403: _json(_OAUTH_ERROR)}
+    if path in _SNAPSHOT_PATHS:
+        refused = _any_of(_ERRORS, _SNAPSHOT_ERROR)  # a body that is not JSON is the face's usual 400
+        return {status: _json(refused) for status in (400, 403, 404, 409, 422)}
     rest_error = _any_of(_ERRORS, _V2_ERROR) if path.startswith("/rest/v2.0/") else _ERRORS
     found = {
         400: _json(rest_error),

@@ -91,3 +91,20 @@ class RateLimiter:
                 headers["Retry-After"] = str(max(window.reset - math.floor(t), 1))
                 raise RateLimited(RATE_LIMITED, headers=headers)
             return headers
+
+    def dump(self) -> dict[str, list[float | int | None]]:
+        """Each client's windows ``[hourly start, hourly count, spike start, spike count]`` (snapshots)."""
+        with self._guard:
+            return {
+                key: [b.hourly.start, b.hourly.count, b.spike.start, b.spike.count]
+                for key, b in self._buckets.items()
+            }
+
+    def load(self, windows: dict[str, list[float | int | None]]) -> None:
+        with self._guard:
+            self._buckets = {}
+        for key, (hourly_start, hourly_count, spike_start, spike_count) in windows.items():
+            bucket = self._bucket(key)
+            bucket.hourly.start, bucket.hourly.count = hourly_start, int(hourly_count or 0)
+            bucket.spike.start, bucket.spike.count = spike_start, int(spike_count or 0)
+

@@ -203,3 +203,36 @@ class Store:
             stmt = stmt.where(_T.c.origin_id == origin_id)
         with self._conn() as conn:
             return [row[0] for row in conn.execute(stmt.order_by(_T.c.pk))]
+
+    # -- whole-state views (``/_sim/state`` counts, snapshots) -----------------------------------------
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the store holds."""
+        with self._conn() as conn:
+            rows = conn.execute(select(_T.c.kind, func.count()).group_by(_T.c.kind).order_by(_T.c.kind))
+            return {kind: int(n) for kind, n in rows}
+
+    def dump_rows(self) -> list[Record]:
+        """Every row with its index columns, in insertion order (a snapshot's content)."""
+        columns = (_T.c.kind, _T.c.id, _T.c.company_id, _T.c.project_id, _T.c.key, _T.c.data)
+        with self._conn() as conn:
+            return [dict(row._mapping) for row in conn.execute(select(*columns).order_by(_T.c.pk))]
+
+    def replace_rows(self, rows: list[Record]) -> None:
+        """Replace every row with ``rows`` (as :meth:`dump_rows` gives them) in one transaction."""
+        values = [
+            {
+                "kind": r["kind"],
+                "id": r["id"],
+                "company_id": r["company_id"],
+                "project_id": r["project_id"],
+                "key": r["key"],
+                "origin_id": _origin(r["data"]),
+                "data": r["data"],
+            }
+            for r in rows
+        ]
+        with self._conn() as conn:
+            conn.execute(delete(_T))
+            if values:
+                conn.execute(insert(_T), values)
+

@@ -100,10 +100,6 @@ def view(kind: str, record: Record) -> Record:
 
 
 # -- hooks used by the object routers -------------------------------------------------------------------
-def check_editable(record: Record) -> None:
-    locking.check_pending(record)
-
-
 def note_edit(store: Store, kind: str, record: Record) -> None:
     """An edit to a synced project or budget puts it on the Ready to Update list (they are re-exported:
     create_or_update_job, update_budget). Other synced items are not re-exported: a company edited in

@@ -15,9 +15,9 @@ from typing import Any
 
 from sim.clock import Clock
 from sim.procore_fake.clock import iso
-from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain import locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
-from sim.procore_fake.errors import UnprocessableMessage, ValidationFailed
+from sim.procore_fake.errors import ErpRuleViolation, UnprocessableMessage, ValidationFailed
 from sim.procore_fake.store import Record, Store
 
 LOCKED_MESSAGE = "The budget is locked. Unlock the budget to add or change original budget amounts."
@@ -34,9 +34,19 @@ def is_locked(project: Record) -> bool:
     return bool(project.get("_budget_locked"))
 
 
+def check_editable(store: Store, project_id: int) -> None:
+    """A budget waiting for accounting acceptance or being exported refuses line edits."""
+    for erp_budget_record in store.query("budget", project_id=project_id):
+        locking.check_pending(erp_budget_record)
+
+
 def create_line_item(
-    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any]
+    store: Store, clock: Clock, company_id: int, project: Record, data: dict[str, Any], *, locks: bool = True
 ) -> Record:
+    """A budget line item (refused on a locked budget, and while the budget is pending).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        check_editable(store, project["id"])
     if is_locked(project):
         raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
     errors = Errors()
@@ -78,8 +88,12 @@ def create_line_item(
 
 
 def update_line_item(
-    store: Store, clock: Clock, project: Record, line: Record, data: dict[str, Any]
+    store: Store, clock: Clock, project: Record, line: Record, data: dict[str, Any], *, locks: bool = True
 ) -> Record:
+    """A budget line item's amount and attributes (refused while the budget is pending).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        check_editable(store, project["id"])
     if "amount" in data:
         if is_locked(project):
             raise UnprocessableMessage("Budget Locked", LOCKED_MESSAGE)
@@ -431,7 +445,24 @@ def recompute_project(store: Store, project_id: int) -> None:
         store.put("budget_line_item", line)
 
 
+# What an exported adjustment is called in the refusal (its transactions are in QuickBooks already).
+_ADJUSTMENT_NAMES = {"budget_modification": "budget modification", "budget_change": "budget change"}
+
+
+def _check_not_exported(kind: str, record: Record, verb: str) -> None:
+    if record.get("_exported"):
+        raise ErpRuleViolation(f"A {_ADJUSTMENT_NAMES[kind]} exported to ERP cannot be {verb}.")
+
+
+def delete_adjustment(store: Store, kind: str, record: Record) -> None:
+    """A budget modification or Budget Change, unless exported; the project's lines are recomputed."""
+    _check_not_exported(kind, record, "deleted")
+    store.remove(kind, record["id"])
+    recompute_project(store, record["project_id"])
+
+
 def update_modification(store: Store, clock: Clock, mod: Record, data: dict[str, Any]) -> Record:
+    _check_not_exported("budget_modification", mod, "changed")
     if "transfer_amount" in data:
         amount = _amount(data["transfer_amount"], "transfer_amount")
         if amount <= 0:

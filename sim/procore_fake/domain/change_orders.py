@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import commitments, money, records, refs
+from sim.procore_fake.domain import commitments, locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, line_amounts
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.store import Record, Store
@@ -174,7 +174,8 @@ def create(store: Store, clock: Clock, company_id: int, project: Record, data: d
 
 
 def update(store: Store, clock: Clock, company_id: int, cco: Record, data: dict[str, Any]) -> Record:
-    """PATCH: attributes, status and (nested) line items; the caller checked the lock first."""
+    """PATCH: attributes, status and (nested) line items (its lines locked once synced and approved)."""
+    locking.check_update("commitment_change_order", cco, data)
     errors = Errors()
     if "status" in data:
         errors.inclusion(data["status"], STATUSES, "status")
@@ -194,3 +195,11 @@ def update(store: Store, clock: Clock, company_id: int, cco: Record, data: dict[
     store.put("commitment_change_order", cco)
     _roll_up(store, cco)
     return cco
+
+
+def delete(store: Store, cco: Record) -> None:
+    """A change order; its commitment's totals follow."""
+    locking.check_delete("commitment_change_order", cco)
+    store.remove("commitment_change_order", cco["id"])
+    kind = cco["_contract_kind"]
+    commitments.totals(store, kind, store.get(kind, cco["contract_id"]))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain import locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors, line_amounts
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record, Store
@@ -104,6 +104,8 @@ def create(
 def update(
     store: Store, clock: Clock, company_id: int, kind: str, contract: Record, data: dict[str, Any]
 ) -> Record:
+    """A commitment's attributes (its vendor, SOV and accounting method locked once synced and approved)."""
+    locking.check_update(kind, contract, data)
     changes = records.pick(data, FIELDS)
     errors = Errors()
     if "status" in changes:
@@ -146,8 +148,19 @@ def _line_attrs(
 
 
 def add_line_item(
-    store: Store, clock: Clock, company_id: int, kind: str, contract: Record, data: dict[str, Any]
+    store: Store,
+    clock: Clock,
+    company_id: int,
+    kind: str,
+    contract: Record,
+    data: dict[str, Any],
+    *,
+    locks: bool = True,
 ) -> Record:
+    """A schedule-of-values line.
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        locking.check_sov_change(kind, contract)
     errors = Errors()
     attrs = _line_attrs(store, company_id, contract["project_id"], data, errors)
     errors.raise_if_any()
@@ -200,7 +213,9 @@ def _recomputed_amount(line: Record, data: dict[str, Any], errors: Errors) -> De
     return money.parse(line["amount"])
 
 
-def update_line_item(store: Store, line: Record, data: dict[str, Any]) -> Record:
+def update_line_item(store: Store, kind: str, contract: Record, line: Record, data: dict[str, Any]) -> Record:
+    """A schedule-of-values line of ``contract``; the commitment's totals follow."""
+    locking.check_sov_change(kind, contract)
     errors = Errors()
     amount = _recomputed_amount(line, data, errors)
     errors.raise_if_any()
@@ -211,7 +226,23 @@ def update_line_item(store: Store, line: Record, data: dict[str, Any]) -> Record
     for key in ("description", "uom", "origin_id", "origin_data"):
         if key in data:
             line[key] = data[key]
-    return store.put("commitment_line_item", line)
+    updated = store.put("commitment_line_item", line)
+    totals(store, kind, store.get(kind, contract["id"]))
+    return updated
+
+
+def delete_line_item(store: Store, kind: str, contract: Record, line: Record) -> None:
+    locking.check_sov_change(kind, contract)
+    store.remove("commitment_line_item", line["id"])
+    totals(store, kind, store.get(kind, contract["id"]))
+
+
+def delete(store: Store, kind: str, contract: Record) -> None:
+    """A commitment and its schedule of values (refused once synced and approved, or while pending)."""
+    locking.check_delete(kind, contract)
+    for line in line_items(store, contract):
+        store.remove("commitment_line_item", line["id"])
+    store.remove(kind, contract["id"])
 
 
 def line_items(store: Store, contract: Record) -> list[Record]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import records
+from sim.procore_fake.domain import locking, records
 from sim.procore_fake.domain.validation import Errors, too_long
 from sim.procore_fake.errors import ErpRuleViolation
 from sim.procore_fake.store import Record, Store
@@ -62,7 +62,14 @@ def create_standard(
     return store.add("standard_cost_code", body, company_id=company_id)
 
 
-def update_standard(store: Store, clock: Clock, record: Record, data: dict[str, Any]) -> Record:
+def update_standard(
+    store: Store, clock: Clock, record: Record, data: dict[str, Any], *, locks: bool = True
+) -> Record:
+    """A standard cost code's attributes (refused while it waits for accounting acceptance or is being
+    exported).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        locking.check_pending(record)
     changes = records.pick(data, ("name", "code", "origin_id", "origin_data", "parent_id"))
     errors = Errors()
     errors.blank({**record, **changes}, "code", "name")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import money, records, refs
+from sim.procore_fake.domain import locking, money, records, refs
 from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.store import Record, Store
 
@@ -65,6 +65,7 @@ def _line_attrs(
 
 
 def add_line(store: Store, clock: Clock, company_id: int, cost: Record, data: dict[str, Any]) -> Record:
+    locking.check_update("direct_cost", cost, {"line_items": True})
     errors = Errors()
     attrs = _line_attrs(store, company_id, cost["project_id"], data, errors)
     errors.raise_if_any()
@@ -104,7 +105,11 @@ def total(store: Store, cost: Record) -> Record:
     return store.put("direct_cost", cost)
 
 
-def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any]) -> Record:
+def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any], *, locks: bool = True) -> Record:
+    """A direct cost's attributes.
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        locking.check_update("direct_cost", cost, data)
     errors = Errors()
     if "status" in data:
         errors.inclusion(data["status"], STATUSES, "status")
@@ -127,7 +132,10 @@ def update(store: Store, clock: Clock, cost: Record, data: dict[str, Any]) -> Re
     return store.put("direct_cost", cost)
 
 
-def update_line(store: Store, line: Record, data: dict[str, Any]) -> Record:
+def update_line(store: Store, cost: Record, line: Record, data: dict[str, Any]) -> Record:
+    """A line of ``cost``; the cost's grand total follows."""
+    locking.check_update("direct_cost", cost, data)
+    locking.check_update("direct_cost_line_item", line, data)
     if "amount" in data:
         errors = Errors()
         amount = errors.amount(data["amount"], "amount")
@@ -136,4 +144,20 @@ def update_line(store: Store, line: Record, data: dict[str, Any]) -> Record:
     for key in ("description", "quantity", "unit_cost", "uom", "origin_id", "origin_data"):
         if key in data:
             line[key] = data[key]
-    return store.put("direct_cost_line_item", line)
+    updated = store.put("direct_cost_line_item", line)
+    total(store, store.get("direct_cost", cost["id"]))
+    return updated
+
+
+def delete(store: Store, cost: Record) -> None:
+    """A direct cost and its lines (refused once synced or while pending)."""
+    locking.check_delete("direct_cost", cost)
+    for line in lines(store, cost):
+        store.remove("direct_cost_line_item", line["id"])
+    store.remove("direct_cost", cost["id"])
+
+
+def delete_line(store: Store, cost: Record, line: Record) -> None:
+    locking.check_delete("direct_cost", cost)
+    store.remove("direct_cost_line_item", line["id"])
+    total(store, store.get("direct_cost", cost["id"]))

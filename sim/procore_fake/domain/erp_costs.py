@@ -87,6 +87,7 @@ def sync_job_costs(
                 company_id,
                 project,
                 {"cost_code_id": cc["id"], "line_item_type_id": lit_id, "amount": "0"},
+                locks=False,  # the setting adds lines the integrator's job costs name, whatever the budget
             )
         entities.append(made)
     return {"entities": entities, "errors": failures}

@@ -17,12 +17,18 @@ from __future__ import annotations
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import erp_requests
+from sim.procore_fake.domain import erp_requests, locking
 from sim.procore_fake.errors import ErpRuleViolation, ValidationFailed
 from sim.procore_fake.store import Record, Store
 
 SUPPORT_DELETABLE = ("standard_cost_code", "cost_code")
 DELETE_PENDING_MESSAGE = "This cost code is being deleted in the ERP system."
+
+
+def delete_standard_code(store: Store, clock: Clock, company_id: int, record: Record) -> None:
+    """A company admin's DELETE of a standard cost code (refused while pending; announced when synced)."""
+    locking.check_pending(record)
+    delete_standard_codes(store, clock, company_id, [record])
 
 
 def _sortable(record: Record) -> str:

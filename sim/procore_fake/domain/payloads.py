@@ -30,7 +30,6 @@ CUSTOMER_REQUIRED = "Select the QuickBooks customer this job belongs to."
 QB_ID_REQUIRED = "Enter the QuickBooks Desktop ID before exporting this commitment."
 ACCOUNT_REQUIRED = "Select the QuickBooks account this item posts to."
 ACCOUNT_FIELDS = ("income_account_origin_id", "expense_account_origin_id")
-ALREADY_EXPORTING = "Another change order for this commitment is being exported; export them one at a time."
 
 
 def _cost_codes_synced(lines: list[Record]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import cost_codes, erp_settings, records
+from sim.procore_fake.domain import cost_codes, erp_settings, locking, records
 from sim.procore_fake.domain.validation import INVALID, Errors
 from sim.procore_fake.store import Record, Store
 
@@ -74,7 +74,13 @@ def _display(body: Record) -> str:
     return f"{number} - {body['name']}" if number else str(body["name"])
 
 
-def update(store: Store, clock: Clock, project: Record, data: dict[str, Any]) -> Record:
+def update(
+    store: Store, clock: Clock, project: Record, data: dict[str, Any], *, locks: bool = True
+) -> Record:
+    """A project's attributes (refused while it waits for accounting acceptance or is being exported).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        locking.check_pending(project)
     changes = records.pick(data, FIELDS)
     errors = Errors()
     if "name" in changes:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import commitments, money, records
+from sim.procore_fake.domain import commitments, locking, money, records
 from sim.procore_fake.domain.validation import INVALID, Errors, not_included
 from sim.procore_fake.errors import ValidationFailed
 from sim.procore_fake.store import Record, Store
@@ -156,6 +156,7 @@ def summarize(store: Store, requisition: Record) -> Record:
 
 
 def update(store: Store, clock: Clock, requisition: Record, data: dict[str, Any]) -> Record:
+    locking.check_update("requisition", requisition, data)
     if "status" in data and data["status"] not in STATUSES:
         raise ValidationFailed({"status": [not_included(STATUSES)]})
     for key in ("status", "billing_date", "payment_date", "invoice_number", "period_id"):
@@ -166,6 +167,7 @@ def update(store: Store, clock: Clock, requisition: Record, data: dict[str, Any]
 
 
 def update_item(store: Store, requisition: Record, item: Record, data: dict[str, Any]) -> Record:
+    locking.check_update("requisition", requisition, data)
     errors = Errors()
     keys = ("work_completed_this_period", "materials_presently_stored", "retainage_this_period")
     values = {key: errors.amount(data[key], key) for key in keys if key in data}
@@ -175,6 +177,21 @@ def update_item(store: Store, requisition: Record, item: Record, data: dict[str,
     store.put("requisition_item", item)
     summarize(store, requisition)
     return item
+
+
+def set_payment_date(store: Store, clock: Clock, requisition: Record, payment_date: str | None) -> Record:
+    """The invoice's payment due date (v2.0 payment_details; QuickBooks' Bill Due)."""
+    locking.check_update("requisition", requisition, {"payment_date": payment_date})
+    requisition["payment_date"] = payment_date
+    records.stamp(requisition, clock)
+    return store.put("requisition", requisition)
+
+
+def delete(store: Store, requisition: Record) -> None:
+    locking.check_delete("requisition", requisition)
+    for item in items(store, requisition):
+        store.remove("requisition_item", item["id"])
+    store.remove("requisition", requisition["id"])
 
 
 def has_negative_values(store: Store, requisition: Record) -> bool:
@@ -218,3 +235,24 @@ def create_payment(
     kind = "work_order_contract" if contract["type"] == "WorkOrderContract" else "purchase_order_contract"
     commitments.totals(store, kind, store.get(kind, contract["id"]))
     return payment
+
+
+PAYMENT_FIELDS = ("date", "invoice_number", "check_number", "payment_number", "notes", "payment_method")
+
+
+def update_payment(store: Store, clock: Clock, payment: Record, data: dict[str, Any]) -> Record:
+    """A contract payment's attributes (once synced, only its payment number: seed 003)."""
+    locking.check_update("contract_payment", payment, data)
+    for key in PAYMENT_FIELDS:
+        if key in data:
+            payment[key] = data[key]
+    records.stamp(payment, clock)
+    return store.put("contract_payment", payment)
+
+
+def delete_payment(store: Store, company_id: int, payment: Record) -> None:
+    """A contract payment; its commitment's totals follow."""
+    locking.check_delete("contract_payment", payment)
+    store.remove("contract_payment", payment["id"])
+    kind, contract = commitments.find_commitment(store, company_id, payment["contract_id"])
+    commitments.totals(store, kind, contract)

@@ -30,7 +30,6 @@ ITEM_TYPES = (
     "commitment_change_order",
     "line_item",
 )
-UNSUPPORTED_FOR_QBD = ("sub_job", "prime_contract")  # seed 001: sub jobs and prime contracts do not sync
 
 
 def upsert(store: Store, clock: Clock, company_id: int, attrs: dict[str, Any]) -> Record:
@@ -163,6 +162,7 @@ def _link(store: Store, clock: Clock, staged: Record, vendor: Record) -> Record:
             "origin_code": staged.get("origin_code"),
             "origin_data": staged.get("origin_data"),
         },
+        locks=False,  # the ERP tool itself writes the link
     )
     approval.after_origin_change(store, "vendor", linked)
     staged["status"] = "imported"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.clock import Clock
-from sim.procore_fake.domain import records
+from sim.procore_fake.domain import locking, records
 from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.store import Record, Store
 
@@ -88,7 +88,11 @@ def create(store: Store, clock: Clock, company_id: int, data: dict[str, Any]) ->
     return store.add("vendor", body, company_id=company_id)
 
 
-def update(store: Store, clock: Clock, vendor: Record, data: dict[str, Any]) -> Record:
+def update(store: Store, clock: Clock, vendor: Record, data: dict[str, Any], *, locks: bool = True) -> Record:
+    """A vendor's attributes (refused while it waits for accounting acceptance or is being exported).
+    ``locks=False``: a write Procore's editing locks do not bind (the ERP's own sync of what it owns)."""
+    if locks:
+        locking.check_pending(vendor)
     changes = records.pick(data, FIELDS)
     errors = Errors()
     if "name" in changes:

@@ -5,15 +5,17 @@ A hook (company- or project-scoped) has a destination URL and headers; triggers 
 ``{id, ulid, timestamp, metadata, user_id, company_id, project_id, api_version, event_type, resource_name,
 resource_id}``. Delivery is an HTTPS POST of JSON that must answer 2xx; failures are retried with
 exponential back-off from 1 s up to 1 h, and after 12 h a delivery is discarded. Everything runs on the
-injectable clock: ``deliver_due`` sends what is due *now*. Procore may deliver an event more than once;
-``duplicate_next`` makes the next N deliveries go out twice (flagged in the delivery record, not in the
-payload, exactly as a receiver would experience it).
+injectable clock: ``deliver_due`` sends what is due *now*. Procore may deliver an event more than once,
+or not at all: fault rules on the ``webhook`` target (``faults.py``) send a delivery twice (flagged in the
+delivery record, not in the payload, exactly as a receiver would experience it) or drop it (never sent,
+never retried: status ``dropped``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -25,6 +27,7 @@ from sim.procore_fake.conventions import (
     WEBHOOK_MAX_RETRY_SECONDS,
 )
 from sim.procore_fake.errors import ValidationFailed
+from sim.procore_fake.faults import Faults
 from sim.procore_fake.store import Record, Store
 
 EVENT_TYPES = ("create", "update", "delete")
@@ -148,17 +151,14 @@ def notify(
     return made
 
 
-def settings(store: Store) -> Record:
-    rows = store.query("webhook_settings")
-    return rows[0] if rows else store.add("webhook_settings", {"duplicate_next": 0}, company_id=None)
-
-
 def _backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(WEBHOOK_FIRST_RETRY_SECONDS * 2 ** (attempt - 1), WEBHOOK_MAX_RETRY_SECONDS))
 
 
-def deliver_due(store: Store, clock: Clock, transport: httpx.BaseTransport | None) -> list[Record]:
-    """Send every delivery whose next attempt is due; returns the deliveries touched."""
+def deliver_due(
+    store: Store, clock: Clock, transport: httpx.BaseTransport | None, faults: Faults
+) -> list[Record]:
+    """Send every delivery whose next attempt is due, each through the fault rules; the deliveries touched."""
     now = clock.now()
     due = [
         d
@@ -168,21 +168,22 @@ def deliver_due(store: Store, clock: Clock, transport: httpx.BaseTransport | Non
     touched = []
     with httpx.Client(transport=transport, timeout=DELIVERY_TIMEOUT_SECONDS) as client:
         for delivery in due:
-            touched.append(_attempt(store, clock, client, delivery, now))
+            touched.append(_attempt(store, client, delivery, now, faults))
     return touched
 
 
-def _attempt(store: Store, clock: Clock, client: httpx.Client, delivery: Record, now: datetime) -> Record:
+def _attempt(store: Store, client: httpx.Client, delivery: Record, now: datetime, faults: Faults) -> Record:
     hook = store.get("webhook_hook", delivery["hook_id"])
     if hook is None:
         delivery["status"] = "discarded"
         return store.put("webhook_delivery", delivery)
-    copies = 1
-    conf = settings(store)
-    if conf["duplicate_next"] > 0:
-        conf["duplicate_next"] -= 1
-        store.put("webhook_settings", conf)
-        copies = 2
+    fault = faults.match("webhook", "POST", urlsplit(hook["destination_url"]).path or "/")
+    if fault is not None and fault.action == "drop":
+        delivery["status"] = "dropped"
+        delivery["attempts"].append({"attempted_at": iso(now), "response_status": None,
+                                     "error": f"dropped by fault rule {fault.id}", "duplicate": False})
+        return store.put("webhook_delivery", delivery)
+    copies = 2 if fault is not None and fault.action == "duplicate" else 1
     ok = False
     for n in range(copies):
         try:

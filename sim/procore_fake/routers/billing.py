@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import locking, records
+from sim.procore_fake.domain import records, requisitions
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.domain.validation import Errors
 from sim.procore_fake.errors import BillingPeriodNotFound, NotFound, ValidationFailed
@@ -114,8 +114,6 @@ async def payment_details(
     require(ctx.user, "invoicing", "admin")
     with ctx.locked():
         req = ctx.owned("requisition", req_id, project_id=project_id)
-        locking.check_update("requisition", req, data)
-        req["payment_date"] = _dates({"due_date": data.get("due_date")}).get("due_date")
-        records.stamp(req, ctx.sim.clock)
-        ctx.store.put("requisition", req)
+        due = _dates({"due_date": data.get("due_date")}).get("due_date")
+        req = requisitions.set_payment_date(ctx.store, ctx.sim.clock, req, due)
     return JSONResponse({"data": records.public(req)})

@@ -10,7 +10,7 @@ from sim.procore_fake.deps import Ctx, CtxDep
 from sim.procore_fake.domain import approval, budget, erp_settings, money, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.domain.records import public
-from sim.procore_fake.errors import ErpRuleViolation, NotFound
+from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
 from sim.procore_fake.routes import documented
 from sim.procore_fake.schemas import SyncRequest, parse
@@ -24,17 +24,11 @@ def _mark_budget_changed(ctx: Ctx, project_id: int) -> None:
         approval.note_edit(ctx.store, "budget", b)
 
 
-def _check_budget_editable(ctx: Ctx, project_id: int) -> None:
-    for b in ctx.store.query("budget", project_id=project_id):
-        approval.check_editable(b)
-
-
 def _create_line(ctx: Ctx, data: dict) -> Record:
     project_id = body_int(data, "project_id")
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        _check_budget_editable(ctx, project_id)
         line = budget.create_line_item(
             ctx.store, ctx.sim.clock, ctx.company_id, project, section(data, "budget_line_item")
         )
@@ -64,16 +58,13 @@ async def sync_line_items(request: Request, ctx: CtxDep) -> Response:
     adjusted = []
 
     def create(attrs: dict) -> Record:
-        _check_budget_editable(ctx, project_id)
         line = budget.create_line_item(ctx.store, clock, ctx.company_id, project, attrs)
         adjusted.append(line["id"])
         return line
 
     def update(line: Record, attrs: dict) -> Record:
         before = line["original_budget_amount"]
-        if "amount" in attrs:
-            _check_budget_editable(ctx, project_id)
-        updated = budget.update_line_item(ctx.store, clock, project, line, attrs)
+        updated = budget.update_line_item(ctx.store, clock, project, line, attrs, locks="amount" in attrs)
         if updated["original_budget_amount"] != before:
             adjusted.append(line["id"])
         return updated
@@ -118,7 +109,6 @@ async def _update(line_id: int, request: Request, ctx: Ctx) -> Response:
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        _check_budget_editable(ctx, project_id)
         line = ctx.owned("budget_line_item", line_id, project_id=project_id)
         updated = budget.update_line_item(
             ctx.store, ctx.sim.clock, project, line, section(data, "budget_line_item")
@@ -307,8 +297,6 @@ async def update_modification(project_id: int, mod_id: int, request: Request, ct
     attrs = section(data, "budget_modification")
     with ctx.locked():
         mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
-        if mod.get("_exported"):
-            raise ErpRuleViolation("A budget modification exported to ERP cannot be changed.")
         updated = budget.update_modification(ctx.store, ctx.sim.clock, mod, attrs)
         _mark_budget_changed(ctx, project_id)
     return one(updated)
@@ -319,10 +307,7 @@ def delete_modification(project_id: int, mod_id: int, ctx: CtxDep) -> Response:
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         mod = ctx.owned("budget_modification", mod_id, project_id=project_id)
-        if mod.get("_exported"):
-            raise ErpRuleViolation("A budget modification exported to ERP cannot be deleted.")
-        ctx.store.remove("budget_modification", mod_id)
-        budget.recompute_project(ctx.store, project_id)
+        budget.delete_adjustment(ctx.store, "budget_modification", mod)
     return JSONResponse({})
 
 
@@ -331,8 +316,5 @@ def delete_budget_change(project_id: int, change_id: int, ctx: CtxDep) -> Respon
     require(ctx.user, "budget", "admin")
     with ctx.locked():
         change = ctx.owned("budget_change", change_id, project_id=project_id)
-        if change.get("_exported"):
-            raise ErpRuleViolation("A budget change exported to ERP cannot be deleted.")
-        ctx.store.remove("budget_change", change_id)
-        budget.recompute_project(ctx.store, project_id)
+        budget.delete_adjustment(ctx.store, "budget_change", change)
     return Response(status_code=204)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import approval, change_orders, commitments, locking
+from sim.procore_fake.domain import approval, change_orders
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.routers.common import json_body, listing, one, section
 from sim.procore_fake.routes import documented
@@ -87,7 +87,6 @@ async def update_cco(project_id: int, cco_id: int, request: Request, ctx: CtxDep
     attrs = _attrs(data)
     with ctx.locked():
         cco = ctx.owned("commitment_change_order", cco_id, project_id=project_id)
-        locking.check_update("commitment_change_order", cco, attrs)
         updated = change_orders.update(ctx.store, ctx.sim.clock, ctx.company_id, cco, attrs)
         approval.note_edit(ctx.store, "commitment_change_order", updated)
         ctx.emit("Commitment Change Orders", "update", updated)
@@ -99,8 +98,5 @@ def delete_cco(project_id: int, cco_id: int, ctx: CtxDep) -> Response:
     require(ctx.user, "commitments", "admin")
     with ctx.locked():
         cco = ctx.owned("commitment_change_order", cco_id, project_id=project_id)
-        locking.check_delete("commitment_change_order", cco)
-        ctx.store.remove("commitment_change_order", cco_id)
-        kind = cco["_contract_kind"]
-        commitments.totals(ctx.store, kind, ctx.store.get(kind, cco["contract_id"]))
+        change_orders.delete(ctx.store, cco)
     return Response(status_code=204)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
-from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import approval, attachments, commitments, locking, records, sync
+from sim.procore_fake.deps import CtxDep
+from sim.procore_fake.domain import approval, attachments, commitments, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -101,7 +101,7 @@ def _routes(kind: str) -> None:
                     ctx.store, kind, commitments.create(ctx.store, clock, ctx.company_id, kind, project, a)
                 ),
                 update=lambda r, a: approval.after_origin_change(
-                    ctx.store, kind, _guarded_update(ctx, kind, r, a)
+                    ctx.store, kind, commitments.update(ctx.store, clock, ctx.company_id, kind, r, a)
                 ),
                 scope=lambda r: r["project_id"] == project_id,
             )
@@ -123,7 +123,7 @@ def _routes(kind: str) -> None:
         with ctx.locked():
             contract = ctx.owned(kind, contract_id, project_id=project_id)
             attrs = section(data, wrapper)
-            updated = _guarded_update(ctx, kind, contract, attrs)
+            updated = commitments.update(ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, attrs)
             updated = attachments.attach(ctx.store, kind, updated, attachments.uploads(data, attrs))
             approval.note_edit(ctx.store, kind, updated)
             ctx.emit(RESOURCE[kind], "update", updated)
@@ -135,10 +135,7 @@ def _routes(kind: str) -> None:
         require(ctx.user, "commitments", "admin")
         with ctx.locked():
             contract = ctx.owned(kind, contract_id, project_id=project_id)
-            locking.check_delete(kind, contract)
-            for li in commitments.line_items(ctx.store, contract):
-                ctx.store.remove("commitment_line_item", li["id"])
-            ctx.store.remove(kind, contract_id)
+            commitments.delete(ctx.store, kind, contract)
         return JSONResponse({})
 
     @router.get(
@@ -163,7 +160,6 @@ def _routes(kind: str) -> None:
         require(ctx.user, "commitments", "admin")
         with ctx.locked():
             contract = ctx.owned(kind, contract_id, project_id=project_id)
-            locking.check_sov_change(kind, contract)
             line = commitments.add_line_item(
                 ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, section(data, "line_item")
             )
@@ -198,9 +194,7 @@ def _routes(kind: str) -> None:
             line = ctx.owned("commitment_line_item", line_id, project_id=project_id)
             if line["holder"]["id"] != contract_id:
                 raise NotFound()
-            locking.check_sov_change(kind, contract)
-            updated = commitments.update_line_item(ctx.store, line, attrs)
-            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+            updated = commitments.update_line_item(ctx.store, kind, contract, line, attrs)
         return one(updated)
 
     @router.delete(
@@ -216,15 +210,8 @@ def _routes(kind: str) -> None:
             line = ctx.owned("commitment_line_item", line_id, project_id=project_id)
             if line["holder"]["id"] != contract_id:
                 raise NotFound()
-            locking.check_sov_change(kind, contract)
-            ctx.store.remove("commitment_line_item", line_id)
-            commitments.totals(ctx.store, kind, ctx.store.get(kind, contract_id))
+            commitments.delete_line_item(ctx.store, kind, contract, line)
         return JSONResponse({})
-
-
-def _guarded_update(ctx: Ctx, kind: str, contract: dict[str, Any], attrs: dict[str, Any]) -> dict[str, Any]:
-    locking.check_update(kind, contract, attrs)
-    return commitments.update(ctx.store, ctx.sim.clock, ctx.company_id, kind, contract, attrs)
 
 
 @router.get("/rest/v1.0/commitments", openapi_extra=documented())
@@ -299,8 +286,9 @@ def _line_sync(kind: str) -> None:
                 ctx.company_id,
                 "commitment_line_item",
                 parse(SyncRequest, data).updates,
+                # the ERP's own lines: the editing lock of an approved, synced commitment does not bind it
                 create=lambda a: commitments.add_line_item(
-                    ctx.store, clock, ctx.company_id, kind, contract, a
+                    ctx.store, clock, ctx.company_id, kind, contract, a, locks=False
                 ),
                 update=update,
                 scope=lambda r: r["holder"]["id"] == contract_id,

@@ -71,6 +71,3 @@ def section(data: dict[str, Any], name: str) -> dict[str, Any]:
         raise ValidationFailed({name: ["is missing"]}, status_code=400)
     return value
 
-
-def project_of(ctx: Ctx, project_id: int) -> Record:
-    return ctx.owned("project", project_id)

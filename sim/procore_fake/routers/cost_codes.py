@@ -123,7 +123,9 @@ async def sync_standard(request: Request, ctx: CtxDep) -> Response:
                 cost_codes.create_standard(ctx.store, clock, ctx.company_id, list_id, a),
             ),
             update=lambda r, a: approval.after_origin_change(
-                ctx.store, "standard_cost_code", cost_codes.update_standard(ctx.store, clock, r, a)
+                ctx.store,
+                "standard_cost_code",
+                cost_codes.update_standard(ctx.store, clock, r, a, locks=False),
             ),
             scope=lambda r: r["standard_cost_code_list_id"] == list_id,
         )
@@ -145,7 +147,6 @@ async def update_standard(code_id: int, request: Request, ctx: CtxDep) -> Respon
     require(ctx.user, "company_admin", "admin")
     with ctx.locked():
         record = ctx.owned("standard_cost_code", code_id)
-        approval.check_editable(record)
         updated = cost_codes.update_standard(
             ctx.store, ctx.sim.clock, record, section(data, "standard_cost_code")
         )
@@ -158,9 +159,8 @@ def delete_standard(code_id: int, request: Request, ctx: CtxDep) -> Response:
     require(ctx.user, "company_admin", "admin")
     with ctx.locked():
         record = ctx.owned("standard_cost_code", code_id)
-        approval.check_editable(record)
         # A synced code's deletion is announced to the integrator (delete_standard_cost_codes).
-        erp_deletes.delete_standard_codes(ctx.store, ctx.sim.clock, ctx.company_id, [record])
+        erp_deletes.delete_standard_code(ctx.store, ctx.sim.clock, ctx.company_id, record)
     return Response(status_code=204)
 
 

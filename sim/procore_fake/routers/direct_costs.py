@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import attachments, direct_costs, locking, records, sync
+from sim.procore_fake.domain import attachments, direct_costs, records, sync
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import json_body, listing, one, section
@@ -71,7 +71,6 @@ def _routes(version: str) -> None:
         attrs = section(data, "direct_cost")
         with ctx.locked():
             cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
-            locking.check_update("direct_cost", cost, attrs)
             updated = direct_costs.update(ctx.store, ctx.sim.clock, cost, attrs)
             files = attachments.uploads(data, attrs)
             updated = attachments.attach(ctx.store, "direct_cost", updated, files)
@@ -82,10 +81,7 @@ def _routes(version: str) -> None:
         require(ctx.user, "direct_costs", "admin")
         with ctx.locked():
             cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
-            locking.check_delete("direct_cost", cost)
-            for line in direct_costs.lines(ctx.store, cost):
-                ctx.store.remove("direct_cost_line_item", line["id"])
-            ctx.store.remove("direct_cost", cost_id)
+            direct_costs.delete(ctx.store, cost)
         return JSONResponse({})
 
 
@@ -108,7 +104,6 @@ async def create_line(project_id: int, cost_id: int, request: Request, ctx: CtxD
     require(ctx.user, "direct_costs", "admin")
     with ctx.locked():
         cost = ctx.owned("direct_cost", cost_id, project_id=project_id)
-        locking.check_update("direct_cost", cost, {"line_items": True})
         line = direct_costs.add_line(
             ctx.store, ctx.sim.clock, ctx.company_id, cost, section(data, "line_item")
         )
@@ -129,7 +124,7 @@ async def sync_costs(project_id: int, request: Request, ctx: CtxDep) -> Response
             parse(SyncRequest, data).updates,
             create=lambda a: direct_costs.create(ctx.store, clock, ctx.company_id, project, a),
             # The ERP owns synced direct costs: the sync action may update them, users may not.
-            update=lambda r, a: direct_costs.update(ctx.store, clock, r, a),
+            update=lambda r, a: direct_costs.update(ctx.store, clock, r, a, locks=False),
             scope=lambda r: r["project_id"] == project_id,
         )
     return JSONResponse(
@@ -160,10 +155,7 @@ async def update_line(project_id: int, cost_id: int, line_id: int, request: Requ
     attrs = section(data, "line_item")
     with ctx.locked():
         cost, line = _line(ctx, project_id, cost_id, line_id)
-        locking.check_update("direct_cost", cost, attrs)
-        locking.check_update("direct_cost_line_item", line, attrs)
-        updated = direct_costs.update_line(ctx.store, line, attrs)
-        direct_costs.total(ctx.store, ctx.store.get("direct_cost", cost_id))
+        updated = direct_costs.update_line(ctx.store, cost, line, attrs)
     return one(updated)
 
 
@@ -172,9 +164,7 @@ def delete_line(project_id: int, cost_id: int, line_id: int, ctx: CtxDep) -> Res
     require(ctx.user, "direct_costs", "admin")
     with ctx.locked():
         cost, line = _line(ctx, project_id, cost_id, line_id)
-        locking.check_delete("direct_cost", cost)
-        ctx.store.remove("direct_cost_line_item", line_id)
-        direct_costs.total(ctx.store, ctx.store.get("direct_cost", cost_id))
+        direct_costs.delete_line(ctx.store, cost, line)
     return JSONResponse({})
 
 

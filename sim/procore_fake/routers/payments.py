@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import Ctx, CtxDep
-from sim.procore_fake.domain import attachments, commitments, locking, records, requisitions
+from sim.procore_fake.domain import attachments, commitments, requisitions
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -70,12 +70,7 @@ async def update_payment(payment_id: int, request: Request, ctx: CtxDep) -> Resp
     attrs = section(data, "contract_payment")
     with ctx.locked():
         payment = _payment(ctx, payment_id, body_int(data, "project_id"), data.get("contract_id"))
-        locking.check_update("contract_payment", payment, attrs)
-        for key in ("date", "invoice_number", "check_number", "payment_number", "notes", "payment_method"):
-            if key in attrs:
-                payment[key] = attrs[key]
-        records.stamp(payment, ctx.sim.clock)
-        ctx.store.put("contract_payment", payment)
+        payment = requisitions.update_payment(ctx.store, ctx.sim.clock, payment, attrs)
         payment = attachments.attach(ctx.store, "contract_payment", payment, attachments.uploads(data, attrs))
     return one(payment)
 
@@ -87,8 +82,5 @@ def delete_payment(payment_id: int, request: Request, ctx: CtxDep) -> Response:
         payment = _payment(
             ctx, payment_id, query_int(request, "project_id"), query_int(request, "contract_id")
         )
-        locking.check_delete("contract_payment", payment)
-        ctx.store.remove("contract_payment", payment_id)
-        kind, contract = commitments.find_commitment(ctx.store, ctx.company_id, payment["contract_id"])
-        commitments.totals(ctx.store, kind, contract)
+        requisitions.delete_payment(ctx.store, ctx.company_id, payment)
     return JSONResponse({})

@@ -142,7 +142,7 @@ async def sync_projects(request: Request, ctx: CtxDep) -> Response:
             parse(SyncRequest, data).updates,
             create=lambda a: projects.create(ctx.store, clock, ctx.company_id, a),
             update=lambda r, a: approval.after_origin_change(
-                ctx.store, "project", projects.update(ctx.store, clock, r, a)
+                ctx.store, "project", projects.update(ctx.store, clock, r, a, locks=False)
             ),
         )
     return JSONResponse(
@@ -162,7 +162,6 @@ async def update_project(project_id: int, request: Request, ctx: CtxDep) -> Resp
     require(ctx.user, "projects", "admin")
     with ctx.locked():
         project = ctx.owned("project", project_id)
-        approval.check_editable(project)
         updated = projects.update(ctx.store, ctx.sim.clock, project, section(data, "project"))
         approval.note_edit(ctx.store, "project", updated)
         ctx.emit("Projects", "update", updated | {"project_id": updated["id"]})

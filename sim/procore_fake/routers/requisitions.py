@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from sim.procore_fake import filters
 from sim.procore_fake.deps import CtxDep
-from sim.procore_fake.domain import approval, attachments, locking, requisitions
+from sim.procore_fake.domain import approval, attachments, requisitions
 from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import NotFound
 from sim.procore_fake.routers.common import body_int, json_body, listing, one, query_int, section
@@ -83,7 +83,6 @@ def _routes(version: str) -> None:
         attrs = section(data, "requisition")
         with ctx.locked():
             req = ctx.owned("requisition", req_id, project_id=project_id)
-            locking.check_update("requisition", req, attrs)
             updated = requisitions.update(ctx.store, ctx.sim.clock, req, attrs)
             updated = attachments.attach(ctx.store, "requisition", updated, attachments.uploads(data, attrs))
             approval.note_edit(ctx.store, "requisition", updated)
@@ -96,10 +95,7 @@ def _routes(version: str) -> None:
         require(ctx.user, "invoicing", "admin")
         with ctx.locked():
             req = ctx.owned("requisition", req_id, project_id=project_id)
-            locking.check_delete("requisition", req)
-            for item in requisitions.items(ctx.store, req):
-                ctx.store.remove("requisition_item", item["id"])
-            ctx.store.remove("requisition", req_id)
+            requisitions.delete(ctx.store, req)
         return JSONResponse({})
 
 
@@ -133,7 +129,6 @@ async def update_item(req_id: int, item_id: int, request: Request, ctx: CtxDep) 
     attrs = section(data, "contract_item")
     with ctx.locked():
         req = ctx.owned("requisition", req_id, project_id=project_id)
-        locking.check_update("requisition", req, attrs)
         item = ctx.owned("requisition_item", item_id, project_id=project_id)
         if item["requisition_id"] != req_id:
             raise NotFound()

@@ -79,7 +79,7 @@ async def sync_vendors(request: Request, ctx: CtxDep) -> Response:
             update=lambda r, a: approval.after_origin_change(
                 ctx.store,
                 "vendor",
-                vendors.update(ctx.store, clock, r, vendors.refresh_filter(settings, r, a)),
+                vendors.update(ctx.store, clock, r, vendors.refresh_filter(settings, r, a), locks=False),
             ),
         )
     return JSONResponse(
@@ -101,7 +101,6 @@ async def update_vendor(vendor_id: int, request: Request, ctx: CtxDep) -> Respon
     require(ctx.user, "directory", "admin")
     with ctx.locked():
         vendor = ctx.owned("vendor", vendor_id)
-        approval.check_editable(vendor)
         updated = vendors.update(ctx.store, ctx.sim.clock, vendor, section(data, "vendor"))
         approval.note_edit(ctx.store, "vendor", updated)
         ctx.emit("Vendors", "update", updated)

@@ -1,8 +1,17 @@
-"""Test helpers: a fake Procore on a ManualClock, driven through its HTTP face, and Procore-side builders."""
+"""Test helpers: a fake Procore on a ManualClock, driven through its HTTP face, and Procore-side builders.
+
+Every test reaches the fake through HTTP. By default the HTTP face runs in process (an ASGI transport, no
+sockets); with ``QBSIM_TEST_SERVER_MODE=1`` in the environment (moto's ``TEST_SERVER_MODE``) each fake is
+served by uvicorn on a free port of 127.0.0.1 and the tests' client talks to it over TCP, so the whole
+suite runs once more against a real server: ``QBSIM_TEST_SERVER_MODE=1 pytest tests/sim/procore_fake``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +25,9 @@ from sim.clock import ManualClock
 from sim.procore_fake.app import bind_state, create_app, create_state
 from sim.procore_fake.ratelimit import RateLimitConfig
 from sim.procore_fake.state import SimState
+from sim.server import BackgroundServer
+
+SERVER_MODE = os.environ.get("QBSIM_TEST_SERVER_MODE", "") not in ("", "0")
 
 CLIENT_ID = "qbsim-client-id"
 CLIENT_SECRET = "qbsim-client-secret"
@@ -65,9 +77,12 @@ class Fake:
     dmsa: Session
     transport_log: list[httpx.Request]
     state: SimState
+    server: BackgroundServer | None = None
 
     def close(self) -> None:
         self.http.close()
+        if self.server is not None:
+            self.server.stop()
 
     def login(self, name: str) -> Session:
         """Authorization-code flow for a named person (seeded: Erin Sponsor, Pat Manager, Alex Accountant,
@@ -137,8 +152,7 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
         return httpx.Response(200)
 
     state = create_state(clock=clock, rate_limit=rate_limit, webhook_transport=httpx.MockTransport(receiver))
-    # The fake's HTTP face in process (no sockets), on the same transport the Web Connector emulator uses.
-    http = asgi_client(bind_state(shared_app(), state))
+    http, server = open_client(bind_state(shared_app(), state))
     company = http.get("/_sim/state").json()["companies"][0]
     users = {u["name"]: u["id"] for u in company["users"] if not u["is_service_account"]}
     service = next(u["id"] for u in company["users"] if u["is_service_account"])
@@ -152,7 +166,30 @@ def build(rate_limit: RateLimitConfig | None = None) -> Fake:
         client_credentials(http, company["id"]),
         log,
         state,
+        server,
     )
+
+
+def open_client(app: Any) -> tuple[httpx.Client, BackgroundServer | None]:
+    """A client of ``app``'s HTTP face: in process, or over TCP to uvicorn in server mode (then the server
+    is returned too, for the caller to stop)."""
+    if not SERVER_MODE:
+        # In process (no sockets), on the same transport the Web Connector emulator uses.
+        return asgi_client(app), None
+    server = BackgroundServer(app).start()
+    return httpx.Client(base_url=server.url), server
+
+
+@contextmanager
+def client_for(app: Any) -> Iterator[httpx.Client]:
+    """:func:`open_client` as a context manager: the client closed (and the server stopped) after."""
+    http, server = open_client(app)
+    try:
+        with http:
+            yield http
+    finally:
+        if server is not None:
+            server.stop()
 
 
 _SHARED: list[FastAPI] = []

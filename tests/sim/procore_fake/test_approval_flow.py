@@ -15,6 +15,7 @@ from pcfake_helpers import (
     make_std_codes,
     make_vendor,
     mark_synced,
+    subscribe_erp_requests,
     synced_world,
 )
 
@@ -544,14 +545,7 @@ def test_synced_project_edit_is_re_exported_as_an_update(fake: Fake) -> None:
     ],
 )
 def test_refresh_buttons_emit_documented_payloads(fake: Fake, button: str, names: list[str]) -> None:
-    hook = fake.dmsa.post(
-        "/rest/v1.0/webhooks/hooks",
-        {"company_id": fake.company_id, "hook": {"destination_url": "https://connector.example/h"}},
-    ).json()
-    fake.dmsa.post(
-        f"/rest/v1.0/webhooks/hooks/{hook['id']}/triggers",
-        {"company_id": fake.company_id, "trigger": {"resource_name": "ERP Requests", "event_type": "create"}},
-    )
+    subscribe_erp_requests(fake)
     r = fake.sim("POST", f"/erp/refresh/{button}", {"as_user_id": fake.users["Erin Sponsor"]})
     assert r.status_code == 200
     delivered = fake.http.post("/_sim/webhooks/deliver").json()

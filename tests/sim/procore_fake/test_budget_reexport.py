@@ -268,3 +268,23 @@ def test_sync_cannot_adjust_a_locked_or_pending_budget(fake: Fake) -> None:
     data = _only(fake, "update_budget")
     assert data["transactions"] == [_delta(fake, data["transactions"][0]["id"], line["id"], 100.0)]
     assert [j["budget_line_item_id"] for j in data["job_costs"]] == [line["id"]]
+
+
+def test_an_exported_budget_modification_cannot_be_changed_or_deleted(fake: Fake) -> None:
+    """Its transactions are in QuickBooks: editing or deleting it in Procore is refused (the fake's text)."""
+    w, line, budget_id = _synced_budget(fake)
+    pid = w["project"]["id"]
+    other = add_budget_line(fake, pid, w["codes"][1]["id"], "0")
+    _export(fake, budget_id)
+    url = f"/rest/v1.0/projects/{pid}/budget_modifications"
+    body = {"from_budget_line_item_id": line["id"], "to_budget_line_item_id": other["id"]}
+    body["transfer_amount"] = "5"
+    mod = fake.dmsa.post(url, {"budget_modification": body}).json()
+    _export(fake, budget_id)
+    r = fake.dmsa.patch(f"{url}/{mod['id']}", {"budget_modification": {"transfer_amount": "9"}})
+    refused = "A budget modification exported to ERP cannot be changed."
+    assert (r.status_code, r.json()) == (422, {"errors": {"base": [refused]}})
+    r = fake.dmsa.delete(f"{url}/{mod['id']}")
+    refused = "A budget modification exported to ERP cannot be deleted."
+    assert (r.status_code, r.json()) == (422, {"errors": {"base": [refused]}})
+    assert fake.dmsa.get(f"{url}/{mod['id']}").json()["transfer_amount"] == "5.0"

@@ -7,11 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from pcfake_helpers import build, make_vendor
+from pcfake_helpers import build, client_for, make_vendor
 from typer.testing import CliRunner
 
 from qbsim.cli import app as qbsim_cli
-from sim.asgi import asgi_client
 from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
 from sim.procore_fake.cli import app as cli
@@ -99,8 +98,10 @@ def _write_vendors(url: str, client_id: str, secret: str, company_id: int, error
 
 def test_two_companies_write_concurrently_without_losing_records() -> None:
     """Two threads, each on its own connection to the served fake: one lock per company, no lost writes."""
-    app = create_app(clock=ManualClock())
-    with BackgroundServer(app) as server, httpx.Client(base_url=server.url) as http:
+    with (
+        BackgroundServer(create_app(clock=ManualClock())) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
         made = http.post(
             "/_sim/companies", json={"name": "Second", "client_id": "c2", "client_secret": "s2"}
         ).json()
@@ -136,7 +137,7 @@ def test_dispatcher_tick_delivers_and_runs_schedule_and_thread_stops() -> None:
     app = create_app(
         clock=clock, webhook_transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
     )
-    with asgi_client(app) as http:
+    with client_for(app) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post(
             "/oauth/token",
@@ -180,7 +181,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
         "client_id": "qbsim-client-id",
         "client_secret": "qbsim-client-secret",
     }
-    with asgi_client(create_app(database_url=url, clock=ManualClock())) as http:
+    with client_for(create_app(database_url=url, clock=ManualClock())) as http:
         company = http.get("/_sim/state").json()["companies"][0]["id"]
         token = http.post("/oauth/token", data=form).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company)}
@@ -192,7 +193,7 @@ def test_file_database_survives_a_restart(tmp_path) -> None:  # type: ignore[no-
             ).status_code
             == 201
         )
-    with asgi_client(create_app(database_url=url, clock=ManualClock())) as http:
+    with client_for(create_app(database_url=url, clock=ManualClock())) as http:
         state = http.get("/_sim/state").json()
         assert [c["id"] for c in state["companies"]] == [company]
         r = http.get("/rest/v1.0/vendors", params={"company_id": company}, headers=headers)
@@ -226,3 +227,50 @@ def test_a_server_never_started_still_releases_its_socket() -> None:
     server = BackgroundServer(create_app(clock=ManualClock()))
     server.stop()  # joined nothing, closed the bound socket
     assert server._sock.fileno() == -1
+
+
+def test_serve_defaults_to_the_manual_clock_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``qbsim quickbooks serve``: the injectable clock unless --wall-clock, named in the banner."""
+    import sim.procore_fake.cli as cli_module
+    from sim.clock import SystemClock
+
+    served: list[Any] = []
+    monkeypatch.setattr(cli_module.uvicorn, "run", lambda app, **_: served.append(app))
+    manual = CliRunner().invoke(cli, ["serve"])
+    assert manual.exit_code == 0, manual.output
+    assert "clock: manual, at 2024-01-15T09:00:00+00:00 (move it with POST /_sim/clock)" in manual.output
+    assert isinstance(served[-1].state.sim.clock, ManualClock)
+    wall = CliRunner().invoke(cli, ["serve", "--wall-clock"])
+    assert wall.exit_code == 0 and "clock: wall (--wall-clock)" in wall.output
+    assert isinstance(served[-1].state.sim.clock, SystemClock)
+
+
+def test_serve_confines_snapshots_to_a_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import sim.procore_fake.cli as cli_module
+
+    served: list[Any] = []
+    monkeypatch.setattr(cli_module.uvicorn, "run", lambda app, **_: served.append(app))
+    result = CliRunner().invoke(cli, ["serve", "--snapshot-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert served[-1].state.sim.snapshot_dir == tmp_path
+    missing = CliRunner().invoke(cli, ["serve", "--snapshot-dir", str(tmp_path / "none")])
+    assert missing.exit_code != 0 and "does not exist" in str(missing.exception)
+
+
+def test_importing_the_app_module_builds_nothing() -> None:
+    """No app at import (the routes are declared by the first create_app); ``app`` is built on first use."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import sim.procore_fake.app as module\n"
+        "import sim.procore_fake.cli\n"
+        "routes = [m for m in sys.modules if m.startswith('sim.procore_fake.routers')]\n"
+        "assert routes == [] and module._DEFAULT == [], (routes, module._DEFAULT)\n"
+        "first = module.app\n"
+        "assert module.app is first and len(module._DEFAULT) == 1\n"
+        "assert '/_sim/state' in first.openapi()['paths']\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -17,9 +17,8 @@ from typing import Any
 import ProPyCore.exceptions as exceptions
 import ProPyCore.procore as procore_module
 import pytest
-from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials
+from pcfake_helpers import CLIENT_ID, CLIENT_SECRET, client_credentials, open_client
 
-from sim.asgi import asgi_client
 from sim.clock import ManualClock
 from sim.procore_fake.app import create_app
 from sim.server import BackgroundServer
@@ -27,7 +26,7 @@ from sim.server import BackgroundServer
 
 def _served(mode: str) -> Iterator[dict[str, Any]]:
     app = create_app(clock=ManualClock(), company_header_mode=mode)
-    http = asgi_client(app)
+    http, served = open_client(app)
     company_id = http.get("/_sim/state").json()["companies"][0]["id"]
     dmsa = client_credentials(http, company_id)
     lists = dmsa.get("/rest/v1.0/standard_cost_code_lists", company_id=company_id).json()
@@ -51,6 +50,8 @@ def _served(mode: str) -> Iterator[dict[str, Any]]:
         )
         yield {"client": client, "company_id": company_id, "project": project, "http": http, "dmsa": dmsa}
     http.close()
+    if served is not None:
+        served.stop()
 
 
 @pytest.fixture(scope="module")

@@ -93,3 +93,10 @@ def test_real_answers_match_the_declared_schemas(fake: Fake) -> None:
     hooks = fake.dmsa.get(f"/rest/v2.0/companies/{fake.company_id}/webhooks/hooks")
     assert hooks.status_code == 200 and _conforms(path, "get", hooks)
     assert not _conforms(path, "get", _made_up(200, []))  # the v2 envelope, not a bare list
+
+
+def test_a_refused_snapshot_path_answers_a_declared_body(fake: Fake) -> None:
+    refused = fake.http.post("/_sim/restore", json={"path": "/nonexistent/procore.json"})
+    assert refused.status_code == 404 and set(refused.json()) == {"error", "path", "reason"}
+    assert _conforms("/_sim/restore", "post", refused)
+    assert "409" in DOC["paths"]["/_sim/snapshot"]["post"]["responses"]

@@ -87,9 +87,9 @@ def test_inferred_routes_say_why() -> None:
 
 
 def test_openapi_document_is_served() -> None:
-    from sim.asgi import asgi_client
+    from pcfake_helpers import client_for
 
-    with asgi_client(create_app()) as http:
+    with client_for(create_app()) as http:
         doc = http.get("/openapi.json").json()
     assert "/rest/v1.0/work_order_contracts" in doc["paths"]
 
