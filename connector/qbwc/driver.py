@@ -258,7 +258,7 @@ class SessionDriver:
     # -- receiveResponseXML ----------------------------------------------------------------------
     def in_flight(self, company_key: str, ticket: str) -> list[WorkRecord]:
         """Items this session sent and has no answer for yet."""
-        return [r for r in self._queue.items(company_key, ["sent"]) if r.sent_ticket == ticket]
+        return self._queue.in_flight(company_key, ticket)
 
     def apply_response(self, company_key: str, ticket: str, qbxml: str) -> None:
         """Route every ``...Rs`` to its work item's handler (raises ValueError on a broken document).

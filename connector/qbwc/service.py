@@ -331,10 +331,8 @@ class QbwcService:
         self.sessions.update(ticket, state="closed")
         if record.state == "refused":
             return record.last_error
-        done = sum(1 for r in self.queue.items(record.company_key, ["done"]) if r.finished_ticket == ticket)
-        failed = sum(
-            1 for r in self.queue.items(record.company_key, ["failed"]) if r.finished_ticket == ticket
-        )
+        counts = self.queue.finished_counts(ticket)  # this session's outcomes only, never the history
+        done, failed = counts["done"], counts["failed"]
         left = self.queue.remaining(record.company_key)
         log.info("session %s closed (company %s): %d done, %d failed, %d left",
                  _short(ticket), record.company_key, done, failed, left)

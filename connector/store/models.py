@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -94,19 +95,23 @@ class WorkItem(Base):
     """One unit of sync work: becomes one (or a few) qbXML requests in a batch, requestID = id."""
 
     __tablename__ = "work_items"
+    # Every round trip asks for one company's items in one state, oldest first (the next batch, what is in
+    # flight, how many remain): one index answers all of them without reading other companies' rows.
+    __table_args__ = (Index("ix_work_items_company_state_id", "company_key", "state", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"))
     kind: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     procore_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     # pending → sent → done | failed.  An item found in `sent` by a later session gets probe=1.
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
     probe: Mapped[int] = mapped_column(Integer, default=0)
     solo: Mapped[int] = mapped_column(Integer, default=0)
     sent_as_probe: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    finished_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A session's progress and closeConnection's summary count by it (never the company's whole history).
+    finished_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     iterator_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -122,7 +127,8 @@ class WorkDependency(Base):
 
     __tablename__ = "work_dependencies"
     item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
-    depends_on_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
+    # Indexed too: failing the dependants of a failed item starts from the failed item.
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True, index=True)
 
 
 class IdMapEntry(Base):
