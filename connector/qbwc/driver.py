@@ -46,6 +46,8 @@ MAX_ITERATOR_REMAINING = 2**31 - 1
 # ProcessRequest HRESULT when the qbXML document is not well-formed / not valid: QuickBooks
 # rejects the whole document before processing any request in it, so nothing was applied.
 HRESULT_BAD_QBXML = "0x80040400"
+#: How far progress counts a company's open items (see ``percent_done``).
+PROGRESS_COUNT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,9 @@ class SessionDriver:
     # -- progress --------------------------------------------------------------------------------
     def percent_done(self, company_key: str, ticket: str) -> int:
         """Finished / (finished + remaining) of this session's work; 100 only when nothing remains."""
-        remaining = self._queue.remaining(company_key)
+        # Counted up to PROGRESS_COUNT_LIMIT: beyond it the bar moves against that many (still 99 at most
+        # while anything is open), and a round trip never counts a huge queue.
+        remaining = self._queue.remaining(company_key, at_most=PROGRESS_COUNT_LIMIT)
         if remaining == 0:
             return 100
         finished = self._queue.finished_in(ticket)

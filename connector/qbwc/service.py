@@ -12,8 +12,8 @@ return ""/negative values for tickets they do not know.)
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from connector.qbwc.throttle import LoginGuard
 from connector.qbwc.versions import client_version_answer
 from connector.qbwc.xmlsafe import UnsafeXmlError
 from connector.store.db import make_engine, make_session_factory
+from connector.store.locks import CompanyLocks
 from connector.store.queue import WorkQueue
 from connector.store.sessions import SessionRecord, SessionStore
 from connector.store.users import UserStore
@@ -67,18 +68,16 @@ class QbwcService:
         #: Told before authenticate decides whether there is work, and after a response is applied
         #: (the Procore half plans what it has read, and writes back what QuickBooks answered).
         self.observers: list[SessionObserver] = []
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.locks = CompanyLocks(self.engine)
 
     def register(self, handler: SyncHandler) -> None:
         """Add the handler for ``handler.kind``."""
         self.handlers[handler.kind] = handler
 
     # -- plumbing --------------------------------------------------------------------------------
-    def _lock(self, company_key: str) -> threading.Lock:
-        """One lock per company file, never a global one (DESIGN.md)."""
-        with self._locks_guard:
-            return self._locks.setdefault(company_key, threading.Lock())
+    def _lock(self, company_key: str) -> AbstractContextManager[None]:
+        """One lock per company file, never a global one (DESIGN.md; across processes on PostgreSQL)."""
+        return self.locks.hold(company_key)
 
     def _still_open(self, ticket: str) -> SessionRecord | None:
         """The session re-read under its company lock, or None: an authenticate of the same user may
@@ -239,7 +238,7 @@ class QbwcService:
                 return NOOP
             request = self.driver.next_request(record.company_key, ticket)
             if request is None:
-                if self.queue.remaining(record.company_key) > 0:
+                if self.queue.remaining(record.company_key, at_most=1) > 0:
                     self.sessions.update(ticket, last_error=NOOP)
                     return NOOP
                 finished = self.queue.finished_in(ticket)

@@ -44,6 +44,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: A company's key in the per-company tables. Deliberately not a foreign key to ``companies``: work, sessions
+#: and the id map are keyed by company whether or not a login row exists yet (SQLite never enforced it,
+#: and PostgreSQL must accept what SQLite does).
+CompanyKey = String(100)
+
+
 class Base(DeclarativeBase):
     """Declarative base of the connector store."""
 
@@ -78,7 +84,7 @@ class QbwcSession(Base):
     __tablename__ = "qbwc_sessions"
     ticket: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(200))
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     # open → (refused | closed | expired); only "open" sessions hold the company file.
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -99,7 +105,7 @@ class WorkItem(Base):
     # flight, how many remain): one index answers all of them without reading other companies' rows.
     __table_args__ = (Index("ix_work_items_company_state_id", "company_key", "state", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"))
+    company_key: Mapped[str] = mapped_column(CompanyKey)
     kind: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     procore_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -137,7 +143,7 @@ class IdMapEntry(Base):
     __tablename__ = "id_map"
     __table_args__ = (UniqueConstraint("company_key", "object_type", "procore_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     object_type: Mapped[str] = mapped_column(String(80))
     procore_id: Mapped[str] = mapped_column(String(80))
     qb_id: Mapped[str] = mapped_column(String(80), index=True)
@@ -157,7 +163,7 @@ class ErpRequestRow(Base):
     __tablename__ = "erp_requests"
     __table_args__ = (UniqueConstraint("company_key", "request_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     # Procore: ids in newer zones may not fit 32 bits, store them as 64-bit integers.
     request_id: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default="received", index=True)
@@ -185,7 +191,7 @@ class ErpWrite(Base):
 
     __tablename__ = "erp_writes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     request_id: Mapped[int] = mapped_column(BigInteger, index=True)
     # close_detail | item_outcome | staged_records | metadata
     kind: Mapped[str] = mapped_column(String(30))
@@ -207,5 +213,5 @@ class ErpConnectionRow(Base):
     connection of the integration cannot be synced)."""
 
     __tablename__ = "erp_connections"
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), primary_key=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, primary_key=True)
     connected_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -65,6 +66,7 @@ def test_a_round_trip_issues_the_same_statements_for_ten_or_500_queued_items(tmp
     assert counts[0] == counts[1]
 
 
+@pytest.mark.sqlite_only
 def test_every_query_of_a_round_trip_searches_an_index_never_scans_the_work_table(tmp_path, clock) -> None:
     engine, queue = queue_of(tmp_path, 200, clock)
     with statements(engine) as seen:
@@ -92,4 +94,14 @@ def test_the_next_batch_skips_items_whose_dependency_is_not_done_in_sql(tmp_path
     assert [r.payload["n"] for r in queue.next_batch("co", 10)] == [0, 1, 2, 3, 4, 5]
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM work_items")).scalar() == 13
+    engine.dispose()
+
+
+def test_remaining_counts_up_to_a_limit_when_asked(tmp_path, clock) -> None:
+    engine, queue = queue_of(tmp_path, 30, clock)
+    assert queue.remaining("co") == 31
+    assert queue.remaining("co", at_most=1) == 1
+    assert queue.remaining("co", at_most=10) == 10
+    assert queue.remaining("co", at_most=100) == 31
+    assert queue.remaining("nobody", at_most=5) == 0
     engine.dispose()
