@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench load coverage clean
+.PHONY: install run test lint bench load load-postgres coverage clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,9 @@ LOAD_ARGS ?= --users 20 --spawn-rate 5 --run-time 1m
 load: install
 	$(BIN)/python -m load.run $(LOAD_ARGS)
 
+## The same with the connector's store on a throwaway PostgreSQL 15 cluster (scripts/with-postgres).
+load-postgres: install
+	scripts/with-postgres bash -c 'QBSIM_LOAD_CONNECTOR_DB="$$QBSIM_POSTGRES_URL" $(BIN)/python -m load.run $(LOAD_ARGS)'
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db load-results_*.csv load-connector.log
+	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db .load.db-wal .load.db-shm load-results* load-connector.log

@@ -7,7 +7,11 @@
 (``make load`` does both.) Each locust user is one customer (see ``qbwc_load``): every task queues
 ``QBSIM_LOAD_CODES`` cost code exports (default 20) and runs one Web Connector update by URL. Locust
 reports each SOAP callback by operation name and the whole update as ``update``; an update that does not
-complete, or leaves work failed, is a failure.
+complete, leaves work failed, or leaves the company file without each queued code exactly once, is a
+failure.
+
+``QBSIM_LOAD_UPDATES=N`` bounds the run by work instead of time: each user stops after N updates, and
+locust quits once every user has (a run that must finish some updates, however slow the machine).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import time
 
 from locust import User, between, events, task
+from locust.exception import StopUser
 
 from load.qbwc_load import ConnectorStore, Customer
 
@@ -25,6 +30,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per SOAP c
 
 _indexes = itertools.count()
 _store: ConnectorStore | None = None
+_finished_users = itertools.count(1)
 
 
 def store() -> ConnectorStore:
@@ -41,6 +47,7 @@ class WebConnectorUser(User):
     def on_start(self) -> None:
         codes = int(os.environ.get("QBSIM_LOAD_CODES", "20"))
         self.customer = Customer(next(_indexes), self.host or "http://localhost:8765", store(), codes)
+        self.updates_left = int(os.environ.get("QBSIM_LOAD_UPDATES", "0")) or None
 
     def _report(self, operation: str, milliseconds: float, size: int, error: Exception | None) -> None:
         events.request.fire(request_type="SOAP", name=operation, response_time=milliseconds,
@@ -57,3 +64,10 @@ class WebConnectorUser(User):
             error = exc
         events.request.fire(request_type="QBWC", name="update", response_time=(time.perf_counter() - started)
                             * 1000, response_length=queued, exception=error, context={})
+        if self.updates_left is not None:
+            self.updates_left -= 1
+            if self.updates_left <= 0:
+                runner = self.environment.runner
+                if runner is not None and next(_finished_users) >= self.environment.parsed_options.num_users:
+                    runner.quit()  # every user did its updates: the run is over, whatever --run-time says
+                raise StopUser()

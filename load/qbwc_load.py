@@ -95,6 +95,8 @@ class Customer:
     store: ConnectorStore
     codes_per_update: int = 20
     company: CompanyFile = field(init=False)
+    #: Every cost code queued for this customer so far (its company file must hold each exactly once).
+    queued: list[str] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.company = CompanyFile.create(seed=self.index)
@@ -115,7 +117,23 @@ class Customer:
             n = next(_codes)
             codes.append(CostCode(str(100_000 + n), f"L{n:07d}", f"Load cost code {n}", INCOME_ACCOUNT,
                                   EXPENSE_ACCOUNT))
-        return len(enqueue_exports(self.store.queue, self.company_key, codes).queued)
+        queued = enqueue_exports(self.store.queue, self.company_key, codes).queued
+        self.queued.extend(cc.code for cc in codes if cc.procore_id in queued)
+        return len(queued)
+
+    def duplicates_or_missing(self) -> str | None:
+        """Why the company file does not hold each queued cost code exactly once (None when it does)."""
+        names = [i["Name"] for i in self.company.list_records("ItemService") if i["Name"].startswith("L")]
+        counts: dict[str, int] = {}
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+        twice = sorted(name for name, count in counts.items() if count > 1)
+        missing = sorted(set(self.queued) - set(counts))
+        extra = sorted(set(counts) - set(self.queued))
+        if not (twice or missing or extra):
+            return None
+        return (f"{self.username}: company file holds {len(twice)} code(s) twice {twice[:3]}, misses "
+                f"{len(missing)} {missing[:3]}, has {len(extra)} never queued {extra[:3]}")
 
     def update(self, on_call: CallTimer) -> UpdateResult:
         """One "Update Selected" against the connector; raises UpdateFailed unless everything synced."""
@@ -131,4 +149,8 @@ class Customer:
             first = failed[0]
             raise UpdateFailed(f"{self.username}: {len(failed)} work item(s) failed, first "
                                f"{first.last_status_code}: {first.last_status_message}")
+        if result.outcome is Outcome.COMPLETED:  # exactly once on the QuickBooks side, after every update
+            problem = self.duplicates_or_missing()
+            if problem is not None:
+                raise UpdateFailed(problem)
         return result

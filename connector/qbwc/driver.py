@@ -36,7 +36,7 @@ from connector.work import QBXML_VERSION, HandlerRegistry, Outcome, RequestBody,
 
 log = logging.getLogger(__name__)
 
-#: What the queue stores of an answer (``work_items.last_status_code`` String(20), ``iterator_id`` String(64),
+#: What the queue stores of an answer (``work_items.last_status_code`` String(80), ``iterator_id`` String(64),
 #: ``iterator_remaining`` an SQL INTEGER). QuickBooks' status codes have at most 5 digits and its iteratorIDs
 #: are GUIDs; an answer beyond these is not QuickBooks' and is not stored.
 MAX_STATUS_CODE = 10**9

@@ -121,7 +121,9 @@ class WorkItem(Base):
     iterator_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    last_status_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # QuickBooks' numeric codes, or the connector's own named ones ("ProjectCustomerMissing"): PostgreSQL
+    # enforces the length SQLite ignores.
+    last_status_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
     last_status_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -3,6 +3,7 @@ it monkey-patches the standard library on import)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -67,27 +68,46 @@ def test_failed_work_is_a_load_failure(served: tuple[Served, str]) -> None:
 
 
 def test_locustfile_runs_headless_without_failures(served: tuple[Served, str], tmp_path: Path) -> None:
-    """Locust in its own process (gevent), a few seconds, two users: exit status 0 means no failures.
+    """Locust in its own process (gevent), two users, one update each: exit status 0 means no failures.
 
-    The duration only bounds the run; nothing here asserts how fast anything was.
+    Bounded by work, not time (``QBSIM_LOAD_UPDATES=1``: locust quits once both users did their update).
+    Why it flaked: it read locust's CSV, which a greenlet rewrites once a second and locust does not write
+    again at shutdown, so an update finished in the last second before exit (on a loaded machine, the
+    only one, finishing during the stop timeout) was missing from it. The stats are read from
+    ``--json-file`` (written at shutdown from the final stats), and the run is bounded by work, not by a
+    4 s ``--run-time`` the users' start (a company file, a login) could outlast.
     """
     running, db_url = served
     csv = tmp_path / "run"
     done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
-         "--users", "2", "--spawn-rate", "2", "--run-time", "4s", "--host", running.url, "--only-summary",
-         # users finish the update under way when the time is up, so at least one completes however slow
-         # the machine is
-         "--stop-timeout", "90",
-         "--csv", str(csv), "--exit-code-on-error", "1"],
-        cwd=ROOT, env={**_env(), "QBSIM_LOAD_DB_URL": db_url, "QBSIM_LOAD_CODES": "3"},
+         "--users", "2", "--spawn-rate", "2", "--run-time", "180s", "--host", running.url, "--only-summary",
+         "--stop-timeout", "90", "--csv", str(csv), "--json-file", str(csv), "--exit-code-on-error", "1"],
+        cwd=ROOT,
+        env={**_env(), "QBSIM_LOAD_DB_URL": db_url, "QBSIM_LOAD_CODES": "3", "QBSIM_LOAD_UPDATES": "1"},
         capture_output=True, text=True, timeout=240,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    stats = (csv.parent / "run_stats.csv").read_text()
-    assert "update" in stats and "authenticate" in stats
+    stats = {entry["name"]: entry for entry in json.loads((csv.parent / "run.json").read_text())}
+    assert stats["update"]["num_requests"] == 2 and stats["update"]["num_failures"] == 0  # one each
+    assert stats["authenticate"]["num_requests"] == 2
     failures = (csv.parent / "run_failures.csv").read_text().strip().splitlines()
     assert failures[1:] == []
+
+
+def test_a_company_file_holding_a_code_twice_is_a_load_failure(served: tuple[Served, str]) -> None:
+    running, db_url = served
+    customer = Customer(9, running.url, ConnectorStore(db_url), codes_per_update=2)
+    customer.queue_work()
+    customer.update(lambda *call: None)
+    assert customer.duplicates_or_missing() is None
+    customer.queued.append("L9999999")  # queued, never synced
+    twice = customer.company.list_records("ItemService")[-1]["Name"]
+    customer.queued.remove(twice)  # synced, never queued
+    assert customer.duplicates_or_missing() == (
+        "load-9: company file holds 0 code(s) twice [], misses 1 ['L9999999'], "
+        f"has 1 never queued ['{twice}']"
+    )
 
 
 def _env() -> dict[str, str]:

@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.Column("iterator_id", sa.String(length=64), nullable=True),
         sa.Column("iterator_ticket", sa.String(length=64), nullable=True),
         sa.Column("iterator_remaining", sa.Integer(), nullable=True),
-        sa.Column("last_status_code", sa.String(length=20), nullable=True),
+        sa.Column("last_status_code", sa.String(length=80), nullable=True),
         sa.Column("last_status_message", sa.Text(), nullable=True),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
