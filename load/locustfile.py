@@ -22,6 +22,7 @@ import os
 import time
 
 from locust import User, between, events, task
+from locust.env import Environment
 from locust.exception import StopUser
 
 from load.qbwc_load import ConnectorStore, Customer
@@ -40,13 +41,23 @@ def store() -> ConnectorStore:
     return _store
 
 
+def first_customer(environment: Environment) -> int:
+    """Where this process numbers its customers from: ``QBSIM_LOAD_FIRST_CUSTOMER``, else 100,000 apart per
+    locust worker (the master hands out worker indexes), so two workers never share a login or company."""
+    explicit = os.environ.get("QBSIM_LOAD_FIRST_CUSTOMER", "").strip()
+    if explicit:
+        return int(explicit)
+    return 100_000 * int(getattr(environment.runner, "worker_index", 0) or 0)
+
+
 class WebConnectorUser(User):
     # QBWC's Auto-Run runs every few minutes; compressed so a short run has many updates.
     wait_time = between(0.2, 1.0)
 
     def on_start(self) -> None:
         codes = int(os.environ.get("QBSIM_LOAD_CODES", "20"))
-        self.customer = Customer(next(_indexes), self.host or "http://localhost:8765", store(), codes)
+        index = first_customer(self.environment) + next(_indexes)
+        self.customer = Customer(index, self.host or "http://localhost:8765", store(), codes)
         self.updates_left = int(os.environ.get("QBSIM_LOAD_UPDATES", "0")) or None
 
     def _report(self, operation: str, milliseconds: float, size: int, error: Exception | None) -> None:

@@ -80,10 +80,10 @@ class QbwcService:
         return self.locks.hold(company_key)
 
     def _still_open(self, ticket: str) -> SessionRecord | None:
-        """The session re-read under its company lock, or None: an authenticate of the same user may
-        have replaced it between the first check and the lock (that session must not get a batch)."""
-        record = self.sessions.get(ticket)
-        return record if record is not None and record.state == "open" else None
+        """The session re-read under its company lock (and touched: sliding expiry), or None: an
+        authenticate of the same user may have replaced it between the first check and the lock (that
+        session must not get a batch)."""
+        return self.sessions.touch_if_open(ticket, self._now())
 
     def _now(self) -> datetime:
         return self.settings.clock()
@@ -119,8 +119,9 @@ class QbwcService:
                 return self.close_connection(_s(p["ticket"]))
         raise ValueError(f"unknown operation {call.operation}")
 
-    def _session(self, ticket: str) -> tuple[SessionRecord | None, str]:
-        """The open session for ``ticket`` (touched), or None and the reason."""
+    def _session(self, ticket: str, touch: bool = True) -> tuple[SessionRecord | None, str]:
+        """The open session for ``ticket`` (touched unless ``touch`` is False: the caller touches it under
+        the company lock, :meth:`_still_open`), or None and the reason."""
         record = self.sessions.get(ticket) if ticket else None
         if record is None:
             return None, "Unknown session ticket; the Web Connector must authenticate again."
@@ -136,7 +137,7 @@ class QbwcService:
             return None, "This session is already closed."
         if record.state == "superseded":
             return None, SUPERSEDED
-        if record.state == "open":
+        if record.state == "open" and touch:
             record = self.sessions.update(ticket, last_seen_at=self._now())
         return record, ""
 
@@ -215,7 +216,7 @@ class QbwcService:
         ``major``/``minor`` (qbXMLMajorVers/MinorVers) are the newest qbXML the QuickBooks
         installation speaks; the connector sends 13.0, so an older one is refused too.
         """
-        record, _ = self._session(ticket)
+        record, _ = self._session(ticket, touch=False)
         if record is None or record.state != "open":
             return ""
         with self._lock(record.company_key):
@@ -271,7 +272,7 @@ class QbwcService:
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         """receiveResponseXML: percent done (1..100) or -101 when ProcessRequest failed."""
-        record, _ = self._session(ticket)
+        record, _ = self._session(ticket, touch=False)
         if record is None or record.state != "open":
             return NEGATIVE
         with self._lock(record.company_key):

@@ -342,6 +342,9 @@ class WorkQueue:
         """
         now = self._clock()
         count = 0
+        with self._sessions() as db:  # the usual answer, nothing blocked, takes no write lock
+            if db.execute(_BLOCKED.limit(1), {"company": company_key}).first() is None:
+                return 0
         with self._sessions.begin() as db:
             while True:
                 failing: dict[int, dict[str, Any]] = {}

@@ -104,6 +104,18 @@ class SessionStore:
             row = db.execute(_BY_TICKET, {"ticket": ticket}).first()
             return _record(row) if row else None
 
+    def touch_if_open(self, ticket: str, now: datetime) -> SessionRecord | None:
+        """Set ``last_seen_at`` of the session if it is still open, and return it; None when it is not
+        (one UPDATE … RETURNING: the re-check under the company lock and the sliding expiry at once)."""
+        with self._sessions.begin() as db:
+            row = db.execute(
+                update(_SESSIONS)
+                .where(_SESSIONS.c.ticket == ticket, _SESSIONS.c.state == "open")
+                .values(last_seen_at=now)
+                .returning(*_SESSIONS.c)
+            ).first()
+            return _record(row) if row is not None else None
+
     def is_expired(self, record: SessionRecord, now: datetime) -> bool:
         """True once the ticket has been silent for longer than the ttl."""
         return record.state == "expired" or (record.state == "open" and record.last_seen_at < now - self._ttl)
