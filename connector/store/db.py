@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,9 @@ SQLITE_BUSY_TIMEOUT = 30.0
 #: Connections per process: enough for the ASGI thread pool (40 threads) not to queue on the pool.
 POOL_SIZE = 20
 POOL_OVERFLOW = 30
+
+#: Execution option of the connections a store's reading sessions use (``with sessions() as db``).
+READ_ONLY = "qbsim_read_only"
 
 # Engines whose one shared connection allows one transaction at a time (the in-memory default).
 _SERIAL_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
@@ -94,10 +99,12 @@ def _sqlite_file_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies. A deferred transaction
-        # that reads, then writes after another connection committed, fails at once (SQLITE_BUSY_SNAPSHOT)
-        # whatever the timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that may write is IMMEDIATE: it takes the write lock at BEGIN, where the busy timeout
+        # applies (a deferred one that reads, then writes after another connection committed, fails at once
+        # with SQLITE_BUSY_SNAPSHOT whatever the timeout). Reading sessions (READ_ONLY, see
+        # make_session_factory) BEGIN deferred: in WAL mode they never wait for the writer.
+        deferred = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -161,10 +168,31 @@ class SerialSession(Session):
             self._release_serial_lock()
 
 
+class _StoreSessions(sessionmaker[Session]):
+    """The store's convention made explicit to SQLite: ``sessions.begin()`` opens a transaction that
+    writes, ``sessions()`` one that only reads (bound to the engine with ``READ_ONLY`` set, so it
+    BEGINs deferred and does not take the write lock)."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        self._reading = engine.execution_options(**{READ_ONLY: True})
+
+    def __call__(self, **local_kw: Any) -> Session:
+        local_kw.setdefault("bind", self._reading)
+        return super().__call__(**local_kw)
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:  # type: ignore[override]
+        with super().__call__(bind=self.kw["bind"]) as session, session.begin():
+            yield session
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay readable after commit (no lazy reload surprises)."""
     lock = _SERIAL_LOCKS.get(engine)
-    if lock is None:
-        return sessionmaker(engine, expire_on_commit=False)
-    session_class = type("SerialSession", (SerialSession,), {"serial_lock": lock})
-    return sessionmaker(engine, expire_on_commit=False, class_=session_class)
+    if lock is not None:
+        session_class = type("SerialSession", (SerialSession,), {"serial_lock": lock})
+        return sessionmaker(engine, expire_on_commit=False, class_=session_class)
+    if engine.dialect.name == "sqlite":
+        return _StoreSessions(engine)
+    return sessionmaker(engine, expire_on_commit=False)

@@ -40,16 +40,3 @@ def test_a_database_made_before_migrations_is_refused_by_name(tmp_path) -> None:
     with pytest.raises(SchemaError, match=r"holds connector tables made before the store had migrations; "
                                           r"start from a new database"):
         make_engine(url)
-
-
-@pytest.mark.sqlite_only
-def test_a_sqlite_file_is_in_wal_mode_with_a_busy_timeout(tmp_path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
-    engine.dispose()
-    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}?timeout=2.5")
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 2_500
-    engine.dispose()
