@@ -29,6 +29,7 @@ from locust.exception import StopUser
 from load.qbwc_load import ConnectorStore, Customer
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per SOAP call otherwise
+logging.getLogger("alembic").setLevel(logging.WARNING)  # the store migrating, on every start
 
 _indexes = itertools.count()
 _store: ConnectorStore | None = None

@@ -148,7 +148,8 @@ def main(locust_args: list[str]) -> int:
         started = time.monotonic()
         status = subprocess.call(
             [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
-             "--headless", "--host", f"http://127.0.0.1:{port}", "--csv", RESULTS, "--html",
+             "--headless", "--host", f"http://localhost:{port}",  # QBWC refuses an IP address in AppURL
+             "--csv", RESULTS, "--html",
              f"{RESULTS}.html", "--json-file", RESULTS, "--exit-code-on-error", "1", "--stop-timeout", "120",
              *args],
             env={**os.environ, "QBSIM_LOAD_DB_URL": db_url},
