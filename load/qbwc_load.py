@@ -49,8 +49,8 @@ class UpdateFailed(Exception):
 class TimedTransport(httpx.HTTPTransport):
     """An HTTP transport that reports each SOAP call's wall time, named by its SOAPAction."""
 
-    def __init__(self, on_call: CallTimer) -> None:
-        super().__init__()
+    def __init__(self, on_call: CallTimer, local_address: str | None = None) -> None:
+        super().__init__(local_address=local_address)
         self._on_call = on_call
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -94,6 +94,8 @@ class Customer:
     connector_url: str
     store: ConnectorStore
     codes_per_update: int = 20
+    #: Connect from :attr:`client_address` (needs a loopback that answers all of 127.0.0.0/8: Linux).
+    own_address: bool = True
     company: CompanyFile = field(init=False)
     #: Every cost code queued for this customer so far (its company file must hold each exactly once).
     queued: list[str] = field(init=False, default_factory=list)
@@ -101,6 +103,14 @@ class Customer:
     def __post_init__(self) -> None:
         self.company = CompanyFile.create(seed=self.index)
         self.store.users.add_user(self.username, PASSWORD, self.company_key, self.company.qbw_path)
+
+    @property
+    def client_address(self) -> str:
+        """This customer's own loopback address (127.x.y.z, never .0 or .255), as each customer's Web
+        Connector runs on its own machine: the connector's login throttle counts attempts per client
+        address, and two hundred customers behind one address would look like one guesser to it."""
+        n = self.index
+        return f"127.{1 + n // 64516 % 254}.{1 + n // 254 % 254}.{1 + n % 254}"
 
     @property
     def username(self) -> str:
@@ -139,7 +149,8 @@ class Customer:
         """One "Update Selected" against the connector; raises UpdateFailed unless everything synced."""
         qwc = build_qwc(QwcSpec(app_name="Procore", app_url=f"{self.connector_url.rstrip('/')}/qbwc",
                                 username=self.username))
-        with httpx.Client(transport=TimedTransport(on_call), timeout=60.0) as http, \
+        transport = TimedTransport(on_call, self.client_address if self.own_address else None)
+        with httpx.Client(transport=transport, timeout=60.0) as http, \
                 WebConnector(qwc, PASSWORD, self.company, transport=http) as wc:
             result = wc.run_update()
         if result.outcome not in (Outcome.COMPLETED, Outcome.NO_WORK):

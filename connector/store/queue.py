@@ -79,6 +79,29 @@ _FAIL_BLOCKED = (
             last_status_code="dependency", last_status_message=bindparam("_message"))
 )
 
+_DEPS_OF = (
+    select(_DEPS.c.item_id, _DEPS.c.depends_on_id)
+    .where(_DEPS.c.item_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_DEPS.c.depends_on_id)
+)
+_MARK_SENT = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        state="sent",
+        sent_ticket=bindparam("ticket"),
+        sent_as_probe=bindparam("as_probe"),
+        updated_at=bindparam("now"),
+        # A page of an open iterator (Continue) is the same request going on, not another try: counting
+        # pages made every import longer than max_attempts pages fail.
+        attempts=_ITEMS.c.attempts + case((_ITEMS.c.iterator_id.is_(None), 1), else_=0),
+    )
+)
+_BEFORE_COMPLETION = select(
+    _ITEMS.c.id, _ITEMS.c.company_key, _ITEMS.c.solo, _ITEMS.c.result, _ITEMS.c.iterator_id,
+    _ITEMS.c.iterator_remaining, _ITEMS.c.iterator_ticket, _ITEMS.c.finished_ticket,
+).where(_ITEMS.c.id.in_(bindparam("ids", expanding=True)))
+
 #: What an outcome writes (every completion sets all of them, so one executemany covers a whole response).
 _COMPLETED_COLUMNS = (
     "state", "updated_at", "last_status_code", "last_status_message", "sent_as_probe", "probe", "solo",
@@ -301,11 +324,7 @@ class WorkQueue:
         out: dict[int, list[int]] = {}
         if not ids:
             return out
-        for item_id, dep in db.execute(
-            select(_DEPS.c.item_id, _DEPS.c.depends_on_id)
-            .where(_DEPS.c.item_id.in_(list(ids)))
-            .order_by(_DEPS.c.depends_on_id)
-        ):
+        for item_id, dep in db.execute(_DEPS_OF, {"ids": list(ids)}):
             out.setdefault(item_id, []).append(dep)
         return out
 
@@ -391,17 +410,7 @@ class WorkQueue:
                 if not ids:
                     continue
                 changed = db.execute(
-                    update(_ITEMS)
-                    .where(_ITEMS.c.id.in_(ids))
-                    .values(
-                        state="sent",
-                        sent_ticket=ticket,
-                        sent_as_probe=int(as_probe),
-                        updated_at=now,
-                        # A page of an open iterator (Continue) is the same request going on, not another
-                        # try: counting pages made every import longer than max_attempts pages fail.
-                        attempts=_ITEMS.c.attempts + case((_ITEMS.c.iterator_id.is_(None), 1), else_=0),
-                    )
+                    _MARK_SENT, {"ids": ids, "ticket": ticket, "as_probe": int(as_probe), "now": now}
                 ).rowcount
                 if changed != len(set(ids)):
                     known = set(db.scalars(select(_ITEMS.c.id).where(_ITEMS.c.id.in_(ids))))
@@ -452,12 +461,7 @@ class WorkQueue:
         with self._sessions.begin() as db:
             current = {
                 row.id: row
-                for row in db.execute(
-                    select(_ITEMS.c.id, _ITEMS.c.company_key, _ITEMS.c.solo, _ITEMS.c.result,
-                           _ITEMS.c.iterator_id, _ITEMS.c.iterator_remaining, _ITEMS.c.iterator_ticket,
-                           _ITEMS.c.finished_ticket)
-                    .where(_ITEMS.c.id.in_(ids))
-                )
+                for row in db.execute(_BEFORE_COMPLETION, {"ids": ids})
             }
             values: dict[int, dict[str, Any]] = {}
             id_map: dict[str, list[IdMapUpdate]] = {}

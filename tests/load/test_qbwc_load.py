@@ -114,3 +114,27 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("QBSIM_LOAD")}
+
+
+def test_each_customer_connects_from_its_own_loopback_address(tmp_path: Path) -> None:
+    """The connector's login throttle counts per client address: customers sharing 127.0.0.1 looked like
+    one guesser once their authenticates overlapped, and were answered "nvu"."""
+    db_url = f"sqlite:///{tmp_path / 'connector.db'}"
+    app = create_app(Settings(database_url=db_url))
+    install(app.state.qbwc)
+    callers: list[str] = []
+
+    @app.middleware("http")
+    async def record_caller(request, call_next):  # type: ignore[no-untyped-def]
+        callers.append(request.client.host)
+        return await call_next(request)
+
+    with serve(app) as running:
+        store = ConnectorStore(db_url)
+        customers = [Customer(n, running.url, store, codes_per_update=1) for n in (0, 253, 254, 70_000)]
+        assert [c.client_address for c in customers] == ["127.1.1.1", "127.1.1.254", "127.1.2.1",
+                                                        "127.2.22.151"]
+        for customer in customers[:2]:
+            customer.queue_work()
+            customer.update(lambda *call: None)
+    assert set(callers) == {"127.1.1.1", "127.1.1.254"}
