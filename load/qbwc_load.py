@@ -9,7 +9,10 @@ Procore intake yet -- and ``update`` runs one Web Connector update against the c
 real HTTP, so the connector is measured as it is deployed.
 
 Every SOAP call is timed at the HTTP transport (``on_call(operation, milliseconds, bytes, error)``), the
-way locust reports requests; ``locustfile.py`` turns these into locust events.
+way locust reports requests, and reported a second time as ``"<operation> (connector)"`` with the time the
+connector says it spent (its ``Server-Timing`` header): the first includes the load generator's own
+scheduling (one gevent process running every customer's QuickBooks), the second does not.
+``locustfile.py`` turns these into locust events.
 
 The connector's database is shared with the served connector (``db_url``): a SQLite file is enough for
 a few dozen Web Connectors on one machine; point both at PostgreSQL for more.
@@ -40,10 +43,27 @@ PASSWORD = "load-test password"
 INCOME_ACCOUNT = "Construction Income"  # in every fake company file's contractor chart of accounts
 EXPENSE_ACCOUNT = "Job Expenses"
 SOAP_NAMESPACE = "http://developer.intuit.com/"
+#: Suffix of the operation names that report the connector's own time (its Server-Timing header).
+CONNECTOR_SIDE = " (connector)"
 
 
 class UpdateFailed(Exception):
     """An update that did not complete, or left work failed: a load-test failure, not a slow request."""
+
+
+def server_milliseconds(server_timing: str) -> float | None:
+    """The ``qbwc;dur=MS`` entry of a Server-Timing header (the connector's own time), or None."""
+    for metric in server_timing.split(","):
+        name, _, params = metric.strip().partition(";")
+        if name == "qbwc":
+            for param in params.split(";"):
+                key, _, value = param.strip().partition("=")
+                if key == "dur":
+                    try:
+                        return float(value)
+                    except ValueError:
+                        return None
+    return None
 
 
 class TimedTransport(httpx.HTTPTransport):
@@ -65,6 +85,9 @@ class TimedTransport(httpx.HTTPTransport):
             raise
         error = None if response.status_code < 400 else UpdateFailed(f"HTTP {response.status_code}")
         self._on_call(operation, (time.perf_counter() - started) * 1000, len(response.content), error)
+        spent = server_milliseconds(response.headers.get("Server-Timing", ""))
+        if spent is not None:  # what the connector itself spent, free of this process's scheduling
+            self._on_call(f"{operation}{CONNECTOR_SIDE}", spent, len(response.content), error)
         return response
 
 

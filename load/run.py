@@ -28,13 +28,13 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from connector.store.db import database_url
+from load.qbwc_load import CONNECTOR_SIDE
 
 DB = Path(".load.db")
 LOG = Path("load-connector.log")
 RESULTS = "load-results"
 STARTUP_SECONDS = 30.0
-OPERATIONS = ("authenticate", "sendRequestXML", "receiveResponseXML", "getLastError", "closeConnection",
-              "update")
+OPERATIONS = ("authenticate", "sendRequestXML", "receiveResponseXML", "getLastError", "closeConnection")
 
 
 def free_port() -> int:
@@ -106,7 +106,8 @@ def summary(stats_json: Path, seconds: float, cpu_seconds: float, users: str, st
     entries = {entry["name"]: entry for entry in json.loads(stats_json.read_text())}
     lines = ["| store | companies | operation | requests | failures | p50 ms | p95 ms |",
              "|---|---|---|---|---|---|---|"]
-    for name in OPERATIONS:
+    names = [*OPERATIONS, *(f"{op}{CONNECTOR_SIDE}" for op in OPERATIONS), "update"]
+    for name in names:
         entry = entries.get(name)
         if entry is not None:
             times = {str(k): int(v) for k, v in dict(entry["response_times"]).items()}

@@ -15,7 +15,7 @@ from conformance.serve import Served, serve
 from connector.app import create_app
 from connector.config import Settings
 from connector.sync.registry import install
-from load.qbwc_load import ConnectorStore, Customer, UpdateFailed
+from load.qbwc_load import CONNECTOR_SIDE, ConnectorStore, Customer, UpdateFailed, server_milliseconds
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,14 +44,24 @@ def test_two_customers_update_by_url_and_every_call_is_timed(served: tuple[Serve
         mine = sorted(i["Name"] for i in customer.company.list_records("ItemService") if i["Name"][0] == "L")
         assert len(mine) == 5
         assert [r.state for r in store.queue.items(customer.company_key)] == ["done"] * 5
-    operations = [op for op, _, _ in calls]
+    operations = [op for op, _, _ in calls if not op.endswith(CONNECTOR_SIDE)]
+    connector_side = [op.removesuffix(CONNECTOR_SIDE) for op, _, _ in calls if op.endswith(CONNECTOR_SIDE)]
     assert operations[:3] == ["serverVersion", "clientVersion", "authenticate"]
     assert {"sendRequestXML", "receiveResponseXML", "closeConnection"} <= set(operations)
+    assert connector_side == operations  # every SOAP answer said how long the connector spent on it
     assert all(size > 0 and err is None for _, size, err in calls)
     # nothing left to do: the next update authenticates to "none" and closes
     again: list[str] = []
     customers[0].update(lambda op, ms, size, err: again.append(op))
-    assert again == ["serverVersion", "clientVersion", "authenticate"]
+    assert [op for op in again if not op.endswith(CONNECTOR_SIDE)] == ["serverVersion", "clientVersion",
+                                                                      "authenticate"]
+
+
+def test_the_connector_side_time_is_read_from_server_timing() -> None:
+    assert server_milliseconds("qbwc;dur=12.5") == 12.5
+    assert server_milliseconds("db;dur=3, qbwc;desc=x;dur=7") == 7.0
+    assert server_milliseconds("qbwc;dur=fast") is None
+    assert server_milliseconds("") is None
 
 
 def test_failed_work_is_a_load_failure(served: tuple[Served, str]) -> None:
