@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from connector.qbwc.driver import PROGRESS_COUNT_LIMIT
 from connector.store.db import make_engine, make_session_factory
 from connector.store.queue import Completion, WorkQueue
 from connector.work import IdMapUpdate, NewWork
@@ -67,9 +68,9 @@ def round_trip(queue: WorkQueue) -> int:
         for r in in_flight
     ])
     queue.fail_blocked(COMPANY, ticket)
-    queue.remaining(COMPANY)
+    queue.remaining(COMPANY, at_most=PROGRESS_COUNT_LIMIT)  # percent_done
     queue.finished_in(ticket)
-    queue.finished_counts(ticket)
+    queue.finished_counts(ticket)  # closeConnection
     return len(batch)
 
 
