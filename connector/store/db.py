@@ -72,7 +72,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_file_engine(parsed)
     else:
-        engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
+        # No pool_pre_ping: it is one more round trip per checkout, and a store call is a few statements.
+        engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_recycle=3600)
     migrate(engine)
     return engine
 
