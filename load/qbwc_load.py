@@ -70,7 +70,9 @@ class TimedTransport(httpx.HTTPTransport):
     """An HTTP transport that reports each SOAP call's wall time, named by its SOAPAction."""
 
     def __init__(self, on_call: CallTimer, local_address: str | None = None) -> None:
-        super().__init__(local_address=local_address)
+        # A new connection per call: under load the generator can leave one idle past uvicorn's 5 s
+        # keep-alive, and a request sent as the server closes it dies "disconnected without a response".
+        super().__init__(local_address=local_address, limits=httpx.Limits(max_keepalive_connections=0))
         self._on_call = on_call
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -39,6 +39,9 @@ POOL_OVERFLOW = 30
 #: Execution option of the connections a store's reading sessions use (``with sessions() as db``).
 READ_ONLY = "qbsim_read_only"
 
+# The in-process queue for a SQLite file's one write lock (see _StoreSessions.begin).
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
 # Engines whose one shared connection allows one transaction at a time (the in-memory default).
 _SERIAL_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
@@ -177,6 +180,7 @@ class _StoreSessions(sessionmaker[Session]):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, expire_on_commit=False)
         self._reading = engine.execution_options(**{READ_ONLY: True})
+        self._writer = _SQLITE_WRITERS.setdefault(engine, threading.RLock())
 
     def __call__(self, **local_kw: Any) -> Session:
         local_kw.setdefault("bind", self._reading)
@@ -184,7 +188,12 @@ class _StoreSessions(sessionmaker[Session]):
 
     @contextmanager
     def begin(self) -> Iterator[Session]:  # type: ignore[override]
-        with super().__call__(bind=self.kw["bind"]) as session, session.begin():
+        # SQLite has one writer per file whatever we do. Threads of this process queue for it on a lock
+        # (woken the moment it is free) rather than in SQLite's busy handler, which sleeps and polls (up
+        # to 100 ms a turn): under load the polling, not the writing, was the latency. Other processes
+        # still meet the busy timeout (so does a write nested in a write of one thread: re-entrant).
+        # PostgreSQL sessions take no such lock.
+        with self._writer, super().__call__(bind=self.kw["bind"]) as session, session.begin():
             yield session
 
 
