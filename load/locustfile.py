@@ -21,7 +21,6 @@ import logging
 import os
 import time
 
-import gevent
 from locust import User, between, events, task
 from locust.env import Environment
 from locust.exception import StopUser
@@ -74,9 +73,10 @@ class WebConnectorUser(User):
 
     @task
     def update(self) -> None:
-        # In a real thread: SQLite waits for the connector's write lock in C, and that would stop every
-        # greenlet of this process (and inflate every latency locust measures) until it got it.
-        queued = gevent.get_hub().threadpool.apply(self.customer.queue_work)
+        # On a SQLite store this waits in C for the connector's write lock, stopping every greenlet of this
+        # process meanwhile (not in a gevent thread pool: the store's locks are gevent's here, unusable
+        # from a real thread). Short, since the connector queues its writers in-process; none on PostgreSQL.
+        queued = self.customer.queue_work()
         self.unsynced = True
         self._update(queued)
         if self.updates_left is not None:
