@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from connector.qbwc.qwc import QwcSpec, build_qwc
-from connector.store.db import make_engine, make_session_factory
+from connector.store.db import database_url, make_engine, make_session_factory
 from connector.store.queue import WorkQueue
 from connector.store.users import UserStore
 from connector.sync.cost_codes import CostCode, enqueue_exports
@@ -102,7 +104,13 @@ class ConnectorStore:
     users: UserStore = field(init=False)
 
     def __post_init__(self) -> None:
-        sessions = make_session_factory(make_engine(self.db_url))
+        engine = make_engine(self.db_url)  # migrated: the generator may start before the connector did
+        if engine.dialect.name == "postgresql":
+            # Every customer's greenlet queues work at once: a connection each, not 50 pooled ones that
+            # 200 greenlets time out waiting for (QueuePool limit … reached).
+            engine.dispose()
+            engine = create_engine(database_url(self.db_url), poolclass=NullPool)
+        sessions = make_session_factory(engine)
         self.queue = WorkQueue(sessions, lambda: datetime.now(UTC))
         # The connector hashes with its own cost; a cheap KDF keeps the load on the sync path.
         self.users = UserStore(sessions, 1_000)
