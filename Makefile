@@ -10,13 +10,13 @@ RECOVER = { echo; echo "error: installing into $(VENV) failed (the messages abov
 	echo "  and access to the package index. Fix that, then run: rm -rf $(VENV) && make $(MAKECMDGOALS)"; \
 	echo "  (PYTHON=python3.12 make ... picks another interpreter)."; exit 1; }
 
-.PHONY: install install-run run test test-server-mode lint bench load coverage clean
+.PHONY: install install-run run test test-server-mode lint bench load load-postgres coverage clean
 
 # Everything, for development and CI: the package with its dev extra (tests, lint, benchmarks, load).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || $(RECOVER)
 	$(BIN)/pip install --quiet --upgrade pip || $(RECOVER)
-	$(BIN)/pip install --quiet -e '.[dev]' || $(RECOVER)
+	$(BIN)/pip install --quiet -e '.[dev,postgres]' || $(RECOVER)
 	touch $(STAMP) $(RUN_STAMP)
 
 # Only what running needs (no dev extra): what `make run` installs on a fresh machine.
@@ -65,5 +65,9 @@ coverage: install
 	$(BIN)/python -m sim.quickbooks_fake.tools.regenerate
 	$(BIN)/python -m sim.procore_fake.coverage
 
+## The same with the connector's store on a throwaway PostgreSQL 15 cluster (scripts/with-postgres).
+load-postgres: install
+	scripts/with-postgres bash -c 'QBSIM_LOAD_CONNECTOR_DB="$$QBSIM_POSTGRES_URL" $(BIN)/python -m load.run $(LOAD_ARGS)'
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db load-results_*.csv load-connector.log
+	rm -rf $(VENV) .pytest_cache .ruff_cache .load.db .load.db-wal .load.db-shm load-results* load-connector.log

@@ -36,7 +36,7 @@ from connector.work import QBXML_VERSION, HandlerRegistry, Outcome, RequestBody,
 
 log = logging.getLogger(__name__)
 
-#: What the queue stores of an answer (``work_items.last_status_code`` String(20), ``iterator_id`` String(64),
+#: What the queue stores of an answer (``work_items.last_status_code`` String(80), ``iterator_id`` String(64),
 #: ``iterator_remaining`` an SQL INTEGER). QuickBooks' status codes have at most 5 digits and its iteratorIDs
 #: are GUIDs; an answer beyond these is not QuickBooks' and is not stored.
 MAX_STATUS_CODE = 10**9
@@ -46,6 +46,8 @@ MAX_ITERATOR_REMAINING = 2**31 - 1
 # ProcessRequest HRESULT when the qbXML document is not well-formed / not valid: QuickBooks
 # rejects the whole document before processing any request in it, so nothing was applied.
 HRESULT_BAD_QBXML = "0x80040400"
+#: How far progress counts a company's open items (see ``percent_done``).
+PROGRESS_COUNT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,7 @@ class SessionDriver:
     # -- receiveResponseXML ----------------------------------------------------------------------
     def in_flight(self, company_key: str, ticket: str) -> list[WorkRecord]:
         """Items this session sent and has no answer for yet."""
-        return [r for r in self._queue.items(company_key, ["sent"]) if r.sent_ticket == ticket]
+        return self._queue.in_flight(company_key, ticket)
 
     def apply_response(self, company_key: str, ticket: str, qbxml: str) -> None:
         """Route every ``...Rs`` to its work item's handler (raises ValueError on a broken document).
@@ -383,7 +385,9 @@ class SessionDriver:
     # -- progress --------------------------------------------------------------------------------
     def percent_done(self, company_key: str, ticket: str) -> int:
         """Finished / (finished + remaining) of this session's work; 100 only when nothing remains."""
-        remaining = self._queue.remaining(company_key)
+        # Counted up to PROGRESS_COUNT_LIMIT: beyond it the bar moves against that many (still 99 at most
+        # while anything is open), and a round trip never counts a huge queue.
+        remaining = self._queue.remaining(company_key, at_most=PROGRESS_COUNT_LIMIT)
         if remaining == 0:
             return 100
         finished = self._queue.finished_in(ticket)

@@ -12,8 +12,8 @@ return ""/negative values for tickets they do not know.)
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -25,6 +25,7 @@ from connector.qbwc.throttle import LoginGuard
 from connector.qbwc.versions import client_version_answer
 from connector.qbwc.xmlsafe import UnsafeXmlError
 from connector.store.db import make_engine, make_session_factory
+from connector.store.locks import CompanyLocks
 from connector.store.queue import WorkQueue
 from connector.store.sessions import SessionRecord, SessionStore
 from connector.store.users import UserStore
@@ -67,24 +68,22 @@ class QbwcService:
         #: Told before authenticate decides whether there is work, and after a response is applied
         #: (the Procore half plans what it has read, and writes back what QuickBooks answered).
         self.observers: list[SessionObserver] = []
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.locks = CompanyLocks(self.engine)
 
     def register(self, handler: SyncHandler) -> None:
         """Add the handler for ``handler.kind``."""
         self.handlers[handler.kind] = handler
 
     # -- plumbing --------------------------------------------------------------------------------
-    def _lock(self, company_key: str) -> threading.Lock:
-        """One lock per company file, never a global one (DESIGN.md)."""
-        with self._locks_guard:
-            return self._locks.setdefault(company_key, threading.Lock())
+    def _lock(self, company_key: str) -> AbstractContextManager[None]:
+        """One lock per company file, never a global one (DESIGN.md; across processes on PostgreSQL)."""
+        return self.locks.hold(company_key)
 
     def _still_open(self, ticket: str) -> SessionRecord | None:
-        """The session re-read under its company lock, or None: an authenticate of the same user may
-        have replaced it between the first check and the lock (that session must not get a batch)."""
-        record = self.sessions.get(ticket)
-        return record if record is not None and record.state == "open" else None
+        """The session re-read under its company lock (and touched: sliding expiry), or None: an
+        authenticate of the same user may have replaced it between the first check and the lock (that
+        session must not get a batch)."""
+        return self.sessions.touch_if_open(ticket, self._now())
 
     def _now(self) -> datetime:
         return self.settings.clock()
@@ -120,8 +119,9 @@ class QbwcService:
                 return self.close_connection(_s(p["ticket"]))
         raise ValueError(f"unknown operation {call.operation}")
 
-    def _session(self, ticket: str) -> tuple[SessionRecord | None, str]:
-        """The open session for ``ticket`` (touched), or None and the reason."""
+    def _session(self, ticket: str, touch: bool = True) -> tuple[SessionRecord | None, str]:
+        """The open session for ``ticket`` (touched unless ``touch`` is False: the caller touches it under
+        the company lock, :meth:`_still_open`), or None and the reason."""
         record = self.sessions.get(ticket) if ticket else None
         if record is None:
             return None, "Unknown session ticket; the Web Connector must authenticate again."
@@ -137,7 +137,7 @@ class QbwcService:
             return None, "This session is already closed."
         if record.state == "superseded":
             return None, SUPERSEDED
-        if record.state == "open":
+        if record.state == "open" and touch:
             record = self.sessions.update(ticket, last_seen_at=self._now())
         return record, ""
 
@@ -216,7 +216,7 @@ class QbwcService:
         ``major``/``minor`` (qbXMLMajorVers/MinorVers) are the newest qbXML the QuickBooks
         installation speaks; the connector sends 13.0, so an older one is refused too.
         """
-        record, _ = self._session(ticket)
+        record, _ = self._session(ticket, touch=False)
         if record is None or record.state != "open":
             return ""
         with self._lock(record.company_key):
@@ -239,7 +239,7 @@ class QbwcService:
                 return NOOP
             request = self.driver.next_request(record.company_key, ticket)
             if request is None:
-                if self.queue.remaining(record.company_key) > 0:
+                if self.queue.remaining(record.company_key, at_most=1) > 0:
                     self.sessions.update(ticket, last_error=NOOP)
                     return NOOP
                 finished = self.queue.finished_in(ticket)
@@ -272,7 +272,7 @@ class QbwcService:
 
     def receive_response_xml(self, ticket: str, response: str, hresult: str, message: str) -> int:
         """receiveResponseXML: percent done (1..100) or -101 when ProcessRequest failed."""
-        record, _ = self._session(ticket)
+        record, _ = self._session(ticket, touch=False)
         if record is None or record.state != "open":
             return NEGATIVE
         with self._lock(record.company_key):
@@ -331,10 +331,8 @@ class QbwcService:
         self.sessions.update(ticket, state="closed")
         if record.state == "refused":
             return record.last_error
-        done = sum(1 for r in self.queue.items(record.company_key, ["done"]) if r.finished_ticket == ticket)
-        failed = sum(
-            1 for r in self.queue.items(record.company_key, ["failed"]) if r.finished_ticket == ticket
-        )
+        counts = self.queue.finished_counts(ticket)  # this session's outcomes only, never the history
+        done, failed = counts["done"], counts["failed"]
         left = self.queue.remaining(record.company_key)
         log.info("session %s closed (company %s): %d done, %d failed, %d left",
                  _short(ticket), record.company_key, done, failed, left)

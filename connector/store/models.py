@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -41,6 +42,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A company's key in the per-company tables. Deliberately not a foreign key to ``companies``: work, sessions
+#: and the id map are keyed by company whether or not a login row exists yet (SQLite never enforced it,
+#: and PostgreSQL must accept what SQLite does).
+CompanyKey = String(100)
 
 
 class Base(DeclarativeBase):
@@ -77,7 +84,7 @@ class QbwcSession(Base):
     __tablename__ = "qbwc_sessions"
     ticket: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(200))
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     # open → (refused | closed | expired); only "open" sessions hold the company file.
     state: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -94,23 +101,29 @@ class WorkItem(Base):
     """One unit of sync work: becomes one (or a few) qbXML requests in a batch, requestID = id."""
 
     __tablename__ = "work_items"
+    # Every round trip asks for one company's items in one state, oldest first (the next batch, what is in
+    # flight, how many remain): one index answers all of them without reading other companies' rows.
+    __table_args__ = (Index("ix_work_items_company_state_id", "company_key", "state", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey)
     kind: Mapped[str] = mapped_column(String(80))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     procore_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     # pending → sent → done | failed.  An item found in `sent` by a later session gets probe=1.
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
     probe: Mapped[int] = mapped_column(Integer, default=0)
     solo: Mapped[int] = mapped_column(Integer, default=0)
     sent_as_probe: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    finished_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A session's progress and closeConnection's summary count by it (never the company's whole history).
+    finished_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     iterator_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_ticket: Mapped[str | None] = mapped_column(String(64), nullable=True)
     iterator_remaining: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    last_status_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # QuickBooks' numeric codes, or the connector's own named ones ("ProjectCustomerMissing"): PostgreSQL
+    # enforces the length SQLite ignores.
+    last_status_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
     last_status_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -122,7 +135,8 @@ class WorkDependency(Base):
 
     __tablename__ = "work_dependencies"
     item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
-    depends_on_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True)
+    # Indexed too: failing the dependants of a failed item starts from the failed item.
+    depends_on_id: Mapped[int] = mapped_column(ForeignKey("work_items.id"), primary_key=True, index=True)
 
 
 class IdMapEntry(Base):
@@ -131,7 +145,7 @@ class IdMapEntry(Base):
     __tablename__ = "id_map"
     __table_args__ = (UniqueConstraint("company_key", "object_type", "procore_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     object_type: Mapped[str] = mapped_column(String(80))
     procore_id: Mapped[str] = mapped_column(String(80))
     qb_id: Mapped[str] = mapped_column(String(80), index=True)
@@ -151,7 +165,7 @@ class ErpRequestRow(Base):
     __tablename__ = "erp_requests"
     __table_args__ = (UniqueConstraint("company_key", "request_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     # Procore: ids in newer zones may not fit 32 bits, store them as 64-bit integers.
     request_id: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(10), default="received", index=True)
@@ -179,7 +193,7 @@ class ErpWrite(Base):
 
     __tablename__ = "erp_writes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), index=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, index=True)
     request_id: Mapped[int] = mapped_column(BigInteger, index=True)
     # close_detail | item_outcome | staged_records | metadata
     kind: Mapped[str] = mapped_column(String(30))
@@ -201,5 +215,5 @@ class ErpConnectionRow(Base):
     connection of the integration cannot be synced)."""
 
     __tablename__ = "erp_connections"
-    company_key: Mapped[str] = mapped_column(ForeignKey("companies.key"), primary_key=True)
+    company_key: Mapped[str] = mapped_column(CompanyKey, primary_key=True)
     connected_at: Mapped[datetime] = mapped_column(UtcDateTime)

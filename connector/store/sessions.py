@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connector.store.models import QbwcSession
@@ -30,7 +30,11 @@ class SessionRecord:
     connection_errors: int
 
 
-def _record(row: QbwcSession) -> SessionRecord:
+_SESSIONS = QbwcSession.__table__
+_BY_TICKET = select(_SESSIONS).where(_SESSIONS.c.ticket == bindparam("ticket"))
+
+
+def _record(row: Any) -> SessionRecord:
     return SessionRecord(
         row.ticket,
         row.username,
@@ -97,8 +101,20 @@ class SessionStore:
     def get(self, ticket: str) -> SessionRecord | None:
         """The session for ``ticket`` as stored (any state)."""
         with self._sessions() as db:
-            row = db.get(QbwcSession, ticket)
+            row = db.execute(_BY_TICKET, {"ticket": ticket}).first()
             return _record(row) if row else None
+
+    def touch_if_open(self, ticket: str, now: datetime) -> SessionRecord | None:
+        """Set ``last_seen_at`` of the session if it is still open, and return it; None when it is not
+        (one UPDATE … RETURNING: the re-check under the company lock and the sliding expiry at once)."""
+        with self._sessions.begin() as db:
+            row = db.execute(
+                update(_SESSIONS)
+                .where(_SESSIONS.c.ticket == ticket, _SESSIONS.c.state == "open")
+                .values(last_seen_at=now)
+                .returning(*_SESSIONS.c)
+            ).first()
+            return _record(row) if row is not None else None
 
     def is_expired(self, record: SessionRecord, now: datetime) -> bool:
         """True once the ticket has been silent for longer than the ttl."""
@@ -106,11 +122,14 @@ class SessionStore:
 
     def update(self, ticket: str, **values: Any) -> SessionRecord:
         """Set columns of the session row and return the new snapshot."""
+        unknown = set(values) - set(_SESSIONS.c.keys())
+        if unknown:
+            raise TypeError(f"no session column {sorted(unknown)[0]!r}")
+        # One UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL): every SOAP call touches its session.
         with self._sessions.begin() as db:
-            row = db.get(QbwcSession, ticket)
+            row = db.execute(
+                update(_SESSIONS).where(_SESSIONS.c.ticket == ticket).values(**values).returning(*_SESSIONS.c)
+            ).first()
             if row is None:
                 raise KeyError(ticket)
-            for name, value in values.items():
-                setattr(row, name, value)
-            db.flush()
             return _record(row)

@@ -100,3 +100,10 @@ def test_the_envelope_is_parsed_off_the_event_loop(harness, monkeypatch) -> None
     assert harness.wsc.call("serverVersion").text("serverVersion") == "qbsim-connector 0.1.0"
     assert len(parsed_in) == 1
     assert parsed_in[0] != threading.get_ident()
+
+
+def test_every_answer_says_how_long_the_connector_spent_on_it(harness) -> None:
+    resp = harness.client.post("/qbwc", content=padded_authenticate(""), headers=HEADERS11)
+    assert resp.status_code == 200
+    name, duration = resp.headers["Server-Timing"].split(";")
+    assert name == "qbwc" and duration.startswith("dur=") and float(duration.removeprefix("dur=")) >= 0

@@ -43,7 +43,7 @@ class GatedLock:
 
 def _gate(harness, monkeypatch) -> GatedLock:
     gate = GatedLock()
-    monkeypatch.setitem(harness.service._locks, "acme-co", gate)
+    monkeypatch.setitem(harness.service.locks._locks, "acme-co", gate)
     return gate
 
 
