@@ -254,8 +254,10 @@ def txn_fields(kind: str) -> Callable[[Draw, CompanyFile, bool, Doc | None], Doc
                 continue
             existing = [ln["TxnLineID"] for ln in (current or {}).get(ret, [])]
             kept = draw(st.lists(st.sampled_from(existing), unique=True)) if existing else []
-            lines = [{"TxnLineID": line_id, **_some(draw, {
-                "Amount": lambda: draw(AMOUNTS), "Quantity": lambda: draw(QUANTITIES)})} for line_id in kept]
+            kept_fields: dict[str, Callable[[], Any]] = {"Amount": lambda: draw(AMOUNTS)}
+            if mod_name != "ExpenseLineMod":  # an expense line has no Quantity (qbXML 13.0 ExpenseLineMod)
+                kept_fields["Quantity"] = lambda: draw(QUANTITIES)
+            lines = [{"TxnLineID": line_id, **_some(draw, kept_fields)} for line_id in kept]
             lines += [{"TxnLineID": "-1", **_txn_line(draw, company, kind, add)}
                       for _ in range(draw(st.integers(0, 2)))]
             if lines and draw(st.booleans()):
