@@ -145,8 +145,8 @@ def test_the_sync_program_setting_syncs_payments_that_often_over_a_simulated_day
     assert stack.settings(sync_program=program).status_code == 200
     stack.advance(1)  # the schedule starts counting when Procore first looks
     syncs = 0
-    for _ in range(24 * 4):  # a day in quarter hours, a Web Connector update after each
-        stack.advance(15 * 60)
+    for _ in range(24 * 2):  # a day in half hours, a Web Connector update after each
+        stack.advance(30 * 60)
         _round(stack)
     for record in stack.service.queue.items(stack.company_key):
         if record.kind == "payment.import":
