@@ -153,3 +153,111 @@ def test_the_sync_program_setting_syncs_payments_that_often_over_a_simulated_day
             assert record.state == "done", record
             syncs += 1
     assert syncs == SYNC_PROGRAM_SYNCS_PER_DAY[program]
+
+
+# -- progress claims (seed 000): prerequisites, the retention item, the designated approvers ---------------
+
+def _committed(stack: ProcoreStack) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """Cost code, project, vendor and a work order contract synced (no invoice yet)."""
+    retainage = next(str(i["ListID"]) for i in stack.records("ItemService")
+                     if i["FullName"] == RETAINAGE_ITEM)
+    stack.settings(invoice_retainage_item_origin_id=retainage)
+    stack.export_standard_cost_code("03-300", "Concrete")
+    _round(stack)
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"])
+    vendor = stack.new_vendor("Ace Concrete")
+    stack.send_and_accept("vendor", vendor["id"])
+    _round(stack)
+    code = stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})[0]
+    body = {"title": "Sitework", "vendor_id": vendor["id"], "status": "Approved",
+            "line_items": [{"cost_code_id": code["id"], "amount": "5000", "description": "Footings"}]}
+    woc = stack.rest("POST", "/rest/v1.0/work_order_contracts",
+                     {"project_id": project["id"], "work_order_contract": body}, expect=201)
+    stack.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    _round(stack)
+    sov = stack.rest("GET", f"/rest/v1.0/work_order_contracts/{woc['id']}/line_items",
+                     {"project_id": project["id"]})
+    return project, woc, sov
+
+
+def _claim(stack: ProcoreStack, project: dict[str, Any], woc: dict[str, Any],
+           sov: list[dict[str, Any]], number: str = "PC-1") -> dict[str, Any]:
+    req = {"commitment_id": woc["id"], "invoice_number": number, "billing_date": "2024-02-29",
+           "payment_date": "2024-03-30", "status": "approved",
+           "items": [{"commitment_line_item_id": sov[0]["id"], "work_completed_this_period": "1000",
+                      "retainage_this_period": "100"}]}
+    made: dict[str, Any] = stack.rest("POST", "/rest/v1.0/requisitions",
+                                      {"project_id": project["id"], "requisition": req}, expect=201)
+    return made
+
+
+def _bills(stack: ProcoreStack, number: str) -> list[dict[str, Any]]:
+    return [b for b in stack.records("Bill") if b.get("RefNumber") == number]
+
+
+def test_inventory_and_purchase_orders_off_fails_a_progress_claim_saying_what_to_turn_on() -> None:
+    stack = ProcoreStack.create()
+    project, woc, sov = _committed(stack)
+    stack.company.ui.set_inventory_active(False)
+    claim = _claim(stack, project, woc, sov)
+    stack.send_and_accept("requisition", claim["id"], sender="Pat Manager")
+    _round(stack)
+    seen = stack.item("requisition", claim["id"])
+    assert seen["status"] == "failed" and _bills(stack, "PC-1") == []
+    assert any("'Inventory and purchase orders are active' is off" in m for m in seen["messages"]), seen
+
+
+def test_a_retention_item_missing_from_the_company_file_fails_a_progress_claim_saying_so() -> None:
+    stack = ProcoreStack.create()
+    project, woc, sov = _committed(stack)
+    stack.settings(invoice_retainage_item_origin_id="80000999-1705327200")
+    claim = _claim(stack, project, woc, sov)
+    stack.send_and_accept("requisition", claim["id"], sender="Pat Manager")
+    _round(stack)
+    seen = stack.item("requisition", claim["id"])
+    assert seen["status"] == "failed" and _bills(stack, "PC-1") == []
+    assert any("the retention item (ListID 80000999-1705327200) is not in it; create a Service item named "
+               "'Retention'" in m for m in seen["messages"]), seen
+
+
+def test_the_progress_claim_retention_item_setting_is_where_retention_is_recorded() -> None:
+    stack = ProcoreStack.create()
+    project, woc, sov = _committed(stack)
+    retention = next(str(i["ListID"]) for i in stack.records("ItemService") if i["FullName"] == "Retention")
+    assert stack.settings(progress_claim_retention_item_origin_id=retention).status_code == 200
+    enabled = stack.sim("POST", "/erp/progress_claims", {"as_user_id": stack.users["Erin Sponsor"],
+                                                         "enabled": True})
+    assert enabled.status_code == 200, enabled.text
+    claim = _claim(stack, project, woc, sov)
+    stack.send_and_accept("requisition", claim["id"], sender="Pat Manager")
+    _round(stack)
+    (bill,) = _bills(stack, "PC-1")
+    assert [(ln["ItemRef"]["FullName"], ln["Amount"]) for ln in bill["ItemLineRet"]] == [
+        ("03-300", "1000.00"), ("Retention", "-100.00")]
+
+
+def test_only_the_executive_sponsors_designated_approvers_can_export_progress_claims() -> None:
+    stack = ProcoreStack.create()
+    project, woc, sov = _committed(stack)
+    claim = _claim(stack, project, woc, sov)
+    assert stack.act("send", "Pat Manager", "requisition", claim["id"]).status_code == 200
+    # Not an approver: Pat Manager cannot accept it, and the accountant asking for himself cannot either.
+    refused = stack.act("accept", "Pat Manager", "requisition", claim["id"])
+    assert refused.status_code == 403, refused.text
+    self_grant = stack.sim("POST", "/accounting_approvers", {"as_user_id": stack.users["Alex Accountant"],
+                                                              "user_id": stack.users["Pat Manager"]})
+    assert self_grant.status_code == 403, self_grant.text
+    revoked = stack.sim("POST", "/accounting_approvers", {"as_user_id": stack.users["Erin Sponsor"],
+                                                          "user_id": stack.users["Alex Accountant"],
+                                                          "grant": False})
+    assert revoked.status_code == 200 and revoked.json()["accounting_approver"] is False
+    assert stack.act("accept", "Alex Accountant", "requisition", claim["id"]).status_code == 403
+    _round(stack)
+    assert _bills(stack, "PC-1") == [] and not stack.synced("requisition", claim["id"])
+    # The Executive Sponsor designates the accountant again: the export goes through.
+    stack.sim("POST", "/accounting_approvers", {"as_user_id": stack.users["Erin Sponsor"],
+                                                "user_id": stack.users["Alex Accountant"], "grant": True})
+    assert stack.act("accept", "Alex Accountant", "requisition", claim["id"]).status_code == 200
+    _round(stack)
+    assert len(_bills(stack, "PC-1")) == 1 and stack.synced("requisition", claim["id"])
