@@ -104,3 +104,20 @@ def test_a_payment_gone_since_the_last_sync_is_reported_deleted(env: Env) -> Non
                                   [valid_rs(host_rs()), valid_rs(none), valid_rs(CARD_NONE)])
     assert out.result is not None
     assert (out.result["payments"], out.result["deleted"]) == ([], [f"9-1705327200|{BILL}"])
+
+
+def test_a_payment_edited_in_quickbooks_is_sent_again_under_its_origin_id_with_the_new_values(
+        env: Env) -> None:
+    handler = PaymentImportHandler(env.context)
+    first = env.queue.enqueue(COMPANY, work().kind, {})
+    env.apply(first, handler.handle_response(env.sent(first), [
+        valid_rs(host_rs()), valid_rs(check_rs(applied(BILL, "ACE-1", "400.00"))), valid_rs(CARD_NONE)]))
+    edited = check_rs(applied(BILL, "ACE-1", "450.00"), memo="<Memo>Corrected</Memo>").replace(
+        "<EditSequence>1705327201</EditSequence>", "<EditSequence>1705327299</EditSequence>")
+    second = env.queue.enqueue(COMPANY, work().kind, {})
+    out = handler.handle_response(env.sent(second),
+                                  [valid_rs(host_rs()), valid_rs(edited), valid_rs(CARD_NONE)])
+    assert out.result is not None and out.result["deleted"] == []
+    (payment,) = out.result["payments"]
+    assert (payment["origin_id"], payment["amount"], payment["notes"], payment["origin_data"]) == (
+        f"9-1705327200|{BILL}", "450.00", "Corrected", "1705327299")
