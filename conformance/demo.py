@@ -397,6 +397,38 @@ def subcontractor_invoice(stack: ProcoreStack) -> Workflow:
     return w
 
 
+def bill_payment(stack: ProcoreStack) -> Workflow:
+    w = Workflow("QuickBooks bill payment → Procore's Payments Issued (seed 001 Commitment Payments Issued, "
+                 "seed 003)")
+    project, _codes, woc = _harbor_view_commitment(stack)
+    bill = next((b for b in stack.records("Bill") if b.get("RefNumber") == "GRM-101"), None)
+    if bill is None:
+        w.check(False, "the demo bill GRM-101 is in QuickBooks (the invoice workflow made it)")
+        return w
+    paid = stack.company.ui.pay_bill("GRM-101", check_number="5001", date="2024-03-01",
+                                     memo="Harbor View masonry, January")
+    w.lines.append(f"  the accountant pays bill GRM-101 in QuickBooks: check {paid['RefNumber']}, "
+                   f"{paid['TxnDate']}, {paid['Amount']} (Bill Pmt -Check)")
+    answer = stack.sim("POST", "/erp/refresh/payments", {"as_user_id": stack.users["Alex Accountant"]})
+    w.lines.append("  the accounting approver clicks 'Sync Payments for Synced Progress Claims' "
+                   f"({answer.status_code})")
+    _update(stack, w)
+    issued = stack.rest("GET", "/rest/v1.0/contract_payments",
+                        {"project_id": project["id"], "contract_id": woc["id"]})
+    for p in issued:
+        w.lines.append(f"    Payments Issued: {p['payment_method']} {p['date']} invoice "
+                       f"{p['invoice_number']} check {p['check_number']} {p['amount']} — {p['notes']}")
+    want = [("check", "2024-03-01", "GRM-101", "5001", "Harbor View masonry, January",
+             Decimal(bill["AmountDue"]))]
+    got = [(p["payment_method"], p["date"], p["invoice_number"], p["check_number"], p["notes"],
+            Decimal(str(p["amount"]))) for p in issued]
+    w.check(got == want, "Procore shows the bill's payment under Payments Issued: Payment Method, Date, "
+                         "Invoice # = Ref. No., Check/Ref # = No., Notes = Memo, Amount = Amt. Paid")
+    w.check(bool(issued) and all(p.get("origin_id") for p in issued),
+            "the payment is marked synced with QuickBooks (origin id)")
+    return w
+
+
 def duplicate_name(stack: ProcoreStack) -> Workflow:
     w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
     stack.company.ui.create_vendor("Summit Steel")
@@ -463,6 +495,7 @@ WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
     budget_update,
     change_order,
     subcontractor_invoice,
+    bill_payment,
     duplicate_name,
     staging,
 )

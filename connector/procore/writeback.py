@@ -20,6 +20,8 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
 * ``invoice_outcome`` — a subcontractor invoice: the bill's TxnID as the requisition's origin id (which
   alone marks it synced: the documented payload names no detail) and each billed line's TxnLineID; failed:
   the request's detail of that requisition (looked up by item) closed with QuickBooks' code and message.
+* ``payments_outcome`` — QuickBooks' bill payments of synced bills through ``invoice_payments/sync`` (Payments
+  Issued), then the sync's detail closed (failed: QuickBooks' answer, e.g. a Canadian company file).
 * ``close_item_detail`` — a refusal of one requisition of a batch, closed on its detail looked up by item.
 * ``close_detail`` / ``close_request_details`` — a close-out decided without QuickBooks (a refusal, an
   unsupported request).
@@ -179,6 +181,9 @@ class WriteBack:
         elif write.kind == "invoice_outcome":
             assert write.item is not None
             self._invoice(write, write.item, payload)
+        elif write.kind == "payments_outcome":
+            assert write.item is not None
+            self._payments(write, write.item)
         elif write.kind == "close_item_detail":
             self._close(self._detail_of(write, payload), payload["status"], payload.get("messages") or [])
         else:
@@ -374,3 +379,30 @@ class WriteBack:
         answer = self._erp.sync_external_data(updates)
         if not answer.ok:
             self._close(self._detail_of(write, payload), "failed", _errors_text(answer))
+
+    # -- bill payments → Payments Issued -----------------------------------------------------------------
+    def _payments(self, write: WriteRecord, item: WorkRecord) -> None:
+        """The bill payments QuickBooks has for synced bills, through ``invoice_payments/sync`` (an edited
+        one updates its Procore payment by origin id); the sync's detail closed with what was written and
+        any payment deleted in QuickBooks since (no documented call removes it from Procore)."""
+        details = [d for d in self._erp.list_request_details(erp_request_id=write.request_id)
+                   if d.get("status") == "in progress"]
+
+        def close(status: str, messages: Sequence[str]) -> None:
+            for detail in details:
+                self._close(detail["id"], status, messages)
+
+        if item.state != "done":
+            close("failed", [quickbooks_message(item)])
+            return
+        result = item.result or {}
+        payments = list(result.get("payments") or [])
+        answer = self._erp.sync_invoice_payments(payments) if payments else None
+        if answer is not None and not answer.ok:
+            close("failed", [f"Procore refused payment {e.get('origin_id')}: {e.get('errors')}"
+                             for e in answer.errors])
+            return
+        messages = [f"{len(payments)} QuickBooks bill payment(s) synced to Payments Issued."]
+        messages += [f"Payment {origin} was deleted in QuickBooks; remove it from Payments Issued in Procore."
+                     for origin in result.get("deleted") or []]
+        close("success", messages)

@@ -42,6 +42,7 @@ from datetime import datetime
 from typing import Any
 
 from connector.sync import budgets, change_orders, commitments, cost_codes, invoices, projects, vendor_exports
+from connector.sync import payments as bill_payments
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
@@ -88,7 +89,7 @@ NOT_SUPPORTED: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     **dict.fromkeys(("sync_commitments", "unlink_commitment"), "Commitment sync"),
     "unlink_commitment_change_order": "Commitment change order unlink",
-    **dict.fromkeys(("sync_contract_payments", "create_payment", "reset_payment"), "Payment sync"),
+    **dict.fromkeys(("create_payment", "reset_payment"), "Payment sync"),
 }
 
 #: Requests that ask nothing of the integrator (the dictionary: "There are no required actions").
@@ -296,6 +297,16 @@ def _metadata(data: Any, context: PlanningContext) -> RequestPlan:
     )
 
 
+def _contract_payments(data: Any, context: PlanningContext) -> RequestPlan:
+    """``sync_contract_payments`` (Sync Program or on demand): QuickBooks' bill payments of synced bills
+    read at the next Web Connector update, then written to Procore's invoice payments sync."""
+    return RequestPlan(
+        work=(PlannedWork(bill_payments.work()),),
+        writes=(PlannedWrite("payments_outcome", {}, after=0),),
+        note="QuickBooks bill payments of synced bills to Procore's Payments Issued",
+    )
+
+
 def _delete_cost_codes(data: Any, context: PlanningContext) -> RequestPlan:
     # QuickBooks holds no record per project cost code (they use the standard codes' Service items), so
     # there is nothing in QuickBooks that forbids the delete: every detail is confirmed.
@@ -316,6 +327,7 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "sync_vendors": _staging(VENDOR_IMPORT_KIND, "vendor"),
     "sync_metadata": _metadata,
     "delete_cost_codes": _delete_cost_codes,
+    "sync_contract_payments": _contract_payments,
 }
 
 

@@ -23,10 +23,17 @@ values do not sync between systems"), no Invoice Retainage Item set (seed 004: i
 commitment (or one of its SOV lines) not synced to a purchase order yet (seed 001: "The Commitment must be
 synced … before the Invoice").
 
-Two requests, in two batches: ``PurchaseOrderQuery`` (TxnID, with lines: the vendor and each PO line's
-item; a PO deleted in QuickBooks fails with QuickBooks' message), then ``BillAdd``. An add left ``sent`` by
-a dead session is probed with ``BillQuery`` by REF. NO.: the bill of our vendor with our Amount Due and
-number of lines is taken for ours (``recovered``); two such bills fail the item rather than guess.
+Progress-claim prerequisites (seed 000) are checked in the company file with the PO read, and a missing
+one fails the invoice saying what to set up (nothing is added): "Inventory and purchase orders are active"
+(``PreferencesQuery`` PurchasesAndVendorsPreferences/IsUsingInventory) and the retention item — the
+Progress Claim Retention Item / Invoice Retainage Item the payload names — existing in QuickBooks as a
+Service item (``ItemQuery`` by ListID).
+
+Two batches: ``PurchaseOrderQuery`` (TxnID, with lines: the vendor and each PO line's item; a PO deleted
+in QuickBooks fails with QuickBooks' message) with the two prerequisite queries, then ``BillAdd``. An
+add left ``sent`` by a dead session is probed with ``BillQuery`` by REF. NO.: the bill of our vendor with
+our Amount Due and number of lines is taken for ours (``recovered``); two such bills fail the item
+rather than guess.
 """
 
 from __future__ import annotations
@@ -91,6 +98,24 @@ class InvoiceRetainageOnCostCode(InvoiceRejected):
         super().__init__(number, f"the Invoice Retainage Item is the Service item of cost code {code!r}; "
                                  "retainage is never coded to a synced cost code item (choose another "
                                  "Invoice Retainage Item)")
+
+
+class ProgressClaimPrerequisiteMissing(InvoiceRejected):
+    """seed 000: a prerequisite of the progress-claims feature is missing from the company file."""
+
+    status = "ProgressClaimPrerequisiteMissing"
+
+
+INVENTORY_OFF = ("'Inventory and purchase orders are active' is off in the QuickBooks company file; as the "
+                 "QuickBooks Admin turn it on (Edit > Preferences > Items & Inventory > Company Preferences) "
+                 "and resend")
+
+
+def retention_item_missing(list_id: str, found: str | None) -> str:
+    what = f"is a {found.removeprefix('Item').removesuffix('Ret')} item" if found else "is not in it"
+    return (f"the retention item (ListID {list_id}) {what}; create a Service item named 'Retention' in "
+            "QuickBooks, choose it as the Progress Claim Retention Item in the ERP Integrations settings "
+            "and resend")
 
 
 class InvoiceCommitmentNotSynced(InvoiceRejected):
@@ -224,6 +249,32 @@ def read_request(payload: Mapping[str, Any]) -> Request:
     return codec.build("PurchaseOrderQuery", {"TxnID": [str(payload["po_txn_id"])], "IncludeLineItems": True})
 
 
+def prerequisite_requests(payload: Mapping[str, Any]) -> list[Request]:
+    """seed 000's prerequisites: the inventory/PO preference and the retention item (by ListID)."""
+    return [codec.build("PreferencesQuery", {"IncludeRetElement": ["PurchasesAndVendorsPreferences"]}),
+            codec.build("ItemQuery", {"ListID": [str(payload["retainage_item_list_id"])]})]
+
+
+def missing_prerequisite(payload: Mapping[str, Any], responses: Sequence[Response]) -> str | None:
+    """What seed 000 prerequisite the company file lacks (None: both there); raises UnexpectedAnswer when
+    QuickBooks did not answer both queries."""
+    by_name = {rs.name: rs for rs in responses}
+    prefs, item = by_name.get("PreferencesQueryRs"), by_name.get("ItemQueryRs")
+    if prefs is None or item is None or codec.is_error(prefs) or not codec.records(prefs):
+        raise answers.UnexpectedAnswer(responses[0], "without the company preferences and the retention item")
+    purchases = codec.records(prefs)[0].get("PurchasesAndVendorsPreferences")
+    if not isinstance(purchases, Mapping) or str(purchases.get("IsUsingInventory")).lower() not in (
+            "true", "1"):
+        return INVENTORY_OFF
+    list_id = str(payload["retainage_item_list_id"])
+    rets = codec.records(item) if not codec.is_error(item) else []
+    if not rets:
+        return retention_item_missing(list_id, None)
+    if rets[0].tag != "ItemServiceRet":
+        return retention_item_missing(list_id, rets[0].tag)
+    return None
+
+
 def add_request(payload: Mapping[str, Any], vendor_list_id: str, items: Mapping[str, str]) -> Request:
     """BillAddRq: one item line per line billed (linked to its PO line), then the retainage line."""
     job = {"ListID": str(payload["job_list_id"])}
@@ -310,14 +361,19 @@ class InvoiceExportHandler:
             return probe_request(item.payload)
         if item.result.get("phase") != "add":
             self._refuse_retainage_on_cost_code(item)
-            return read_request(item.payload)
+            return [read_request(item.payload), *prerequisite_requests(item.payload)]
         return add_request(item.payload, str(item.result["vendor_list_id"]), item.result["items"])
 
     def build_probe(self, item: WorkItemView) -> RequestBody | None:
         # The read is a query (sent again as it is); only an add's fate needs looking up.
         return probe_request(item.payload) if item.result.get("phase") == "add" else None
 
-    def _read(self, item: WorkItemView, rs: Response) -> Outcome:
+    def _read(self, item: WorkItemView, rs: Response, responses: Sequence[Response]) -> Outcome:
+        missing = missing_prerequisite(item.payload, responses)
+        if missing is not None:
+            refused = ProgressClaimPrerequisiteMissing(str(item.payload["invoice_number"]), missing)
+            return Outcome.failed(status_code=refused.status_code, message=refused.message,
+                                  result={"action": "failed"})
         if codec.is_error(rs) or not codec.records(rs):
             return Outcome.failed(rs, result={"action": "failed"})
         ret = answers.the_ret(rs, ("PurchaseOrderRet",))
@@ -368,7 +424,7 @@ class InvoiceExportHandler:
                     return Outcome.resend(status_code="UnexpectedAnswer",
                                           message=f"QuickBooks answered {rs.name} to a PurchaseOrderQueryRq",
                                           result=dict(item.result))
-                return self._read(item, rs)
+                return self._read(item, rs, responses)
             if rs.name == "BillAddRs" and codec.is_error(rs):
                 return Outcome.failed(rs, result={"action": "failed"})
             if rs.name != "BillAddRs":

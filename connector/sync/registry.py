@@ -25,6 +25,7 @@ from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.invoices import InvoiceExportHandler
 from connector.sync.jobs import JobImportHandler
+from connector.sync.payments import PaymentImportHandler
 from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
 from connector.sync.service_items import ServiceItemImportHandler
 from connector.sync.staging import StagingStore
@@ -65,6 +66,7 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         JobImportHandler(context),
         ServiceItemImportHandler(context),
         AccountImportHandler(context),
+        PaymentImportHandler(context),
         *budgets.handlers(context),
     ]
     return {h.kind: h for h in handlers}

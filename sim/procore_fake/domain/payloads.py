@@ -111,10 +111,19 @@ def check_prerequisites(
             raise ErpRuleViolation(COMMITMENT_NOT_SYNCED)
         if record["status"] not in requisitions.APPROVED:
             raise ErpRuleViolation(NOT_APPROVED)
-        if not settings.get("invoice_retainage_item_origin_id"):
+        if not retention_item(settings):
             raise ErpRuleViolation(NO_RETAINAGE_ITEM)
         if requisitions.has_negative_values(store, record):
             raise ErpRuleViolation(NEGATIVE_INVOICE)
+
+
+def retention_item(settings: Record) -> Any:
+    """Where a subcontractor invoice's retainage is recorded: with the progress-claims feature on, the
+    Progress Claim Retention Item (seed 000 Step 3), else the Invoice Retainage Item (seed 004). Our
+    reading: Procore does not document which wins when both are set."""
+    if settings.get("progress_claims_enabled") and settings.get("progress_claim_retention_item_origin_id"):
+        return settings["progress_claim_retention_item_origin_id"]
+    return settings.get("invoice_retainage_item_origin_id")
 
 
 def apply_accept_options(
@@ -315,7 +324,7 @@ def _requisition(store: Store, settings: Record, req: Record) -> Record:
         "contract_origin_id": contract.get("origin_id"),
         "created_at": req["created_at"],
         "custom_fields": {},
-        "erp_custom_fields": {"retainage_item_origin_id": settings.get("invoice_retainage_item_origin_id")},
+        "erp_custom_fields": {"retainage_item_origin_id": retention_item(settings)},
         "formatted_payment_due": req["formatted_payment_due"],
         "invoice_number": req["invoice_number"],
         "job_origin_id": project.get("origin_id"),

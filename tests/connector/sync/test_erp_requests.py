@@ -78,13 +78,19 @@ def test_what_quickbooks_desktop_does_not_sync_is_closed_failed_with_the_seeds_r
 
 
 def test_a_request_without_a_detail_in_its_payload_closes_every_detail_of_the_request() -> None:
-    result = plan("sync_contract_payments", {}, CONTEXT)
+    result = plan("reset_payment", {}, CONTEXT)
     (write,) = result.writes
     assert write.kind == "close_request_details"
     assert dict(write.payload) == {
         "status": "failed",
         "messages": ["Payment sync to QuickBooks Desktop is not carried out by this connector yet."],
     }
+
+
+def test_a_payment_sync_reads_quickbooks_bill_payments_then_writes_them_to_procore() -> None:
+    result = plan("sync_contract_payments", {}, CONTEXT)
+    assert [(w.work.kind, dict(w.work.payload)) for w in result.work] == [("payment.import", {})]
+    assert [(w.kind, w.after) for w in result.writes] == [("payments_outcome", 0)]
 
 
 def test_requests_that_ask_nothing_are_recorded_with_a_note() -> None:

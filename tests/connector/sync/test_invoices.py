@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sync_helpers import COMPANY, OK, Env, valid_rs, xml
+from sync_helpers import COMPANY, OK, Env, item_service_ret, valid_rs, xml
 from test_commitments import ITEM, JOB, VENDOR
 
 from connector.sync.erp_requests import PlanningContext, plan
 from connector.sync.invoices import (
+    INVENTORY_OFF,
     KIND,
     InvoiceCommitmentNotSynced,
     InvoiceExportHandler,
@@ -18,6 +19,7 @@ from connector.sync.invoices import (
     InvoiceRejected,
     InvoiceRetainageItemMissing,
     InvoiceRetainageOnCostCode,
+    retention_item_missing,
     work_from_request,
 )
 from connector.work import IdMapUpdate, WorkRefused
@@ -126,14 +128,31 @@ def _po_rs() -> str:
             "</PurchaseOrderQueryRs>")
 
 
+def prefs_rs(inventory: bool = True) -> str:
+    return (f"<PreferencesQueryRs {OK}><PreferencesRet><PurchasesAndVendorsPreferences>"
+            f"<IsUsingInventory>{str(inventory).lower()}</IsUsingInventory><DaysBillsAreDue>10</DaysBillsAreDue>"
+            "<IsAutomaticallyUsingDiscounts>false</IsAutomaticallyUsingDiscounts>"
+            "</PurchasesAndVendorsPreferences></PreferencesRet></PreferencesQueryRs>")
+
+
+def retention_rs() -> str:
+    ret = item_service_ret(RETAINAGE, "Retention", "1705327200", "Retention")
+    return f"<ItemQueryRs {OK}>{ret}</ItemQueryRs>"
+
+
+def prerequisites() -> list[Any]:
+    return [valid_rs(prefs_rs()), valid_rs(retention_rs())]
+
+
 def test_the_po_is_read_then_the_bill_added_linked_to_its_lines(env: Env) -> None:
     handler = InvoiceExportHandler(env.context)
     work = work_from_request(requisition())
     item = env.queue.enqueue(COMPANY, work.kind, work.payload, procore_id=work.procore_id)
     assert xml(handler.build_request(env.view(item))) == (
         f"<PurchaseOrderQueryRq><TxnID>{PO}</TxnID><IncludeLineItems>true</IncludeLineItems>"
-        "</PurchaseOrderQueryRq>")
-    env.apply(item, handler.handle_response(env.sent(item), [valid_rs(_po_rs())]))
+        "</PurchaseOrderQueryRq><PreferencesQueryRq><IncludeRetElement>PurchasesAndVendorsPreferences"
+        f"</IncludeRetElement></PreferencesQueryRq><ItemQueryRq><ListID>{RETAINAGE}</ListID></ItemQueryRq>")
+    env.apply(item, handler.handle_response(env.sent(item), [valid_rs(_po_rs()), *prerequisites()]))
     assert xml(handler.build_request(env.view(item))) == (
         f"<BillAddRq><BillAdd><VendorRef><ListID>{VENDOR}</ListID></VendorRef><TxnDate>2024-02-29</TxnDate>"
         "<DueDate>2024-03-30</DueDate><RefNumber>INV-7</RefNumber>"
@@ -152,7 +171,7 @@ def test_a_purchase_order_gone_from_quickbooks_fails_with_quickbooks_message(env
     gone = ('<PurchaseOrderQueryRs statusCode="500" statusSeverity="Warn" statusMessage="The query request '
             'has not been fully completed. There was a required element (&quot;1-1705327200&quot;) that '
             'could not be found in QuickBooks." />')
-    out = handler.handle_response(env.sent(item), [valid_rs(gone)])
+    out = handler.handle_response(env.sent(item), [valid_rs(gone), *prerequisites()])
     assert (out.state, out.status_code) == ("failed", "500")
     assert out.message == ('The query request has not been fully completed. There was a required element '
                            '("1-1705327200") that could not be found in QuickBooks.')
@@ -171,3 +190,26 @@ def test_a_retainage_item_that_is_a_cost_codes_is_refused_before_anything_is_sen
         "Subcontractor invoice 'INV-7' cannot be exported as a bill: the Invoice Retainage Item is the "
         "Service item of cost code '01-100'; retainage is never coded to a synced cost code item (choose "
         "another Invoice Retainage Item)")
+
+
+@pytest.mark.parametrize(("answers", "reason"), [
+    (lambda: [valid_rs(prefs_rs(inventory=False)), valid_rs(retention_rs())], INVENTORY_OFF),
+    (lambda: [valid_rs(prefs_rs()), valid_rs(
+        '<ItemQueryRs statusCode="500" statusSeverity="Warn" statusMessage="The query request has not been '
+        'fully completed. There was a required element (&quot;80000012-1705327200&quot;) that could not be '
+        'found in QuickBooks." />')], retention_item_missing(RETAINAGE, None)),
+    (lambda: [valid_rs(prefs_rs()), valid_rs(
+        f"<ItemQueryRs {OK}><ItemOtherChargeRet><ListID>{RETAINAGE}</ListID><TimeCreated>2024-01-15T09:00:00"
+        "-05:00</TimeCreated><TimeModified>2024-01-15T09:00:00-05:00</TimeModified><EditSequence>1705327200"
+        "</EditSequence><Name>Retention</Name><FullName>Retention</FullName><IsActive>true</IsActive>"
+        "</ItemOtherChargeRet></ItemQueryRs>")],
+     retention_item_missing(RETAINAGE, "ItemOtherChargeRet")),
+], ids=["inventory-and-purchase-orders-off", "retention-item-missing", "retention-item-not-a-service-item"])
+def test_a_missing_progress_claim_prerequisite_fails_the_invoice_saying_what_to_set_up(
+        env: Env, answers: Any, reason: str) -> None:
+    handler = InvoiceExportHandler(env.context)
+    work = work_from_request(requisition())
+    item = env.queue.enqueue(COMPANY, work.kind, work.payload, procore_id=work.procore_id)
+    out = handler.handle_response(env.sent(item), [valid_rs(_po_rs()), *answers()])
+    assert (out.state, out.status_code) == ("failed", "ProgressClaimPrerequisiteMissing")
+    assert out.message == f"Subcontractor invoice 'INV-7' cannot be exported as a bill: {reason}"
