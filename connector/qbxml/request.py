@@ -111,10 +111,32 @@ class RequestBatch:
         self._escaped = 0  # the values before this index of _parts are escaped
         self._requests: dict[str, Request] = {}
         self._next_id = 1
+        self._chosen_ids = False  # whether a caller chose a requestID (an automatic one may then be taken)
         self._plans = _REQUEST_PLANS[version]
 
     def add(self, request: Request, request_id: str | None = None) -> str:
         """Render ``request`` into the batch; returns its requestID."""
+        if request_id is None and not self._chosen_ids:
+            # The commonest case first and with the least bookkeeping: an automatic id (no caller-chosen
+            # id to collide with), a plain request, the shape the last request of its type had.
+            request_plan = self._plans.get(request.name)
+            if (
+                request_plan is not None
+                and request.iterator is None
+                and request.iterator_id is None
+                and request.meta_data is None
+                and not request.include_ret_element
+                and (last := request_plan.shapes.last) is not None
+            ):
+                parts = self._parts
+                mark = len(parts)
+                number = self._next_id
+                if last(parts, request.fields, f"{request_plan.id_opening}{number}{request_plan.id_closing}"):
+                    request_id = str(number)
+                    self._requests[request_id] = request  # the renderer checked every value
+                    self._next_id = number + 1
+                    return request_id
+                del parts[mark:]
         requests = self._requests
         if request_id is None:
             request_id = str(self._next_id)
@@ -130,6 +152,7 @@ class RequestBatch:
             raise InvalidRequestIDError(request_id, "is already used in this batch")
         else:
             automatic = False
+            self._chosen_ids = True  # from now on an automatic id must be checked against the taken ones
         parts = self._parts  # pieces escaped and joined by to_xml
         request_plan = self._plans.get(request.name)
         # The commonest case inline: the shape the last request of this type had, a plain requestID.

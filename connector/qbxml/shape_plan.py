@@ -135,12 +135,15 @@ def _leaf_test(src: _Source, entry: tuple[Any, ...], var: str) -> tuple[str, str
     if kind == DATE:
         return f"{var}.__class__ is date", f"{var}.isoformat()"
     text = src.name("t")
+    # ``t[-3]`` (a cached one-character string) is cheaper than the slice ``t[-3:-2]``; a text shorter
+    # than three characters raises IndexError, which the generated function catches (LookupError) and
+    # declines on: the per-model plans then render it.
     if kind == AMT:
-        return (f"{var}.__class__ is Decimal and ({text} := str({var}))[-3:-2] == '.' "
+        return (f"{var}.__class__ is Decimal and ({text} := str({var}))[-3] == '.' "
                 f"and len({text}) <= 16"), text
     if kind == NUM:
         return (f"{var}.__class__ is Decimal and (({text} := str({var})).isdigit() and len({text}) <= 10 "
-                f"or {text}[-3:-2] == '.' and len({text}) <= 13 or num_text({text}) is not None)"), text
+                f"or {text}[-3] == '.' and len({text}) <= 13 or num_text({text}) is not None)"), text
     if kind == _BOOL:
         return f"{var}.__class__ is bool", f"('true' if {var} else 'false')"
     low, high = entry[6][1][6] or (None, None)
@@ -198,7 +201,8 @@ def _loop(src: _Source, entry: tuple[Any, ...], item: Any, items: str) -> list[s
         test = " and ".join(tests)
         emission = [("markup", start), *inner, ("markup", end)]
     return [f"for {var} in {items}:", "    try:", f"        if not ({test}):", "            return False",
-            "    except KeyError:", "        return False", *("    " + line for line in _emit(src, emission))]
+            "    except LookupError:", "        return False",
+            *("    " + line for line in _emit(src, emission))]
 
 
 def _emit(src: _Source, emission: list[Any], first: str | None = None) -> list[str]:
@@ -233,7 +237,7 @@ def compile_shape(shape: tuple[Any, ...], closing: str) -> Any:
     tests, emission = _dict_test(src, shape, "f")
     body = _emit(src, [*emission, ("markup", closing)], first="opening")
     lines = ["def function(out, f, opening):", "    try:", f"        if not ({' and '.join(tests)}):",
-             "            return False", "    except KeyError:", "        return False",
+             "            return False", "    except LookupError:", "        return False",
              *("    " + line for line in body), "    return True"]
     namespace: dict[str, Any] = {}
     exec(compile("\n".join(lines), f"<qbXML shape plan {shape[0].model_id}>", "exec"), src.env, namespace)

@@ -296,3 +296,17 @@ def test_tuple_works_like_list_for_lines(assert_valid: Callable[[str], None]) ->
     xml = build("CustomerQuery", {"FullName": ("A", "B")}, {})
     assert "<FullName>A</FullName><FullName>B</FullName>" in xml
     assert_valid(xml)
+
+
+def test_auto_ids_skip_a_caller_id_while_the_same_shape_renders_again() -> None:
+    """The warm path (same type, same shape, automatic id) still sees an id a caller took meanwhile."""
+    batch = RequestBatch("13.0")
+    fields = {"Name": "01-100", "SalesOrPurchase": {"Desc": "Concrete", "Price": Decimal("1.50"),
+                                                     "AccountRef": {"FullName": "Income"}}}
+    assert batch.add(Request("ItemServiceAdd", fields)) == "1"
+    assert batch.add(Request("ItemServiceAdd", fields)) == "2"
+    assert batch.add(Request("ItemServiceAdd", fields), "3") == "3"
+    assert batch.add(Request("ItemServiceAdd", fields)) == "4"
+    assert list(batch.requests) == ["1", "2", "3", "4"]
+    assert batch.to_xml().count('<ItemServiceAddRq requestID="') == 4
+    assert '<ItemServiceAddRq requestID="4"><ItemServiceAdd><Name>01-100</Name>' in batch.to_xml()

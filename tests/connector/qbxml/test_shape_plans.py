@@ -62,6 +62,9 @@ def test_a_purchase_order_renders_through_one_compiled_shape() -> None:
     _po([_line(), {"ItemRef": {"ListID": "80000001-1"}, "Amount": Decimal("1.00")}]),  # another item shape
     _po([_line(Rate=Decimal("1E+2"))]),  # a number not in its plain form
     _po([_line(Amount=Decimal("12.5"))]),  # one decimal for an amount
+    # texts shorter than the "x.yy" the inline checks index into: declined, never an IndexError
+    _po([_line(Quantity=Decimal("-1"), Rate=Decimal(".5"), Amount=Decimal("-2"))]),
+    _po([_line(Amount=Decimal("5"))]),
     _po([_line()], Memo=None),  # a None at the top
     _po([_line()], TxnDate="2024-02-01"),
     _po([_line(ItemRef={"FullName": "X", "ListID": "80000001-1"})]),  # both ref branches: an error
