@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,12 @@ def test_cli_serve_banner_names_its_clock(tmp_path: Path, monkeypatch: pytest.Mo
     served: list[tuple[str, int]] = []
     monkeypatch.setattr("uvicorn.run", lambda app, host, port: served.append((host, port)))
     path = tmp_path / "banner.qbsim"
-    result = CliRunner().invoke(cli_app, ["serve", str(path), "--port", "8799", *flags])
+    with socket.socket() as probe:  # a port nobody listens on (the CLI checks it is free before serving)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli_app, ["serve", str(path), "--port", str(port), *flags])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [f"fake QuickBooks on http://127.0.0.1:8799  (company file {path})",
-                                          clock_line]
-    assert served == [("127.0.0.1", 8799)]
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"fake QuickBooks company file on http://127.0.0.1:{port}  (created {path}: ")
+    assert lines[-1] == clock_line
+    assert served == [("127.0.0.1", port)]
