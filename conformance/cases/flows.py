@@ -100,3 +100,36 @@ def purchase_orders_of(world: World, project_name: str) -> list[dict[str, Any]]:
     return [po for po in world.company.list_records("PurchaseOrder")
             if any(line.get("CustomerRef", {}).get("ListID") in jobs
                    for line in po.get("PurchaseOrderLineRet", []))]
+
+
+def export_commitment(
+    world: World, amounts: tuple[str, str] = ("1000", "1000")
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """A work order contract of two SOV lines exported and synced (what change orders change and invoices
+    bill): (project, vendor, the project's two cost codes, the commitment)."""
+    project, vendor, codes = commitment_prerequisites(world)
+    lines = [{"cost_code_id": code["id"], "amount": amount, "description": f"SOV {n}"}
+             for n, (code, amount) in enumerate(zip(codes, amounts, strict=True), 1)]
+    woc = world.procore.new_work_order(project["id"], vendor["id"], lines)
+    world.procore.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    seen = settle(world, "work_order_contract", woc["id"], "the work order contract exported")
+    assert seen["status"] == "synced", seen
+    return project, vendor, codes, woc
+
+
+def estimates_of(world: World, project_name: str) -> list[dict[str, Any]]:
+    """QuickBooks estimates on this project's Customer:Job."""
+    return [e for e in world.company.list_records("Estimate")
+            if e.get("CustomerRef", {}).get("FullName") == project_name]
+
+
+def bills_of(world: World, project_name: str) -> list[dict[str, Any]]:
+    """QuickBooks bills with a line on this project's Customer:Job."""
+    return [b for b in world.company.list_records("Bill")
+            if any(ln.get("CustomerRef", {}).get("FullName") == project_name
+                   for ln in b.get("ItemLineRet", []))]
+
+
+def item_id(world: World, full_name: str) -> str:
+    return next(str(i["ListID"]) for i in world.company.list_records("ItemService")
+                if i["FullName"] == full_name)
