@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from conformance.blackbox.world import World
-from conformance.cases.flows import estimates_of, export_cost_code, export_project, one, settle
+from conformance.cases.flows import estimates_of, export_cost_code, export_project, job_of, settle
 
 
 def _synced_project(world: World) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -57,7 +57,7 @@ def test_an_accepted_budget_becomes_one_estimate_on_the_projects_job_a_line_per_
     budget_id, _ = _send_budget(qbsim, project, codes)
     seen = settle(qbsim, "budget", budget_id, "the budget exported")
     [estimate] = estimates_of(qbsim, project["name"])
-    job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
+    job = job_of(qbsim, project["name"])
     assert estimate["CustomerRef"]["ListID"] == job["ListID"]  # Project Name → Customer:Job
     # Cost Code → Item, Cost Code Description → Description, Original Budget Amount → Rate and Amount
     assert _rows(estimate) == [

@@ -11,7 +11,7 @@ from conformance.blackbox.world import World
 from conformance.cases.flows import (
     commitment_prerequisites,
     export_commitment,
-    one,
+    job_of,
     purchase_orders_of,
     settle,
 )
@@ -38,7 +38,7 @@ def test_a_change_order_appends_its_lines_below_the_purchase_orders_existing_lin
     existing = len(before["PurchaseOrderLineRet"])
     assert po["PurchaseOrderLineRet"][:existing] == before["PurchaseOrderLineRet"]  # untouched, in place
     added = po["PurchaseOrderLineRet"][existing:]
-    job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
+    job = job_of(qbsim, project["name"])
     rows = [(ln.get("ItemRef", {}).get("FullName"), ln.get("Desc"), ln.get("Amount"),
              ln.get("CustomerRef", {}).get("ListID")) for ln in added if "ItemRef" in ln]
     assert rows == [

@@ -16,6 +16,7 @@ from conformance.cases.flows import (
     commitment_prerequisites,
     export_commitment,
     item_id,
+    job_of,
     one,
     purchase_orders_of,
     settle,
@@ -71,7 +72,7 @@ def test_an_invoice_becomes_a_bill_against_the_purchase_order_with_retainage_on_
     qb_vendor = one(qbsim.company.list_records("Vendor"), Name=vendor["name"])
     assert bill["VendorRef"]["ListID"] == qb_vendor["ListID"]  # Contractor Company → Vendor
     assert bill["RefNumber"] == inv["invoice_number"]  # Invoice # → REF. NO.
-    job = project["name"]
+    job = job_of(qbsim, project["name"])["FullName"]
     assert _rows(bill) == [
         (codes[0]["full_code"], "SOV 1", "400.00", job),  # Cost Code → Item, This Period → Amount
         (codes[1]["full_code"], "SOV 2", "250.50", job),
