@@ -45,8 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Web Connector password of the target (prefer env QBSIM_QBWC_PASSWORD).")
     group.addoption("--qbsim-target-command", default=os.environ.get("QBSIM_TARGET_COMMAND"),
                     help="Start the target with this command once the fake Procore runs; {procore_url}, "
-                         "{client_id}, {client_secret}, {company_id}, {qbw_path} are filled in and also "
-                         "given as QBSIM_PROCORE_URL … in its environment. Env QBSIM_TARGET_COMMAND.")
+                         "{client_id}, {client_secret}, {company_id}, {qbw_path}, {poll_seconds}, "
+                         "{job_mode} are filled in and also given as QBSIM_PROCORE_URL … in its "
+                         "environment. Env QBSIM_TARGET_COMMAND.")
     group.addoption("--qbsim-target-name", default=os.environ.get("QBSIM_TARGET_NAME"),
                     help="The target's name in reports.")
     group.addoption("--qbsim-procore-port", type=int, default=int(os.environ.get("QBSIM_PROCORE_PORT", "0")),

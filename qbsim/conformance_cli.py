@@ -49,7 +49,8 @@ def conformance(
     target_command: str = typer.Option(
         None, envvar="QBSIM_TARGET_COMMAND",
         help="Start the target once the fake Procore runs: {procore_url}, {client_id}, {client_secret}, "
-             "{company_id}, {qbw_path} are filled in (and given as QBSIM_PROCORE_URL … in its environment)."),
+             "{company_id}, {qbw_path}, {poll_seconds}, {job_mode} are filled in (and given as "
+             "QBSIM_PROCORE_URL … in its environment)."),
     target_name: str = typer.Option(None, envvar="QBSIM_TARGET_NAME", help="The target's name in reports."),
     procore_port: int = typer.Option(0, envvar="QBSIM_PROCORE_PORT",
                                      help="Port of the fake Procore (0: a free one; a target already "
