@@ -63,6 +63,10 @@ class ProcoreAccess:
     #: job mode (as this repository's connector is) must be launched with it.
     job_mode: str = JOB_MODES[0]
 
+    def __post_init__(self) -> None:
+        if self.job_mode not in JOB_MODES:
+            raise ValueError(f"job mode {self.job_mode!r}: not one of {', '.join(JOB_MODES)}")
+
     def values(self) -> dict[str, str]:
         return {
             "procore_url": self.procore_url,

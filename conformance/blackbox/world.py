@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, JOB_MODES, ProcoreAccess, Target
+from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, ProcoreAccess, Target
 from sim.procore_fake.app import create_app as create_procore_app
 from sim.procore_fake.clock import FakeClock
 from sim.procore_fake.server import BackgroundServer
@@ -322,9 +322,7 @@ class World:
     @contextmanager
     def start(cls, *, procore_port: int = 0, settle_seconds: float = DEFAULT_SETTLE_SECONDS,
               year: int = 2024, product: str = "Premier Contractor",
-              job_mode: str = JOB_MODES[0]) -> Iterator[World]:
-        if job_mode not in JOB_MODES:
-            raise ValueError(f"job mode {job_mode!r}: not one of {', '.join(JOB_MODES)}")
+              job_mode: str = "customers_are_jobs") -> Iterator[World]:
         recorder = _Recorder(create_procore_app(clock=WallFollowingClock()))
         server = BackgroundServer(recorder, port=procore_port).start()  # type: ignore[arg-type]
         company = CompanyFile.create(None, country="US", year=year, product=product, clock=SystemClock())
@@ -338,13 +336,13 @@ class World:
                 users={u["name"]: u["id"] for u in seeded["users"] if not u["is_service_account"]},
                 client_id=client["client_id"], client_secret=client["client_secret"],
             )
-            # seed 001 "Projects": the implementation setting, chosen once for the run in Procore's ERP tool
-            people.settings(project_mapping=job_mode).raise_for_status()
             access = ProcoreAccess(
                 procore_url=server.url.replace("127.0.0.1", "localhost"), client_id=people.client_id,
                 client_secret=people.client_secret, company_id=people.company_id, qbw_path=company.qbw_path,
                 job_mode=job_mode,
             )
+            # seed 001 "Projects": the implementation setting, chosen once for the run in Procore's ERP tool
+            people.settings(project_mapping=access.job_mode).raise_for_status()
             yield cls(company=company, procore=people, access=access, server=server, recorder=recorder,
                       settle_seconds=settle_seconds)
         finally:

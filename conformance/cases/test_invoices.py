@@ -41,7 +41,7 @@ def _retainage_item(world: World, full_name: str = RETAINAGE_ITEM) -> Iterator[N
 def _invoice(world: World, project: dict[str, Any], woc: dict[str, Any], *,
              billed: tuple[str, str] = ("400", "250.50"), retained: tuple[str, str] = ("40", "25.05"),
              ) -> dict[str, Any]:
-    """An approved invoice billing both SOV lines with retainage, sent; the accountant accepts."""
+    """An approved invoice billing both SOV lines with retainage (made, not yet sent)."""
     sov = world.procore.commitment_lines(project["id"], woc["id"])
     number = world.procore.unique("INV").replace(" ", "-")
     made = world.procore.new_invoice(project["id"], woc["id"], number, [
