@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, ExternalTarget, TargetLauncher
+from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, JOB_MODES, ExternalTarget, TargetLauncher
 from conformance.requirements import catalogue
 
 if TYPE_CHECKING:  # the fakes are imported when a case first asks for them, not at every pytest start
@@ -45,8 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Web Connector password of the target (prefer env QBSIM_QBWC_PASSWORD).")
     group.addoption("--qbsim-target-command", default=os.environ.get("QBSIM_TARGET_COMMAND"),
                     help="Start the target with this command once the fake Procore runs; {procore_url}, "
-                         "{client_id}, {client_secret}, {company_id}, {qbw_path} are filled in and also "
-                         "given as QBSIM_PROCORE_URL … in its environment. Env QBSIM_TARGET_COMMAND.")
+                         "{client_id}, {client_secret}, {company_id}, {qbw_path}, {poll_seconds}, "
+                         "{job_mode} are filled in and also given as QBSIM_PROCORE_URL … in its "
+                         "environment. Env QBSIM_TARGET_COMMAND.")
     group.addoption("--qbsim-target-name", default=os.environ.get("QBSIM_TARGET_NAME"),
                     help="The target's name in reports.")
     group.addoption("--qbsim-procore-port", type=int, default=int(os.environ.get("QBSIM_PROCORE_PORT", "0")),
@@ -54,6 +55,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--qbsim-settle-seconds", type=float,
                     default=float(os.environ.get("QBSIM_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS)),
                     help="How long a case waits for the target to carry something out.")
+    group.addoption("--qbsim-job-mode", choices=JOB_MODES,
+                    default=os.environ.get("QBSIM_JOB_MODE", JOB_MODES[0]),
+                    help="Procore's project mapping for the run (seed 001 'Projects'); the target is told it "
+                         "as {job_mode} / QBSIM_JOB_MODE. Env QBSIM_JOB_MODE.")
     group.addoption("--qbsim-area", action="append", default=[],
                     help="Run only the cases checking requirements of this area (repeatable).")
 
@@ -118,7 +123,8 @@ def qbsim_world(pytestconfig: pytest.Config, qbsim_target_launcher: TargetLaunch
 
     with (
         World.start(procore_port=pytestconfig.getoption("qbsim_procore_port"),
-                    settle_seconds=pytestconfig.getoption("qbsim_settle_seconds")) as world,
+                    settle_seconds=pytestconfig.getoption("qbsim_settle_seconds"),
+                    job_mode=pytestconfig.getoption("qbsim_job_mode")) as world,
         qbsim_target_launcher.launch(world.access) as target,
     ):
         world.attach(target)

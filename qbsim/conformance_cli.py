@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import conformance.expectations
+from conformance.blackbox.target import JOB_MODES
 from conformance.matrix import (
     FAIL,
     PASS,
@@ -48,13 +49,17 @@ def conformance(
     target_command: str = typer.Option(
         None, envvar="QBSIM_TARGET_COMMAND",
         help="Start the target once the fake Procore runs: {procore_url}, {client_id}, {client_secret}, "
-             "{company_id}, {qbw_path} are filled in (and given as QBSIM_PROCORE_URL … in its environment)."),
+             "{company_id}, {qbw_path}, {poll_seconds}, {job_mode} are filled in (and given as "
+             "QBSIM_PROCORE_URL … in its environment)."),
     target_name: str = typer.Option(None, envvar="QBSIM_TARGET_NAME", help="The target's name in reports."),
     procore_port: int = typer.Option(0, envvar="QBSIM_PROCORE_PORT",
                                      help="Port of the fake Procore (0: a free one; a target already "
                                           "running must have been told it)."),
     settle_seconds: float = typer.Option(15.0, envvar="QBSIM_SETTLE_SECONDS",
                                          help="How long a case waits for the target to carry something out."),
+    job_mode: str = typer.Option("customers_are_jobs", envvar="QBSIM_JOB_MODE",
+                                 help="Procore's project mapping for the run: customers_are_jobs or "
+                                      "jobs_under_customers (the target is told it as {job_mode})."),
     only: list[str] = typer.Option(None, "--only", help=ONLY_HELP),  # noqa: B008
     junit: Path = typer.Option(None, "--junit", help="Write JUnit XML here (default: DIR/junit.xml)."),  # noqa: B008
     report: Path = typer.Option(..., "--report", help="Write DIR/matrix.md, DIR/matrix.html, results.json."),  # noqa: B008
@@ -76,6 +81,9 @@ def conformance(
         if unknown:
             raise typer.BadParameter(f"no such area {', '.join(unknown)} (areas: {', '.join(areas())})",
                                      param_hint="--only")
+        if job_mode not in JOB_MODES:
+            raise typer.BadParameter(f"no such job mode {job_mode} (choices: {', '.join(JOB_MODES)})",
+                                     param_hint="--job-mode")
         if target_url and not qbwc_password:
             raise typer.BadParameter("a target by URL needs its Web Connector password "
                                      "(QBSIM_QBWC_PASSWORD or --qbwc-password)", param_hint="--target-url")
@@ -87,7 +95,8 @@ def conformance(
         raise typer.Exit(code=2) from None
 
     options = [f"--qbsim-settle-seconds={settle_seconds}", f"--qbsim-procore-port={procore_port}",
-               f"--qbsim-target-name={name}", f"--qbsim-qbwc-user={qbwc_user}"]
+               f"--qbsim-target-name={name}", f"--qbsim-qbwc-user={qbwc_user}",
+               f"--qbsim-job-mode={job_mode}"]
     if target_url:
         options.append(f"--qbsim-target-url={target_url}")
     if target_command:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from conformance.blackbox.target import ProcoreAccess, Target, TargetError
@@ -65,6 +66,9 @@ class OurConnector:
                         client_secret=access.client_secret,
                         webhook_url=f"{served.url}/procore/webhooks",
                         webhook_secret=secrets.token_urlsafe(24),
+                        # its own config's poll interval (poll_every_seconds), set as the suite asks
+                        poll_every=timedelta(seconds=access.poll_seconds),
+                        job_mode=access.job_mode,  # its own config mirrors Procore's project mapping
                     ),
                 ),
             )

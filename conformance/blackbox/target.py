@@ -30,10 +30,17 @@ ACCESS_ENV = {
     "client_secret": "QBSIM_PROCORE_CLIENT_SECRET",
     "company_id": "QBSIM_PROCORE_COMPANY_ID",
     "qbw_path": "QBSIM_QBW_PATH",
+    "poll_seconds": "QBSIM_POLL_SECONDS",
+    "job_mode": "QBSIM_JOB_MODE",
 }
 READY_TIMEOUT_SECONDS = 60.0
 #: How long a case waits for a target to carry something out (its rounds run on its own clock).
 DEFAULT_SETTLE_SECONDS = 15.0
+#: How often a target is asked to poll Procore for ERP requests whose webhook was lost (a real connector
+#: polls every few minutes; a case cannot wait that long, so the launcher sets it short).
+DEFAULT_POLL_SECONDS = 2.0
+#: seed 001 "Projects": Procore's two implementation settings (its ERP setting ``project_mapping``).
+JOB_MODES = ("customers_are_jobs", "jobs_under_customers")
 
 
 class TargetError(Exception):
@@ -50,6 +57,15 @@ class ProcoreAccess:
     company_id: int
     #: The QuickBooks company file the Web Connector opens (a target's authenticate may name it, or "").
     qbw_path: str
+    #: How often the target should poll Procore for requests whose webhook never came (seconds).
+    poll_seconds: float = DEFAULT_POLL_SECONDS
+    #: Procore's project mapping for this run (one of :data:`JOB_MODES`): a target configured with its own
+    #: job mode (as this repository's connector is) must be launched with it.
+    job_mode: str = JOB_MODES[0]
+
+    def __post_init__(self) -> None:
+        if self.job_mode not in JOB_MODES:
+            raise ValueError(f"job mode {self.job_mode!r}: not one of {', '.join(JOB_MODES)}")
 
     def values(self) -> dict[str, str]:
         return {
@@ -58,6 +74,8 @@ class ProcoreAccess:
             "client_secret": self.client_secret,
             "company_id": str(self.company_id),
             "qbw_path": self.qbw_path,
+            "poll_seconds": f"{self.poll_seconds:g}",
+            "job_mode": self.job_mode,
         }
 
     def env(self) -> dict[str, str]:

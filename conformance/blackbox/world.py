@@ -249,6 +249,56 @@ class ProcorePeople:
                                          {"project_id": project_id, "work_order_contract": body}, expect=201)
         return made
 
+    # -- budgets, change orders, subcontractor invoices (seed 002's financial workflows) -----------------
+    def new_budget_line(self, project_id: int, cost_code_id: int, amount: str) -> dict[str, Any]:
+        """Budget > Add line item: an original budget amount on one of the project's cost codes."""
+        line = {"cost_code_id": cost_code_id, "amount": amount}
+        body = {"project_id": project_id, "budget_line_item": line}
+        made: dict[str, Any] = self.rest("POST", "/rest/v1.0/budget_line_items", body, expect=201)
+        return made
+
+    def lock_budget(self, project_id: int, locked: bool = True) -> None:
+        self.rest("POST" if locked else "DELETE", f"/rest/v1.0/projects/{project_id}/budget/lock",
+                  expect=201 if locked else 200)
+
+    def modify_budget(self, project_id: int, from_line: int, to_line: int, amount: str) -> dict[str, Any]:
+        """A budget modification: money moved from one budget line to another."""
+        body = {"budget_modification": {"from_budget_line_item_id": from_line,
+                                        "to_budget_line_item_id": to_line, "transfer_amount": amount}}
+        made: dict[str, Any] = self.rest("POST", f"/rest/v1.0/projects/{project_id}/budget_modifications",
+                                         body, expect=201)
+        return made
+
+    def erp_budget(self, project_id: int, who: str = "Pat Manager") -> int:
+        """The project's ERP budget (what Budget > Send to ERP acts on): its item id."""
+        answer = self.sim("POST", "/erp/budgets", {"as_user_id": self.users[who], "project_id": project_id})
+        assert answer.status_code == 200, answer.text
+        return int(answer.json()["item_id"])
+
+    def new_change_order(self, project_id: int, contract_id: int, title: str,
+                         lines: list[dict[str, Any]]) -> dict[str, Any]:
+        """An approved commitment change order on a commitment."""
+        body = {"change_order": {"contract_id": contract_id, "title": title, "status": "approved",
+                                 "line_items": lines}}
+        made: dict[str, Any] = self.rest(
+            "POST", f"/rest/v1.0/projects/{project_id}/commitment_change_orders", body, expect=201)
+        return made
+
+    def commitment_lines(self, project_id: int, contract_id: int) -> list[dict[str, Any]]:
+        """A work order contract's schedule of values, as Procore shows it."""
+        found: list[dict[str, Any]] = self.rest(
+            "GET", f"/rest/v1.0/work_order_contracts/{contract_id}/line_items", {"project_id": project_id})
+        return found
+
+    def new_invoice(self, project_id: int, commitment_id: int, number: str, items: list[dict[str, Any]],
+                    **extra: Any) -> dict[str, Any]:
+        """An approved subcontractor invoice (requisition) billing lines of a commitment."""
+        body = {"commitment_id": commitment_id, "invoice_number": number, "billing_date": "2024-02-29",
+                "payment_date": "2024-03-30", "status": "approved", "items": items, **extra}
+        made: dict[str, Any] = self.rest("POST", "/rest/v1.0/requisitions",
+                                         {"project_id": project_id, "requisition": body}, expect=201)
+        return made
+
     def project_cost_codes(self, project_id: int) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = self.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project_id})
         return sorted(found, key=lambda c: c["full_code"])
@@ -271,7 +321,8 @@ class World:
     @classmethod
     @contextmanager
     def start(cls, *, procore_port: int = 0, settle_seconds: float = DEFAULT_SETTLE_SECONDS,
-              year: int = 2024, product: str = "Premier Contractor") -> Iterator[World]:
+              year: int = 2024, product: str = "Premier Contractor",
+              job_mode: str = "customers_are_jobs") -> Iterator[World]:
         recorder = _Recorder(create_procore_app(clock=WallFollowingClock()))
         server = BackgroundServer(recorder, port=procore_port).start()  # type: ignore[arg-type]
         company = CompanyFile.create(None, country="US", year=year, product=product,
@@ -289,7 +340,10 @@ class World:
             access = ProcoreAccess(
                 procore_url=server.url.replace("127.0.0.1", "localhost"), client_id=people.client_id,
                 client_secret=people.client_secret, company_id=people.company_id, qbw_path=company.qbw_path,
+                job_mode=job_mode,
             )
+            # seed 001 "Projects": the implementation setting, chosen once for the run in Procore's ERP tool
+            people.settings(project_mapping=access.job_mode).raise_for_status()
             yield cls(company=company, procore=people, access=access, server=server, recorder=recorder,
                       settle_seconds=settle_seconds)
         finally:
@@ -331,15 +385,20 @@ class World:
         self.updates.append(result)
         return result
 
-    def until(self, done: Callable[[], bool], what: str, *, updates: bool = True) -> None:
+    def until(self, done: Callable[[], bool], what: str, *, updates: bool = True,
+              deliver: bool = True) -> None:
         """Deliver Procore's webhooks and run the Web Connector (as its Auto-Run would) until ``done()``.
+
+        ``deliver=False``: Procore's webhooks are held back (lost, as far as the target can tell) while
+        this waits; they go out at a later ``deliver``, as Procore's retries would.
 
         A target works on its own clock in its own threads or process: this is a bounded poll of the
         fakes' state, failing with ``what`` after ``settle_seconds``.
         """
         deadline = time.monotonic() + self.settle_seconds
         while True:
-            self.procore.deliver()
+            if deliver:
+                self.procore.deliver()
             if updates:
                 self.run_update()
             if done():

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from conformance.blackbox.target import JOB_MODES
 from conformance.blackbox.world import EXPENSE_ACCOUNT, INCOME_ACCOUNT, World
 
 FINAL = ("synced", "failed")
+CUSTOMERS_ARE_JOBS, JOBS_UNDER_CUSTOMERS = JOB_MODES
 
 
 def one(records: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
@@ -64,10 +68,32 @@ def export_cost_code(world: World, name: str = "Site Work") -> tuple[dict[str, A
 
 
 def export_project(world: World, name: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A project sent and accepted; under 'Jobs under Customers' the approver picks a QuickBooks customer
+    (one the accountant made for it) at acceptance, as seed 001 asks."""
     project = world.procore.new_project(name or world.procore.unique("Tower"))
-    world.procore.send_and_accept("project", project["id"])
+    options: dict[str, Any] = {}
+    if world.access.job_mode == JOBS_UNDER_CUSTOMERS:
+        owner = world.company.ui.create_customer(world.procore.unique("Owner"))
+        options["customer_origin_id"] = owner["ListID"]
+    world.procore.send_and_accept("project", project["id"], **options)
     seen = settle(world, "project", project["id"], f"project {project['name']} exported")
     return project, seen
+
+
+def only_in(world: World, mode: str) -> None:
+    """A case of one implementation setting is not applicable to a run in the other (``--job-mode``)."""
+    if world.access.job_mode != mode:
+        pytest.skip(f"the run's job mode is {world.access.job_mode} (this case checks {mode}; "
+                    f"run with --job-mode {mode})")
+
+
+def job_of(world: World, project_name: str) -> dict[str, Any]:
+    """The project's QuickBooks Customer:Job: a customer (Customers = Jobs) or a job under one."""
+    return one(world.company.list_records("Customer"), Name=project_name)
+
+
+def _job_ids(world: World, project_name: str) -> set[str]:
+    return {c["ListID"] for c in world.company.list_records("Customer") if c["Name"] == project_name}
 
 
 def export_vendor(
@@ -96,7 +122,41 @@ def commitment_prerequisites(world: World) -> tuple[dict[str, Any], dict[str, An
 def purchase_orders_of(world: World, project_name: str) -> list[dict[str, Any]]:
     """QuickBooks purchase orders with a line on this project's Customer:Job (P.O. NO.s repeat across
     projects: Procore numbers commitments per project)."""
-    jobs = {c["ListID"] for c in world.company.list_records("Customer") if c["FullName"] == project_name}
+    jobs = _job_ids(world, project_name)
     return [po for po in world.company.list_records("PurchaseOrder")
             if any(line.get("CustomerRef", {}).get("ListID") in jobs
                    for line in po.get("PurchaseOrderLineRet", []))]
+
+
+def export_commitment(
+    world: World, amounts: tuple[str, str] = ("1000", "1000")
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """A work order contract of two SOV lines exported and synced (what change orders change and invoices
+    bill): (project, vendor, the project's two cost codes, the commitment)."""
+    project, vendor, codes = commitment_prerequisites(world)
+    lines = [{"cost_code_id": code["id"], "amount": amount, "description": f"SOV {n}"}
+             for n, (code, amount) in enumerate(zip(codes, amounts, strict=True), 1)]
+    woc = world.procore.new_work_order(project["id"], vendor["id"], lines)
+    world.procore.send_and_accept("work_order_contract", woc["id"], sender="Pat Manager")
+    seen = settle(world, "work_order_contract", woc["id"], "the work order contract exported")
+    assert seen["status"] == "synced", seen
+    return project, vendor, codes, woc
+
+
+def estimates_of(world: World, project_name: str) -> list[dict[str, Any]]:
+    """QuickBooks estimates on this project's Customer:Job."""
+    jobs = _job_ids(world, project_name)
+    return [e for e in world.company.list_records("Estimate")
+            if e.get("CustomerRef", {}).get("ListID") in jobs]
+
+
+def bills_of(world: World, project_name: str) -> list[dict[str, Any]]:
+    """QuickBooks bills with a line on this project's Customer:Job."""
+    jobs = _job_ids(world, project_name)
+    return [b for b in world.company.list_records("Bill")
+            if any(ln.get("CustomerRef", {}).get("ListID") in jobs for ln in b.get("ItemLineRet", []))]
+
+
+def item_id(world: World, full_name: str) -> str:
+    return next(str(i["ListID"]) for i in world.company.list_records("ItemService")
+                if i["FullName"] == full_name)

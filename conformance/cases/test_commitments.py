@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from conformance.blackbox.world import World
-from conformance.cases.flows import commitment_prerequisites, one, purchase_orders_of, settle
+from conformance.cases.flows import commitment_prerequisites, job_of, one, purchase_orders_of, settle
 
 
 def _lines(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ def test_a_work_order_contract_becomes_one_purchase_order_per_the_mapping_and_sh
     seen = settle(qbsim, "work_order_contract", woc["id"], "the work order contract exported")
     [po] = purchase_orders_of(qbsim, project["name"])
     assert po["RefNumber"] == woc["number"]  # Commitment # → P.O. NO.
-    job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
+    job = job_of(qbsim, project["name"])
     qb_vendor = one(qbsim.company.list_records("Vendor"), Name=vendor["name"])
     items = {i["FullName"]: i["ListID"] for i in qbsim.company.list_records("ItemService")}
     assert po["VendorRef"]["ListID"] == qb_vendor["ListID"]

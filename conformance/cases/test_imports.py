@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from conformance.blackbox.world import World
+from conformance.cases.flows import CUSTOMERS_ARE_JOBS, only_in
 
 
 @pytest.mark.qbsim_requirement("D12", "H1", "X7", "F4")
 def test_quickbooks_vendors_and_jobs_reach_ready_to_import_after_the_hourly_staging(qbsim: World) -> None:
+    only_in(qbsim, CUSTOMERS_ARE_JOBS)  # a tier-1 customer is a project only under Customers = Jobs (F4)
     vendor = qbsim.procore.unique("Bedrock Excavation")
     customer = qbsim.procore.unique("Harbor Clinic")
     qbsim.company.ui.create_vendor(vendor)

@@ -30,3 +30,14 @@ def test_the_targets_procore_calls_carry_its_token_and_company_and_are_not_refus
     assert [c for c in calls if not c.bearer] == [], "REST calls without a Bearer token"
     assert [c for c in calls if c.company_header != company] == [], "REST calls without Procore-Company-Id"
     assert [c for c in calls if c.status in (400, 401, 403, 422)] == [], "calls Procore refused"
+
+
+@pytest.mark.qbsim_requirement("PROCORE-WEBHOOK-LOST")
+def test_an_export_whose_webhook_never_arrives_is_found_by_polling_procore(qbsim: World) -> None:
+    made = send_cost_code(qbsim, name="Webhook lost")
+    # Procore's webhook is held back the whole time: only the target's own poll of Procore can find it.
+    qbsim.until(lambda: qbsim.procore.status("standard_cost_code", made["id"]) in ("synced", "failed"),
+                f"the cost code exported with no webhook (the target polls every "
+                f"{qbsim.access.poll_seconds:g} s as asked?)", deliver=False)
+    assert qbsim.procore.status("standard_cost_code", made["id"]) == "synced"
+    assert len([i for i in qbsim.company.list_records("ItemService") if i["FullName"] == made["code"]]) == 1

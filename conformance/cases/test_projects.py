@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 
 from conformance.blackbox.world import World
-from conformance.cases.flows import export_project, one
+from conformance.cases.flows import (
+    CUSTOMERS_ARE_JOBS,
+    JOBS_UNDER_CUSTOMERS,
+    export_project,
+    job_of,
+    one,
+    only_in,
+)
 
 
 @pytest.mark.qbsim_requirement("P1", "P2", "P3", "F2", "F3", "N2", "X3", "PROCORE-DETAILS-CLOSED")
 def test_an_accepted_project_becomes_a_tier_one_customer_with_its_ship_to_address(qbsim: World) -> None:
+    only_in(qbsim, CUSTOMERS_ARE_JOBS)
     project, seen = export_project(qbsim)
     job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
     assert int(job["Sublevel"]) == 0  # "Customers = Jobs": a new customer, no parent picked
@@ -28,7 +36,7 @@ def test_a_project_edited_in_procore_after_an_accountants_edit_in_quickbooks_upd
     project, seen = export_project(qbsim)
     assert seen["status"] == "synced", seen
     # The accountant edits the customer in QuickBooks: its EditSequence moves on.
-    qbsim.company.ui.edit("Customer", project["name"], Phone="512-555-0142")
+    qbsim.company.ui.edit("Customer", job_of(qbsim, project["name"])["FullName"], Phone="512-555-0142")
     qbsim.procore.rest("PATCH", f"/rest/v1.0/projects/{project['id']}",
                        {"company_id": qbsim.procore.company_id, "project": {"city": "Dallas"}})
     assert qbsim.procore.item("project", project["id"])["changed_since_sync"] is True  # Ready to Update
@@ -41,6 +49,20 @@ def test_a_project_edited_in_procore_after_an_accountants_edit_in_quickbooks_upd
     qbsim.until(updated, "the re-exported project closed")
     seen = qbsim.procore.item("project", project["id"])
     assert seen["status"] == "synced", seen
-    job = one(qbsim.company.list_records("Customer"), FullName=project["name"])
+    job = job_of(qbsim, project["name"])
     assert job["ShipAddress"].get("City") == "Dallas"  # Procore's edit reached QuickBooks …
     assert job.get("Phone") == "512-555-0142"  # … and the accountant's edit was not overwritten
+
+
+@pytest.mark.qbsim_requirement("F5", "P1", "P2", "N2")
+def test_under_jobs_under_customers_a_project_becomes_a_job_under_the_customer_the_approver_picked(
+    qbsim: World,
+) -> None:
+    only_in(qbsim, JOBS_UNDER_CUSTOMERS)
+    project, seen = export_project(qbsim)  # the approver picks the QuickBooks customer at acceptance
+    assert seen["status"] == "synced", seen
+    job = job_of(qbsim, project["name"])
+    owner = one(qbsim.company.list_records("Customer"), ListID=job["ParentRef"]["ListID"])
+    assert (int(job["Sublevel"]), int(owner["Sublevel"])) == (1, 0)  # a new job, tier 2, under the customer
+    assert job["FullName"] == f"{owner['Name']}:{project['name']}"
+    assert seen["origin_id"] == job["ListID"]

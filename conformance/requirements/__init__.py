@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 SEVERITIES = ("MUST", "SHOULD")
-FILES = ("protocol.tsv", "seed_rules.tsv")
+FILES = ("protocol.tsv", "seed_rules.tsv", "exports.tsv")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class CatalogueError(ValueError):
 
 @cache
 def catalogue() -> dict[str, Requirement]:
-    """Every requirement by id, in file order (protocol first, then the seed rules)."""
+    """Every requirement by id, in file order (protocol, the seed rules, then the exports' own rules)."""
     out: dict[str, Requirement] = {}
     for name in FILES:
         text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")

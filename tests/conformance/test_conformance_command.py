@@ -61,12 +61,11 @@ def test_our_connector_is_green_and_the_matrix_names_every_requirement(tmp_path:
     assert "0 fail" in done.stderr
     cells = _cells(report)
     assert set(cells) == set(catalogue())
-    assert {c["status"] for c in cells.values()} <= {"pass", "not yet covered"}
-    covered = {rid for rid, c in cells.items() if c["status"] == "pass"}
-    assert {"QBWC-AUTH-NVU", "QBXML-REQUEST-ID", "O2", "S2", "Q4", "P3", "H1"} <= covered
-    # not yet covered: only the objects other engineers are building (budgets, CCOs, invoices)
-    uncovered = {catalogue()[rid].area for rid, c in cells.items() if c["status"] == "not yet covered"}
-    assert uncovered <= {"budgets", "change_orders", "invoices"}
+    # every requirement covered and passed; F5 ('Jobs under Customers') is for a run in that job mode
+    assert {rid: c["status"] for rid, c in cells.items() if c["status"] != "pass"} == {"F5": "not applicable"}
+    assert "--job-mode jobs_under_customers" in cells["F5"]["reason"]
+    assert {"QBWC-AUTH-NVU", "QBXML-REQUEST-ID", "O2", "S2", "Q4", "P3", "H1", "G1", "T1", "V12",
+            "EXPORT-CCO-ONE-AT-A-TIME", "PROCORE-WEBHOOK-LOST"} <= set(cells)
     matrix = (report / "matrix.md").read_text(encoding="utf-8")
     assert "no MUST requirement failed" in matrix and "| O2: Code → Item Name/Number |" in matrix
     page = (report / "matrix.html").read_text(encoding="utf-8")
@@ -74,9 +73,23 @@ def test_our_connector_is_green_and_the_matrix_names_every_requirement(tmp_path:
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in head
     cases = ElementTree.parse(junit).getroot().iter("testcase")
     properties = {c.get("name"): {p.get("value") for p in c.iter("property")} for c in cases}
-    assert len(properties) == 22
+    assert len(properties) == 37
     named = properties["test_a_wrong_password_is_answered_nvu_and_quickbooks_is_asked_nothing"]
     assert named == {"QBWC-AUTH-NVU"}
+
+
+def test_a_jobs_under_customers_run_tells_the_target_and_judges_the_jobs_under_customers_rule(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "jobs"
+    done = _conformance("--report", str(report), "--only", "projects", "--job-mode", "jobs_under_customers")
+    assert done.returncode == 0, done.stdout + done.stderr
+    cells = _cells(report)
+    assert {rid: cells[rid]["status"] for rid in ("F5", "P1", "P2", "X4", "QB-STATUS-3200", "F3")} == {
+        "F5": "pass", "P1": "pass", "P2": "pass", "X4": "pass", "QB-STATUS-3200": "pass",
+        "F3": "not applicable"}
+    done = _conformance("--report", str(report), "--job-mode", "tier_three")
+    assert done.returncode == 2 and "no such job mode tier_three" in done.stderr
 
 
 def test_a_minimal_service_by_url_gets_its_passes_and_its_failures(
