@@ -24,6 +24,7 @@ from connector.sync.commitments import CommitmentExportHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.invoices import InvoiceExportHandler
+from connector.sync.job_costs import JobCostReadHandler
 from connector.sync.jobs import JobImportHandler
 from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
 from connector.sync.service_items import ServiceItemImportHandler
@@ -66,6 +67,7 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         ServiceItemImportHandler(context),
         AccountImportHandler(context),
         *budgets.handlers(context),
+        JobCostReadHandler(context),
     ]
     return {h.kind: h for h in handlers}
 
