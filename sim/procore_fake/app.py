@@ -35,6 +35,7 @@ from sim.procore_fake.routers import (
     requisitions,
     sim,
     sim_erp_deletes,
+    sim_job_costs,
     sim_views,
     vendors,
     webhooks,
@@ -59,6 +60,7 @@ ROUTERS = (
     webhooks,
     sim_erp_deletes,
     sim_views,
+    sim_job_costs,
     sim,
 )
 

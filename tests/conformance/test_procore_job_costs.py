@@ -167,3 +167,42 @@ def test_job_costs_need_the_projects_budget_synced_first() -> None:
         "failed", "JobCostsBudgetNotSynced",
         "The project's budget must be synced before Job Costs can be retrieved from QuickBooks Desktop.")
     assert not any("JobReportQueryRq" in sent for r in stack.results for sent in r.requests)
+
+
+def _refresh(stack: ProcoreStack, who: str, project_id: Any) -> Any:
+    body = {"as_user_id": stack.users[who], "project_id": project_id}
+    return stack.sim("POST", "/erp/refresh/job_costs", body)
+
+
+def test_on_demand_job_cost_sync_fills_the_budgets_job_to_date_and_direct_costs_from_quickbooks(
+    world: World,
+) -> None:
+    stack, project, _codes = world
+    _costs_in_quickbooks(stack)
+    answer = _refresh(stack, "Erin Sponsor", project["id"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["request_name"] == "sync_single_job"
+    _round(stack)  # no clock advance: the button alone, carried out at the next Web Connector update
+    [view] = stack.rest("GET", "/rest/v1.0/budget_views", {"project_id": project["id"]})
+    rows = stack.rest("GET", f"/rest/v1.0/budget_views/{view['id']}/detail_rows",
+                      {"project_id": project["id"]})
+    shown = {r["cost_code"]: (Decimal(r["job_to_date_cost"]), Decimal(r["direct_costs"]),
+                              r["direct_costs_editable"]) for r in rows}
+    # seed 001: Job to Date Cost = Act. Cost; Direct Costs = Job to Date Cost − Commitment Invoiced
+    assert shown == {"01-100": (Decimal("150.25"), Decimal("150.25"), False),
+                     "03-300": (Decimal("2000.00"), Decimal("0.00"), False)}
+
+
+def test_on_demand_job_cost_sync_is_for_erp_integrations_admins_and_synced_projects_only(
+    world: World,
+) -> None:
+    stack, _project, _codes = world
+    answer = _refresh(stack, "Pat Manager", _project["id"])
+    assert (answer.status_code, answer.json()) == (
+        403, {"errors": "You do not have access to perform this action."})
+    unsynced = stack.new_project("Harbor Lofts")
+    answer = _refresh(stack, "Erin Sponsor", unsynced["id"])
+    assert (answer.status_code, answer.json()["errors"]) == (422, {"project_id": [
+        "The project is not synced with the ERP; job costs can only be synced for synced projects."]})
+    stack.sync()  # nothing was queued: the connector plans no job cost read
+    assert [w for w in stack.service.queue.items(stack.company_key) if w.kind == "job_costs.read"] == []
