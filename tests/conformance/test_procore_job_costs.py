@@ -5,6 +5,7 @@ cost code (``conformance.procore_stack``)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -206,3 +207,24 @@ def test_on_demand_job_cost_sync_is_for_erp_integrations_admins_and_synced_proje
         "The project is not synced with the ERP; job costs can only be synced for synced projects."]})
     stack.sync()  # nothing was queued: the connector plans no job cost read
     assert [w for w in stack.service.queue.items(stack.company_key) if w.kind == "job_costs.read"] == []
+
+
+def test_a_large_job_is_read_in_bounded_date_windows_that_add_up_to_the_whole_job() -> None:
+    stack, project, codes = _world(start_date="2023-01-02")
+    company = stack.company
+    company.ui.create_vendor("Ace Concrete")
+    today = company.clock.now().date()
+    days = [date(2022, 12, 30), date(2023, 1, 2), date(2023, 5, 17), today - timedelta(days=1), today,
+            today + timedelta(days=30)]  # before the start, on it, inside, yesterday, today, future-dated
+    for n, day in enumerate(days * 20):
+        company.ui.write_check("Ace Concrete", items=[{"item": "01-100", "amount": "1.25", "job": JOB}],
+                               date=day.isoformat(), number=str(5000 + n))
+    _synced_once(stack)
+    costs = _job_costs(stack, project, codes)
+    jtd = costs["01-100"]["job_to_date_cost"]
+    assert jtd == Decimal("150.00") == job_actual_costs(company, JOB)["01-100"]  # no day lost, none twice
+    sent = [s for r in stack.results for s in r.requests if "JobReportQueryRq" in s]
+    assert len(sent) >= 4 and all("<ReportPeriod>" in s for s in sent)  # one dated window per round trip
+    assert sent[0].count("<ToReportDate>2023-01-01</ToReportDate>") == 2  # before the start, both reports
+    assert all("<CustomDetailReportQueryRq" in s for s in sent)
+    assert "<ToReportDate>" not in sent[3].split("<CustomDetailReportQueryRq")[0]  # the last is open-ended
