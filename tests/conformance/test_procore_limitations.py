@@ -1,0 +1,71 @@
+"""What QuickBooks Desktop never syncs (seed 001 "Limitations"), through the whole integration: the Procore
+action or ERP Request that would ask for it is refused with the seed's reason — closed ``failed`` by the
+connector with nothing sent to QuickBooks, or refused by Procore before anything is queued."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conformance.procore_stack import ProcoreStack, disguise_next_erp_request
+from connector.sync.erp_requests import NOT_SUPPORTED
+
+
+@pytest.fixture
+def stack() -> ProcoreStack:
+    return ProcoreStack.create()
+
+
+def _refused(stack: ProcoreStack, request_name: str, request_data: Any = None) -> dict[str, Any]:
+    """Procore asks for ``request_name`` (a real request with a detail, read back under that name); the
+    connector's answer on its detail, and what went to QuickBooks."""
+    answer = stack.sim("POST", "/erp/refresh/vendors", {"as_user_id": stack.users["Erin Sponsor"]})
+    assert answer.status_code == 200, answer.text
+    request_id = answer.json()["erp_request_id"]
+    disguise_next_erp_request(stack, request_name, request_data if request_data is not None else {})
+    stack.sync()
+    stack.tick()
+    result = stack.run_update()
+    [detail] = stack.rest("GET", f"/rest/v1.0/companies/{stack.company_id}/erp_request_details",
+                          {"filters[erp_request_id]": request_id})
+    assert result.requests == []  # nothing for QuickBooks
+    return detail
+
+
+def _assert_refused(stack: ProcoreStack, request_name: str, reason: str) -> None:
+    detail = _refused(stack, request_name)
+    assert detail["status"] == "failed", detail
+    assert reason in str(detail), detail
+    assert NOT_SUPPORTED[request_name] == reason
+
+
+def test_prime_contracts_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "sync_prime_contracts",
+                    "Prime Contracts and Prime Contract Change Orders do not sync with QuickBooks Desktop.")
+
+
+def test_prime_contract_change_orders_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "create_prime_contract_change_order",
+                    "Prime Contracts and Prime Contract Change Orders do not sync with QuickBooks Desktop.")
+
+
+def test_owner_invoices_and_payments_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "create_payment_application", "Prime Contract Invoices (payment applications) and "
+                    "payments do not sync with QuickBooks Desktop.")
+
+
+def test_sub_jobs_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "create_sub_job",
+                    "Sub Jobs are not supported by the QuickBooks Desktop integration.")
+
+
+def test_cost_types_other_than_the_other_placeholder_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "sync_standard_categories",
+                    "Cost Types are not supported by QuickBooks Desktop: they are not transferred to "
+                    "QuickBooks.")
+
+
+def test_expenses_never_sync(stack: ProcoreStack) -> None:
+    _assert_refused(stack, "create_company_level_direct_cost",
+                    "Company level direct costs do not sync with QuickBooks Desktop.")
