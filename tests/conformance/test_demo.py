@@ -24,6 +24,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         "Update and Export a Budget → new lines on the same estimate",
         "Commitment change orders → new lines on the QuickBooks purchase order",
         "Subcontractor invoice → QuickBooks bill against the PO",
+        "QuickBooks job costs → Procore, on demand",
         "A name QuickBooks already uses: Failed to Export, fixed, resent",
         "QuickBooks vendors and jobs → Procore's Ready to Import",
     ]
@@ -39,7 +40,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         for line in lines
     )
     assert "    new estimate line 03-300       -7500.00" in lines
-    assert lines[-1] == "10 of 10 workflows ended as the seeds say"
+    assert lines[-1] == "11 of 11 workflows ended as the seeds say"
 
 
 def test_a_workflow_that_does_not_end_as_the_seeds_say_fails_qbsim_run(
