@@ -69,3 +69,49 @@ def test_cost_types_other_than_the_other_placeholder_never_sync(stack: ProcoreSt
 def test_expenses_never_sync(stack: ProcoreStack) -> None:
     _assert_refused(stack, "create_company_level_direct_cost",
                     "Company level direct costs do not sync with QuickBooks Desktop.")
+
+
+def _synced_project(stack: ProcoreStack) -> dict[str, Any]:
+    stack.export_standard_cost_code("01-100", "Site Work")
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    project = stack.new_project("Tower Apartments")
+    stack.send_and_accept("project", project["id"])
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    return project
+
+
+def test_project_specific_cost_codes_are_refused_before_anything_is_queued(stack: ProcoreStack) -> None:
+    project = _synced_project(stack)
+    before = stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})
+    answer = stack.rest("POST", "/rest/v1.0/cost_codes", {"project_id": project["id"], "cost_code": {
+        "code": "999", "name": "Project only"}}, expect=422)
+    assert answer == {"errors": {"base": ["Cost codes of ERP integrated projects can only be created or "
+                                          "updated through the ERP sync endpoint."]}}
+    assert stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]}) == before
+    assert stack.sync().planned == 0  # no ERP Request reached the connector
+
+
+def test_class_is_never_written_to_quickbooks(stack: ProcoreStack) -> None:
+    _synced_project(stack)
+    vendor = stack.new_vendor("Ace Concrete")
+    stack.send_and_accept("vendor", vendor["id"])
+    stack.sync()
+    stack.run_update()
+    sent = [s for r in stack.results for s in r.requests]
+    assert any("<CustomerAddRq" in s for s in sent) and any("<VendorAddRq" in s for s in sent)
+    assert not any("ClassRef" in s for s in sent)  # seed 001: the integration does not write to "Class"
+
+
+def test_procore_companies_are_never_exported_as_customers(stack: ProcoreStack) -> None:
+    vendor = stack.new_vendor("Ace Concrete")
+    stack.send_and_accept("vendor", vendor["id"])
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    assert [v["Name"] for v in stack.records("Vendor")] == ["Ace Concrete"]
+    assert "Ace Concrete" not in [c["Name"] for c in stack.records("Customer")]
+    assert not any("<CustomerAddRq" in s for r in stack.results for s in r.requests)
