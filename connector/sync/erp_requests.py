@@ -30,8 +30,11 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
+``sync_single_job`` (the two-hourly and on-demand job cost sync) becomes a ``job_costs.read`` followed by a
+``job_costs_outcome`` write (``connector.sync.job_costs``).
+
 Exports this connector does not carry out yet (re-syncs and unlinks of commitments and their change orders,
-payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
+payments) are closed ``failed`` saying so, so the approver is not left waiting.
 """
 
 from __future__ import annotations
