@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -94,7 +95,8 @@ def test_a_job_is_read_before_its_start_date_then_in_at_most_three_windows_the_l
          "its start date 'soon' is not a date"),
     ],
 )
-def test_a_sync_single_job_without_what_it_needs_is_refused_with_the_reason(data: dict, reason: str) -> None:
+def test_a_sync_single_job_without_what_it_needs_is_refused_with_the_reason(data: dict[str, Any],
+                                                                           reason: str) -> None:
     with pytest.raises(JobCostsRejected) as refused:
         work_from_request(data)
     assert (refused.value.status_code, refused.value.message) == ("JobCostsRejected", reason)
