@@ -115,3 +115,21 @@ def test_procore_companies_are_never_exported_as_customers(stack: ProcoreStack) 
     assert [v["Name"] for v in stack.records("Vendor")] == ["Ace Concrete"]
     assert "Ace Concrete" not in [c["Name"] for c in stack.records("Customer")]
     assert not any("<CustomerAddRq" in s for r in stack.results for s in r.requests)
+
+
+def test_existing_projects_and_jobs_are_never_linked_to_each_other(stack: ProcoreStack) -> None:
+    stack.company.ui.create_customer("Harbor Lofts")
+    existing = stack.new_project("Harbor Lofts")
+    stack.advance(60)
+    stack.advance(3600)  # Procore's hourly company sync stages QuickBooks' jobs on Ready to Import
+    stack.sync()
+    stack.run_update()
+    stack.tick()
+    [staged] = [s for s in stack.lists()["ready_to_import"] if s["item_type"] == "project"]
+    answer = stack.sim("POST", f"/erp/staged/{staged['id']}/link",
+                       {"as_user_id": stack.users["Erin Sponsor"], "vendor_id": existing["id"]})
+    assert (answer.status_code, answer.json()) == (422, {"errors": {"base": [
+        "The integration can not link an existing Procore Project to an existing QuickBooks Desktop Job or "
+        "Customer."]}})
+    assert not stack.item("project", existing["id"]).get("origin_id")
+    assert stack.sync().planned == 0  # nothing was asked of the connector

@@ -41,6 +41,9 @@ from sim.procore_fake.store import Record
 
 router = APIRouter(prefix="/_sim")
 ACTIONS = ("send", "retrieve", "resend", "accept", "reject", "direct_export", "unlink")
+#: seed 001 "projects" limitations: an existing project and an existing QuickBooks job are never linked.
+LINK_JOB_REFUSED = ("The integration can not link an existing Procore Project to an existing QuickBooks "
+                    "Desktop Job or Customer.")
 REFRESH = {
     "jobs": "sync_jobs",
     "vendors": "sync_vendors",
@@ -373,6 +376,8 @@ async def staged_action(company_id: int, staged_id: int, action: str, request: R
             return JSONResponse(records.public(made))
         if action == "link":
             require(actor, "erp_integrations", "admin")
+            if staged["item_type"] != "vendor":  # seed 001 Projects limitations: jobs are never linked
+                raise ValidationFailed({"base": [LINK_JOB_REFUSED]})
             vendor = sim.store.get("vendor", int(data.get("vendor_id") or 0))
             if vendor is None or sim.store.owner("vendor", vendor["id"])[0] != company_id:
                 raise ValidationFailed({"vendor_id": ["is invalid"]})
