@@ -429,6 +429,48 @@ def bill_payment(stack: ProcoreStack) -> Workflow:
     return w
 
 
+def job_costs(stack: ProcoreStack) -> Workflow:
+    w = Workflow("QuickBooks job costs → Procore, on demand (seed 001 Job Costs)")
+    project = _harbor_view(stack)
+    job = project["name"]
+    answer = stack.sim("POST", "/erp/refresh/job_costs",
+                       {"as_user_id": stack.users["Erin Sponsor"], "project_id": project["id"]})
+    w.lines.append("  the ERP Integrations admin syncs the project's job costs on demand: "
+                   f"{answer.status_code} {answer.json().get('request_name')}")
+    _update(stack, w, detail=True)
+    codes = {c["id"]: c["full_code"]
+             for c in stack.rest("GET", "/rest/v1.0/cost_codes", {"project_id": project["id"]})}
+    path = f"/_sim/companies/{stack.company_id}/projects/{project['id']}/erp/job_costs"
+    rows = stack.procore.get(path, params={"as_user_id": stack.users["Erin Sponsor"]}).json()
+    shown = {codes[r["cost_code_id"]]: r for r in rows if r["cost_code_id"] in codes}
+    est, actual = stack.est_cost(job), job_actual_costs(stack.company, job)
+    invoiced = commitment_invoiced(stack.company, job)
+    differ = []
+    for code, row in sorted(shown.items()):
+        got = (Decimal(row["estimate"]), Decimal(row["job_to_date_cost"]),
+               Decimal(row["commitment_invoiced"]))
+        want = (est.get(code, Decimal(0)), actual.get(code, Decimal(0)), invoiced.get(code, Decimal(0)))
+        original = Decimal(row["original_estimate"])
+        w.lines.append(f"    {code:<8} Original {original:>10.2f}  Revised {got[0]:>10.2f}  "
+                       f"Job to Date {got[1]:>10.2f}  Commitment Invoiced {got[2]:>10.2f}")
+        if got != want:
+            differ.append(f"{code}: Procore {got}, QuickBooks {want}")
+    [view] = stack.rest("GET", "/rest/v1.0/budget_views", {"project_id": project["id"]})
+    detail = stack.rest("GET", f"/rest/v1.0/budget_views/{view['id']}/detail_rows",
+                        {"project_id": project["id"]})
+    direct = {r["cost_code"]: Decimal(r["direct_costs"]) for r in detail}
+    w.check(bool(shown) and not differ,
+            "Procore's job costs match QuickBooks' reports line by line (Revised Budget = Est. Cost, Job to "
+            "Date = Act. Cost, Commitment Invoiced = bills against POs)" + (f": {'; '.join(differ)}"
+                                                                            if differ else ""))
+    w.check(set(shown) == set(codes.values()),
+            "one job cost line per synced cost code; the retainage item's row is not among them")
+    w.check(all(direct.get(code) == Decimal(r["job_to_date_cost"]) - Decimal(r["commitment_invoiced"])
+                for code, r in shown.items() if code in direct),
+            "the budget's Direct Costs = Job to Date Cost − Commitment Invoiced (Read Only, from QuickBooks)")
+    return w
+
+
 def duplicate_name(stack: ProcoreStack) -> Workflow:
     w = Workflow("A name QuickBooks already uses: Failed to Export, fixed, resent (seed 001 Vendors)")
     stack.company.ui.create_vendor("Summit Steel")
@@ -496,6 +538,7 @@ WORKFLOWS: tuple[Callable[[ProcoreStack], Workflow], ...] = (
     change_order,
     subcontractor_invoice,
     bill_payment,
+    job_costs,
     duplicate_name,
     staging,
 )

@@ -539,3 +539,24 @@ def rewrite_erp_requests(stack: ProcoreStack, change: Callable[[str, Any], Any])
         return httpx.Response(answer.status_code, json=body, request=request)
 
     stack.procore_link.fault = fault
+
+
+# -- what never syncs: a request Procore would send for it -----------------------------------------------
+def disguise_next_erp_request(stack: ProcoreStack, request_name: str, request_data: Any) -> None:
+    """The next ERP Request the connector reads from Procore comes back as ``request_name`` with
+    ``request_data`` (its id and details kept): how a test makes Procore ask for what the fake never emits
+    (seed 001 "Limitations": prime contracts, owner invoices, sub jobs …), to judge the connector's
+    refusal."""
+
+    def fault(request: httpx.Request) -> httpx.Response | None:
+        if request.method != "GET" or "/erp_requests/" not in request.url.path:
+            return None
+        assert stack.procore_link.target is not None
+        answer = stack.procore_link.target.handle_request(request)
+        answer.read()
+        body = answer.json()
+        body["request_name"], body["request_data"] = request_name, request_data
+        stack.procore_link.fault = None  # the next one only
+        return httpx.Response(answer.status_code, json=body, request=request)
+
+    stack.procore_link.fault = fault

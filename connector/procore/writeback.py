@@ -22,6 +22,10 @@ For each due write (its work item finished in QuickBooks, or one that waits for 
   the request's detail of that requisition (looked up by item) closed with QuickBooks' code and message.
 * ``payments_outcome`` — QuickBooks' bill payments of synced bills through ``invoice_payments/sync`` (Payments
   Issued), then the sync's detail closed (failed: QuickBooks' answer, e.g. a Canadian company file).
+* ``job_costs_outcome`` — a job's QuickBooks job costs (``job_costs.read``) through ``erp_job_costs/sync``,
+  one update per synced cost code of the project (origin ``"<job>|<item>"``; the item's name from the id
+  map): Original Budget, Revised Budget (Est. Cost), Job to Date Cost (Act. Cost), Commitment Invoiced;
+  rows of items no synced cost code stands for are left out. The request has no detail: a failure is logged.
 * ``close_item_detail`` — a refusal of one requisition of a batch, closed on its detail looked up by item.
 * ``close_detail`` / ``close_request_details`` — a close-out decided without QuickBooks (a refusal, an
   unsupported request).
@@ -184,6 +188,9 @@ class WriteBack:
         elif write.kind == "payments_outcome":
             assert write.item is not None
             self._payments(write, write.item)
+        elif write.kind == "job_costs_outcome":
+            assert write.item is not None
+            self._job_costs(write.item, payload)
         elif write.kind == "close_item_detail":
             self._close(self._detail_of(write, payload), payload["status"], payload.get("messages") or [])
         else:
@@ -406,3 +413,36 @@ class WriteBack:
         messages += [f"Payment {origin} was deleted in QuickBooks; remove it from Payments Issued in Procore."
                      for origin in result.get("deleted") or []]
         close("success", messages)
+
+    def _job_costs(self, item: WorkRecord, payload: Mapping[str, Any]) -> None:
+        """seed 001 "Job Costs": per synced cost code of the project, what QuickBooks' reports say."""
+        if item.state != "done":
+            log.warning("job costs of project %s not read from QuickBooks: %s", payload.get("project_id"),
+                        quickbooks_message(item))
+            return
+        result = item.result or {}
+        est, act = result.get("est") or {}, result.get("act") or {}
+        invoiced, original = result.get("invoiced") or {}, result.get("original") or {}
+        updates: list[dict[str, Any]] = []
+        for cost_code in self._erp.list_cost_codes(int(payload["project_id"])):
+            job, _, item_list_id = str(cost_code.get("origin_id") or "").partition("|")
+            if job != str(payload["job_origin_id"]) or not item_list_id:
+                continue  # not synced with this job's Service item
+            mapping = self._id_map.by_qb_id(self.company_key, "cost_code", item_list_id)
+            name = mapping.name if mapping is not None and mapping.name else None
+            if name is None:
+                continue
+            updates.append({
+                "cost_code_id": cost_code["id"],
+                "original_estimate": str(original.get(item_list_id, "0")),
+                "estimate": str(est.get(name, "0")),
+                "job_to_date_cost": str(act.get(name, "0")),
+                "commitment_invoiced": str(invoiced.get(name, "0")),
+            })
+        if not updates:
+            log.info("project %s has no synced cost code: no job costs to write", payload.get("project_id"))
+            return
+        answer = self._erp.sync_job_costs(str(payload["job_origin_id"]), updates)
+        for text in _errors_text(answer):
+            log.warning("Procore refused a job cost of project %s: %s", payload.get("project_id"), text)
+        log.info("job costs of project %s written: %d cost code(s)", payload.get("project_id"), len(updates))

@@ -30,8 +30,11 @@ closes ``success`` or ``failed`` with messages (shown to the accounting approver
   never dropped; requests that need no answer (unlinks, links, deletes of what QuickBooks never held) are
   recorded with a note.
 
+``sync_single_job`` (the two-hourly and on-demand job cost sync) becomes a ``job_costs.read`` followed by a
+``job_costs_outcome`` write (``connector.sync.job_costs``).
+
 Exports this connector does not carry out yet (re-syncs and unlinks of commitments and their change orders,
-payments, job costs) are closed ``failed`` saying so, so the approver is not left waiting.
+payments) are closed ``failed`` saying so, so the approver is not left waiting.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from typing import Any
 from connector.sync import budgets, change_orders, commitments, cost_codes, invoices, projects, vendor_exports
 from connector.sync import payments as bill_payments
 from connector.sync.accounts import KIND as ACCOUNT_IMPORT_KIND
+from connector.sync.job_costs import work_from_request as job_costs_work
 from connector.sync.jobs import KIND as JOB_IMPORT_KIND
 from connector.sync.service_items import KIND as SERVICE_ITEM_IMPORT_KIND
 from connector.sync.vendors import KIND as VENDOR_IMPORT_KIND
@@ -104,7 +108,6 @@ NO_ACTION: dict[str, str] = {
     "merge_vendors": "merged in Procore; QuickBooks vendors are not merged",
     "create_job_in_procore": "the job came from QuickBooks; nothing to write there",
     "reset_job": "the QuickBooks job stays; a new export creates a new one",
-    "sync_single_job": "job cost import is not carried out by this connector yet",
     "reset_requisition": "the QuickBooks bill stays; a new export of the invoice creates a new bill",
 }
 
@@ -314,6 +317,19 @@ def _delete_cost_codes(data: Any, context: PlanningContext) -> RequestPlan:
     return RequestPlan(writes=_close_all(data, "success", message), note="project cost code delete confirmed")
 
 
+def _single_job(data: Any, context: PlanningContext) -> RequestPlan:
+    """``sync_single_job`` (every two hours, and on demand): the job's costs read from QuickBooks' reports
+    and written to Procore's job cost sync. The request carries no detail: a refusal is only logged."""
+    try:
+        work = job_costs_work(data)
+    except WorkRefused as refused:
+        return RequestPlan(note=f"job costs not read: {refused.message}")
+    outcome = {"project_id": work.payload["project_id"], "job_origin_id": work.payload["job_list_id"]}
+    return RequestPlan(work=(PlannedWork(work),),
+                       writes=(PlannedWrite("job_costs_outcome", outcome, after=0),),
+                       note=f"job costs of job {work.payload['job_list_id']} to read")
+
+
 PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "create_standard_cost_codes": _standard_cost_codes,
     "create_or_update_job": _job,
@@ -328,6 +344,7 @@ PLANNERS: dict[str, Callable[[Any, PlanningContext], RequestPlan]] = {
     "sync_metadata": _metadata,
     "delete_cost_codes": _delete_cost_codes,
     "sync_contract_payments": _contract_payments,
+    "sync_single_job": _single_job,
 }
 
 

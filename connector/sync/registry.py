@@ -24,6 +24,7 @@ from connector.sync.commitments import CommitmentExportHandler
 from connector.sync.context import SyncContext, SyncOptions
 from connector.sync.cost_codes import CostCodeExportHandler, CostCodeUpdateHandler
 from connector.sync.invoices import InvoiceExportHandler
+from connector.sync.job_costs import JobCostReadHandler
 from connector.sync.jobs import JobImportHandler
 from connector.sync.payments import PaymentImportHandler
 from connector.sync.projects import ProjectExportHandler, ProjectUpdateHandler
@@ -68,6 +69,7 @@ def build_handlers(context: SyncContext) -> dict[str, SyncHandler]:
         AccountImportHandler(context),
         PaymentImportHandler(context),
         *budgets.handlers(context),
+        JobCostReadHandler(context),
     ]
     return {h.kind: h for h in handlers}
 

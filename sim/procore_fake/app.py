@@ -47,6 +47,7 @@ ROUTERS = (
     "billing",
     "erp",
     "webhooks",
+    "sim_job_costs",
     "sim_controls",
     "sim_admin",
     "sim_erp",

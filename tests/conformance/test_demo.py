@@ -25,6 +25,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
         "Commitment change orders → new lines on the QuickBooks purchase order",
         "Subcontractor invoice → QuickBooks bill against the PO",
         "QuickBooks bill payment → Procore's Payments Issued",
+        "QuickBooks job costs → Procore, on demand",
         "A name QuickBooks already uses: Failed to Export, fixed, resent",
         "QuickBooks vendors and jobs → Procore's Ready to Import",
     ]
@@ -42,7 +43,7 @@ def test_every_workflow_ends_as_the_seeds_say() -> None:
     assert "    new estimate line 03-300       -7500.00" in lines
     assert any(line.startswith("    Payments Issued: check 2024-03-01 invoice GRM-101 check 5001 23400")
                for line in lines)
-    assert lines[-1] == "11 of 11 workflows ended as the seeds say"
+    assert lines[-1] == "12 of 12 workflows ended as the seeds say"
 
 
 def test_a_workflow_that_does_not_end_as_the_seeds_say_fails_qbsim_run(

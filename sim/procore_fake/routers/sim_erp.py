@@ -22,6 +22,9 @@ from sim.procore_fake.schemas import ErpItemAction, parse
 
 router = APIRouter(prefix="/_sim/companies/{company_id}")
 ACTIONS = ("send", "retrieve", "resend", "accept", "reject", "direct_export", "unlink")
+#: seed 001 "projects" limitations: an existing project and an existing QuickBooks job are never linked.
+LINK_JOB_REFUSED = ("The integration can not link an existing Procore Project to an existing QuickBooks "
+                    "Desktop Job or Customer.")
 REFRESH = {
     "jobs": "sync_jobs",
     "vendors": "sync_vendors",
@@ -192,6 +195,8 @@ def staged_action(staged_id: int, action: str, ui: UiDep) -> Response:
             return JSONResponse(records.public(made))
         if action == "link":
             require(actor, "erp_integrations", "admin")
+            if staged["item_type"] != "vendor":  # seed 001 Projects limitations: jobs are never linked
+                raise ValidationFailed({"base": [LINK_JOB_REFUSED]})
             vendor = ui.owned("vendor", ui.data.get("vendor_id"), field="vendor_id")
             return JSONResponse(
                 records.public(staging.link_vendor(ui.store, ui.clock, ui.company_id, staged, vendor))

@@ -185,7 +185,7 @@ def test_install_registers_every_kind_on_the_qbwc_service() -> None:
     kinds = sorted(app.state.qbwc.handlers)
     assert kinds == ["account.import", "budget.export", "budget.update", "change_order.export",
                      "commitment.export", "cost_code.export", "cost_code.update", "invoice.export",
-                     "job.import", "payment.import", "project.export", "project.update",
+                     "job.import", "job_costs.read", "payment.import", "project.export", "project.update",
                      "service_item.import", "vendor.export", "vendor.import"]
     assert context.queue is app.state.qbwc.queue and context.options.job_mode == "jobs_under_customers"
 
