@@ -5,20 +5,17 @@ initiated within the Procore ERP Integrations Tool for … Job Costs").
 ``sync_single_job``, the same request the two-hourly project sync sends (``domain.schedule``). ERP
 Integrations Admin only; a project not synced with the ERP is refused before anything is queued (the
 button is only offered on a synced project; the exact message of Procore's is not in our sources).
-Registered before ``routers.sim`` so this path wins over its ``/erp/refresh/{what}``.
+Registered before ``routers.sim_erp`` so this path wins over its ``/erp/refresh/{what}``.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from sim.procore_fake.deps import sim_state
 from sim.procore_fake.domain import erp_requests
-from sim.procore_fake.domain.permissions import require
 from sim.procore_fake.errors import ValidationFailed
-from sim.procore_fake.routers.common import json_body
-from sim.procore_fake.routers.sim import acting_user, sim_company
+from sim.procore_fake.routers.sim_common import UiDep
 from sim.procore_fake.routes import sim_only
 from sim.procore_fake.store import Record
 
@@ -47,20 +44,11 @@ def single_job_data(company_id: int, project: Record) -> dict[str, object]:
     "/companies/{company_id}/erp/refresh/job_costs",
     openapi_extra=sim_only("ERP Integrations: sync a project's job costs on demand"),
 )
-async def refresh_job_costs(company_id: int, request: Request) -> Response:
-    sim = sim_state(request)
-    sim_company(sim, company_id)
-    data = await json_body(request)
-    with sim.store.company_lock(company_id):
-        actor = acting_user(sim, company_id, data)
-        require(actor, "erp_integrations", "admin")
-        project_id = data.get("project_id")
-        owner = sim.store.owner("project", project_id) if isinstance(project_id, int) else None
-        if owner is None or owner[0] != company_id:
-            raise ValidationFailed({"project_id": ["is invalid"]})
-        project = sim.store.get("project", project_id)
+def refresh_job_costs(ui: UiDep) -> Response:
+    with ui.acting("erp_integrations", "admin"):
+        project = ui.owned("project", ui.data.get("project_id"), field="project_id")
         if not project.get("origin_id"):
             raise ValidationFailed({"project_id": [NOT_SYNCED]})
-        made = erp_requests.emit(sim.store, sim.clock, company_id, "sync_single_job",
-                                 single_job_data(company_id, project), items=[], placement="none")
+        made = erp_requests.emit(ui.store, ui.clock, ui.company_id, "sync_single_job",
+                                 single_job_data(ui.company_id, project), items=[], placement="none")
     return JSONResponse({"erp_request_id": made["id"], "request_name": made["request_name"]})
