@@ -6,7 +6,7 @@ time, the fault rules with their counters and the rate-limit windows. Restoring 
 test or a demo can branch from one prepared company any number of times.
 
 Where a snapshot may be written or read from is the fake QuickBooks' rule (``sim/CONTROLS.md``), reused
-from ``sim.quickbooks_fake.snapshots``: with a snapshot directory every path must resolve inside it;
+from ``sim.snapshot_paths``: with a snapshot directory every path must resolve inside it;
 without one, any path, from callers on this machine only. Refusals are the same 4xx ``{"error", "path",
 "reason"}``. A file is checked whole before anything is replaced, so a bad one changes nothing.
 
@@ -22,6 +22,13 @@ from typing import Any
 
 from sim.clock import ManualClock
 from sim.procore_fake.state import SimState
+from sim.snapshot_paths import (
+    NotASnapshot,
+    SnapshotError,
+    SnapshotNotFound,
+    SnapshotPolicy,
+    SnapshotWouldOverwrite,
+)
 
 FORMAT = "qbsim fake Procore snapshot"
 VERSION = 1
@@ -56,8 +63,6 @@ def apply(state: SimState, document: dict[str, Any]) -> None:
 
 def write(state: SimState, raw_path: Any, *, local_caller: bool) -> Path:
     """Write a snapshot to the path a request names (checked first: a refusal raises SnapshotError)."""
-    from sim.quickbooks_fake.snapshots import SnapshotNotFound, SnapshotWouldOverwrite
-
     path = _resolve(state, raw_path, local_caller)
     if not path.parent.is_dir():
         raise SnapshotNotFound(path, f"directory {path.parent} does not exist")
@@ -74,24 +79,18 @@ def write(state: SimState, raw_path: Any, *, local_caller: bool) -> Path:
 
 def restore(state: SimState, raw_path: Any, *, local_caller: bool) -> Path:
     """Replace the whole state with the snapshot at the path a request names."""
-    from sim.quickbooks_fake.snapshots import NotACompanyFile, SnapshotNotFound
-
     path = _resolve(state, raw_path, local_caller)
     if not path.is_file():
         raise SnapshotNotFound(path, "no such file")
     try:
         document = _read(path)
     except ValueError as exc:
-        error = NotACompanyFile(path, str(exc))  # 422, as a file that is not a company file there
-        error.error = "NotASnapshot"
-        raise error from exc
+        raise NotASnapshot(path, str(exc)) from exc
     apply(state, document)
     return path
 
 
 def _resolve(state: SimState, raw: Any, local_caller: bool) -> Path:
-    from sim.quickbooks_fake.snapshots import SnapshotError, SnapshotPolicy
-
     if not isinstance(raw, str):
         raise SnapshotError(str(raw), "give path: the snapshot file's path, a string")
     return SnapshotPolicy(state.snapshot_dir).resolve(raw, local_caller=local_caller)

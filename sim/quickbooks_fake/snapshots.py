@@ -21,30 +21,21 @@ from another address is refused (:class:`SnapshotPathRefused`).
 
 from __future__ import annotations
 
-import ipaddress
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
+from sim.snapshot_paths import (
+    SnapshotError,
+    SnapshotNotFound,
+    SnapshotPathRefused,
+    SnapshotPolicy,
+    SnapshotWouldOverwrite,
+    is_local_caller,
+)
 
-class SnapshotError(Exception):
-    """A snapshot path refused; ``status`` is the HTTP status the face answers, ``reason`` says why."""
-
-    status = 400
-    error = "BadSnapshotPath"
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
-
-    def to_dict(self) -> dict[str, str]:
-        return {"error": self.error, "path": self.path, "reason": self.reason}
-
-
-class SnapshotNotFound(SnapshotError):
-    status = 404
-    error = "NotFound"
+__all__ = ["NotACompanyFile", "SnapshotError", "SnapshotNotFound", "SnapshotPathRefused", "SnapshotPolicy",
+           "SnapshotWouldOverwrite", "check_company_file", "check_restore_source", "check_snapshot_target",
+           "is_local_caller"]
 
 
 class NotACompanyFile(SnapshotError, ValueError):
@@ -52,16 +43,6 @@ class NotACompanyFile(SnapshotError, ValueError):
 
     status = 422
     error = "NotACompanyFile"
-
-
-class SnapshotWouldOverwrite(SnapshotError):
-    status = 409
-    error = "Conflict"
-
-
-class SnapshotPathRefused(SnapshotError):
-    status = 403
-    error = "Forbidden"
 
 
 def check_company_file(path: str | Path, format_version: int) -> None:
@@ -115,35 +96,3 @@ def check_snapshot_target(path: Path, open_file: str, format_version: int) -> No
 def _same_file(path: Path, open_file: str) -> bool:
     live = Path(open_file)
     return open_file != ":memory:" and live.exists() and path.resolve() == live.resolve()
-
-
-def is_local_caller(host: str | None) -> bool:
-    """A caller on this machine: a loopback address, or no address at all (a Unix socket)."""
-    if host is None:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-@dataclass(frozen=True)
-class SnapshotPolicy:
-    """Where snapshot and restore paths may point. ``directory`` None: anywhere, for local callers only."""
-
-    directory: Path | None = None
-
-    def resolve(self, raw: str, *, local_caller: bool) -> Path:
-        """The path a request names, or :class:`SnapshotPathRefused`."""
-        if not raw or "\x00" in raw:
-            raise SnapshotError(raw, "give the snapshot's path")
-        if self.directory is None:
-            if not local_caller:
-                raise SnapshotPathRefused(raw, "snapshot and restore from another machine need a snapshot "
-                                               "directory: serve with --snapshot-dir (QBSIM_SNAPSHOT_DIR)")
-            return Path(raw)
-        base = self.directory.resolve()
-        candidate = (base / raw).resolve()  # an absolute path replaces base; '..' and symlinks resolved
-        if not candidate.is_relative_to(base):
-            raise SnapshotPathRefused(raw, f"outside the snapshot directory {base}")
-        return candidate

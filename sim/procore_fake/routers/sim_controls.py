@@ -31,6 +31,7 @@ from sim.procore_fake.routers.common import json_body
 from sim.procore_fake.routers.sim_common import SimDep
 from sim.procore_fake.routes import sim_only
 from sim.procore_fake.state import SimState
+from sim.snapshot_paths import SnapshotError, is_local_caller
 
 router = APIRouter(prefix="/_sim")
 NOT_MOVABLE = "The clock can only be advanced when the fake runs on a ManualClock"
@@ -183,8 +184,6 @@ async def restore(request: Request, sim: SimDep) -> Response:
 
 async def _on_path(request: Request, sim: SimState, action: Callable[..., Path], answer_key: str) -> Response:
     """Snapshot or restore at the body's ``path``; a refused path answers 4xx ``{error, path, reason}``."""
-    from sim.quickbooks_fake.snapshots import SnapshotError, is_local_caller
-
     data = await json_body(request)
     local = is_local_caller(request.client.host if request.client else None)  # None: a Unix socket
     try:
