@@ -14,6 +14,7 @@ own database; ``tests/connector/store/test_migrations.py`` proves they build exa
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Iterator
@@ -126,6 +127,9 @@ def alembic_config(connection: Any) -> Any:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database to ``revision`` (on PostgreSQL under an advisory lock, so two connector
     processes starting at once do not both run a migration)."""
+    # Alembic logs its plugin set-up (on import) and "Context impl" at INFO on every start: noise in the
+    # connector's log (and in a CLI's output) that says nothing about this store. Its warnings still show.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic import command
 
     with engine.begin() as connection:

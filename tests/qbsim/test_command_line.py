@@ -79,7 +79,8 @@ def test_quickbooks_serve_says_where_and_what(tmp_path: Path, no_server: list[di
         env={"QBSIM_QUICKBOOKS_PORT": "0", "QBSIM_QUICKBOOKS_PRODUCT": "Pro"},
     )
     assert result.exit_code == 0, result.output
-    first, second = result.output.splitlines()
+    first, second, clock = result.output.splitlines()
+    assert clock.startswith("clock: manual, at ")
     assert first == (
         f"fake QuickBooks company file on http://127.0.0.1:0  (created {path}: US Pro 2024, "
         "'Procore Demo Construction')"
