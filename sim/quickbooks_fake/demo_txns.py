@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from sim.hardened import parse_xml
+
+from .hardened import DEFAULT_MAX_BYTES
+
 if TYPE_CHECKING:
     from .company_api import Company
 
@@ -39,7 +43,7 @@ def _qbxml(body: str) -> str:
 def _send(company: Company, body: str) -> etree._Element:
     """One request through the request processor; returns its ``…Rs`` element."""
     answer = company.process_request(_qbxml(body))
-    rs = etree.fromstring(answer.encode()).find("QBXMLMsgsRs")[0]
+    rs = parse_xml(answer.encode(), cap=DEFAULT_MAX_BYTES).find("QBXMLMsgsRs")[0]  # the one hardened parser
     if rs.get("statusSeverity") == "Error":
         raise RuntimeError(f"{rs.tag}: {rs.get('statusCode')} {rs.get('statusMessage')}")
     return rs

@@ -18,7 +18,7 @@ FULL = """
 database_url = "sqlite:///connector.db"
 public_url = "https://qbwc.example.com/qbwc"
 host = "0.0.0.0"
-port = 8443
+port = 8443  # a value read back, never bound: nothing listens in this test
 log_level = "debug"
 
 [[users]]
