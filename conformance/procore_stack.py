@@ -26,6 +26,7 @@ import httpx
 from fastapi import FastAPI
 from lxml import etree
 
+from conformance.procore_actions import ProcoreUserActions
 from connector.app import create_app as create_connector_app
 from connector.config import ProcoreSettings, Settings
 from connector.procore.connection import ProcoreSide, TickReport
@@ -113,7 +114,7 @@ class Forward(httpx.BaseTransport):
 
 
 @dataclass
-class ProcoreStack:
+class ProcoreStack(ProcoreUserActions):
     """A fake Procore, the connector and a fake company file, wired together on virtual clocks."""
 
     company: CompanyFile
@@ -268,10 +269,6 @@ class ProcoreStack:
     def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
         return self.procore.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
 
-    def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
-        body = {"as_user_id": self.users[who], "item_type": item_type, "item_id": item_id, **extra}
-        return self.sim("POST", f"/erp/items/{action}", body)
-
     def settings(self, **changes: Any) -> httpx.Response:
         return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users["Erin Sponsor"], **changes})
 
@@ -305,16 +302,6 @@ class ProcoreStack:
         return list(answer.json()["erp_requests"])
 
     # -- reading Procore back --------------------------------------------------------------------------
-    def item(self, item_type: str, item_id: int) -> dict[str, Any]:
-        answer = self.sim("GET", f"/erp/items/{item_type}/{item_id}")
-        assert answer.status_code == 200, answer.text
-        body: dict[str, Any] = answer.json()
-        return body
-
-    def lists(self) -> dict[str, Any]:
-        body: dict[str, Any] = self.sim("GET", "/erp/lists").json()
-        return body
-
     def synced(self, item_type: str, item_id: int) -> bool:
         return any(i["item_type"] == item_type and i["item_id"] == item_id for i in self.lists()["synced"])
 
@@ -389,24 +376,6 @@ class ProcoreStack:
         body = {"project_id": project_id, "budget_line_item": {"amount": amount}}
         edited: dict[str, Any] = self.rest("PATCH", f"/rest/v1.0/budget_line_items/{line_id}", body)
         return edited
-
-    def lock_budget(self, project_id: int, locked: bool = True) -> None:
-        self.rest("POST" if locked else "DELETE", f"/rest/v1.0/projects/{project_id}/budget/lock",
-                  expect=201 if locked else 200)
-
-    def modify_budget(self, project_id: int, from_line: int, to_line: int, amount: str) -> dict[str, Any]:
-        """A budget modification (legacy): money moved from one budget line to another."""
-        body = {"budget_modification": {"from_budget_line_item_id": from_line,
-                                        "to_budget_line_item_id": to_line, "transfer_amount": amount}}
-        made: dict[str, Any] = self.rest("POST", f"/rest/v1.0/projects/{project_id}/budget_modifications",
-                                         body, expect=201)
-        return made
-
-    def erp_budget(self, project_id: int, who: str = "Pat Manager") -> int:
-        """The project's ERP budget (what Budget > Send to ERP acts on): its item id."""
-        answer = self.sim("POST", "/erp/budgets", {"as_user_id": self.users[who], "project_id": project_id})
-        assert answer.status_code == 200, answer.text
-        return int(answer.json()["item_id"])
 
     def budget_lines(self, project_id: int) -> list[dict[str, Any]]:
         """The project's budget line items as the Budget tool shows them."""

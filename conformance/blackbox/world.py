@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from conformance.blackbox.target import DEFAULT_SETTLE_SECONDS, ProcoreAccess, Target
+from conformance.procore_actions import ProcoreUserActions
 from sim.clock import ManualClock, SystemClock
 from sim.procore_fake.app import create_app as create_procore_app
 from sim.quickbooks_fake import CompanyFile
@@ -127,7 +128,7 @@ class _Recorder:
 
 
 @dataclass
-class ProcorePeople:
+class ProcorePeople(ProcoreUserActions):
     """What people do in the fake Procore and what they see there (its web-UI routes and REST API)."""
 
     http: httpx.Client
@@ -140,11 +141,6 @@ class ProcorePeople:
 
     def sim(self, method: str, path: str, body: Any = None) -> httpx.Response:
         return self.http.request(method, f"/_sim/companies/{self.company_id}{path}", json=body)
-
-    def act(self, action: str, who: str, item_type: str, item_id: int, **extra: Any) -> httpx.Response:
-        """An ERP Integrations action (send, accept, reject, resend …) as ``who`` would click it."""
-        body = {"as_user_id": self.users[who], "item_type": item_type, "item_id": item_id, **extra}
-        return self.sim("POST", f"/erp/items/{action}", body)
 
     def settings(self, **changes: Any) -> httpx.Response:
         return self.sim("PATCH", "/erp/settings", {"as_user_id": self.users[SPONSOR], **changes})
@@ -175,16 +171,6 @@ class ProcorePeople:
         return f"{10 + n // 900:02d}-{100 + n % 900:03d}"
 
     # -- reading Procore back ------------------------------------------------------------------------
-    def item(self, item_type: str, item_id: int) -> dict[str, Any]:
-        answer = self.sim("GET", f"/erp/items/{item_type}/{item_id}")
-        assert answer.status_code == 200, answer.text
-        body: dict[str, Any] = answer.json()
-        return body
-
-    def lists(self) -> dict[str, Any]:
-        body: dict[str, Any] = self.sim("GET", "/erp/lists").json()
-        return body
-
     def status(self, item_type: str, item_id: int) -> str:
         return str(self.item(item_type, item_id)["status"])
 
@@ -256,24 +242,6 @@ class ProcorePeople:
         body = {"project_id": project_id, "budget_line_item": line}
         made: dict[str, Any] = self.rest("POST", "/rest/v1.0/budget_line_items", body, expect=201)
         return made
-
-    def lock_budget(self, project_id: int, locked: bool = True) -> None:
-        self.rest("POST" if locked else "DELETE", f"/rest/v1.0/projects/{project_id}/budget/lock",
-                  expect=201 if locked else 200)
-
-    def modify_budget(self, project_id: int, from_line: int, to_line: int, amount: str) -> dict[str, Any]:
-        """A budget modification: money moved from one budget line to another."""
-        body = {"budget_modification": {"from_budget_line_item_id": from_line,
-                                        "to_budget_line_item_id": to_line, "transfer_amount": amount}}
-        made: dict[str, Any] = self.rest("POST", f"/rest/v1.0/projects/{project_id}/budget_modifications",
-                                         body, expect=201)
-        return made
-
-    def erp_budget(self, project_id: int, who: str = "Pat Manager") -> int:
-        """The project's ERP budget (what Budget > Send to ERP acts on): its item id."""
-        answer = self.sim("POST", "/erp/budgets", {"as_user_id": self.users[who], "project_id": project_id})
-        assert answer.status_code == 200, answer.text
-        return int(answer.json()["item_id"])
 
     def new_change_order(self, project_id: int, contract_id: int, title: str,
                          lines: list[dict[str, Any]]) -> dict[str, Any]:
