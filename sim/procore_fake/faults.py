@@ -24,12 +24,12 @@ Not faithful: Procore's 503 body is not published (a load balancer's page is lik
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import math
 import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
+from sim.fault_rules import fires
 from sim.procore_fake.errors import RATE_LIMITED, ProcoreError, ValidationFailed
 
 Action = Literal["status", "delay", "drop", "duplicate"]
@@ -168,19 +168,6 @@ class Faults:
                     continue
                 if rule.path is not None and not fnmatch.fnmatchcase(path, rule.path):
                     continue
-                if rule.times is not None and rule.fired >= rule.times:
-                    continue
-                rule.seen += 1
-                if rule.nth is not None and rule.seen != rule.nth:
-                    continue
-                if not self._chance(rule):
-                    continue
-                rule.fired += 1
-                return rule
+                if fires(rule, self.seed):
+                    return rule
             return None
-
-    def _chance(self, rule: FaultRule) -> bool:
-        if rule.probability is None:
-            return True
-        digest = hashlib.sha256(f"{self.seed}:{rule.id}:{rule.seen}".encode()).digest()
-        return int.from_bytes(digest[:8], "big") / 2**64 < rule.probability

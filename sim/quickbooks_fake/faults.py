@@ -16,9 +16,10 @@ First matching rule wins; an empty list means no faults (``clear()``).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
+
+from sim.fault_rules import fires
 
 from .errors import HRESULT_MESSAGES, CustomStatus, QBXMLError, StatusError
 
@@ -114,12 +115,6 @@ class Faults:
         self._rules = []
         self.flush()
 
-    def _chance(self, rule: FaultRule) -> bool:
-        if rule.probability is None:
-            return True
-        digest = hashlib.sha256(f"{self.seed}:{rule.id}:{rule.seen}".encode()).digest()
-        return int.from_bytes(digest[:8], "big") / 2**64 < rule.probability
-
     def match(self, target: Target, request_type: str, names: set[str]) -> FaultOutcome | None:
         """Find the first rule matching this request/session; update its counters."""
         if not self._rules:
@@ -132,14 +127,8 @@ class Faults:
                 continue
             if rule.object_name is not None and rule.object_name not in names:
                 continue
-            if rule.times is not None and rule.fired >= rule.times:
+            if not fires(rule, self.seed):
                 continue
-            rule.seen += 1
-            if rule.nth is not None and rule.seen != rule.nth:
-                continue
-            if not self._chance(rule):
-                continue
-            rule.fired += 1
             outcome = _outcome(rule)
             break
         self.flush()
